@@ -1,0 +1,81 @@
+"""Queries over chain nodes, typed edges and chains."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.models import Capability, Chain, ChainMember, ChainNode, NodeEdge
+
+
+class ChainRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def search_nodes(self, q: str | None, *, limit: int, offset: int) -> tuple[list[ChainNode], int]:
+        stmt = select(ChainNode)
+        if q:
+            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(ChainNode.name.ilike(f"%{escaped}%", escape="\\"))
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        # Exact and short names first: a search for 锂电池 should show 锂电池 before 锂电池隔膜.
+        ordered = stmt.order_by((ChainNode.name != (q or "")), func.length(ChainNode.name), ChainNode.name)
+        return list(self.session.scalars(ordered.limit(limit).offset(offset))), total
+
+    def neighbours(self, node_id: int, *, as_source: bool, type_: str, limit: int = 500) -> list[ChainNode]:
+        other = aliased(ChainNode)
+        mine, theirs = (NodeEdge.src_id, NodeEdge.dst_id) if as_source else (NodeEdge.dst_id, NodeEdge.src_id)
+        stmt = (select(other).join(NodeEdge, theirs == other.id).where(mine == node_id, NodeEdge.type == type_)
+                .order_by(other.name).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def maker_counts(self, node_ids: Sequence[int]) -> dict[int, int]:
+        if not node_ids:
+            return {}
+        stmt = (select(Capability.node_id, func.count(func.distinct(Capability.enterprise_id)))
+                .where(Capability.node_id.in_(list(node_ids))).group_by(Capability.node_id))
+        return {n: c for n, c in self.session.execute(stmt) if n is not None}
+
+    def chains_of(self, node_id: int) -> list[str]:
+        stmt = select(Chain.name).join(ChainMember, ChainMember.chain_id == Chain.id).where(
+            ChainMember.node_id == node_id).order_by(Chain.name)
+        return list(self.session.scalars(stmt))
+
+    def get_chain(self, key: str) -> Chain | None:
+        found = self.session.scalar(select(Chain).where(Chain.code == key))
+        if found is None and key.isdigit():
+            found = self.session.get(Chain, int(key))
+        return found
+
+    def list_chains(self) -> list[Chain]:
+        return list(self.session.scalars(select(Chain).order_by(Chain.id)))
+
+    def member_ids(self, chain_id: int) -> list[int]:
+        return list(self.session.scalars(select(ChainMember.node_id).where(ChainMember.chain_id == chain_id)))
+
+    def member_count(self, chain_id: int) -> int:
+        return self.session.scalar(select(func.count()).where(ChainMember.chain_id == chain_id)) or 0
+
+    def nodes(self, ids: Sequence[int]) -> list[ChainNode]:
+        return list(self.session.scalars(select(ChainNode).where(ChainNode.id.in_(list(ids))).order_by(ChainNode.id)))
+
+    def edges_among(self, ids: Sequence[int]) -> list[NodeEdge]:
+        idset = list(ids)
+        stmt = select(NodeEdge).where(NodeEdge.src_id.in_(idset), NodeEdge.dst_id.in_(idset)).order_by(NodeEdge.id)
+        return list(self.session.scalars(stmt))
+
+    def all_edges(self) -> list[tuple[str, str, str]]:
+        src, dst = aliased(ChainNode), aliased(ChainNode)
+        stmt = (select(src.name, dst.name, NodeEdge.type).join(src, src.id == NodeEdge.src_id)
+                .join(dst, dst.id == NodeEdge.dst_id))
+        return [(a, b, t) for a, b, t in self.session.execute(stmt)]
+
+    def node_ids_by_name(self, names: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        names = list(names)
+        for i in range(0, len(names), 900):
+            stmt = select(ChainNode.name, ChainNode.id).where(ChainNode.name.in_(names[i:i + 900]))
+            out.update(dict(self.session.execute(stmt).all()))
+        return out

@@ -1,0 +1,210 @@
+"""The `chainmatch` command: init, import, serve, demo, token."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from app.config import Settings
+
+app = typer.Typer(help="chainmatch: supply-chain matchmaking between chain leaders and specialist SMEs.",
+                  no_args_is_help=True)
+import_app = typer.Typer(help="Import data into the database.", no_args_is_help=True)
+token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(token_app, name="token")
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _session_factory(url: str):  # type: ignore[no-untyped-def]
+    from app.db import make_engine, make_sessionmaker
+
+    return make_sessionmaker(make_engine(url))
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the database named by CHAINMATCH_DATABASE_URL (alembic upgrade head)."""
+    from app.migrations import upgrade
+
+    url = _settings().database_url
+    upgrade(url)
+    out.print(f"database ready: {_redact(url)}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def run_chainkg_import(url: str, folder: Path, *, quiet: bool = False) -> bool:
+    """Read, validate and import a chainkg folder in one transaction; returns whether anything changed."""
+    from app.imports.chainkg import import_chainkg
+    from graph.chainkg import ChainKGFormatError, read_chainkg
+
+    try:
+        kg = read_chainkg(folder)
+    except ChainKGFormatError as exc:
+        err.print(f"[red]error:[/red] {folder / exc.file if exc.file else folder}"
+                  f"{':' + str(exc.line) if exc.line else ''}: {exc.reason}\nnothing was imported.")
+        raise typer.Exit(2) from None
+    factory = _session_factory(url)
+    with Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), console=err,
+                  disable=quiet, transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=max(total, 1))
+            bar.update(tasks[step], completed=done if total else 1)
+
+        with factory() as session, session.begin():
+            summary = import_chainkg(session, kg, progress=progress)
+    if not quiet:
+        created = ", ".join(f"{v} {k}" for k, v in summary.created.items())
+        updated = ", ".join(f"{v} {k}" for k, v in summary.updated.items() if v)
+        out.print(f"created: {created}")
+        out.print(f"updated: {updated or 'nothing'}")
+        if not summary.changed:
+            out.print("already up to date: nothing changed.")
+        if summary.problems:
+            out.print(f"{len(summary.problems)} rows skipped or adjusted (the data's own noise):")
+            kinds = Counter(f"{p.file}: {p.reason.split(' ')[0]} {p.reason.split(';')[-1].strip()}"
+                            for p in summary.problems)
+            for kind, n in kinds.most_common():
+                out.print(f"  {n:>6}  {kind}")
+            for p in summary.problems[:5]:
+                out.print(f"  e.g. {folder / p.file}:{p.line}: {p.reason}")
+    return summary.changed
+
+
+@import_app.command("chainkg")
+def import_chainkg_cmd(
+    folder: Annotated[Path, typer.Argument(help="a folder in the chainkg format")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Import a chainkg folder (companies, industries, products, relations). Idempotent and all-or-nothing."""
+    run_chainkg_import(_settings().database_url, folder, quiet=quiet)
+
+
+@import_app.command("overlay")
+def import_overlay_cmd(path: Annotated[Path, typer.Argument(help="a demo.json-style overlay file")]) -> None:
+    """Apply profile details, extra enterprises and chains from an overlay JSON file."""
+    from app.imports.demo import OverlayError, apply_overlay
+
+    factory = _session_factory(_settings().database_url)
+    try:
+        with factory() as session, session.begin():
+            counts = apply_overlay(session, path)
+    except OverlayError as exc:
+        err.print(f"[red]error:[/red] {exc}\nnothing was changed.")
+        raise typer.Exit(2) from None
+    out.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=32)] = 1,
+) -> None:
+    """Run the API with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite file to (re)create")] = Path("chainmatch-demo.db"),
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="prepare the database only")] = False,
+) -> None:
+    """A fresh SQLite database with the bundled demo data, then serve it."""
+    from app.imports.demo import DEMO_DIR, apply_overlay
+    from app.migrations import upgrade
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db.resolve()}"
+    upgrade(url)
+    run_chainkg_import(url, DEMO_DIR / "chainkg", quiet=True)
+    with _session_factory(url)() as session, session.begin():
+        counts = apply_overlay(session, DEMO_DIR / "demo.json")
+        tokens = _demo_tokens(session)
+    out.print(f"demo database: {db.resolve()} ({counts['profiles']} profiles, {counts['chains']} chains)")
+    for role, token in tokens.items():
+        out.print(f"  {role:<9} token: {token}")
+    if no_serve:
+        return
+    os.environ["CHAINMATCH_DATABASE_URL"] = url
+    out.print(f"open http://{host}:{port}/docs (API) and http://{host}:{port}/health")
+    serve(host=host, port=port, workers=1)
+
+
+def _demo_tokens(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from app.auth.tokens import create_token
+    from app.models import Enterprise
+
+    leader = session.scalar(select(Enterprise.code).where(Enterprise.kind == "leader").order_by(Enterprise.id))
+    sme = session.scalar(select(Enterprise.code).where(Enterprise.kind == "sme").order_by(Enterprise.id))
+    tokens = {"admin": create_token(session, role="admin", name="demo admin")[0],
+              "operator": create_token(session, role="operator", name="demo operator")[0]}
+    if leader:
+        tokens["leader"] = create_token(session, role="leader", name="demo leader", org_code=leader)[0]
+    if sme:
+        tokens["sme"] = create_token(session, role="sme", name="demo sme", org_code=sme)[0]
+    return tokens
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="admin, operator, leader, sme or integration")],
+    name: Annotated[str, typer.Option(help="who or what uses the token")],
+    org: Annotated[str | None, typer.Option(help="organisation (enterprise code) for leader and sme")] = None,
+    days: Annotated[int, typer.Option(help="days until it expires; 0 never")] = 365,
+) -> None:
+    """Create an API token; it is printed once, as the last line."""
+    from app.auth.tokens import create_token
+    from app.errors import AppError
+
+    factory = _session_factory(_settings().database_url)
+    try:
+        with factory() as session, session.begin():
+            token, record = create_token(session, role=role, name=name, org_code=org, ttl_days=days)
+    except AppError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from None
+    err.print(f"token {record.prefix} for {name} ({role}); store it now, it is not shown again:")
+    print(token)
+
+
+@token_app.command("revoke")
+def token_revoke(prefix: Annotated[str, typer.Argument(help="the token's prefix (the part after cm_)")]) -> None:
+    """Revoke a token at once."""
+    from app.auth.tokens import revoke_token
+    from app.errors import AppError
+
+    factory = _session_factory(_settings().database_url)
+    try:
+        with factory() as session, session.begin():
+            revoke_token(session, prefix=prefix)
+    except AppError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from None
+    out.print(f"token {prefix} revoked")

@@ -1,0 +1,132 @@
+"""Rules about enterprises: who sees private fields, how profiles and capabilities are written."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.enterprises.repository import EnterpriseFilter, EnterpriseRepository
+from app.enterprises.schemas import (
+    CapabilityOut,
+    Contact,
+    EnterpriseCreate,
+    EnterpriseDetail,
+    EnterpriseSummary,
+    EnterpriseWrite,
+    IndustryRef,
+)
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.models import Capability, ChainNode, Enterprise, Industry, Principal
+from app.schemas_common import NodeRef, Page
+
+
+def can_see_private(principal: Principal, enterprise: Enterprise) -> bool:
+    return principal.role == "admin" or (principal.org_id is not None and principal.org_id == enterprise.id)
+
+
+def can_edit(principal: Principal, enterprise: Enterprise) -> bool:
+    return principal.role in ("admin", "operator") or (
+        principal.role in ("leader", "sme") and principal.org_id == enterprise.id)
+
+
+def industry_scope(session: Session, code: str) -> list[int]:
+    """The industry with that code and all industries below it (level 1 and 2 codes cover their subtree)."""
+    root = session.scalar(select(Industry).where(Industry.code == code))
+    if root is None:
+        raise Invalid("industry", f"unknown industry code {code}")
+    ids, frontier = [root.id], [root.id]
+    while frontier:
+        frontier = list(session.scalars(select(Industry.id).where(Industry.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
+
+
+def resolve_node(session: Session, key: str) -> ChainNode | None:
+    node = session.scalar(select(ChainNode).where(ChainNode.name == key))
+    if node is None and key.isdigit():
+        node = session.get(ChainNode, int(key))
+    return node
+
+
+def search(*, session: Session, f: EnterpriseFilter, limit: int, offset: int) -> Page[EnterpriseSummary]:
+    rows, total = EnterpriseRepository(session).search(f, limit=limit, offset=offset)
+    return Page(items=[EnterpriseSummary.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+def get(*, session: Session, key: str) -> Enterprise:
+    found = EnterpriseRepository(session).get(key)
+    if found is None:
+        raise NotFound(f"enterprise {key} not found")
+    return found
+
+
+def detail(*, session: Session, enterprise: Enterprise, principal: Principal) -> EnterpriseDetail:
+    repo = EnterpriseRepository(session)
+    industry = None
+    if enterprise.industry_id is not None:
+        path = repo.industry_path(enterprise.industry_id)
+        industry = IndustryRef(code=path[-1].code, name=path[-1].name, path=[i.name for i in path])
+    caps = [CapabilityOut(product=c.product, node=NodeRef.model_validate(n) if n else None,
+                          revenue_share=c.revenue_share, source=c.source) for c, n in repo.capabilities(enterprise.id)]
+    contact = None
+    if can_see_private(principal, enterprise):
+        contact = Contact(name=enterprise.contact_name, phone=enterprise.contact_phone, email=enterprise.contact_email)
+    base = EnterpriseSummary.model_validate(enterprise).model_dump()
+    return EnterpriseDetail(
+        **base, full_name=enterprise.full_name, description=enterprise.description, rd_share=enterprise.rd_share,
+        invention_patents=enterprise.invention_patents, certifications=list(enterprise.certifications or []),
+        exchange=enterprise.exchange, listed_on=enterprise.listed_on, industry=industry, capabilities=caps,
+        contact=contact)
+
+
+def _apply(session: Session, enterprise: Enterprise, data: EnterpriseWrite) -> None:
+    fields = data.model_dump(exclude_unset=True, exclude={"region", "contact", "capabilities"})
+    for key, value in fields.items():
+        if value is None and key in ("name", "kind", "tier"):
+            raise Invalid(key, "may not be null")
+        setattr(enterprise, key, value if value is not None or key not in ("full_name", "description") else "")
+    if "region" in data.model_fields_set:
+        parts = [p for p in (data.region or "").split("/") if p] + ["", "", ""]
+        enterprise.province, enterprise.city, enterprise.district = parts[:3]
+    if data.contact is not None:
+        enterprise.contact_name = data.contact.name
+        enterprise.contact_phone = data.contact.phone
+        enterprise.contact_email = data.contact.email
+    session.flush()
+    if data.capabilities is not None:
+        _replace_declared(session, enterprise, data)
+
+
+def _replace_declared(session: Session, enterprise: Enterprise, data: EnterpriseWrite) -> None:
+    """The given list replaces the firm's capabilities; products that name a chain node are linked to it."""
+    caps = data.capabilities or []
+    products = [c.product.strip() for c in caps]
+    if len(set(products)) != len(products):
+        raise Invalid("capabilities", "a product is listed twice")
+    nodes = EnterpriseRepository(session).node_ids_by_name(products)
+    session.execute(delete(Capability).where(Capability.enterprise_id == enterprise.id))
+    for cap, product in zip(caps, products, strict=True):
+        session.add(Capability(enterprise_id=enterprise.id, product=product, node_id=nodes.get(product),
+                               revenue_share=cap.revenue_share, source="declared"))
+    session.flush()
+
+
+def create(*, session: Session, data: EnterpriseCreate) -> Enterprise:
+    if EnterpriseRepository(session).code_exists(data.code):
+        raise Conflict(f"an enterprise with code {data.code} exists already")
+    enterprise = Enterprise(code=data.code, name=data.name, kind=data.kind or "sme", tier=data.tier or "none",
+                            certifications=[])
+    session.add(enterprise)
+    session.flush()
+    _apply(session, enterprise, data)
+    return enterprise
+
+
+def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, principal: Principal) -> Enterprise:
+    if not can_edit(principal, enterprise):
+        raise Forbidden("only the firm itself, operators and admins may change this profile")
+    if principal.role in ("leader", "sme") and ("kind" in data.model_fields_set or "tier" in data.model_fields_set):
+        # Tiers are certified by the province; a firm cannot promote itself.
+        raise Forbidden("kind and tier are set by operators")
+    _apply(session, enterprise, data)
+    return enterprise

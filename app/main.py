@@ -1,0 +1,47 @@
+"""The FastAPI application: engine, sessions and the match index are built in lifespan, not at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import __version__
+from app.chains.router import chains_router, nodes_router
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.enterprises.router import router as enterprises_router
+from app.errors import install_error_handlers
+from app.health.router import router as health_router
+from app.industries.router import router as industries_router
+from app.matches import freshness
+from app.matches.index_holder import IndexHolder
+from app.matches.router import router as matches_router
+
+
+def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+    """Build the app; tests pass ``session_factory`` to run every request inside their own transaction."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        factory = session_factory or make_sessionmaker(engine)
+        app.state.settings, app.state.engine, app.state.sessionmaker = settings, engine, factory
+        holder = IndexHolder(factory)
+        app.state.index = holder
+        freshness.install(factory, holder.refresh)
+        if settings.build_index:
+            holder.build()
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,
+                  description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
+    install_error_handlers(app)
+    for router in (health_router, enterprises_router, nodes_router, chains_router, industries_router,
+                   matches_router):
+        app.include_router(router)
+    return app

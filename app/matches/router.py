@@ -1,0 +1,24 @@
+"""Ranking enterprises for a need. Allowed: chain leaders, operators and admins (not SMEs or integrations)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from app.deps import SessionDep, require_roles
+from app.matches import service
+from app.matches.schemas import MatchRequest, MatchResponse
+from app.models import Principal
+
+router = APIRouter(prefix="/api/v1/match", tags=["matching"])
+
+
+@router.post("", response_model=MatchResponse, summary="Rank enterprises for a need, with explanations")
+def match(
+    data: MatchRequest,
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin"))],
+) -> MatchResponse:
+    return service.match(session=session, holder=request.app.state.index, request=data, principal=principal)

@@ -1,0 +1,73 @@
+"""The match request and its ranked, explained answer."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.enterprises.schemas import EnterpriseSummary
+
+_KINDS = ("leader", "sme", "university", "institute")
+_TIERS = ("none", "innovative", "provincial", "little_giant")
+
+
+class MatchFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kinds: list[str] = Field(default_factory=list, max_length=4)
+    tiers: list[str] = Field(default_factory=list, max_length=4)
+    regions: list[str] = Field(default_factory=list, max_length=50, description="province[/city[/district]] prefixes")
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, v: list[str]) -> list[str]:
+        bad = [k for k in v if k not in _KINDS]
+        if bad:
+            raise ValueError(f"unknown kind(s) {', '.join(bad)}; allowed: {', '.join(_KINDS)}")
+        return v
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers(cls, v: list[str]) -> list[str]:
+        bad = [t for t in v if t not in _TIERS]
+        if bad:
+            raise ValueError(f"unknown tier(s) {', '.join(bad)}; allowed: {', '.join(_TIERS)}")
+        return v
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        if any(len(r) > 100 or not r.strip("/ ") for r in v):
+            raise ValueError("each region is a non-empty province[/city[/district]] of at most 100 characters")
+        return v
+
+
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(default="", max_length=5000, description="the need in free text (Chinese)")
+    nodes: list[str | int] = Field(default_factory=list, max_length=50, description="chain node names or ids")
+    scope: Literal["node", "upstream"] = "node"
+    exclude: list[str | int] = Field(default_factory=list, max_length=1000,
+                                     description="enterprise ids or external codes")
+    filters: MatchFilters = Field(default_factory=MatchFilters)
+    limit: int = Field(default=20, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> MatchRequest:
+        if not self.text and not self.nodes:
+            raise ValueError("give a need text or at least one chain node")
+        return self
+
+
+class MatchItem(BaseModel):
+    enterprise: EnterpriseSummary
+    score: float
+    explanation: dict[str, Any]
+
+
+class MatchResponse(BaseModel):
+    items: list[MatchItem]
+    index_version: int
+    took_ms: float

@@ -1,0 +1,69 @@
+"""The one place that translates between the database and the matching engine."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enterprises.schemas import EnterpriseSummary
+from app.errors import AppError, Invalid
+from app.matches.index_holder import IndexHolder
+from app.matches.schemas import MatchItem, MatchRequest, MatchResponse
+from app.models import ChainNode, Enterprise, Principal
+from matching import EmptyQueryError, MatchQuery, UnknownNodeError, rank
+
+
+def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
+    ids = [int(k) for k in keys if isinstance(k, int) or (isinstance(k, str) and k.isdigit())]
+    by_id = dict(session.execute(select(ChainNode.id, ChainNode.name).where(ChainNode.id.in_(ids))).all())
+    names: list[str] = []
+    for key in keys:
+        if isinstance(key, int) or key.isdigit():
+            name = by_id.get(int(key))
+            # A numeric product name (rare) is still a name.
+            names.append(name if name is not None else str(key))
+        else:
+            names.append(key.strip())
+    return tuple(dict.fromkeys(names))
+
+
+def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
+    codes = [str(k) for k in keys]
+    rows = session.execute(select(Enterprise.id, Enterprise.code).where(Enterprise.code.in_(codes))).all()
+    found = {code: id_ for id_, code in rows}
+    ids: set[int] = set(found.values())
+    numeric = [int(c) for c in codes if c not in found and c.isdigit() and len(c) < 10]
+    if numeric:
+        ids |= set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(numeric))))
+    known = set(found) | {str(i) for i in ids}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise Invalid("exclude", f"unknown enterprise(s): {', '.join(unknown[:10])}")
+    return frozenset(ids)
+
+
+def match(*, session: Session, holder: IndexHolder, request: MatchRequest, principal: Principal) -> MatchResponse:
+    started = time.perf_counter()
+    index = holder.index
+    if index is None:
+        raise AppError("the match index is still being built; try again shortly", code="index_not_ready", status=503)
+    exclude = _exclusions(session, request.exclude)
+    if principal.role == "leader" and principal.org_id is not None:
+        exclude |= {principal.org_id}  # a firm is never its own supplier
+    query = MatchQuery(text=request.text, nodes=_node_names(session, request.nodes), scope=request.scope,
+                       exclude=exclude, kinds=tuple(request.filters.kinds), tiers=tuple(request.filters.tiers),
+                       regions=tuple(request.filters.regions), limit=request.limit)
+    try:
+        results = rank(index, query)
+    except UnknownNodeError as exc:
+        raise Invalid("nodes", f"unknown chain node(s): {', '.join(exc.names)}") from None
+    except EmptyQueryError as exc:
+        raise Invalid("text", str(exc) or "nothing to match in the text") from None
+    rows = {e.id: e for e in session.scalars(select(Enterprise).where(
+        Enterprise.id.in_([r.enterprise_id for r in results])))}
+    items = [MatchItem(enterprise=EnterpriseSummary.model_validate(rows[r.enterprise_id]), score=round(r.score, 6),
+                       explanation=r.explanation) for r in results if r.enterprise_id in rows]
+    return MatchResponse(items=items, index_version=index.version_,
+                         took_ms=round((time.perf_counter() - started) * 1000, 3))

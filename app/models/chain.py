@@ -1,0 +1,59 @@
+"""The chain graph: nodes (products, segments), typed edges between them, and named chains."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+from app.models._types import utcnow
+
+NODE_KINDS = ("product", "segment")
+# "input": src is an upstream input of dst; "subkind": dst is a narrower kind of src.
+EDGE_TYPES = ("input", "subkind")
+
+
+class ChainNode(Base):
+    __tablename__ = "chain_nodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str] = mapped_column(String(16), default="product")
+
+
+class NodeEdge(Base):
+    __tablename__ = "node_edges"
+    __table_args__ = (
+        UniqueConstraint("src_id", "dst_id", "type", name="uq_node_edges_src_dst_type"),
+        Index("ix_node_edges_dst_type", "dst_id", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    src_id: Mapped[int] = mapped_column(ForeignKey("chain_nodes.id", ondelete="CASCADE"))
+    dst_id: Mapped[int] = mapped_column(ForeignKey("chain_nodes.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(16))
+
+
+class Chain(Base):
+    """A named sub-graph such as 新能源汽车 or 锂电池, curated by operators."""
+
+    __tablename__ = "chains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    root_node_id: Mapped[int | None] = mapped_column(ForeignKey("chain_nodes.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ChainMember(Base):
+    __tablename__ = "chain_members"
+
+    chain_id: Mapped[int] = mapped_column(ForeignKey("chains.id", ondelete="CASCADE"), primary_key=True)
+    node_id: Mapped[int] = mapped_column(
+        ForeignKey("chain_nodes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -1,0 +1,38 @@
+"""The one scoring function: text, graph and co-occurrence evidence fused with configured weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching.types import MatchConfig
+
+__all__ = ["fuse", "relative"]
+
+
+def relative(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """``x`` divided by its maximum over ``mask`` (so the best candidate scores 1); zeros stay zeros."""
+    top = float(x[mask].max()) if mask is not None and mask.any() else float(x.max(initial=0.0))
+    return x / top if top > 0 else np.zeros_like(x)
+
+
+def fuse(
+    graph_max: np.ndarray,
+    graph_sum: np.ndarray,
+    text: np.ndarray,
+    cooc: np.ndarray,
+    competitor: np.ndarray,
+    *,
+    config: MatchConfig,
+    scope: str = "node",
+) -> np.ndarray:
+    """Score every slot (see :class:`MatchConfig` for the formula).
+
+    ``graph_max``/``graph_sum``: best and summed node evidence per slot; ``text`` and ``cooc`` already
+    relative (0..1); ``competitor``: 1 where the slot makes what an upstream poster makes.
+    """
+    g = np.minimum(graph_max + config.sum_bonus * (graph_sum - graph_max), 1.5)
+    w_text = config.w_text_upstream if scope == "upstream" else config.w_text
+    score = config.w_graph * g + w_text * text + config.w_cooc * cooc
+    if scope == "upstream":
+        score = score - config.competitor_penalty * competitor
+    return score

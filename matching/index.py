@@ -1,0 +1,244 @@
+"""The in-memory match index: enterprise × term (BM25) and enterprise × node matrices, kept fresh.
+
+Everything a query needs is computed here once: each enterprise's terms, the nodes its products stand
+for, document frequencies and filter codes. An update touches one enterprise: its old slot is marked
+dead, a new slot is appended to both matrices' overlays, and the frequencies are adjusted, so the cost
+does not grow with the number of enterprises (bar an occasional compaction).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+
+from graph import ChainGraph, Expansion, expand
+from matching.analyzer import ChineseAnalyzer, normalize
+from matching.bm25 import bm25_tf
+from matching.linking import Link, NodeLinker
+from matching.store import SparseRows
+from matching.types import EnterpriseRecord, MatchConfig
+
+__all__ = ["MatchIndex"]
+
+_CACHE = 4096
+
+
+class MatchIndex:
+    """Fit on a graph and enterprises; then :func:`matching.rank` queries it.
+
+    Learned state: ``graph_``, ``analyzer_``, ``linker_``, the two :class:`SparseRows` stores
+    (``text_``, ``nodes_``), ``vocab_``/``df_`` (term document frequencies), ``node_df_`` (enterprises
+    per node), ``alive_`` (slot mask), ``version_`` (bumped on every change).
+    """
+
+    def __init__(self, config: MatchConfig | None = None) -> None:
+        self.config = config or MatchConfig()
+        self.version_ = 0
+
+    # ---- building ------------------------------------------------------------------------------
+    def fit(self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord]) -> MatchIndex:
+        cfg = self.config
+        self.graph_ = graph
+        self.analyzer_ = ChineseAnalyzer().fit(graph.surface_forms())
+        self.linker_ = NodeLinker().fit(graph, self.analyzer_)
+        self._isolated = graph.degree() == 0
+        self._terms_cache: dict[str, list[str]] = {}
+        self._links_cache: dict[str, list[tuple[int, float]]] = {}
+        self._link_need = lru_cache(maxsize=_CACHE)(self.linker_.link_need)
+        self._expand_cached = lru_cache(maxsize=_CACHE)(self._expand)
+        self.vocab_: dict[str, int] = {}
+        self.records_: dict[int, EnterpriseRecord] = {}
+        self.slot_of_: dict[int, int] = {}
+        self._kind_codes: dict[str, int] = {}
+        self._tier_codes: dict[str, int] = {}
+        self._regions: dict[str, list[int]] = {}
+
+        records = list(enterprises)
+        counted = [self._term_counts(r) for r in records]
+        lengths = np.array([sum(c.values()) for c in counted], dtype=np.float64)
+        self.avgdl_ = float(lengths.mean()) if len(lengths) else 1.0
+        df = Counter(t for c in counted for t in c)
+        for t in df:
+            self.vocab_.setdefault(t, len(self.vocab_))
+        self.df_ = np.zeros(len(self.vocab_), dtype=np.int64)
+        for t, n in df.items():
+            self.df_[self.vocab_[t]] = n
+        self.node_df_ = np.zeros(graph.n_nodes, dtype=np.int64)
+        text_rows, node_rows = [], []
+        slot_ids, kinds, tiers = [], [], []
+        for slot, (rec, counts) in enumerate(zip(records, counted, strict=True)):
+            if rec.id in self.slot_of_:
+                raise ValueError(f"enterprise id {rec.id} appears twice")
+            text_rows.append(self._text_row(counts))
+            node_rows.append(self._node_row(rec))
+            self.node_df_[node_rows[-1][0]] += 1
+            self.records_[rec.id] = rec
+            self.slot_of_[rec.id] = slot
+            slot_ids.append(rec.id)
+            kinds.append(self._code(self._kind_codes, rec.kind))
+            tiers.append(self._code(self._tier_codes, rec.tier))
+            self._index_region(rec.region, slot)
+        self.text_ = SparseRows(cfg.compact_at).build(text_rows, len(self.vocab_))
+        self.nodes_ = SparseRows(cfg.compact_at).build(node_rows, graph.n_nodes)
+        self.slot_ids_ = np.array(slot_ids, dtype=np.int64)
+        self.kind_ = np.array(kinds, dtype=np.int32)
+        self.tier_ = np.array(tiers, dtype=np.int32)
+        self.alive_ = np.ones(len(records), dtype=bool)
+        self.version_ += 1
+        return self
+
+    @property
+    def size(self) -> int:
+        """Number of enterprises in the index."""
+        return len(self.records_)
+
+    @staticmethod
+    def _code(table: dict[str, int], value: str) -> int:
+        return table.setdefault(value, len(table))
+
+    def _index_region(self, region: str, slot: int) -> None:
+        parts = [p for p in normalize(region).split("/") if p]
+        for k in range(1, len(parts) + 1):
+            self._regions.setdefault("/".join(parts[:k]), []).append(slot)
+
+    def product_terms(self, product: str) -> list[str]:
+        terms = self._terms_cache.get(product)
+        if terms is None:
+            p = normalize(product).strip()
+            # a product that is a node name is one dictionary word: skip the tokenizer
+            words = [p] if p in self.linker_.forms_ else self.analyzer_.words(p)
+            terms = self._terms_cache[product] = self.analyzer_.terms_of_words(words)
+        return terms
+
+    def product_links(self, product: str) -> list[tuple[int, float]]:
+        links = self._links_cache.get(product)
+        if links is None:
+            cfg = self.config
+            exact = self.linker_.forms_.get(normalize(product).strip())
+            also = cfg.isolated_contained and exact is not None and bool(self._isolated[exact])
+            links = self.linker_.link_product(product, contained_weight=cfg.contained_weight, also_contained=also)
+            self._links_cache[product] = links
+        return links
+
+    def _term_counts(self, rec: EnterpriseRecord) -> Counter[str]:
+        counts: Counter[str] = Counter(self.analyzer_.analyze(rec.name))
+        if rec.description:
+            counts.update(self.analyzer_.analyze(rec.description))
+        for product, _share in rec.products:
+            counts.update(self.product_terms(product))
+        return counts
+
+    def _text_row(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+        cfg = self.config
+        cols = np.fromiter((self.vocab_[t] for t in counts), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        return cols, bm25_tf(tf, float(tf.sum()), self.avgdl_, cfg.bm25_k1, cfg.bm25_b)
+
+    def revenue_factor(self, share: float) -> float:
+        rw = self.config.revenue_weight
+        return (1.0 + rw * float(np.sqrt(max(share, 0.0)))) / (1.0 + rw)
+
+    def _node_row(self, rec: EnterpriseRecord) -> tuple[np.ndarray, np.ndarray]:
+        best: dict[int, float] = {}
+        for product, share in rec.products:
+            rf = self.revenue_factor(share)
+            for node, w in self.product_links(product):
+                if w * rf > best.get(node, 0.0):
+                    best[node] = w * rf
+        cols = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
+        return cols, np.fromiter(best.values(), dtype=np.float64, count=len(best))
+
+    # ---- freshness -----------------------------------------------------------------------------
+    def _kill(self, enterprise_id: int) -> None:
+        slot = self.slot_of_.pop(enterprise_id)
+        self.alive_[slot] = False
+        cols, _ = self.text_.row(slot)
+        self.df_[cols] -= 1
+        ncols, _ = self.nodes_.row(slot)
+        self.node_df_[ncols] -= 1
+        del self.records_[enterprise_id]
+
+    def upsert(self, record: EnterpriseRecord) -> None:
+        """Add an enterprise, or replace the one with the same id."""
+        if record.id in self.slot_of_:
+            self._kill(record.id)
+        counts = self._term_counts(record)
+        for t in counts:
+            if t not in self.vocab_:
+                self.vocab_[t] = len(self.vocab_)
+        if len(self.vocab_) > len(self.df_):
+            self.df_ = np.concatenate([self.df_, np.zeros(len(self.vocab_) - len(self.df_), dtype=np.int64)])
+        tcols, tvals = self._text_row(counts)
+        self.df_[tcols] += 1
+        ncols, nvals = self._node_row(record)
+        self.node_df_[ncols] += 1
+        slot = self.text_.append(tcols, tvals, len(self.vocab_))
+        self.nodes_.append(ncols, nvals, self.graph_.n_nodes)
+        self.records_[record.id] = record
+        self.slot_of_[record.id] = slot
+        self.slot_ids_ = np.append(self.slot_ids_, record.id)
+        self.kind_ = np.append(self.kind_, self._code(self._kind_codes, record.kind))
+        self.tier_ = np.append(self.tier_, self._code(self._tier_codes, record.tier))
+        self.alive_ = np.append(self.alive_, True)
+        self._index_region(record.region, slot)
+        self._after_change()
+
+    def remove(self, enterprise_id: int) -> None:
+        """Remove an enterprise; ``KeyError`` when it is not in the index."""
+        if enterprise_id not in self.slot_of_:
+            raise KeyError(enterprise_id)
+        self._kill(enterprise_id)
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.version_ += 1
+        dead = len(self.alive_) - len(self.slot_of_)
+        if dead > max(1024, len(self.alive_) // 4):
+            self._drop_dead()
+
+    def _drop_dead(self) -> None:
+        """Renumber slots without the dead ones (amortised: runs after many removals)."""
+        keep = self.alive_
+        self.text_.compact(keep)
+        self.nodes_.compact(keep)
+        self.slot_ids_ = self.slot_ids_[keep]
+        self.kind_, self.tier_ = self.kind_[keep], self.tier_[keep]
+        self.alive_ = np.ones(int(keep.sum()), dtype=bool)
+        self.slot_of_ = {int(e): s for s, e in enumerate(self.slot_ids_.tolist())}
+        self._regions = {}
+        for eid, slot in self.slot_of_.items():
+            self._index_region(self.records_[eid].region, slot)
+
+    # ---- query-side helpers --------------------------------------------------------------------
+    def link_need(self, text: str, *, respect_filler: bool = True) -> list[Link]:
+        return list(self._link_need(text, respect_filler=respect_filler))
+
+    def expansion(self, seeds: tuple[tuple[int, float], ...], scope: str) -> Expansion:
+        """Cached typed neighbourhood of the seeds (the graph never changes under a fitted index)."""
+        return self._expand_cached(seeds, scope)
+
+    def _expand(self, seeds: tuple[tuple[int, float], ...], scope: str) -> Expansion:
+        return expand(self.graph_, dict(seeds), scope=scope, weights=self.config.proximity)
+
+    def region_mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        mask = np.zeros(len(self.alive_), dtype=bool)
+        for raw in prefixes:
+            pre = normalize(raw).strip("/")
+            slots = self._regions.get(pre)
+            if slots is not None:
+                mask[np.asarray(slots, dtype=np.int64)] = True
+                continue
+            # not a whole level ("山东" for "山东省"): fall back to a string-prefix scan
+            for eid, slot in self.slot_of_.items():
+                if normalize(self.records_[eid].region).startswith(pre):
+                    mask[slot] = True
+        return mask
+
+    def code_mask(self, table: str, values: tuple[str, ...]) -> np.ndarray:
+        codes = self._kind_codes if table == "kind" else self._tier_codes
+        arr = self.kind_ if table == "kind" else self.tier_
+        wanted = [codes[v] for v in values if v in codes]
+        return np.isin(arr, np.asarray(wanted, dtype=np.int32))

@@ -1,0 +1,207 @@
+"""Find the chain nodes a free text mentions: exact surface forms first, fuzzy for near misses.
+
+The longest hit is not always the right one. Product names include ordinary words (计划, 交通), short
+names hide inside longer words (AP in APP), and filler (供应商) can hide a node (原材料供应). So a
+mention must not cut through a filler word or a Latin word, a mention inside a longer mention only
+counts when nothing longer covers it, and each mention is weighed by how specific it is (rare in
+general Chinese, long) and where it sits (the head of a Chinese noun phrase is its last part).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from graph import ChainGraph
+from matching.analyzer import ChineseAnalyzer, normalize
+
+__all__ = ["Link", "NodeLinker"]
+
+_LATIN = re.compile(r"[a-z0-9]")
+_CONTENT = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A node found in a text: ``how`` is "exact" or "fuzzy"; ``form`` the text that matched."""
+
+    node: int
+    weight: float
+    form: str
+    how: str = "exact"
+
+
+def _lcs(a: str, b: str) -> int:
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0]
+        for j, cb in enumerate(b):
+            cur.append(prev[j] + 1 if ca == cb else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+class NodeLinker:
+    """Link need texts and product names to node indices of a :class:`ChainGraph`.
+
+    Parameters
+    ----------
+    keep_ratio : drop need mentions weighing less than this fraction of the best one.
+    general_scale : general-language frequency at which a mention's weight halves (roughly).
+    modifier_weight : weight of a mention that is not the head (last part) of its phrase.
+    fuzzy_threshold : minimum LCS ratio ``2·lcs/(|a|+|b|)`` for a fuzzy link.
+    fuzzy_max_postings : bigrams shared by more forms than this are too common to retrieve with.
+    """
+
+    def __init__(
+        self,
+        *,
+        keep_ratio: float = 0.35,
+        general_scale: float = 500.0,
+        modifier_weight: float = 0.6,
+        fuzzy_threshold: float = 0.75,
+        fuzzy_max_postings: int = 3000,
+    ) -> None:
+        self.keep_ratio = keep_ratio
+        self.general_scale = general_scale
+        self.modifier_weight = modifier_weight
+        self.fuzzy_threshold = fuzzy_threshold
+        self.fuzzy_max_postings = fuzzy_max_postings
+
+    def fit(self, graph: ChainGraph, analyzer: ChineseAnalyzer) -> NodeLinker:
+        self.analyzer_ = analyzer
+        forms: dict[str, int] = {}
+        for form, node in graph.surface_forms().items():
+            f = normalize(form).strip()
+            # a real name keeps its own node when an alias normalises to the same string
+            if f and (f not in forms or graph.index_.get(form) == node):
+                forms[f] = node
+        self.forms_ = forms
+        self.prefixes_ = {f[:k] for f in forms for k in range(1, len(f))}
+        self.maxlen_ = max((len(f) for f in forms), default=0)
+        grams: dict[str, list[str]] = {}
+        for f in forms:
+            for i in range(len(f) - 1):
+                grams.setdefault(f[i : i + 2], []).append(f)
+        self.grams_ = grams
+        self.names_ = graph.names_
+        return self
+
+    # ---- raw matching ------------------------------------------------------------------------
+    def _hits(self, text: str) -> list[tuple[int, int, str]]:
+        """Every (start, end, form) occurrence, respecting Latin word boundaries."""
+        out = []
+        forms, prefixes, n = self.forms_, self.prefixes_, len(text)
+        for i in range(n):
+            if i > 0 and _LATIN.match(text[i]) and _LATIN.match(text[i - 1]):
+                continue
+            j = i + 1
+            while j <= n:
+                frag = text[i:j]
+                if frag in forms and not (j < n and _LATIN.match(text[j]) and _LATIN.match(text[j - 1])):
+                    out.append((i, j, frag))
+                if frag not in prefixes:
+                    break
+                j += 1
+        return out
+
+    @staticmethod
+    def _maximal(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Hits not strictly inside another hit (overlapping partial hits both survive)."""
+        return [
+            h for h in hits
+            if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)
+        ]
+
+    def _specificity(self, form: str) -> float:
+        gen = self.analyzer_.general_frequency(form)
+        length = min(1.0, (len(form) + 1) / 4) if not _LATIN.match(form) else 1.0
+        return length / (1.0 + math.log1p(gen / self.general_scale))
+
+    # ---- needs --------------------------------------------------------------------------------
+    def _filler_spans(self, text: str) -> list[tuple[int, int]]:
+        spans, pos = [], 0
+        filler = self.analyzer_.filler
+        for tok in self.analyzer_.tokenizer_.cut(text, HMM=False):
+            if tok in filler and len(tok) > 1:
+                spans.append((pos, pos + len(tok)))
+            pos += len(tok)
+        return spans
+
+    def link_need(self, text: str, *, respect_filler: bool = True) -> list[Link]:
+        """Nodes a need text asks about, weighted (best = 1.0); empty when nothing is found."""
+        t = normalize(text)
+        spans = self._filler_spans(t) if respect_filler else []
+
+        def clear(h: tuple[int, int, str]) -> bool:
+            return not any(h[0] < e and s < h[1] for s, e in spans)
+
+        hits = self._maximal([h for h in self._hits(t) if clear(h)])
+        content = [m for m in _CONTENT.finditer(t) if clear((m.start(), m.end(), ""))]
+        if len(hits) > 1:  # a lone character is a node only when nothing better is in the text
+            hits = [h for h in hits if len(h[2]) > 1] or hits
+        scored: dict[int, Link] = {}
+        for s, e, form in hits:
+            # the head of a Chinese noun phrase is its end: a mention followed directly by more
+            # content of the same run is a modifier (锂电池 in 锂电池隔膜)
+            is_head = e >= len(t) or not _CONTENT.match(t[e]) or not clear((e, e + 1, ""))
+            w = self._specificity(form) * (1.0 if is_head else self.modifier_weight)
+            node = self.forms_[form]
+            if node not in scored or scored[node].weight < w:
+                scored[node] = Link(node, w, form)
+        covered = [(s, e) for s, e, _ in hits]
+        for m in content:  # runs no exact mention touches: try fuzzy
+            if len(m.group()) >= 2 and not any(s < m.end() and m.start() < e for s, e in covered):
+                for link in self.fuzzy(m.group()):
+                    if link.node not in scored:
+                        scored[link.node] = link
+        return self._normalise(list(scored.values()))
+
+    def _normalise(self, links: list[Link]) -> list[Link]:
+        if not links:
+            return []
+        best = max(lk.weight for lk in links)
+        kept = [Link(lk.node, lk.weight / best, lk.form, lk.how) for lk in links if lk.weight >= self.keep_ratio * best]
+        return sorted(kept, key=lambda lk: -lk.weight)
+
+    def fuzzy(self, word: str, limit: int = 1) -> list[Link]:
+        """Closest forms to ``word`` by LCS ratio, above ``fuzzy_threshold``."""
+        counts: Counter[str] = Counter()
+        for i in range(len(word) - 1):
+            post = self.grams_.get(word[i : i + 2], ())
+            if len(post) <= self.fuzzy_max_postings:
+                counts.update(post)
+        best: list[tuple[float, str]] = []
+        for form, _shared in counts.most_common(50):
+            ratio = 2.0 * _lcs(word, form) / (len(word) + len(form))
+            if ratio >= self.fuzzy_threshold:
+                best.append((ratio, form))
+        best.sort(key=lambda x: (-x[0], len(x[1])))
+        return [Link(self.forms_[f], r * self._specificity(f), f, "fuzzy") for r, f in best[:limit]]
+
+    # ---- enterprise products -----------------------------------------------------------------
+    def link_product(
+        self, product: str, *, contained_weight: float = 0.3, also_contained: bool = False
+    ) -> list[tuple[int, float]]:
+        """Nodes a listed product stands for: itself when it is a node, else the nodes it contains.
+
+        Contained nodes are weaker evidence (锂电池隔膜 is a kind of 隔膜, not a 锂电池), so the
+        head gets ``contained_weight`` and modifiers half of it. ``also_contained`` adds them even
+        when the product is itself a node (useful when that node has no edges).
+        """
+        p = normalize(product).strip()
+        exact = self.forms_.get(p)
+        out: dict[int, float] = {}
+        if exact is not None:
+            out[exact] = 1.0
+            if not also_contained:
+                return [(exact, 1.0)]
+        hits = self._maximal([h for h in self._hits(p) if len(h[2]) > 1 and h[2] != p])
+        last_end = max((e for _, e, _ in hits), default=-1)
+        for _s, e, form in hits:
+            w = contained_weight * (1.0 if e == last_end else 0.5)
+            node = self.forms_[form]
+            out[node] = max(out.get(node, 0.0), w)
+        return list(out.items())

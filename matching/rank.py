@@ -1,0 +1,131 @@
+"""Answer one need against a :class:`MatchIndex`: link, expand, score, filter, top-k, explain."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graph import SCOPES
+from matching.bm25 import bm25_idf
+from matching.cooccur import cooccurrence
+from matching.explain import explain
+from matching.fusion import fuse, relative
+from matching.index import MatchIndex
+from matching.linking import Link
+from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
+
+__all__ = ["rank"]
+
+# text links count for less than nodes the poster attached by hand
+_TEXT_LINK_WEIGHT = 0.5
+
+
+def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int, float]:
+    G = index.graph_
+    unknown = [n for n in query.nodes if G.lookup(n) is None]
+    if unknown:
+        raise UnknownNodeError(unknown)
+    seeds: dict[int, float] = {}
+    for name in query.nodes:
+        node = G.lookup(name)
+        assert node is not None
+        seeds[node] = 1.0
+    if not seeds:
+        return {lk.node: lk.weight for lk in links}
+    if query.scope == "node":  # in upstream scope the text restates what the poster itself makes
+        for lk in links:
+            seeds.setdefault(lk.node, _TEXT_LINK_WEIGHT * lk.weight)
+    return seeds
+
+
+def _query_terms(
+    index: MatchIndex, query: MatchQuery, seeds: dict[int, float], *, drop_filler: bool = True
+) -> list[str]:
+    words = index.analyzer_.words(query.text, drop_filler=drop_filler) if query.text.strip() else []
+    if query.scope == "upstream":
+        # words naming the poster's own product would pull in its competitors
+        own = [index.graph_.names_[s].lower() for s in seeds]
+        words = [w for w in words if not any(w in o or o in w for o in own)]
+    return list(dict.fromkeys(index.analyzer_.terms_of_words(words)))
+
+
+def _mask(index: MatchIndex, query: MatchQuery) -> np.ndarray:
+    mask = index.alive_.copy()
+    for eid in query.exclude:
+        slot = index.slot_of_.get(eid)
+        if slot is not None:
+            mask[slot] = False
+    if query.kinds:
+        mask &= index.code_mask("kind", query.kinds)
+    if query.tiers:
+        mask &= index.code_mask("tier", query.tiers)
+    if query.regions:
+        mask &= index.region_mask(query.regions)
+    return mask
+
+
+def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
+    """Best enterprises for ``query``, best first, at most ``query.limit``, each with an explanation.
+
+    Raises :class:`EmptyQueryError` without text or nodes, :class:`UnknownNodeError` for node names
+    that are neither names nor aliases, ``ValueError`` for an unknown scope or a negative limit.
+    """
+    if query.scope not in SCOPES:
+        raise ValueError(f"unknown scope {query.scope!r}; expected one of {SCOPES}")
+    if query.limit < 0:
+        raise ValueError("limit must be >= 0")
+    if not query.text.strip() and not query.nodes:
+        raise EmptyQueryError("a query needs text or nodes")
+    links = index.link_need(query.text) if query.text.strip() else []
+    seeds = _seeds(index, query, links)
+    terms = _query_terms(index, query, seeds)
+    if not seeds and not terms and query.text.strip():
+        # a text made only of filler words (需要配套): then the filler is what is asked for
+        links = index.link_need(query.text, respect_filler=False)
+        seeds = _seeds(index, query, links)
+        terms = _query_terms(index, query, seeds, drop_filler=False)
+    if not seeds and not terms:
+        raise EmptyQueryError("the text has no content words and no nodes were given")
+    n = len(index.alive_)
+    cfg = index.config
+
+    cols = np.array([index.vocab_[t] for t in terms if t in index.vocab_], dtype=np.int64)
+    text = index.text_.column_sums(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols) else np.zeros(n)
+
+    exp = index.expansion(tuple(sorted(seeds.items())), query.scope)
+    nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
+    weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
+    g_max = index.nodes_.column_sums(nodes, weights, reduce="max")
+    g_sum = index.nodes_.column_sums(nodes, weights)
+    competitor = np.zeros(n)
+    if exp.avoid:
+        avoid = np.fromiter(exp.avoid, dtype=np.int64)
+        # only firms that list the product itself are competitors, not ones whose name contains it
+        competitor = (index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max") >= 0.99).astype(float)
+    cooc_seeds = seeds if query.scope == "node" else {}
+    cooc, cooc_nodes = cooccurrence(index, cooc_seeds, skip=set(exp.weights))
+
+    mask = _mask(index, query)
+    text_r, cooc_r = relative(text, mask), relative(cooc, mask)
+    score = fuse(g_max, g_sum, text_r, cooc_r, competitor, config=cfg, scope=query.scope)
+    # a firm needs some positive evidence of its own, not just the absence of a penalty
+    cand = np.flatnonzero(mask & ((g_max > 0) | (text_r > 0) | (cooc_r > 0)))
+    k = min(query.limit, len(cand))
+    if k == 0:
+        return []
+    if len(cand) > k:
+        cand = cand[np.argpartition(-score[cand], k - 1)[:k]]
+    # ties broken by enterprise id so results are reproducible
+    order = np.lexsort((index.slot_ids_[cand], -score[cand]))
+    top = cand[order]
+
+    term_set = set(terms)
+    out = []
+    for slot in top.tolist():
+        eid = int(index.slot_ids_[slot])
+        parts = {"graph": g_max[slot], "text": text_r[slot], "cooccurrence": cooc_r[slot]}
+        expl = explain(
+            index, eid, need_links=links, seeds=seeds, exp=exp, query_terms=term_set,
+            cooc_nodes=cooc_nodes, parts=parts, competitor=bool(competitor[slot]),
+        )
+        out.append(MatchResult(eid, float(score[slot]), expl))
+    return out

@@ -1,0 +1,150 @@
+"""A sparse slots × columns matrix that takes row appends cheaply and answers column gathers fast.
+
+Queries touch few columns (the terms of a need, the nodes near it), so scores are gathered from a CSC
+copy with one ``bincount``; co-occurrence needs whole rows, so a CSR copy is kept too. Rows added
+after the last build live in a small overlay that is searched the same way and folded into the main
+matrices once it grows past ``compact_at`` rows, which keeps every single update cheap. A removed row
+is never touched here: the owner masks dead slots at ranking time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["SparseRows", "gather_columns"]
+
+
+def gather_columns(
+    csc: sp.csc_matrix, cols: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nonzeros of the given columns: (row indices, weighted values, position of the column in ``cols``)."""
+    cols = np.asarray(cols, dtype=np.int64)
+    ok = cols < csc.shape[1]
+    cols, weights = cols[ok], np.asarray(weights, dtype=np.float64)[ok]
+    which = np.flatnonzero(ok)
+    starts, ends = csc.indptr[cols], csc.indptr[cols + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0), empty
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    pos = np.arange(total, dtype=np.int64) + offsets
+    return (
+        csc.indices[pos].astype(np.int64),
+        csc.data[pos] * np.repeat(weights, lengths),
+        np.repeat(which, lengths),
+    )
+
+
+class SparseRows:
+    """Rows addressed by slot number; columns may grow (new vocabulary) at any time."""
+
+    def __init__(self, compact_at: int = 2048) -> None:
+        self.compact_at = compact_at
+        self._main_csr = sp.csr_matrix((0, 0), dtype=np.float32)
+        self._main_csc = sp.csc_matrix((0, 0), dtype=np.float32)
+        self._extra: list[tuple[np.ndarray, np.ndarray]] = []
+        self._extra_csr: sp.csr_matrix | None = None
+        self._extra_csc: sp.csc_matrix | None = None
+        self.n_cols = 0
+
+    @property
+    def n_rows(self) -> int:
+        return self._main_csr.shape[0] + len(self._extra)
+
+    @staticmethod
+    def _stack(rows: list[tuple[np.ndarray, np.ndarray]], n_cols: int) -> sp.csr_matrix:
+        lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        if rows:
+            indices = np.concatenate([c for c, _ in rows]).astype(np.int32)
+            data = np.concatenate([v for _, v in rows]).astype(np.float32)
+        else:
+            indices, data = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        m = sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
+        m.sum_duplicates()
+        return m
+
+    def build(self, rows: list[tuple[np.ndarray, np.ndarray]], n_cols: int) -> SparseRows:
+        """Replace all content with ``rows`` (slot i = rows[i])."""
+        self.n_cols = max(n_cols, self.n_cols)
+        self._main_csr = self._stack(rows, self.n_cols)
+        self._main_csc = self._main_csr.tocsc()
+        self._extra, self._extra_csr, self._extra_csc = [], None, None
+        return self
+
+    def append(self, cols: np.ndarray, vals: np.ndarray, n_cols: int) -> int:
+        """Add one row; returns its slot."""
+        self.n_cols = max(self.n_cols, n_cols)
+        self._extra.append((np.asarray(cols, dtype=np.int32), np.asarray(vals, dtype=np.float32)))
+        self._extra_csr = self._extra_csc = None
+        if len(self._extra) >= self.compact_at:
+            self.compact()
+        return self.n_rows - 1
+
+    def compact(self, keep: np.ndarray | None = None) -> None:
+        """Fold the overlay into the main matrices; with ``keep`` (slot mask) also drop rows."""
+        m = self.matrix()
+        if keep is not None:
+            m = m[np.flatnonzero(keep)]
+        self._main_csr = m.tocsr()
+        self._main_csc = self._main_csr.tocsc()
+        self._extra, self._extra_csr, self._extra_csc = [], None, None
+
+    def _overlay(self) -> tuple[sp.csr_matrix, sp.csc_matrix]:
+        if self._extra_csr is None or self._extra_csc is None:
+            self._extra_csr = self._stack(self._extra, self.n_cols)
+            self._extra_csc = self._extra_csr.tocsc()
+        return self._extra_csr, self._extra_csc
+
+    def matrix(self) -> sp.csr_matrix:
+        """All rows as one CSR matrix (for tests and compaction, not for queries)."""
+        main = self._main_csr
+        if main.shape[1] < self.n_cols:
+            main = sp.csr_matrix((main.data, main.indices, main.indptr), shape=(main.shape[0], self.n_cols))
+        if not self._extra:
+            return main
+        return sp.vstack([main, self._overlay()[0]], format="csr")
+
+    def column_sums(self, cols: np.ndarray, weights: np.ndarray, *, reduce: str = "sum") -> np.ndarray:
+        """Dense per-slot ``sum`` (or ``max``) over the given columns of ``value * weight``."""
+        out = np.zeros(self.n_rows)
+        base = 0
+        parts = [self._main_csc]
+        if self._extra:
+            parts.append(self._overlay()[1])
+        for csc in parts:
+            rows, vals, _ = gather_columns(csc, cols, weights)
+            if len(rows):
+                if reduce == "sum":
+                    out[base : base + csc.shape[0]] += np.bincount(rows, weights=vals, minlength=csc.shape[0])
+                else:
+                    np.maximum.at(out, rows + base, vals)
+            base += csc.shape[0]
+        return out
+
+    def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
+        n_main = self._main_csr.shape[0]
+        if slot < n_main:
+            m, i = self._main_csr, slot
+            return m.indices[m.indptr[i] : m.indptr[i + 1]], m.data[m.indptr[i] : m.indptr[i + 1]]
+        return self._extra[slot - n_main]
+
+    def rows_dot(self, slots: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Dense per-column ``sum_i weights[i] * row(slots[i])`` (a transposed product over few rows)."""
+        out = np.zeros(self.n_cols)
+        n_main = self._main_csr.shape[0]
+        slots = np.asarray(slots, dtype=np.int64)
+        weights = np.asarray(weights, dtype=np.float64)
+        main = slots < n_main
+        if main.any():
+            sub = self._main_csr[slots[main]]
+            contrib = sp.csr_matrix(weights[main][None, :]) @ sub
+            out[: contrib.shape[1]] += contrib.toarray().ravel()
+        for s, w in zip(slots[~main].tolist(), weights[~main].tolist(), strict=True):
+            cols, vals = self._extra[s - n_main]
+            np.add.at(out, cols, vals * w)
+        return out

@@ -1,0 +1,105 @@
+"""Plain records the engine takes and returns, its settings and its errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph import ProximityWeights
+
+__all__ = [
+    "EmptyQueryError",
+    "EnterpriseRecord",
+    "MatchConfig",
+    "MatchQuery",
+    "MatchResult",
+    "UnknownNodeError",
+]
+
+
+@dataclass(frozen=True)
+class EnterpriseRecord:
+    """One enterprise as the index sees it.
+
+    ``region`` is a path such as "山东省/济南市/历下区" (filters match prefixes). ``products`` pairs a
+    free-text product name with its revenue share in 0..1; 0.001 means "listed, no figure".
+    """
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    tier: str
+    region: str
+    description: str = ""
+    products: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchQuery:
+    """A need. ``scope`` "node" wants makers of the product; "upstream" wants suppliers of its inputs."""
+
+    text: str = ""
+    nodes: tuple[str, ...] = ()
+    scope: str = "node"
+    exclude: frozenset[int] = frozenset()
+    kinds: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    enterprise_id: int
+    score: float
+    explanation: dict
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Settings of the index and of the scoring function.
+
+    The score of enterprise *e* for a need is (see :func:`matching.fusion.fuse`)::
+
+        score = w_graph · G + w_text · T + w_cooc · C − competitor_penalty · [e makes what the poster makes]
+
+    * ``G`` graph evidence in [0, 1]: best over e's products of (proximity of the product's node to the
+      need's nodes × how surely the product is that node × revenue factor), plus ``sum_bonus`` times
+      the rest of the sum (many related products are worth a little more than one);
+    * ``T`` BM25 of the need's words against e's name, description and products, divided by the best
+      BM25 of the query, so in [0, 1];
+    * ``C`` co-occurrence in [0, 1]: how much e's products look like the other products of the need's
+      makers (products that are made together), relative to the best;
+    * revenue factor ``(1 + revenue_weight·√share) / (1 + revenue_weight)``: a main line of business is
+      better evidence than a line in the business scope.
+    """
+
+    w_graph: float = 1.0
+    w_text: float = 0.35
+    w_cooc: float = 0.25
+    w_text_upstream: float = 0.1  # in upstream scope the text names the poster's own product
+    competitor_penalty: float = 0.6
+    sum_bonus: float = 0.1
+    revenue_weight: float = 0.3
+    contained_weight: float = 0.3  # a product containing a node name (锂电池隔膜 ⊃ 隔膜)
+    isolated_contained: bool = True  # also link exact-node products that have no edges to contained nodes
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    cooc_makers: int = 200  # makers of the need's nodes used to learn co-occurring products
+    cooc_nodes: int = 60  # co-occurring products kept
+    cooc_idf_power: float = 1.0
+    cooc_smoothing: float = 2.0  # added to a node's maker count so one-off products do not dominate
+    proximity: ProximityWeights = field(default_factory=ProximityWeights)
+    compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
+
+
+class UnknownNodeError(ValueError):
+    """``query.nodes`` names something that is neither a node name nor an alias."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = list(names)
+        super().__init__(f"unknown chain node(s): {', '.join(self.names)}")
+
+
+class EmptyQueryError(ValueError):
+    """A query with neither text nor nodes (or text with no content words and no nodes)."""

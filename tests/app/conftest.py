@@ -1,0 +1,76 @@
+"""API fixtures: the small hand-made chain, tokens for every role, and an HTTP client in the test's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth.tokens import create_token
+from app.config import Settings
+from app.imports.chainkg import import_chainkg
+from app.main import create_app
+from app.models import Enterprise
+from graph.chainkg import read_chainkg
+from tests.conftest import FIXTURES
+
+
+@dataclass
+class Tokens:
+    admin: str
+    operator: str
+    leader: str
+    sme: str
+    other_sme: str
+    integration: str
+
+    def header(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {getattr(self, role)}"}
+
+
+def load_small(session: Session) -> None:
+    import_chainkg(session, read_chainkg(FIXTURES / "small"))
+    leader = session.scalar(select(Enterprise).where(Enterprise.code == "100006"))
+    assert leader is not None
+    leader.kind = "leader"
+    leader.contact_email = "buyer@byd.example.cn"
+    sme = session.scalar(select(Enterprise).where(Enterprise.code == "100002"))
+    assert sme is not None
+    sme.tier, sme.province, sme.city = "provincial", "山东省", "济南市"
+    sme.contact_phone = "0531-80000000"
+    session.commit()
+
+
+@pytest.fixture()
+def small(session: Session) -> Session:
+    load_small(session)
+    return session
+
+
+@pytest.fixture()
+def tokens(small: Session) -> Tokens:
+    made = {
+        "admin": create_token(small, role="admin", name="t-admin")[0],
+        "operator": create_token(small, role="operator", name="t-op")[0],
+        "leader": create_token(small, role="leader", name="t-leader", org_code="100006")[0],
+        "sme": create_token(small, role="sme", name="t-sme", org_code="100002")[0],
+        "other_sme": create_token(small, role="sme", name="t-sme2", org_code="100003")[0],
+        "integration": create_token(small, role="integration", name="t-int")[0],
+    }
+    small.commit()
+    return Tokens(**made)
+
+
+def make_client(migrated_url: str, factory: sessionmaker[Session], *, build_index: bool) -> TestClient:
+    settings = Settings(database_url=migrated_url, build_index=build_index)
+    return TestClient(create_app(settings, session_factory=factory))
+
+
+@pytest.fixture()
+def client(migrated_url: str, session_factory: sessionmaker[Session], tokens: Tokens) -> Iterator[TestClient]:
+    with make_client(migrated_url, session_factory, build_index=True) as c:
+        yield c
