@@ -5,6 +5,8 @@ Everything returned is plain JSON (dict / list / str / float / int / bool).
 
 from __future__ import annotations
 
+import numpy as np
+
 from graph import Expansion
 from matching.index import MatchIndex
 from matching.linking import Link
@@ -36,53 +38,40 @@ def explain(
     need_links: list[Link],
     seeds: dict[int, float],
     exp: Expansion,
-    query_terms: set[str],
+    query_cols: np.ndarray,
     cooc_nodes: dict[int, float],
     parts: dict[str, float],
     competitor: bool,
     max_paths: int = 3,
 ) -> dict:
-    rec = index.records_[enterprise_id]
     names = index.graph_.names_
-    evidence: list[tuple[float, dict]] = []
-    related: list[tuple[float, dict]] = []
-    firm_terms: set[str] = set()
-    for product, share in rec.products:
-        terms = index.product_terms(product)
-        firm_terms.update(terms)
-        rf = index.revenue_factor(share)
-        for node, lw in index.product_links(product):
-            w = exp.weights.get(node)
-            if w is not None:
-                path, text = _path(index, exp, node)
-                how = "makes" if lw >= 1.0 else "makes a product named after"
-                evidence.append((w * lw * rf, {
-                    "product": product,
-                    "share": float(share),
-                    "node": names[node],
-                    "path": path,
-                    "weight": round(float(w * lw * rf), 4),
-                    "text": f"{text} (this firm {how} {names[node]}: {product}, {_share_text(share)})",
-                }))
-            elif node in cooc_nodes:
-                related.append((cooc_nodes[node], {"product": product, "node": names[node]}))
-    firm_terms.update(index.analyzer_.analyze(rec.name))
-    if rec.description:
-        firm_terms.update(index.analyzer_.analyze(rec.description))
-    common = query_terms & firm_terms
-    words = sorted(t[2:] for t in common if t.startswith("w:"))
-    if not words:
-        words = sorted(t[2:] for t in common if t.startswith("g:"))
-    evidence.sort(key=lambda x: -x[0])
-    related.sort(key=lambda x: -x[0])
+    ev = index.product_evidence(enterprise_id)
+    graph_hits = sorted(
+        ((exp.weights[n] * v[0], n) for n, v in ev.items() if n in exp.weights), reverse=True
+    )[:max_paths]
+    paths = []
+    for weight, node in graph_hits:
+        _rf_w, product, share, lw = ev[node]
+        path, text = _path(index, exp, node)
+        how = "makes" if lw >= 1.0 else "makes a product named after"
+        paths.append({
+            "product": product, "share": share, "node": names[node], "path": path,
+            "weight": round(float(weight), 4),
+            "text": f"{text} (this firm {how} {names[node]}: {product}, {_share_text(share)})",
+        })
+    related = sorted(((cooc_nodes[n], n) for n in ev if n in cooc_nodes), reverse=True)[:max_paths]
+    slot = index.slot_of_[enterprise_id]
+    cols, _ = index.text_.row(slot)
+    common = [index.terms_[c] for c in np.intersect1d(cols, query_cols).tolist()]
+    words = sorted(t[2:] for t in common if t.startswith("w:")) or sorted(t[2:] for t in common)
     return {
         "matched_words": words,
         "need_nodes": [
             {"node": names[lk.node], "form": lk.form, "how": lk.how, "weight": round(float(lk.weight), 4)}
             for lk in need_links
         ] or [{"node": names[n], "form": names[n], "how": "given", "weight": float(w)} for n, w in seeds.items()],
-        "graph_paths": [e for _, e in evidence[:max_paths]],
-        "made_together": [r for _, r in related[:max_paths]],
+        "graph_paths": paths,
+        "made_together": [{"product": ev[n][1], "node": names[n]} for _, n in related],
         "competitor": bool(competitor),
         "scores": {k: round(float(v), 4) for k, v in parts.items()},
     }

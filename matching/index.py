@@ -55,6 +55,7 @@ class MatchIndex:
         self._kind_codes: dict[str, int] = {}
         self._tier_codes: dict[str, int] = {}
         self._regions: dict[str, list[int]] = {}
+        self._evidence: dict[int, dict[int, tuple[float, str, float, float]]] = {}
 
         records = list(enterprises)
         counted = [self._term_counts(r) for r in records]
@@ -63,6 +64,7 @@ class MatchIndex:
         df = Counter(t for c in counted for t in c)
         for t in df:
             self.vocab_.setdefault(t, len(self.vocab_))
+        self.terms_ = list(self.vocab_)  # column -> term
         self.df_ = np.zeros(len(self.vocab_), dtype=np.int64)
         for t, n in df.items():
             self.df_[self.vocab_[t]] = n
@@ -151,6 +153,22 @@ class MatchIndex:
         cols = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
         return cols, np.fromiter(best.values(), dtype=np.float64, count=len(best))
 
+    def product_evidence(self, enterprise_id: int) -> dict[int, tuple[float, str, float, float]]:
+        """node -> (link weight × revenue factor, product, share, link weight) of the firm's best product
+        for that node; cached per firm for explanations."""
+        ev = self._evidence.get(enterprise_id)
+        if ev is None:
+            ev = {}
+            for product, share in self.records_[enterprise_id].products:
+                rf = self.revenue_factor(share)
+                for node, w in self.product_links(product):
+                    if node not in ev or w * rf > ev[node][0]:
+                        ev[node] = (w * rf, product, float(share), w)
+            if len(self._evidence) > 65536:
+                self._evidence.clear()
+            self._evidence[enterprise_id] = ev
+        return ev
+
     # ---- freshness -----------------------------------------------------------------------------
     def _kill(self, enterprise_id: int) -> None:
         slot = self.slot_of_.pop(enterprise_id)
@@ -160,6 +178,7 @@ class MatchIndex:
         ncols, _ = self.nodes_.row(slot)
         self.node_df_[ncols] -= 1
         del self.records_[enterprise_id]
+        self._evidence.pop(enterprise_id, None)
 
     def upsert(self, record: EnterpriseRecord) -> None:
         """Add an enterprise, or replace the one with the same id."""
@@ -169,6 +188,7 @@ class MatchIndex:
         for t in counts:
             if t not in self.vocab_:
                 self.vocab_[t] = len(self.vocab_)
+                self.terms_.append(t)
         if len(self.vocab_) > len(self.df_):
             self.df_ = np.concatenate([self.df_, np.zeros(len(self.vocab_) - len(self.df_), dtype=np.int64)])
         tcols, tvals = self._text_row(counts)

@@ -43,6 +43,22 @@ def _lcs(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Content runs of ``text`` (CJK or Latin) with the filler spans cut out."""
+    out = []
+    for m in _CONTENT.finditer(text):
+        start = m.start()
+        for s, e in spans:
+            if s >= m.end() or e <= start:
+                continue
+            if s > start:
+                out.append((start, s))
+            start = max(start, e)
+        if start < m.end():
+            out.append((start, m.end()))
+    return out
+
+
 class NodeLinker:
     """Link need texts and product names to node indices of a :class:`ChainGraph`.
 
@@ -139,7 +155,7 @@ class NodeLinker:
             return not any(h[0] < e and s < h[1] for s, e in spans)
 
         hits = self._maximal([h for h in self._hits(t) if clear(h)])
-        content = [m for m in _CONTENT.finditer(t) if clear((m.start(), m.end(), ""))]
+        content = _segments(t, spans)
         if len(hits) > 1:  # a lone character is a node only when nothing better is in the text
             hits = [h for h in hits if len(h[2]) > 1] or hits
         scored: dict[int, Link] = {}
@@ -152,9 +168,11 @@ class NodeLinker:
             if node not in scored or scored[node].weight < w:
                 scored[node] = Link(node, w, form)
         covered = [(s, e) for s, e, _ in hits]
-        for m in content:  # runs no exact mention touches: try fuzzy
-            if len(m.group()) >= 2 and not any(s < m.end() and m.start() < e for s, e in covered):
-                for link in self.fuzzy(m.group()):
+        for cs, ce in content:  # runs no exact mention touches: try fuzzy
+            run = t[cs:ce]
+            # Latin words and two-character words are too short to guess at
+            if len(run) >= 3 and not _LATIN.match(run) and not any(s < ce and cs < e for s, e in covered):
+                for link in self.fuzzy(run):
                     if link.node not in scored:
                         scored[link.node] = link
         return self._normalise(list(scored.values()))

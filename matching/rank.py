@@ -118,13 +118,12 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     order = np.lexsort((index.slot_ids_[cand], -score[cand]))
     top = cand[order]
 
-    term_set = set(terms)
     out = []
     for slot in top.tolist():
         eid = int(index.slot_ids_[slot])
         parts = {"graph": g_max[slot], "text": text_r[slot], "cooccurrence": cooc_r[slot]}
         expl = explain(
-            index, eid, need_links=links, seeds=seeds, exp=exp, query_terms=term_set,
+            index, eid, need_links=links, seeds=seeds, exp=exp, query_cols=cols,
             cooc_nodes=cooc_nodes, parts=parts, competitor=bool(competitor[slot]),
         )
         out.append(MatchResult(eid, float(score[slot]), expl))

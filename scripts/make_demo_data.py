@@ -61,10 +61,11 @@ CHAIN_DEPTH = 2
 # The chainkg graph around these roots is thin (锂电池 reaches 11 nodes at depth 2), so each chain also
 # lists, as extra_nodes, the kept product names that name it, those with the most makers first.
 CHAIN_EXTRA = {
-    "nev": re.compile(r"新能源汽车|新能源车|电动汽车|电动车|动力电池|充电桩|充电设备|充电站|驱动电机|电机控制"
-                      r"|电控|动力总成|燃料电池|氢能|电池管理|整车"),
+    "nev": re.compile(r"新能源汽车|新能源车|电动汽车|电动车|动力电池|充电桩|充电设备|充电站|驱动电机|汽车电机"
+                      r"|动力总成|燃料电池|氢能|电池管理|BMS|新能源.*整车|汽车电控"),
     "libattery": re.compile(r"锂|正极|负极|电解液|电解质|电池隔膜|锂电池隔膜|湿法隔膜|涂覆隔膜|陶瓷隔膜|电芯"
-                            r"|三元|前驱体|铜箔|铝箔|石墨|动力电池|储能电池|钴|镍"),
+                            r"|三元材料|三元正极|前驱体|锂电铜箔|电解铜箔|^铜箔$|电池铝箔|^铝箔$|^石墨$"
+                            r"|石墨化|石墨类负极|动力电池|储能电池|钴|硫酸镍|泡沫镍|^镍"),
 }
 NOT_A_NODE = re.compile(r"租赁|出租|运营|销售|贸易|服务|业务|研发|收入|其他|及|和|与|、|-")
 MAX_EXTRA_NODES = 120

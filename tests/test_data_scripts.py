@@ -115,6 +115,7 @@ def test_chain_roots_exist_and_have_edges(demo_kg, overlay):
     for chain in chains:
         assert chain["root"] in products and chain["root"] in linked, chain
         assert chain["depth"] >= 1
+        assert set(chain.get("extra_nodes", [])) <= products, chain["code"]
 
 
 @needs_real
