@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from app.config import Settings
 
@@ -63,7 +63,7 @@ def run_chainkg_import(url: str, folder: Path, *, quiet: bool = False) -> bool:
     factory = _session_factory(url)
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), console=err,
                   disable=quiet, transient=False) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(step: str, done: int, total: int) -> None:
             if step not in tasks:

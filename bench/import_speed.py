@@ -156,8 +156,8 @@ def compare(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]
 
 
 def bench_dataset(label: str, folder: Path, cli: str | None, tmp: Path, base_url: str | None,
-                  twice: bool) -> dict:
-    res: dict = {"label": label, "folder": folder}
+                  twice: bool, title: str | None = None) -> dict:
+    res: dict = {"label": label, "title": title or label, "folder": folder}
     read = subprocess.run([sys.executable, "-c", READ_ONLY, str(folder)], capture_output=True, text=True,
                           check=True)
     res["rows"] = int(read.stdout.strip())
@@ -202,19 +202,19 @@ def report(results: list[dict]) -> bool:
             cells = f"{'FAILED':>9} {read.wall:>7.2f} {'':>6} {imp.peak_mb:>8.0f}"
         else:
             cells = f"{imp.wall:>9.2f} {read.wall:>7.2f} {imp.wall / read.wall:>6.1f} {imp.peak_mb:>8.0f}"
-        print(f"{r['label']:<10} {r['rows']:>10,} {cells}  {fmt_target(r['label'], imp)}")
+        print(f"{r['title']:<10} {r['rows']:>10,} {cells}  {fmt_target(r['label'], imp)}")
     for r in results:
         for step in ("init", "import", "again"):
             m: Measured | None = r.get(step)
             if m is not None and not m.ok():
                 ok = False
-                print(f"\n{r['label']}: `{step}` exited with {m.rc}; last lines of {m.log.name}:\n{m.tail()}")
+                print(f"\n{r['title']}: `{step}` exited with {m.rc}; last lines of {m.log.name}:\n{m.tail()}")
         if "init" in r and r["init"].ok():
-            print(f"{r['label']}: init {r['init'].wall:.2f} s")
+            print(f"{r['title']}: init {r['init'].wall:.2f} s")
         if "again" in r:
             a = r["again"]
             state = f"{a.wall:.2f} s, peak {a.peak_mb:.0f} MB" if a.ok() else "FAILED"
-            print(f"{r['label']}: second (idempotent) import {state}; database {r['again_diff']}")
+            print(f"{r['title']}: second (idempotent) import {state}; database {r['again_diff']}")
     return ok
 
 
@@ -247,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
                        "--out", str(scale), "--data", str(args.data)]
                 subprocess.run(gen, check=True, stdout=subprocess.DEVNULL)
                 print(f"generated {args.n:,} enterprises in {time.perf_counter() - t:.1f} s")
-            results.append(bench_dataset("scale", scale.resolve(), cli, tmp, args.database_url, twice=False))
+            title = f"{args.n // 1000}k" if args.scale_dir is None else scale.name[:10]
+            results.append(bench_dataset("scale", scale.resolve(), cli, tmp, args.database_url, twice=False,
+                                         title=title))
         ok = report(results)
     return 0 if ok else 1
 

@@ -47,6 +47,8 @@ def read_holdout_links(path: Path) -> set[tuple[str, str]]:
     return links
 
 
-def load(data: Path, exclude_links: set[tuple[str, str]] | None = None) -> tuple[ChainKG, ChainGraph, list[EnterpriseRecord]]:
+def load(
+    data: Path, exclude_links: set[tuple[str, str]] | None = None
+) -> tuple[ChainKG, ChainGraph, list[EnterpriseRecord]]:
     kg = read_chainkg(data, exclude_links=exclude_links)
     return kg, build_graph(kg), build_records(kg)

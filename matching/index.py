@@ -216,7 +216,7 @@ class MatchIndex:
     def _after_change(self) -> None:
         self.version_ += 1
         dead = len(self.alive_) - len(self.slot_of_)
-        if dead > max(1024, len(self.alive_) // 4):
+        if dead > max(self.config.compact_at, len(self.alive_) // 4):
             self._drop_dead()
 
     def _drop_dead(self) -> None:

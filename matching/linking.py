@@ -159,7 +159,7 @@ class NodeLinker:
         if len(hits) > 1:  # a lone character is a node only when nothing better is in the text
             hits = [h for h in hits if len(h[2]) > 1] or hits
         scored: dict[int, Link] = {}
-        for s, e, form in hits:
+        for _s, e, form in hits:
             # the head of a Chinese noun phrase is its end: a mention followed directly by more
             # content of the same run is a modifier (锂电池 in 锂电池隔膜)
             is_head = e >= len(t) or not _CONTENT.match(t[e]) or not clear((e, e + 1, ""))

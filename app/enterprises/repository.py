@@ -30,7 +30,7 @@ class EnterpriseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _filtered(self, f: EnterpriseFilter) -> Select[tuple[Enterprise]]:
+    def _filtered(self, f: EnterpriseFilter) -> Select[Enterprise]:
         stmt = select(Enterprise)
         if f.q:
             pattern = _like(f.q)

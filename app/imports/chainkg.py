@@ -89,7 +89,7 @@ def _import_industries(session: Session, kg: ChainKG, summary: ImportSummary, pr
         if ind.code not in existing:
             res = session.execute(insert(_table(Industry)).values(
                 code=ind.code, name=ind.name, parent_id=parent_id, level=levels[ind.code]))
-            ids[ind.code] = res.inserted_primary_key[0]  # type: ignore[index]
+            ids[ind.code] = res.inserted_primary_key[0]  # type: ignore[attr-defined]
             created += 1
         elif existing[ind.code][1:] != (ind.name, parent_id):
             session.execute(update(Industry).where(Industry.id == ids[ind.code]).values(
@@ -118,7 +118,8 @@ def _import_nodes(session: Session, names: Iterable[str], summary: ImportSummary
 
 def _import_edges(session: Session, kg: ChainKG, node_ids: dict[str, int], summary: ImportSummary,
                   progress: Progress) -> None:
-    have = set(session.execute(select(NodeEdge.src_id, NodeEdge.dst_id, NodeEdge.type)))
+    have: set[tuple[int, int, str]] = {
+        (s, d, t) for s, d, t in session.execute(select(NodeEdge.src_id, NodeEdge.dst_id, NodeEdge.type))}
     new = []
     for src, dst, typ in edges_from_relations(kg.relations):
         key = (node_ids[src], node_ids[dst], typ)
@@ -136,7 +137,8 @@ def _import_enterprises(session: Session, kg: ChainKG, industry_ids: dict[str, i
     existing = {row[1]: (row[0], tuple(row[2:])) for row in session.execute(
         select(Enterprise.id, Enterprise.code, *cols))}
     industry_of = {c: industry_ids[i] for c, i in kg.company_industries}
-    new, changed = [], []
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for c in kg.companies:
         values = (c.short_name, c.full_name, c.exchange, c.listed_on, industry_of.get(c.code))
         if c.code not in existing:
@@ -157,7 +159,8 @@ def _import_capabilities(session: Session, kg: ChainKG, enterprise_ids: dict[str
     existing = {(e, p): (i, s, n) for i, e, p, s, n in session.execute(
         select(Capability.id, Capability.enterprise_id, Capability.product, Capability.revenue_share,
                Capability.node_id))}
-    new, changed = [], []
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for cp in kg.company_products:
         eid, nid = enterprise_ids[cp.company_code], node_ids[cp.product]
         share = round(cp.revenue_share, 6)

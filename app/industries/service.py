@@ -16,7 +16,7 @@ def tree(*, session: Session) -> list[IndustryTreeNode]:
     for ind in IndustryRepository(session).all():
         nodes[ind.id] = IndustryTreeNode(code=ind.code, name=ind.name, level=ind.level)
         parents[ind.id] = ind.parent_id
-    roots = []
+    roots: list[IndustryTreeNode] = []
     for id_, node in nodes.items():
         parent = parents[id_]
         (nodes[parent].children if parent in nodes else roots).append(node)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from alembic import command
 from app.db import Base, make_engine
 from app.migrations import alembic_config, downgrade, upgrade
 from tests.conftest import fresh_database

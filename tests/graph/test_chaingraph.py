@@ -61,7 +61,8 @@ def test_node_scope_expansion_decays_by_typed_distance():
     assert w["电池"] == pytest.approx(0.25)
     assert "正极材料" not in w  # inputs are suppliers, not makers
     path = exp.path(g.lookup("三元动力电池"))
-    assert [(g.names_[n], e) for n, e in path] == [("锂电池", ""), ("动力锂电池", "narrower"), ("三元动力电池", "narrower")]
+    assert [(g.names_[n], e) for n, e in path] == [
+        ("锂电池", ""), ("动力锂电池", "narrower"), ("三元动力电池", "narrower")]
 
 
 def test_upstream_expansion_finds_inputs_and_avoids_competitors():

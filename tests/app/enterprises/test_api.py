@@ -86,8 +86,10 @@ def test_create_and_update_rules(client: TestClient, tokens: Tokens) -> None:
 def test_write_validation(client: TestClient, tokens: Tokens) -> None:
     h = tokens.header("admin")
     bad = [({"code": "A1", "name": ""}, "name"), ({"code": "A 1", "name": "x"}, "code"),
-           ({"code": "A1", "name": "x", "kind": "bank"}, "kind"), ({"code": "A1", "name": "x", "rd_share": 2}, "rd_share"),
-           ({"code": "A1", "name": "x", "region": "a/b/c/d"}, "region"), ({"code": "A1", "name": "x", "extra": 1}, "extra"),
+           ({"code": "A1", "name": "x", "kind": "bank"}, "kind"),
+           ({"code": "A1", "name": "x", "rd_share": 2}, "rd_share"),
+           ({"code": "A1", "name": "x", "region": "a/b/c/d"}, "region"),
+           ({"code": "A1", "name": "x", "extra": 1}, "extra"),
            ({"code": "A1", "name": "x", "capabilities": [{"product": "隔膜"}, {"product": "隔膜"}]}, "capabilities")]
     for body, field in bad:
         resp = client.post(URL, json=body, headers=h)

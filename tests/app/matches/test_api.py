@@ -1,0 +1,83 @@
+"""POST /api/v1/match: contract, roles, explanations, filters, freshness after an update."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.app.conftest import Tokens
+
+URL = "/api/v1/match"
+
+
+def ranked(client: TestClient, tokens: Tokens, body: dict, role: str = "leader") -> list[str]:  # type: ignore[type-arg]
+    resp = client.post(URL, json=body, headers=tokens.header(role))
+    assert resp.status_code == 200, resp.text
+    return [i["enterprise"]["code"] for i in resp.json()["items"]]
+
+
+def test_text_need_finds_the_makers(client: TestClient, tokens: Tokens) -> None:
+    resp = client.post(URL, json={"text": "采购电池级碳酸锂，要求纯度99.5%以上"}, headers=tokens.header("operator"))
+    body = resp.json()
+    assert {i["enterprise"]["code"] for i in body["items"][:2]} == {"100002", "100003"}
+    assert body["items"][0]["score"] >= body["items"][1]["score"] > 0
+    assert isinstance(body["index_version"], int) and body["took_ms"] >= 0
+    assert "碳酸锂" in str(body["items"][0]["explanation"])
+
+
+def test_upstream_scope_finds_suppliers_not_competitors(client: TestClient, tokens: Tokens) -> None:
+    codes = ranked(client, tokens, {"nodes": ["锂电池"], "scope": "upstream", "limit": 10})
+    assert {"100004", "100005", "100007", "100008"} <= set(codes[:6])
+    assert "100001" not in codes[:4]  # makes 锂电池 itself: a competitor, not a supplier
+    assert "100006" not in codes  # the leader itself is never its own supplier
+    resp = client.post(URL, json={"nodes": ["锂电池"], "scope": "upstream"}, headers=tokens.header("leader"))
+    first = next(i for i in resp.json()["items"] if i["enterprise"]["code"] == "100005")
+    assert "隔膜" in str(first["explanation"]) and "锂电池" in str(first["explanation"])
+
+
+def test_node_ids_exclusions_and_filters(client: TestClient, tokens: Tokens) -> None:
+    node_id = client.get("/api/v1/nodes/碳酸锂", headers=tokens.header("admin")).json()["id"]
+    assert set(ranked(client, tokens, {"nodes": [node_id]}, "admin")[:2]) == {"100002", "100003"}
+    assert "100002" not in ranked(client, tokens, {"nodes": ["碳酸锂"], "exclude": ["100002"]}, "admin")
+    assert ranked(client, tokens, {"nodes": ["碳酸锂"], "filters": {"tiers": ["provincial"]}}, "admin") == ["100002"]
+    assert ranked(client, tokens, {"nodes": ["碳酸锂"], "filters": {"regions": ["山东省/济南市"]}}, "admin") == [
+        "100002"]
+    assert ranked(client, tokens, {"nodes": ["碳酸锂"], "filters": {"kinds": ["leader"]}}, "admin") == []
+    assert len(ranked(client, tokens, {"nodes": ["锂电池"], "scope": "upstream", "limit": 2}, "admin")) == 2
+
+
+def test_bad_requests_are_422_with_reason(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.header("leader")
+    cases = [({"nodes": ["不存在的节点"]}, "不存在的节点"), ({}, "text"), ({"text": ""}, "text"),
+             ({"text": "x" * 5001}, "text"), ({"text": "碳酸锂", "limit": 0}, "limit"),
+             ({"text": "碳酸锂", "limit": 201}, "limit"), ({"text": "碳酸锂", "scope": "sideways"}, "scope"),
+             ({"text": "碳酸锂", "exclude": ["NOPE"]}, "NOPE"), ({"text": "碳酸锂", "filters": {"tiers": ["gold"]}}, "gold"),
+             ({"text": "碳酸锂", "bogus": 1}, "bogus"), ({"nodes": [999999999]}, "999999999")]
+    for body, needle in cases:
+        resp = client.post(URL, json=body, headers=h)
+        assert resp.status_code == 422, (body, resp.text)
+        assert needle in resp.text, (body, resp.text)
+
+
+def test_roles(client: TestClient, tokens: Tokens) -> None:
+    body = {"text": "碳酸锂"}
+    assert client.post(URL, json=body).status_code == 401
+    for role in ("sme", "integration"):
+        assert client.post(URL, json=body, headers=tokens.header(role)).status_code == 403
+    for role in ("leader", "operator", "admin"):
+        assert client.post(URL, json=body, headers=tokens.header(role)).status_code == 200
+
+
+def test_changes_show_up_at_once(client: TestClient, tokens: Tokens) -> None:
+    before = client.post(URL, json={"nodes": ["隔膜"]}, headers=tokens.header("admin")).json()
+    assert [i["enterprise"]["code"] for i in before["items"]] == ["100005"]
+    patched = client.patch("/api/v1/enterprises/100009", json={"capabilities": [{"product": "隔膜", "revenue_share": 0.9}]},
+                           headers=tokens.header("operator"))
+    assert patched.status_code == 200
+    made = client.post("/api/v1/enterprises", json={"code": "NEW1", "name": "新隔膜", "capabilities": [{"product": "隔膜"}]},
+                       headers=tokens.header("operator"))
+    assert made.status_code == 201
+    after = client.post(URL, json={"nodes": ["隔膜"]}, headers=tokens.header("admin")).json()
+    assert {"100005", "100009", "NEW1"} == {i["enterprise"]["code"] for i in after["items"]}
+    assert after["index_version"] > before["index_version"]
+    health = client.get("/health").json()["index"]
+    assert health["enterprises"] == 11 and health["version"] == after["index_version"]

@@ -1,0 +1,66 @@
+"""A fixed slice of the development benchmark on the real data: catches a broken linker or graph path.
+
+Floors sit well below what the engine measures (B1 ≈ 1.0, B2 ≈ 0.99 on the full sets) so that only a
+real regression fails, not a tuning change.
+"""
+
+import json
+import math
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from graph import ChainGraph, NodeSpec, edges_from_relations
+from graph.chainkg import read_chainkg
+from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
+
+SHARED = Path(os.environ.get("CHAINMATCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
+DATA, BENCH = SHARED / "data" / "chainkg", SHARED / "bench"
+
+pytestmark = pytest.mark.skipif(not (DATA.is_dir() and (BENCH / "queries.jsonl").exists()),
+                                reason="shared chainkg data not found (set CHAINMATCH_SHARED)")
+
+
+def ndcg10(ranked: list[str], relevant: dict[str, int]) -> float:
+    def dcg(gs):
+        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gs))
+
+    ideal = dcg(sorted(relevant.values(), reverse=True)[:10])
+    return dcg([relevant.get(c, 0) for c in ranked[:10]]) / ideal
+
+
+@pytest.fixture(scope="module")
+def setup():
+    kg = read_chainkg(DATA)
+    shares = defaultdict(list)
+    for cp in kg.company_products:
+        shares[cp.company_code].append((cp.product, cp.revenue_share))
+    records = [EnterpriseRecord(i, c.code, c.short_name, "sme", "none", "", products=tuple(shares[c.code]))
+               for i, c in enumerate(kg.companies)]
+    graph = ChainGraph.build((NodeSpec(n) for n in kg.product_names()), edges_from_relations(kg.relations))
+    with open(BENCH / "queries.jsonl", encoding="utf-8") as fh:
+        queries = [json.loads(line) for line in fh]
+    return MatchIndex().fit(graph, records), records, queries
+
+
+def run(setup, prefix: str, n: int = 20) -> float:
+    index, records, queries = setup
+    id_of = {r.code: r.id for r in records}
+    picked = [q for q in queries if q["id"].startswith(prefix)][::7][:n]
+    scores = []
+    for q in picked:
+        mq = MatchQuery(text=q["text"], nodes=tuple(q["nodes"]), scope=q["scope"], limit=10,
+                        exclude=frozenset(id_of[c] for c in q["exclude"]))
+        ranked = [records[r.enterprise_id].code for r in rank(index, mq)]
+        scores.append(ndcg10(ranked, q["relevant"]))
+    return sum(scores) / len(scores)
+
+
+def test_b1_product_needs(setup):
+    assert run(setup, "B1-") >= 0.85
+
+
+def test_b2_upstream_needs_find_suppliers_not_competitors(setup):
+    assert run(setup, "B2-") >= 0.8
