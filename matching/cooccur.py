@@ -1,8 +1,12 @@
 """Products made together: evidence that a firm can make a product it does not list.
 
 Firms that make the need's product also make other products; a firm making many of those, and in
-particular the rarer ones, is likely able to make the need's product too. Computed at query time from
-the enterprise × node matrix (two sparse products), so it is always as fresh as the index.
+particular the rarer ones, is likely able to make the need's product too. This is read in two spaces,
+both at query time from the index (so always as fresh as it):
+
+* nodes: the other chain nodes the makers' products stand for (:func:`cooccurrence`);
+* words: the makers' product words and bigrams, a fuzzier view that bridges the many product names
+  that are not nodes (:func:`feedback`, pseudo-relevance feedback in retrieval terms).
 """
 
 from __future__ import annotations
@@ -10,40 +14,58 @@ from __future__ import annotations
 import numpy as np
 
 from matching.index import MatchIndex
+from matching.store import SparseRows
 
-__all__ = ["cooccurrence"]
+__all__ = ["cooccurrence", "feedback", "makers"]
+
+
+def makers(index: MatchIndex, evidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The strongest ``cooc_makers`` live slots of an evidence vector, and their evidence."""
+    cfg = index.config
+    ev = np.where(index.alive_, evidence, 0.0)
+    hit = np.flatnonzero(ev > 0)
+    if len(hit) > cfg.cooc_makers:
+        hit = hit[np.argpartition(-ev[hit], cfg.cooc_makers - 1)[: cfg.cooc_makers]]
+    return hit, ev[hit]
+
+
+def _spread(
+    store: SparseRows, slots: np.ndarray, weights: np.ndarray, df: np.ndarray, skip: np.ndarray,
+    *, keep: int, smoothing: float, power: float,
+) -> tuple[np.ndarray, dict[int, float]]:
+    c = store.rows_dot(slots, weights)[: len(df)]
+    c = c / (df[: len(c)] + smoothing) ** power
+    c[skip[skip < len(c)]] = 0.0
+    nz = np.flatnonzero(c > 0)
+    if len(nz) == 0:
+        return np.zeros(store.n_rows), {}
+    if len(nz) > keep:
+        nz = nz[np.argpartition(-c[nz], keep - 1)[:keep]]
+    return store.column_sums(nz, c[nz]), {int(n): float(c[n]) for n in nz}
 
 
 def cooccurrence(
-    index: MatchIndex, seeds: dict[int, float], skip: set[int] | frozenset[int] = frozenset()
+    index: MatchIndex, slots: np.ndarray, weights: np.ndarray, skip: set[int] | frozenset[int] = frozenset()
 ) -> tuple[np.ndarray, dict[int, float]]:
-    """Per-slot co-occurrence evidence (unnormalised) and the co-occurring nodes used, by weight.
+    """Per-slot evidence from nodes the given makers also make, and those nodes by weight.
 
-    A co-occurring node ``n`` is weighed ``Σ_makers m·P[maker, n] / (df(n) + smoothing)``: the share of
-    ``n``'s makers that also make the need's product (a smoothed confidence), so ubiquitous products
-    carry little. Seeds and ``skip`` (nodes the graph already scores) are left out.
+    A co-occurring node ``n`` weighs ``Σ_makers m·P[maker, n] / (df(n) + smoothing)``: roughly the share
+    of ``n``'s makers that also make the need's product, so ubiquitous products carry little. ``skip``
+    (nodes the graph already scores) is left out.
     """
     cfg = index.config
-    n_slots = index.nodes_.n_rows
-    if not seeds:
-        return np.zeros(n_slots), {}
-    cols = np.fromiter(seeds.keys(), dtype=np.int64, count=len(seeds))
-    w = np.fromiter(seeds.values(), dtype=np.float64, count=len(seeds))
-    makers = index.nodes_.column_sums(cols, w)
-    makers[~index.alive_] = 0.0
-    hit = np.flatnonzero(makers > 0)
-    if len(hit) == 0:
-        return np.zeros(n_slots), {}
-    if len(hit) > cfg.cooc_makers:
-        hit = hit[np.argpartition(-makers[hit], cfg.cooc_makers - 1)[: cfg.cooc_makers]]
-    c = index.nodes_.rows_dot(hit, makers[hit])
-    c = c[: len(index.node_df_)] / (index.node_df_[: len(c)] + cfg.cooc_smoothing) ** cfg.cooc_idf_power
-    drop = np.fromiter(set(seeds) | set(skip), dtype=np.int64)
-    c[drop[drop < len(c)]] = 0.0
-    nz = np.flatnonzero(c > 0)
-    if len(nz) == 0:
-        return np.zeros(n_slots), {}
-    if len(nz) > cfg.cooc_nodes:
-        nz = nz[np.argpartition(-c[nz], cfg.cooc_nodes - 1)[: cfg.cooc_nodes]]
-    scores = index.nodes_.column_sums(nz, c[nz])
-    return scores, {int(n): float(c[n]) for n in nz}
+    if len(slots) == 0:
+        return np.zeros(index.nodes_.n_rows), {}
+    skip_arr = np.fromiter(skip, dtype=np.int64, count=len(skip))
+    return _spread(index.nodes_, slots, weights, index.node_df_, skip_arr,
+                   keep=cfg.cooc_nodes, smoothing=cfg.cooc_smoothing, power=cfg.cooc_idf_power)
+
+
+def feedback(index: MatchIndex, slots: np.ndarray, weights: np.ndarray, skip_terms: np.ndarray) -> np.ndarray:
+    """Per-slot evidence from the words and bigrams the given makers use (query terms skipped)."""
+    cfg = index.config
+    if len(slots) == 0:
+        return np.zeros(index.text_.n_rows)
+    scores, _ = _spread(index.text_, slots, weights, index.df_, skip_terms,
+                        keep=cfg.feedback_terms, smoothing=cfg.cooc_smoothing, power=cfg.cooc_idf_power)
+    return scores

@@ -24,15 +24,18 @@ def fuse(
     *,
     config: MatchConfig,
     scope: str = "node",
+    feedback: np.ndarray | None = None,
 ) -> np.ndarray:
     """Score every slot (see :class:`MatchConfig` for the formula).
 
     ``graph_max``/``graph_sum``: best and summed node evidence per slot; ``text`` and ``cooc`` already
-    relative (0..1); ``competitor``: 1 where the slot makes what an upstream poster makes.
+    relative (0..1), as is ``feedback`` (the makers' words); ``competitor``: 1 where the slot makes what an upstream poster makes.
     """
     g = np.minimum(graph_max + config.sum_bonus * (graph_sum - graph_max), 1.5)
     w_text = config.w_text_upstream if scope == "upstream" else config.w_text
     score = config.w_graph * g + w_text * text + config.w_cooc * cooc
+    if feedback is not None:
+        score = score + config.w_feedback * feedback
     if scope == "upstream":
         score = score - config.competitor_penalty * competitor
     return score

@@ -6,7 +6,7 @@ import numpy as np
 
 from graph import SCOPES
 from matching.bm25 import bm25_idf
-from matching.cooccur import cooccurrence
+from matching.cooccur import cooccurrence, feedback, makers
 from matching.explain import explain
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
@@ -101,14 +101,21 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         avoid = np.fromiter(exp.avoid, dtype=np.int64)
         # only firms that list the product itself are competitors, not ones whose name contains it
         competitor = (index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max") >= 0.99).astype(float)
-    cooc_seeds = seeds if query.scope == "node" else {}
-    cooc, cooc_nodes = cooccurrence(index, cooc_seeds, skip=set(exp.weights))
-
     mask = _mask(index, query)
-    text_r, cooc_r = relative(text, mask), relative(cooc, mask)
-    score = fuse(g_max, g_sum, text_r, cooc_r, competitor, config=cfg, scope=query.scope)
+    text_r = relative(text, mask)
+    cooc, cooc_nodes, fb = np.zeros(n), {}, np.zeros(n)
+    if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0):
+        # who makes the need's product: graph evidence first, text matches as a weaker guess
+        mk_slots, mk_w = makers(index, g_max + cfg.cooc_from_text * text_r)
+        if cfg.w_cooc > 0:
+            cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
+        if cfg.w_feedback > 0:
+            fb = feedback(index, mk_slots, mk_w, cols)
+    cooc_r = relative(cooc, mask)
+    fb_r = relative(fb, mask)
+    score = fuse(g_max, g_sum, text_r, cooc_r, competitor, config=cfg, scope=query.scope, feedback=fb_r)
     # a firm needs some positive evidence of its own, not just the absence of a penalty
-    cand = np.flatnonzero(mask & ((g_max > 0) | (text_r > 0) | (cooc_r > 0)))
+    cand = np.flatnonzero(mask & ((g_max > 0) | (text_r > 0) | (cooc_r > 0) | (fb_r > 0)))
     k = min(query.limit, len(cand))
     if k == 0:
         return []
@@ -121,7 +128,7 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     out = []
     for slot in top.tolist():
         eid = int(index.slot_ids_[slot])
-        parts = {"graph": g_max[slot], "text": text_r[slot], "cooccurrence": cooc_r[slot]}
+        parts = {"graph": g_max[slot], "text": text_r[slot], "cooccurrence": cooc_r[slot], "feedback": fb_r[slot]}
         expl = explain(
             index, eid, need_links=links, seeds=seeds, exp=exp, query_cols=cols,
             cooc_nodes=cooc_nodes, parts=parts, competitor=bool(competitor[slot]),

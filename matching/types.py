@@ -61,15 +61,18 @@ class MatchConfig:
 
     The score of enterprise *e* for a need is (see :func:`matching.fusion.fuse`)::
 
-        score = w_graph · G + w_text · T + w_cooc · C − competitor_penalty · [e makes what the poster makes]
+        score = w_graph · G + w_text · T + w_cooc · C + w_feedback · F
+                − competitor_penalty · [upstream scope and e makes what the poster makes]
 
     * ``G`` graph evidence in [0, 1]: best over e's products of (proximity of the product's node to the
       need's nodes × how surely the product is that node × revenue factor), plus ``sum_bonus`` times
-      the rest of the sum (many related products are worth a little more than one);
+      the rest of the sum (many related products are worth a little more than one), capped at 1.5;
     * ``T`` BM25 of the need's words against e's name, description and products, divided by the best
       BM25 of the query, so in [0, 1];
     * ``C`` co-occurrence in [0, 1]: how much e's products look like the other products of the need's
       makers (products that are made together), relative to the best;
+    * ``F`` the same idea in word space: e's words weighed by how typical they are of the makers'
+      other products, relative to the best;
     * revenue factor ``(1 + revenue_weight·√share) / (1 + revenue_weight)``: a main line of business is
       better evidence than a line in the business scope.
     """
@@ -88,6 +91,9 @@ class MatchConfig:
     cooc_makers: int = 200  # makers of the need's nodes used to learn co-occurring products
     cooc_nodes: int = 60  # co-occurring products kept
     cooc_idf_power: float = 1.0
+    w_feedback: float = 0.0  # words of the makers' other products (see matching.cooccur.feedback)
+    feedback_terms: int = 60
+    cooc_from_text: float = 0.5  # how much text-matched firms count as makers when learning co-occurrence
     cooc_smoothing: float = 2.0  # added to a node's maker count so one-off products do not dominate
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
