@@ -19,6 +19,7 @@ from app.industries.router import router as industries_router
 from app.matches import freshness
 from app.matches.index_holder import IndexHolder
 from app.matches.router import router as matches_router
+from app.middleware import SecurityMiddleware
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,
                   description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
     install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in (health_router, enterprises_router, nodes_router, chains_router, industries_router,
                    matches_router):
         app.include_router(router)

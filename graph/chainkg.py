@@ -21,7 +21,6 @@ __all__ = [
     "ACCOUNTING_LINES",
     "ChainKG",
     "ChainKGFormatError",
-    "edges_from_relations",
     "Company",
     "CompanyProduct",
     "Industry",
@@ -279,18 +278,3 @@ def read_chainkg(folder: str | Path, *, exclude_links: set[tuple[str, str]] | No
         kg.company_products.append(CompanyProduct(code, product, min(share, 1.0)))
     return kg
 
-
-def edges_from_relations(relations: list[Relation]) -> list[tuple[str, str, str]]:
-    """Typed graph edges ``(src, dst, type)`` from chainkg relations, in one upstream → downstream direction.
-
-    ``input``: src is an upstream input of dst; ``subkind``: dst is a narrower kind of src.
-    """
-    out: dict[tuple[str, str, str], None] = {}
-    for r in relations:
-        if r.relation == "upstream_material":
-            out[(r.related, r.product, "input")] = None
-        elif r.relation == "downstream_product":
-            out[(r.product, r.related, "input")] = None
-        else:
-            out[(r.product, r.related, "subkind")] = None
-    return list(out)

@@ -70,7 +70,7 @@ class MatchIndex:
             self.df_[self.vocab_[t]] = n
         self.node_df_ = np.zeros(graph.n_nodes, dtype=np.int64)
         text_rows, node_rows = [], []
-        slot_ids, kinds, tiers = [], [], []
+        slot_ids, kinds, tiers, sizes = [], [], [], []
         for slot, (rec, counts) in enumerate(zip(records, counted, strict=True)):
             if rec.id in self.slot_of_:
                 raise ValueError(f"enterprise id {rec.id} appears twice")
@@ -80,6 +80,7 @@ class MatchIndex:
             self.records_[rec.id] = rec
             self.slot_of_[rec.id] = slot
             slot_ids.append(rec.id)
+            sizes.append(len(rec.products))
             kinds.append(self._code(self._kind_codes, rec.kind))
             tiers.append(self._code(self._tier_codes, rec.tier))
             self._index_region(rec.region, slot)
@@ -89,6 +90,7 @@ class MatchIndex:
         self.kind_ = np.array(kinds, dtype=np.int32)
         self.tier_ = np.array(tiers, dtype=np.int32)
         self.alive_ = np.ones(len(records), dtype=bool)
+        self.n_products_ = np.array(sizes, dtype=np.int32)
         self.version_ += 1
         return self
 
@@ -203,6 +205,7 @@ class MatchIndex:
         self.kind_ = np.append(self.kind_, self._code(self._kind_codes, record.kind))
         self.tier_ = np.append(self.tier_, self._code(self._tier_codes, record.tier))
         self.alive_ = np.append(self.alive_, True)
+        self.n_products_ = np.append(self.n_products_, len(record.products))
         self._index_region(record.region, slot)
         self._after_change()
 
@@ -226,6 +229,7 @@ class MatchIndex:
         self.nodes_.compact(keep)
         self.slot_ids_ = self.slot_ids_[keep]
         self.kind_, self.tier_ = self.kind_[keep], self.tier_[keep]
+        self.n_products_ = self.n_products_[keep]
         self.alive_ = np.ones(int(keep.sum()), dtype=bool)
         self.slot_of_ = {int(e): s for s, e in enumerate(self.slot_ids_.tolist())}
         self._regions = {}

@@ -111,6 +111,10 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
         if cfg.w_feedback > 0:
             fb = feedback(index, mk_slots, mk_w, cols)
+    if cfg.cooc_length_power:
+        # a firm listing hundreds of products co-occurs with everything; damp that
+        damp = (1.0 + index.n_products_) ** -cfg.cooc_length_power
+        cooc, fb = cooc * damp, fb * damp
     cooc_r = relative(cooc, mask)
     fb_r = relative(fb, mask)
     score = fuse(g_max, g_sum, text_r, cooc_r, competitor, config=cfg, scope=query.scope, feedback=fb_r)

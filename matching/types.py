@@ -94,7 +94,8 @@ class MatchConfig:
     w_feedback: float = 0.0  # words of the makers' other products (see matching.cooccur.feedback)
     feedback_terms: int = 60
     cooc_from_text: float = 0.5  # how much text-matched firms count as makers when learning co-occurrence
-    cooc_smoothing: float = 2.0  # added to a node's maker count so one-off products do not dominate
+    cooc_smoothing: float = 2.0
+    cooc_length_power: float = 0.0  # divide co-occurrence evidence by (1 + #products)^power  # added to a node's maker count so one-off products do not dominate
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 

@@ -15,7 +15,8 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Capability, ChainNode, Enterprise, Industry, IndustryUpstream, NodeEdge
-from graph.chainkg import ChainKG, Problem, edges_from_relations
+from graph import edges_from_relations
+from graph.chainkg import ChainKG, Problem
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 _BATCH = 20_000

@@ -13,3 +13,12 @@ def test_health_reports_index(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert "/api/v1/match" in client.get("/openapi.json").json()["paths"]
     assert client.get("/nowhere").status_code == 404
+
+
+def test_security_headers_and_body_limit(client: TestClient) -> None:
+    resp = client.get("/health")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+    big = client.post("/api/v1/match", content=b"{" + b" " * 2_100_000 + b"}",
+                      headers={"Content-Type": "application/json"})
+    assert big.status_code == 413 and big.json()["error"]["code"] == "payload_too_large"

@@ -50,7 +50,8 @@ def test_bad_requests_are_422_with_reason(client: TestClient, tokens: Tokens) ->
     cases = [({"nodes": ["不存在的节点"]}, "不存在的节点"), ({}, "text"), ({"text": ""}, "text"),
              ({"text": "x" * 5001}, "text"), ({"text": "碳酸锂", "limit": 0}, "limit"),
              ({"text": "碳酸锂", "limit": 201}, "limit"), ({"text": "碳酸锂", "scope": "sideways"}, "scope"),
-             ({"text": "碳酸锂", "exclude": ["NOPE"]}, "NOPE"), ({"text": "碳酸锂", "filters": {"tiers": ["gold"]}}, "gold"),
+             ({"text": "碳酸锂", "exclude": ["NOPE"]}, "NOPE"),
+             ({"text": "碳酸锂", "filters": {"tiers": ["gold"]}}, "gold"),
              ({"text": "碳酸锂", "bogus": 1}, "bogus"), ({"nodes": [999999999]}, "999999999")]
     for body, needle in cases:
         resp = client.post(URL, json=body, headers=h)
@@ -70,11 +71,11 @@ def test_roles(client: TestClient, tokens: Tokens) -> None:
 def test_changes_show_up_at_once(client: TestClient, tokens: Tokens) -> None:
     before = client.post(URL, json={"nodes": ["隔膜"]}, headers=tokens.header("admin")).json()
     assert [i["enterprise"]["code"] for i in before["items"]] == ["100005"]
-    patched = client.patch("/api/v1/enterprises/100009", json={"capabilities": [{"product": "隔膜", "revenue_share": 0.9}]},
-                           headers=tokens.header("operator"))
+    caps = {"capabilities": [{"product": "隔膜", "revenue_share": 0.9}]}
+    patched = client.patch("/api/v1/enterprises/100009", json=caps, headers=tokens.header("operator"))
     assert patched.status_code == 200
-    made = client.post("/api/v1/enterprises", json={"code": "NEW1", "name": "新隔膜", "capabilities": [{"product": "隔膜"}]},
-                       headers=tokens.header("operator"))
+    new = {"code": "NEW1", "name": "新隔膜", "capabilities": [{"product": "隔膜"}]}
+    made = client.post("/api/v1/enterprises", json=new, headers=tokens.header("operator"))
     assert made.status_code == 201
     after = client.post(URL, json={"nodes": ["隔膜"]}, headers=tokens.header("admin")).json()
     assert {"100005", "100009", "NEW1"} == {i["enterprise"]["code"] for i in after["items"]}

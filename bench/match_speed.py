@@ -1,0 +1,442 @@
+"""Match speed at scale: index build time and memory, HTTP latency and throughput, against in-process bm25s.
+
+    python bench/match_speed.py [--n 100000 | --scale-dir DIR] [--workers 1,2] [--requests 300]
+                                [--load-requests 600] [--threads 4] [--keep]
+
+A make_scale_data.py folder (generated into a temp dir unless --scale-dir is given) is imported into a fresh
+SQLite database with the CLI (`chainmatch init`, `chainmatch import chainkg DIR -q`) and an operator token is
+made. Then, each in its own process:
+  * the index is built exactly as the app does (IndexHolder.build()): build seconds, VmRSS after it, VmHWM;
+  * the reference: bm25s over character bigrams of name + product list (the baseline of bench/quality.py),
+    timed per query as get_scores + top-20 selection, on the same records read from the same database;
+  * `chainmatch serve --workers W` on 127.0.0.1 for each W: time to ready, sequential latency of each need once
+    (after a warm-up) over one keep-alive client, throughput with --threads clients, server RSS (whole tree).
+The needs are B1 and B2 queries of ../shared/bench/queries.jsonl (half each, evenly spaced, deterministic) with
+exclude = [] (the real companies' codes do not exist in the scale set). Targets are printed, never enforced:
+the script exits non-zero only when a command fails, the server does not come up, or a request is not 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_QUERIES = REPO.parent / "shared" / "bench" / "queries.jsonl"
+TARGETS = {"build_s": 60.0, "rss_mb": 1536.0, "p50_ratio": 4.0, "p95_ratio": 6.0}
+WARMUP = 20
+STARTUP_TIMEOUT = 420.0
+REQUEST_TIMEOUT = 120.0
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+def pct(xs: list[float], q: float) -> float:
+    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
+    s = sorted(xs)
+    k = (len(s) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def proc_status_kb(pid: int | str, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def process_tree(root: int) -> list[int]:
+    """root and all its descendants, found by walking /proc for PPid links."""
+    parent: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            ppid = proc_status_kb(entry.name, "PPid")
+            parent[int(entry.name)] = ppid
+    tree, frontier = [root], [root]
+    while frontier:
+        kids = [p for p, pp in parent.items() if pp in frontier and p not in tree]
+        tree += kids
+        frontier = kids
+    return tree
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(cmd: list[str], env: dict[str, str], what: str) -> subprocess.CompletedProcess[str]:
+    res = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"{what} exited with {res.returncode}:\n{(res.stdout + res.stderr)[-2000:]}")
+    return res
+
+
+def child_json(args: list[str], env: dict[str, str], what: str) -> dict:
+    res = run([sys.executable, str(Path(__file__).resolve()), *args], env, what)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def load_needs(path: Path, total: int) -> list[dict]:
+    """total/2 B1 and total/2 B2 queries, evenly spaced through the file; bodies for POST /api/v1/match."""
+    qs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out: list[dict] = []
+    for prefix, want in (("B1-", total - total // 2), ("B2-", total // 2)):
+        kind = [q for q in qs if q["id"].startswith(prefix)]
+        picked = [kind[i * len(kind) // want] for i in range(min(want, len(kind)))]
+        out += [{"text": q["text"], "nodes": q["nodes"], "scope": q["scope"], "exclude": [], "limit": 20}
+                for q in picked]
+    return out
+
+
+# ------------------------------------------------------------------------------------------ child: build
+def child_build(url: str) -> dict:
+    from app.db import make_engine, make_sessionmaker
+    from app.matches.index_holder import IndexHolder
+
+    holder = IndexHolder(make_sessionmaker(make_engine(url)))
+    t = time.perf_counter()
+    holder.build()
+    wall = time.perf_counter() - t
+    return {"build_s": holder.build_seconds, "wall_s": wall, "status": holder.status(),
+            "rss_mb": proc_status_kb("self", "VmRSS") / 1024, "hwm_mb": proc_status_kb("self", "VmHWM") / 1024}
+
+
+# ------------------------------------------------------------------------------------------- child: bm25
+def child_bm25(url: str, needs_file: str) -> dict:
+    import bm25s
+    import numpy as np
+
+    from app.db import make_engine, make_sessionmaker
+    from app.matches.repository import load_records
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from quality import bigrams  # the baseline's own tokenizer
+        source = "bench/quality.py bigrams"
+    except Exception:  # noqa: BLE001 - fall back to the same definition
+        source = "local copy of bench/quality.py bigrams"
+
+        def bigrams(text: str) -> list[str]:
+            text = "".join(text.split()).lower()
+            return [text[i : i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
+
+    needs = json.loads(Path(needs_file).read_text(encoding="utf-8"))
+    t = time.perf_counter()
+    with make_sessionmaker(make_engine(url))() as session:
+        records = load_records(session)
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    corpus = [bigrams(r.name + " " + " ".join(p for p, _ in r.products)) for r in records]
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    vocab = retriever.vocab_dict
+    index_s = time.perf_counter() - t
+    del corpus
+    rss_mb = proc_status_kb("self", "VmRSS") / 1024
+
+    def top20(text: str) -> list[int]:
+        toks = [tok for tok in bigrams(text) if tok in vocab]
+        if not toks:
+            return []
+        scores = retriever.get_scores(toks)
+        top = np.argpartition(-scores, 20)[:20]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [int(i) for i in top if scores[i] > 0]
+
+    texts = [n["text"] or " ".join(str(x) for x in n["nodes"]) for n in needs]
+    for text in texts[:WARMUP]:
+        top20(text)
+    times, hits = [], 0
+    for text in texts:
+        t = time.perf_counter()
+        hits += len(top20(text))
+        times.append(time.perf_counter() - t)
+    return {"records": len(records), "load_s": load_s, "index_s": index_s, "rss_mb": rss_mb, "times": times,
+            "mean_hits": hits / len(texts), "source": source}
+
+
+# -------------------------------------------------------------------------------------------- HTTP runs
+def http_sequential(base: str, token: str, needs: list[dict]) -> dict:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"}
+    times, took, bad = [], [], []
+    with httpx.Client(base_url=base, headers=headers, timeout=REQUEST_TIMEOUT) as client:
+        for body in needs[:WARMUP]:
+            client.post("/api/v1/match", json=body)
+        for body in needs:
+            t = time.perf_counter()
+            r = client.post("/api/v1/match", json=body)
+            times.append(time.perf_counter() - t)
+            if r.status_code == 200:
+                took.append(float(r.json().get("took_ms", 0.0)))
+            else:
+                bad.append(f"{r.status_code} {body['text'][:30]!r} {body['nodes']}: {r.text[:200]}")
+    return {"times": times, "took_ms": took, "bad": bad}
+
+
+def http_load(base: str, token: str, needs: list[dict], total: int, threads: int) -> dict:
+    import httpx
+
+    lock = threading.Lock()
+    state = {"next": 0}
+    times: list[float] = []
+    bad: list[str] = []
+    start = threading.Barrier(threads + 1)
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
+                          timeout=REQUEST_TIMEOUT) as client:
+            start.wait()
+            while True:
+                with lock:
+                    k = state["next"]
+                    state["next"] += 1
+                if k >= total:
+                    return
+                body = needs[k % len(needs)]
+                t = time.perf_counter()
+                try:
+                    r = client.post("/api/v1/match", json=body)
+                    code, text = r.status_code, r.text
+                except httpx.HTTPError as exc:
+                    code, text = 0, repr(exc)
+                dt = time.perf_counter() - t
+                with lock:
+                    times.append(dt)
+                    if code != 200:
+                        bad.append(f"{code} {body['text'][:30]!r}: {text[:200]}")
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    for th in pool:
+        th.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for th in pool:
+        th.join()
+    wall = time.perf_counter() - t0
+    return {"wall": wall, "rps": len(times) / wall if wall else 0.0, "times": times, "bad": bad}
+
+
+def bench_server(cli: str, env: dict[str, str], token: str, needs: list[dict], workers: int, load_total: int,
+                 threads: int, tmp: Path) -> dict:
+    import httpx
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = tmp / f"serve-w{workers}.log"
+    res: dict = {"workers": workers, "log": log_path}
+    with open(log_path, "wb") as log:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
+                                 str(workers)], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        ready = False
+        while time.perf_counter() - t0 < STARTUP_TIMEOUT and proc.poll() is None:
+            try:
+                h = httpx.get(f"{base}/health", timeout=5.0).json()
+                started = log_path.read_text(errors="replace").count("Application startup complete")
+                if h.get("index", {}).get("ready") and started >= workers:
+                    ready, res["health"] = True, h
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.5)
+        res["ready_s"] = time.perf_counter() - t0
+        if not ready:
+            state = f"exited with {proc.returncode}" if proc.poll() is not None else "timed out"
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-15:])
+            res["error"] = f"server with {workers} worker(s) not ready ({state}) after {res['ready_s']:.0f} s:\n{tail}"
+            return res
+        res["rss_ready_mb"] = sum(proc_status_kb(p, "VmRSS") for p in process_tree(proc.pid)) / 1024
+        res["seq"] = http_sequential(base, token, needs)
+        res["load"] = http_load(base, token, needs, load_total, threads)
+        tree = process_tree(proc.pid)
+        res["procs"] = len(tree)
+        res["rss_mb"] = sum(proc_status_kb(p, "VmRSS") for p in tree) / 1024
+        res["hwm_mb"] = sum(proc_status_kb(p, "VmHWM") for p in tree) / 1024
+        return res
+    except Exception as exc:  # noqa: BLE001 - report and go on to the next configuration
+        res["error"] = f"server with {workers} worker(s): {type(exc).__name__}: {exc}"
+        return res
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+
+
+# ------------------------------------------------------------------------------------------------ report
+def target(value: float | None, limit: float, unit: str) -> str:
+    if value is None:
+        return f"≤ {limit:g}{unit}"
+    return f"≤ {limit:g}{unit} ({'met' if value <= limit else 'MISSED'})"
+
+
+def table(setup: dict, build: dict | None, bm: dict | None, servers: list[dict], threads: int) -> str:
+    rows: list[tuple[str, str, str]] = []
+    rows.append(("data set", f"{setup['n']:,} enterprises, {setup.get('capabilities', 0):,} capability rows", ""))
+    rows.append(("import (init + import chainkg)", f"{setup.get('import_s', 0):.1f} s", ""))
+    if build:
+        rows.append(("index build (IndexHolder.build)", f"{build['build_s']:.1f} s",
+                     target(build["build_s"], TARGETS["build_s"], " s")))
+        rows.append(("index process RSS after build", f"{build['rss_mb']:,.0f} MB",
+                     target(build["rss_mb"], TARGETS["rss_mb"], " MB")))
+        rows.append(("index process peak (VmHWM)", f"{build['hwm_mb']:,.0f} MB", ""))
+    b50 = b95 = None
+    if bm:
+        b50, b95 = pct(bm["times"], 50) * 1000, pct(bm["times"], 95) * 1000
+        rows.append(("bm25s bigram reference: index", f"{bm['index_s']:.1f} s, RSS {bm['rss_mb']:,.0f} MB", ""))
+        rows.append(("bm25s top-20 latency p50 / p95 / p99",
+                     f"{b50:.2f} / {b95:.2f} / {pct(bm['times'], 99) * 1000:.2f} ms", ""))
+    for s in servers:
+        w = f"HTTP, {s['workers']} worker{'s' if s['workers'] > 1 else ''}"
+        if "ready_s" in s:
+            rows.append((f"{w}: start-up to ready", f"{s['ready_s']:.1f} s", ""))
+        if "seq" not in s:
+            rows.append((f"{w}", "FAILED (see below)", ""))
+            continue
+        seq, load = s["seq"], s["load"]
+        p50, p95, p99 = (pct(seq["times"], q) * 1000 for q in (50, 95, 99))
+        rows.append((f"{w}: sequential p50 / p95 / p99 ({len(seq['times'])} needs)",
+                     f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms", ""))
+        if seq["took_ms"]:
+            rows.append((f"{w}: engine took_ms p50 / p95", f"{pct(seq['took_ms'], 50):.1f} / "
+                         f"{pct(seq['took_ms'], 95):.1f} ms", ""))
+        if b50 and b95:
+            rows.append((f"{w}: p50 / bm25s p50", f"{p50 / b50:.1f}×", target(p50 / b50, TARGETS["p50_ratio"], "×")))
+            rows.append((f"{w}: p95 / bm25s p95", f"{p95 / b95:.1f}×", target(p95 / b95, TARGETS["p95_ratio"], "×")))
+        rows.append((f"{w}: throughput, {threads} clients, {len(load['times'])} requests",
+                     f"{load['rps']:.1f} req/s (p50 {pct(load['times'], 50) * 1000:.0f} ms, "
+                     f"p95 {pct(load['times'], 95) * 1000:.0f} ms)", ""))
+        rows.append((f"{w}: server RSS ({s['procs']} processes)",
+                     f"{s['rss_mb']:,.0f} MB (at ready {s['rss_ready_mb']:,.0f} MB, peak {s['hwm_mb']:,.0f} MB)",
+                     ""))
+        rows.append((f"{w}: non-200 responses", f"{len(seq['bad']) + len(load['bad'])}", "0"))
+    lines = ["| figure | value | target |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+# -------------------------------------------------------------------------------------------------- main
+def find_cli() -> str | None:
+    for cand in (Path(sys.executable).parent / "chainmatch", REPO / ".venv" / "bin" / "chainmatch"):
+        if cand.exists():
+            return str(cand)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000, help="enterprises to generate if no --scale-dir")
+    ap.add_argument("--scale-dir", type=Path, help="an existing make_scale_data.py folder to use")
+    ap.add_argument("--workers", default="1,2", help="comma-separated worker counts (default: %(default)s)")
+    ap.add_argument("--requests", type=int, default=300, help="needs, half B1 half B2 (default: %(default)s)")
+    ap.add_argument("--load-requests", type=int, default=600, help="requests in the throughput run")
+    ap.add_argument("--threads", type=int, default=4, help="concurrent clients in the throughput run")
+    ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES, help="queries.jsonl (default: %(default)s)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs)")
+    ap.add_argument("--child", choices=("build", "bm25"), help=argparse.SUPPRESS)
+    ap.add_argument("--url", help=argparse.SUPPRESS)
+    ap.add_argument("--needs-file", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child == "build":
+        print(json.dumps(child_build(args.url)))
+        return 0
+    if args.child == "bm25":
+        print(json.dumps(child_bm25(args.url, args.needs_file)))
+        return 0
+
+    cli = find_cli()
+    if cli is None:
+        print("chainmatch CLI not found next to this Python or in .venv/bin")
+        return 1
+    workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    needs = load_needs(args.queries, max(args.requests, 2))
+    tmp = Path(tempfile.mkdtemp(prefix="chainmatch-matchspeed-"))
+    db_url = f"sqlite:///{tmp / 'bench.db'}"
+    env = {**os.environ, "CHAINMATCH_DATABASE_URL": db_url, "PYTHONPATH": str(REPO)}
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, cli {cli}, temp {tmp}")
+    print(f"needs: {len(needs)} ({sum(1 for n in needs if n['scope'] == 'node')} B1-style, "
+          f"{sum(1 for n in needs if n['scope'] == 'upstream')} B2-style) from {args.queries}")
+    setup: dict = {"n": args.n}
+    build = bm = None
+    servers: list[dict] = []
+    errors: list[str] = []
+    try:
+        scale = args.scale_dir
+        if scale is None:
+            scale = tmp / "scale"
+            t = time.perf_counter()
+            run([sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(args.n), "--out",
+                 str(scale)], env, "make_scale_data.py")
+            print(f"generated {args.n:,} enterprises in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        run([cli, "init"], env, "chainmatch init")
+        run([cli, "import", "chainkg", str(scale.resolve()), "-q"], env, "chainmatch import chainkg")
+        setup["import_s"] = time.perf_counter() - t
+        with sqlite3.connect(tmp / "bench.db") as con:
+            setup["n"] = con.execute("SELECT count(*) FROM enterprises").fetchone()[0]
+            setup["capabilities"] = con.execute("SELECT count(*) FROM capabilities").fetchone()[0]
+        token = run([cli, "token", "create", "--role", "operator", "--name", "bench"], env,
+                    "chainmatch token create").stdout.strip().splitlines()[-1]
+        print(f"imported {setup['n']:,} enterprises in {setup['import_s']:.1f} s; operator token made")
+
+        try:
+            build = child_json(["--child", "build", "--url", db_url], env, "index build")
+            print(f"index: {build['status']}, RSS {build['rss_mb']:,.0f} MB, peak {build['hwm_mb']:,.0f} MB")
+        except (RuntimeError, ValueError) as exc:
+            errors.append(str(exc))
+        needs_file = tmp / "needs.json"
+        needs_file.write_text(json.dumps(needs, ensure_ascii=False), encoding="utf-8")
+        try:
+            bm = child_json(["--child", "bm25", "--url", db_url, "--needs-file", str(needs_file)], env, "bm25s")
+            print(f"bm25s: {bm['records']:,} records ({bm['source']}), index {bm['index_s']:.1f} s, "
+                  f"p50 {pct(bm['times'], 50) * 1000:.2f} ms, mean hits {bm['mean_hits']:.1f}")
+        except (RuntimeError, ValueError) as exc:
+            errors.append(str(exc))
+        for w in workers:
+            s = bench_server(cli, env, token, needs, w, args.load_requests, args.threads, tmp)
+            servers.append(s)
+            if "error" in s:
+                errors.append(s["error"])
+            else:
+                print(f"served with {w} worker(s): ready in {s['ready_s']:.1f} s, "
+                      f"p50 {pct(s['seq']['times'], 50) * 1000:.1f} ms, {s['load']['rps']:.1f} req/s")
+                for line in (s["seq"]["bad"] + s["load"]["bad"])[:10]:
+                    errors.append(f"{w} worker(s): non-200: {line}")
+    except (RuntimeError, subprocess.SubprocessError, OSError, sqlite3.Error) as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        print(f"\n### Match speed ({setup['n']:,} enterprises, SQLite, {os.cpu_count()} CPUs)\n")
+        print(table(setup, build, bm, servers, args.threads))
+        for e in errors:
+            print(f"\nproblem: {e}")
+        if args.keep:
+            print(f"\nkept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
