@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,6 +21,9 @@ from app.matches import freshness
 from app.matches.index_holder import IndexHolder
 from app.matches.router import router as matches_router
 from app.middleware import SecurityMiddleware
+
+# Domains whose router module is named app.<domain>.router and exposes `router`.
+DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -46,4 +50,6 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     for router in (health_router, enterprises_router, nodes_router, chains_router, industries_router,
                    matches_router):
         app.include_router(router)
+    for domain in DOMAINS:
+        app.include_router(importlib.import_module(f"app.{domain}.router").router)
     return app

@@ -12,7 +12,7 @@ from app.errors import AppError, Invalid
 from app.matches.index_holder import IndexHolder
 from app.matches.schemas import MatchItem, MatchRequest, MatchResponse
 from app.models import ChainNode, Enterprise, Principal
-from matching import EmptyQueryError, MatchQuery, UnknownNodeError, rank
+from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, UnknownNodeError, rank
 
 
 def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
@@ -44,26 +44,39 @@ def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
     return frozenset(ids)
 
 
+def _ready(holder: IndexHolder) -> MatchIndex:
+    if holder.index is None:
+        raise AppError("the match index is still being built; try again shortly", code="index_not_ready", status=503)
+    return holder.index
+
+
+def rank_query(*, holder: IndexHolder, query: MatchQuery) -> tuple[list[MatchResult], int]:
+    """Rank with the live index; returns the results and the index version they come from.
+
+    Used by POST /match, by a stored need's matches and by targeted publication, so all three agree.
+    """
+    index = _ready(holder)
+    try:
+        return rank(index, query), index.version_
+    except UnknownNodeError as exc:
+        raise Invalid("nodes", f"unknown chain node(s): {', '.join(exc.names)}") from None
+    except EmptyQueryError as exc:
+        raise Invalid("text", str(exc) or "nothing to match in the text") from None
+
+
 def match(*, session: Session, holder: IndexHolder, request: MatchRequest, principal: Principal) -> MatchResponse:
     started = time.perf_counter()
-    index = holder.index
-    if index is None:
-        raise AppError("the match index is still being built; try again shortly", code="index_not_ready", status=503)
+    _ready(holder)
     exclude = _exclusions(session, request.exclude)
     if principal.role == "leader" and principal.org_id is not None:
         exclude |= {principal.org_id}  # a firm is never its own supplier
     query = MatchQuery(text=request.text, nodes=_node_names(session, request.nodes), scope=request.scope,
                        exclude=exclude, kinds=tuple(request.filters.kinds), tiers=tuple(request.filters.tiers),
                        regions=tuple(request.filters.regions), limit=request.limit)
-    try:
-        results = rank(index, query)
-    except UnknownNodeError as exc:
-        raise Invalid("nodes", f"unknown chain node(s): {', '.join(exc.names)}") from None
-    except EmptyQueryError as exc:
-        raise Invalid("text", str(exc) or "nothing to match in the text") from None
+    results, version = rank_query(holder=holder, query=query)
     rows = {e.id: e for e in session.scalars(select(Enterprise).where(
         Enterprise.id.in_([r.enterprise_id for r in results])))}
     items = [MatchItem(enterprise=EnterpriseSummary.model_validate(rows[r.enterprise_id]), score=round(r.score, 6),
                        explanation=r.explanation) for r in results if r.enterprise_id in rows]
-    return MatchResponse(items=items, index_version=index.version_,
+    return MatchResponse(items=items, index_version=version,
                          took_ms=round((time.perf_counter() - started) * 1000, 3))

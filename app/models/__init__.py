@@ -1,12 +1,28 @@
 """All models, imported here so Alembic's autogenerate and metadata see every table."""
 
 from app.models.auth import ROLES, ApiToken, Principal
+from app.models.catalogue import CATALOGUE_STATUSES, Catalogue, CatalogueEvent
 from app.models.chain import EDGE_TYPES, NODE_KINDS, Chain, ChainMember, ChainNode, NodeEdge
+from app.models.challenge import (
+    APPLICATION_STATUSES,
+    CHALLENGE_MODES,
+    OFFER_KINDS,
+    OFFER_STATUSES,
+    Application,
+    Challenge,
+    Offer,
+)
 from app.models.enterprise import CAPABILITY_SOURCES, ENTERPRISE_KINDS, TIERS, Capability, Enterprise
 from app.models.industry import Industry, IndustryUpstream
+from app.models.need import NEED_KINDS, NEED_SCOPES, NEED_STATUSES, Need, NeedNode, NeedVersion
+from app.models.opportunity import POSTER_STATUSES, SME_STATUSES, Opportunity
+from app.models.outbox import JOB_STATUSES, AuditEntry, Job, Notification, Webhook, WebhookDelivery
 
 __all__ = [
-    "CAPABILITY_SOURCES", "EDGE_TYPES", "ENTERPRISE_KINDS", "NODE_KINDS", "ROLES", "TIERS",
-    "ApiToken", "Capability", "Chain", "ChainMember", "ChainNode", "Enterprise", "Industry",
-    "IndustryUpstream", "NodeEdge", "Principal",
+    "APPLICATION_STATUSES", "CAPABILITY_SOURCES", "CATALOGUE_STATUSES", "CHALLENGE_MODES", "EDGE_TYPES",
+    "ENTERPRISE_KINDS", "JOB_STATUSES", "NEED_KINDS", "NEED_SCOPES", "NEED_STATUSES", "NODE_KINDS", "OFFER_KINDS",
+    "OFFER_STATUSES", "POSTER_STATUSES", "ROLES", "SME_STATUSES", "TIERS",
+    "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
+    "ChainNode", "Challenge", "Enterprise", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode", "NeedVersion", "NodeEdge",
+    "Notification", "Offer", "Opportunity", "Principal", "Webhook", "WebhookDelivery",
 ]

@@ -5,8 +5,10 @@ A route without an entry here fails the test: whoever adds a route states who ma
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,16 +16,10 @@ from sqlalchemy.orm import Session
 
 from app.auth.tokens import create_token, revoke_token
 from app.models._types import utcnow
+from tests.app.access import ANY, CALLERS, Access, Ctx, only
 from tests.app.conftest import Tokens
 
-CALLERS = ["admin", "operator", "leader", "sme", "other_sme", "integration", "none", "expired", "revoked"]
-ANY = {"admin": 200, "operator": 200, "leader": 200, "sme": 200, "other_sme": 200, "integration": 200,
-       "none": 401, "expired": 401, "revoked": 401}
 _counter = itertools.count()
-
-
-def only(allowed: dict[str, int]) -> dict[str, int]:
-    return {c: allowed.get(c, 401 if c in ("none", "expired", "revoked") else 403) for c in CALLERS}
 
 
 def _new_enterprise() -> dict[str, Any]:
@@ -37,7 +33,7 @@ def _new_chain() -> dict[str, Any]:
 
 
 # (method, path template) -> (path, body factory, expected status by caller)
-MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
+BASE: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("GET", "/health"): ("/health", None, dict.fromkeys(CALLERS, 200)),
     ("GET", "/api/v1/enterprises"): ("/api/v1/enterprises", None, ANY),
     ("POST", "/api/v1/enterprises"): ("/api/v1/enterprises", _new_enterprise, only({"admin": 201, "operator": 201})),
@@ -57,6 +53,21 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
 }
 
 
+def _collect() -> dict[tuple[str, str], Access]:
+    matrix = {k: Access(path=p, body=(lambda _ctx, b=b: b()) if b else None, expected=e)
+              for k, (p, b, e) in BASE.items()}
+    here = Path(__file__).parent
+    for module in sorted(here.glob("*/access.py")):
+        found = importlib.import_module(f"tests.app.{module.parent.name}.access").ACCESS
+        overlap = set(found) & set(matrix)
+        assert not overlap, f"{module}: entries defined twice: {overlap}"
+        matrix.update(found)
+    return matrix
+
+
+MATRIX = _collect()
+
+
 def test_every_route_has_an_entry(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     routes = {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
@@ -74,10 +85,14 @@ def test_matrix(client: TestClient, tokens: Tokens, small: Session) -> None:
     headers = {role: tokens.header(role) for role in ("admin", "operator", "leader", "sme", "other_sme", "integration")}
     headers |= {"none": {}, "expired": {"Authorization": f"Bearer {expired}"},
                 "revoked": {"Authorization": f"Bearer {revoked}"}}
+    ctx = Ctx(client=client, tokens=tokens, session=small)
     wrong = []
-    for (method, _), (path, body, expected) in MATRIX.items():
+    for (method, _), entry in MATRIX.items():
         for caller in CALLERS:
-            resp = client.request(method, path, json=body() if body else None, headers=headers[caller])
-            if resp.status_code != expected[caller]:
-                wrong.append(f"{method} {path} as {caller}: {resp.status_code} (expected {expected[caller]})")
+            path = entry.path(ctx) if callable(entry.path) else entry.path
+            body = entry.body(ctx) if entry.body else None
+            resp = client.request(method, path, json=body, headers=headers[caller])
+            if resp.status_code != entry.expected[caller]:
+                wrong.append(f"{method} {path} as {caller}: {resp.status_code} (expected {entry.expected[caller]})"
+                             f" {resp.text[:200]}")
     assert not wrong, "\n".join(wrong)

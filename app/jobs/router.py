@@ -1,0 +1,7 @@
+"""Routes of the jobs domain (being built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
