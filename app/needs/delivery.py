@@ -1,0 +1,54 @@
+"""Targeted publication (定向发布): match one published need and put it in the feeds of the best-fitting SMEs.
+
+Idempotent per (need, enterprise): running it again, after a crash or for a new version, adds only firms that
+were not reached yet, so a resumed publication job never delivers twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.matches.index_holder import IndexHolder
+from app.matches.service import rank_query
+from app.models import ChainNode, Need, NeedNode, Opportunity
+from app.models._types import utcnow
+from app.notifications.outbox import emit
+from matching import MatchQuery
+
+TIER_ORDER = ("none", "innovative", "provincial", "little_giant")
+# Needs go to those who could answer them: SMEs, universities and institutes, never other chain leaders.
+RECEIVING_KINDS = ("sme", "university", "institute")
+
+
+def tiers_at_least(required: str | None) -> tuple[str, ...]:
+    if not required or required == "none":
+        return ()
+    return TIER_ORDER[TIER_ORDER.index(required):]
+
+
+def need_query(session: Session, need: Need, *, limit: int, kinds: tuple[str, ...] = RECEIVING_KINDS,
+               exclude: frozenset[int] = frozenset()) -> MatchQuery:
+    nodes = tuple(session.scalars(select(ChainNode.name).join(NeedNode, NeedNode.node_id == ChainNode.id)
+                                  .where(NeedNode.need_id == need.id).order_by(ChainNode.name)))
+    return MatchQuery(text=f"{need.title}\n{need.description}"[:5000], nodes=nodes, scope=need.scope,
+                      exclude=exclude | {need.poster_org_id}, kinds=kinds, tiers=tiers_at_least(need.required_tier),
+                      limit=limit)
+
+
+def deliver(session: Session, holder: IndexHolder, need: Need, *, top_n: int) -> int:
+    """Deliver ``need`` to its top ``top_n`` fitting firms; returns how many firms were newly reached."""
+    results, _ = rank_query(holder=holder, query=need_query(session, need, limit=top_n))
+    reached = set(session.scalars(select(Opportunity.enterprise_id).where(Opportunity.need_id == need.id)))
+    now = utcnow()
+    added = 0
+    for r in results:
+        if r.enterprise_id in reached:
+            continue
+        session.add(Opportunity(need_id=need.id, enterprise_id=r.enterprise_id, score=r.score,
+                                explanation=r.explanation, need_version=need.version, delivered_at=now))
+        emit(session, event="opportunity.new", org_id=r.enterprise_id,
+             payload={"need_id": need.id, "title": need.title, "kind": need.kind, "score": round(r.score, 4)})
+        added += 1
+    session.flush()
+    return added
