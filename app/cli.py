@@ -121,9 +121,9 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=32)] = 1,
 ) -> None:
     """Run the API with uvicorn."""
-    import uvicorn
+    from app.serve import run
 
-    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    run(host=host, port=port, workers=workers)
 
 
 @app.command()

@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./chainmatch.db"
     # Build the in-memory match index at start-up; tests of pure CRUD switch it off to start faster.
     build_index: bool = True
+    # How often each worker looks for enterprises changed by other processes (0 turns it off).
+    index_sync_seconds: float = 0.5
     token_ttl_days: int = 365
     max_body_bytes: int = 2_000_000
 

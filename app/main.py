@@ -40,7 +40,10 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         freshness.install(factory, holder.refresh)
         if settings.build_index:
             holder.build()
+            if settings.index_sync_seconds > 0:
+                holder.start_sync(settings.index_sync_seconds)
         yield
+        holder.stop()
         engine.dispose()
 
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,

@@ -19,65 +19,26 @@ the script exits non-zero only when a command fails, the server does not come up
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
-import socket
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _http_load import free_port, http_load, http_sequential, pct, proc_status_kb, process_tree  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_QUERIES = REPO.parent / "shared" / "bench" / "queries.jsonl"
 TARGETS = {"build_s": 60.0, "rss_mb": 1536.0, "p50_ratio": 4.0, "p95_ratio": 6.0}
-WARMUP = 20
+WARMUP = 20  # also in _http_load
 STARTUP_TIMEOUT = 420.0
-REQUEST_TIMEOUT = 120.0
-
-
-# ----------------------------------------------------------------------------------------------- helpers
-def pct(xs: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
-    s = sorted(xs)
-    k = (len(s) - 1) * q / 100
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def proc_status_kb(pid: int | str, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def process_tree(root: int) -> list[int]:
-    """root and all its descendants, found by walking /proc for PPid links."""
-    parent: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            ppid = proc_status_kb(entry.name, "PPid")
-            parent[int(entry.name)] = ppid
-    tree, frontier = [root], [root]
-    while frontier:
-        kids = [p for p, pp in parent.items() if pp in frontier and p not in tree]
-        tree += kids
-        frontier = kids
-    return tree
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run(cmd: list[str], env: dict[str, str], what: str) -> subprocess.CompletedProcess[str]:
@@ -110,10 +71,8 @@ def child_build(url: str) -> dict:
     from app.matches.index_holder import IndexHolder
 
     holder = IndexHolder(make_sessionmaker(make_engine(url)))
-    t = time.perf_counter()
     holder.build()
-    wall = time.perf_counter() - t
-    return {"build_s": holder.build_seconds, "wall_s": wall, "status": holder.status(),
+    return {"build_s": holder.build_seconds, "status": holder.status(),
             "rss_mb": proc_status_kb("self", "VmRSS") / 1024, "hwm_mb": proc_status_kb("self", "VmHWM") / 1024}
 
 
@@ -133,8 +92,8 @@ def child_bm25(url: str, needs_file: str) -> dict:
         source = "local copy of bench/quality.py bigrams"
 
         def bigrams(text: str) -> list[str]:
-            text = "".join(text.split()).lower()
-            return [text[i : i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
+            t = "".join(text.split()).lower()
+            return [t[i : i + 2] for i in range(len(t) - 1)] or ([t] if t else [])
 
     needs = json.loads(Path(needs_file).read_text(encoding="utf-8"))
     t = time.perf_counter()
@@ -150,90 +109,32 @@ def child_bm25(url: str, needs_file: str) -> dict:
     del corpus
     rss_mb = proc_status_kb("self", "VmRSS") / 1024
 
-    def top20(text: str) -> list[int]:
+    def top20(text: str, full: bool) -> list[int]:
+        """Top 20 by argpartition, or (full) by an argsort of every score as bench/quality.py's ranker does."""
         toks = [tok for tok in bigrams(text) if tok in vocab]
         if not toks:
             return []
-        scores = retriever.get_scores(toks)
-        top = np.argpartition(-scores, 20)[:20]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [int(i) for i in top if scores[i] > 0]
+        scores = -retriever.get_scores(toks)
+        top = np.argsort(scores, kind="stable")[:20] if full else np.argpartition(scores, kth)[:20]
+        return [int(i) for i in top[np.argsort(scores[top], kind="stable")] if scores[i] < 0]
 
+    kth = min(20, len(records) - 1)
     texts = [n["text"] or " ".join(str(x) for x in n["nodes"]) for n in needs]
     for text in texts[:WARMUP]:
-        top20(text)
-    times, hits = [], 0
+        top20(text, False), top20(text, True)
+    times, full_times, hits = [], [], 0
     for text in texts:
         t = time.perf_counter()
-        hits += len(top20(text))
-        times.append(time.perf_counter() - t)
+        hits += len(top20(text, False))
+        t1 = time.perf_counter()
+        top20(text, True)
+        times.append(t1 - t)
+        full_times.append(time.perf_counter() - t1)
     return {"records": len(records), "load_s": load_s, "index_s": index_s, "rss_mb": rss_mb, "times": times,
-            "mean_hits": hits / len(texts), "source": source}
+            "full_times": full_times, "mean_hits": hits / len(texts), "source": source}
 
 
 # -------------------------------------------------------------------------------------------- HTTP runs
-def http_sequential(base: str, token: str, needs: list[dict]) -> dict:
-    import httpx
-
-    headers = {"Authorization": f"Bearer {token}"}
-    times, took, bad = [], [], []
-    with httpx.Client(base_url=base, headers=headers, timeout=REQUEST_TIMEOUT) as client:
-        for body in needs[:WARMUP]:
-            client.post("/api/v1/match", json=body)
-        for body in needs:
-            t = time.perf_counter()
-            r = client.post("/api/v1/match", json=body)
-            times.append(time.perf_counter() - t)
-            if r.status_code == 200:
-                took.append(float(r.json().get("took_ms", 0.0)))
-            else:
-                bad.append(f"{r.status_code} {body['text'][:30]!r} {body['nodes']}: {r.text[:200]}")
-    return {"times": times, "took_ms": took, "bad": bad}
-
-
-def http_load(base: str, token: str, needs: list[dict], total: int, threads: int) -> dict:
-    import httpx
-
-    lock = threading.Lock()
-    state = {"next": 0}
-    times: list[float] = []
-    bad: list[str] = []
-    start = threading.Barrier(threads + 1)
-
-    def worker() -> None:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                          timeout=REQUEST_TIMEOUT) as client:
-            start.wait()
-            while True:
-                with lock:
-                    k = state["next"]
-                    state["next"] += 1
-                if k >= total:
-                    return
-                body = needs[k % len(needs)]
-                t = time.perf_counter()
-                try:
-                    r = client.post("/api/v1/match", json=body)
-                    code, text = r.status_code, r.text
-                except httpx.HTTPError as exc:
-                    code, text = 0, repr(exc)
-                dt = time.perf_counter() - t
-                with lock:
-                    times.append(dt)
-                    if code != 200:
-                        bad.append(f"{code} {body['text'][:30]!r}: {text[:200]}")
-
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
-    for th in pool:
-        th.start()
-    start.wait()
-    t0 = time.perf_counter()
-    for th in pool:
-        th.join()
-    wall = time.perf_counter() - t0
-    return {"wall": wall, "rps": len(times) / wall if wall else 0.0, "times": times, "bad": bad}
-
-
 def bench_server(cli: str, env: dict[str, str], token: str, needs: list[dict], workers: int, load_total: int,
                  threads: int, tmp: Path) -> dict:
     import httpx
@@ -276,65 +177,69 @@ def bench_server(cli: str, env: dict[str, str], token: str, needs: list[dict], w
     except Exception as exc:  # noqa: BLE001 - report and go on to the next configuration
         res["error"] = f"server with {workers} worker(s): {type(exc).__name__}: {exc}"
         return res
-    finally:
+    finally:  # stop the server and anything left in the process group it was started in
         proc.terminate()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 # ------------------------------------------------------------------------------------------------ report
-def target(value: float | None, limit: float, unit: str) -> str:
-    if value is None:
-        return f"≤ {limit:g}{unit}"
-    return f"≤ {limit:g}{unit} ({'met' if value <= limit else 'MISSED'})"
+def verdict(value: float, limit: float) -> str:
+    return "met" if value <= limit else "MISSED"
+
+
+def ms3(xs: list[float], qs: tuple[int, ...] = (50, 95, 99), scale: float = 1000, fmt: str = ".1f") -> str:
+    return " / ".join(f"{pct(xs, q) * scale:{fmt}}" for q in qs) + " ms"
 
 
 def table(setup: dict, build: dict | None, bm: dict | None, servers: list[dict], threads: int) -> str:
-    rows: list[tuple[str, str, str]] = []
-    rows.append(("data set", f"{setup['n']:,} enterprises, {setup.get('capabilities', 0):,} capability rows", ""))
-    rows.append(("import (init + import chainkg)", f"{setup.get('import_s', 0):.1f} s", ""))
+    rows = [("data set", f"{setup['n']:,} enterprises, {setup.get('capabilities', 0):,} capability rows", ""),
+            ("import (init + import chainkg -q)", f"{setup.get('import_s', 0):.1f} s", "")]
     if build:
-        rows.append(("index build (IndexHolder.build)", f"{build['build_s']:.1f} s",
-                     target(build["build_s"], TARGETS["build_s"], " s")))
-        rows.append(("index process RSS after build", f"{build['rss_mb']:,.0f} MB",
-                     target(build["rss_mb"], TARGETS["rss_mb"], " MB")))
-        rows.append(("index process peak (VmHWM)", f"{build['hwm_mb']:,.0f} MB", ""))
-    b50 = b95 = None
+        rows += [("index build (IndexHolder.build, own process)", f"{build['build_s']:.1f} s",
+                  f"≤ {TARGETS['build_s']:g} s ({verdict(build['build_s'], TARGETS['build_s'])})"),
+                 ("index process RSS after build", f"{build['rss_mb']:,.0f} MB",
+                  f"≤ {TARGETS['rss_mb']:g} MB ({verdict(build['rss_mb'], TARGETS['rss_mb'])})"),
+                 ("index process peak RSS (VmHWM)", f"{build['hwm_mb']:,.0f} MB", "")]
     if bm:
-        b50, b95 = pct(bm["times"], 50) * 1000, pct(bm["times"], 95) * 1000
-        rows.append(("bm25s bigram reference: index", f"{bm['index_s']:.1f} s, RSS {bm['rss_mb']:,.0f} MB", ""))
-        rows.append(("bm25s top-20 latency p50 / p95 / p99",
-                     f"{b50:.2f} / {b95:.2f} / {pct(bm['times'], 99) * 1000:.2f} ms", ""))
-    for s in servers:
-        w = f"HTTP, {s['workers']} worker{'s' if s['workers'] > 1 else ''}"
-        if "ready_s" in s:
-            rows.append((f"{w}: start-up to ready", f"{s['ready_s']:.1f} s", ""))
-        if "seq" not in s:
-            rows.append((f"{w}", "FAILED (see below)", ""))
-            continue
-        seq, load = s["seq"], s["load"]
-        p50, p95, p99 = (pct(seq["times"], q) * 1000 for q in (50, 95, 99))
-        rows.append((f"{w}: sequential p50 / p95 / p99 ({len(seq['times'])} needs)",
-                     f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms", ""))
-        if seq["took_ms"]:
-            rows.append((f"{w}: engine took_ms p50 / p95", f"{pct(seq['took_ms'], 50):.1f} / "
-                         f"{pct(seq['took_ms'], 95):.1f} ms", ""))
-        if b50 and b95:
-            rows.append((f"{w}: p50 / bm25s p50", f"{p50 / b50:.1f}×", target(p50 / b50, TARGETS["p50_ratio"], "×")))
-            rows.append((f"{w}: p95 / bm25s p95", f"{p95 / b95:.1f}×", target(p95 / b95, TARGETS["p95_ratio"], "×")))
-        rows.append((f"{w}: throughput, {threads} clients, {len(load['times'])} requests",
-                     f"{load['rps']:.1f} req/s (p50 {pct(load['times'], 50) * 1000:.0f} ms, "
-                     f"p95 {pct(load['times'], 95) * 1000:.0f} ms)", ""))
-        rows.append((f"{w}: server RSS ({s['procs']} processes)",
-                     f"{s['rss_mb']:,.0f} MB (at ready {s['rss_ready_mb']:,.0f} MB, peak {s['hwm_mb']:,.0f} MB)",
-                     ""))
-        rows.append((f"{w}: non-200 responses", f"{len(seq['bad']) + len(load['bad'])}", "0"))
-    lines = ["| figure | value | target |", "|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    return "\n".join(lines)
+        rows += [("bm25s bigram reference: index build, RSS", f"{bm['index_s']:.1f} s, {bm['rss_mb']:,.0f} MB", ""),
+                 ("bm25s top-20 (argpartition) p50 / p95 / p99", ms3(bm["times"], fmt=".2f"), ""),
+                 ("bm25s full argsort (as bench/quality.py) p50 / p95 / p99", ms3(bm["full_times"], fmt=".2f"), "")]
+    out = ["| figure | value | target |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rows)]
+    ok = [s for s in servers if "seq" in s]
+    if not ok:
+        return "\n".join(out)
+    head = " | ".join(f"{s['workers']} worker{'s' if s['workers'] > 1 else ''}" for s in ok)
+    out += ["", f"| HTTP (POST /api/v1/match, 127.0.0.1) | {head} | target |", "|---|" + "---|" * len(ok) + "---|"]
+
+    def row(name: str, cell, tgt: str = "") -> None:  # type: ignore[no-untyped-def]
+        out.append(f"| {name} | " + " | ".join(cell(s) for s in ok) + f" | {tgt} |")
+
+    def ratio(q: int, key: str, limit: float | None):  # type: ignore[no-untyped-def]
+        def cell(s: dict) -> str:
+            r = pct(s["seq"]["times"], q) / pct(bm[key], q)  # type: ignore[index]
+            return f"{r:.1f}×" + (f" ({verdict(r, limit)})" if limit else "")
+        return cell
+
+    n = len(ok[0]["seq"]["times"])
+    row("start-up until /health ready (every worker)", lambda s: f"{s['ready_s']:.1f} s")
+    row(f"sequential p50 / p95 / p99, {n} needs, keep-alive", lambda s: ms3(s["seq"]["times"]))
+    row("engine took_ms p50 / p95 (server-reported)", lambda s: ms3(s["seq"]["took_ms"], (50, 95), 1))
+    if bm:
+        row("p50 / bm25s top-20 p50", ratio(50, "times", TARGETS["p50_ratio"]), f"≤ {TARGETS['p50_ratio']:g}×")
+        row("p95 / bm25s top-20 p95", ratio(95, "times", TARGETS["p95_ratio"]), f"≤ {TARGETS['p95_ratio']:g}×")
+        row("p50 / bm25s full-argsort p50", ratio(50, "full_times", None))
+        row("p95 / bm25s full-argsort p95", ratio(95, "full_times", None))
+    row(f"throughput, {threads} clients, {len(ok[0]['load']['times'])} requests",
+        lambda s: f"{s['load']['rps']:.1f} req/s")
+    row("latency under that load p50 / p95", lambda s: ms3(s["load"]["times"], (50, 95), fmt=".0f"))
+    row("server RSS after the runs, whole process tree", lambda s: f"{s['rss_mb']:,.0f} MB ({s['procs']} proc.)")
+    row("server RSS at ready / peak (sum of VmHWM)", lambda s: f"{s['rss_ready_mb']:,.0f} / {s['hwm_mb']:,.0f} MB")
+    row("non-200 responses", lambda s: str(len(s["seq"]["bad"]) + len(s["load"]["bad"])), "0")
+    return "\n".join(out)
 
 
 # -------------------------------------------------------------------------------------------------- main

@@ -17,6 +17,7 @@ from app.enterprises.schemas import (
 )
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Capability, ChainNode, Enterprise, Industry, Principal
+from app.models._types import utcnow
 from app.schemas_common import NodeRef, Page
 
 
@@ -92,6 +93,8 @@ def _apply(session: Session, enterprise: Enterprise, data: EnterpriseWrite) -> N
         enterprise.contact_name = data.contact.name
         enterprise.contact_phone = data.contact.phone
         enterprise.contact_email = data.contact.email
+    # Capability changes alone don't touch the row; the stamp tells other workers' indexes to refresh it.
+    enterprise.updated_at = utcnow()
     session.flush()
     if data.capabilities is not None:
         _replace_declared(session, enterprise, data)

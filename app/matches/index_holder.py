@@ -1,22 +1,37 @@
-"""The process's in-memory match index: built once from a database snapshot, then updated per enterprise."""
+"""The process's in-memory match index: built once from a database snapshot, then updated per enterprise.
+
+Two paths keep it fresh. In the process that made a change, the commit hook (matches/freshness.py)
+refreshes the changed firms at once. Every process also polls ``enterprises.updated_at`` twice a second,
+so changes made by another worker or by the CLI reach it within a second too.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.matches.repository import load_graph_parts, load_records
+from app.models import Enterprise
 from graph import ChainGraph
 from matching import MatchIndex
+
+# Rows whose transaction committed after a later timestamp was seen are caught by looking back this far.
+_LOOKBACK = timedelta(seconds=5)
 
 
 class IndexHolder:
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
         self._lock = threading.Lock()
+        self._seen: dict[int, datetime] = {}
+        self._since: datetime | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self.graph: ChainGraph | None = None
         self.index: MatchIndex | None = None
         self.built_at: float | None = None
@@ -25,26 +40,65 @@ class IndexHolder:
     def build(self) -> None:
         started = time.perf_counter()
         with self._factory() as session:
+            since = session.scalar(select(func.max(Enterprise.updated_at)))
+            recent = dict(session.execute(select(Enterprise.id, Enterprise.updated_at).where(
+                Enterprise.updated_at >= since - _LOOKBACK)).all()) if since else {}
             nodes, edges = load_graph_parts(session)
             records = load_records(session)
         graph = ChainGraph.build(nodes, edges)
         index = MatchIndex().fit(graph, records)
         with self._lock:
             self.graph, self.index = graph, index
+            self._since, self._seen = since, recent
             self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
 
     def refresh(self, ids: Sequence[int]) -> None:
         """Re-read the named enterprises and replace (or drop) them in the index."""
-        if self.index is None:
+        if self.index is None or not ids:
             return
         with self._factory() as session:
             records = {r.id: r for r in load_records(session, ids)}
+            stamps = dict(session.execute(select(Enterprise.id, Enterprise.updated_at)
+                                          .where(Enterprise.id.in_(list(ids)))).all())
         with self._lock:
             for id_ in ids:
                 if id_ in records:
                     self.index.upsert(records[id_])
                 else:
                     self.index.remove(id_)
+            self._seen.update(stamps)
+
+    def sync_once(self) -> int:
+        """Pick up enterprises changed since the last look (by any process); returns how many were refreshed."""
+        if self.index is None or self._since is None:
+            return 0
+        floor = self._since - _LOOKBACK
+        with self._factory() as session:
+            rows = session.execute(select(Enterprise.id, Enterprise.updated_at)
+                                   .where(Enterprise.updated_at >= floor)).all()
+        changed = [id_ for id_, stamp in rows if self._seen.get(id_) != stamp]
+        if rows:
+            self._since = max(self._since, max(stamp for _, stamp in rows))
+        self.refresh(changed)
+        # Forget what has fallen out of the look-back window, so the map stays small.
+        self._seen = {i: s for i, s in self._seen.items() if s >= self._since - _LOOKBACK}
+        return len(changed)
+
+    def start_sync(self, interval: float = 0.5) -> None:
+        def loop() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.sync_once()
+                except Exception:  # noqa: BLE001 - a failed poll is retried on the next tick
+                    continue
+
+        self._thread = threading.Thread(target=loop, name="index-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
 
     def status(self) -> dict[str, object]:
         if self.index is None:

@@ -66,7 +66,8 @@ def tokens(small: Session) -> Tokens:
 
 
 def make_client(migrated_url: str, factory: sessionmaker[Session], *, build_index: bool) -> TestClient:
-    settings = Settings(database_url=migrated_url, build_index=build_index)
+    # No background index sync: the test connection must not be shared with another thread.
+    settings = Settings(database_url=migrated_url, build_index=build_index, index_sync_seconds=0)
     return TestClient(create_app(settings, session_factory=factory))
 
 

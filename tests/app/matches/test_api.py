@@ -83,3 +83,21 @@ def test_changes_show_up_at_once(client: TestClient, tokens: Tokens) -> None:
     assert after["index_version"] > before["index_version"]
     health = client.get("/health").json()["index"]
     assert health["enterprises"] == 11 and health["version"] == after["index_version"]
+
+
+def test_changes_by_another_process_are_picked_up(client: TestClient, tokens: Tokens, small) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from app.models import Capability, Enterprise
+    from app.models._types import utcnow
+
+    holder = client.app.state.index  # type: ignore[attr-defined]
+    bank = small.scalar(select(Enterprise).where(Enterprise.code == "100009"))
+    small.add(Capability(enterprise_id=bank.id, product="电解液", revenue_share=0.7, source="declared"))
+    bank.updated_at = utcnow()
+    small.commit()  # no commit hook of the app saw this: as if another worker or the CLI wrote it
+    assert holder.sync_once() == 1
+    codes = [i["enterprise"]["code"] for i in client.post(URL, json={"nodes": ["电解液"]},
+                                                          headers=tokens.header("admin")).json()["items"]]
+    assert "100009" in codes[:2]
+    assert holder.sync_once() == 0
