@@ -1,6 +1,6 @@
 """All models, imported here so Alembic's autogenerate and metadata see every table."""
 
-from app.models.auth import ROLES, ApiToken, Principal
+from app.models.auth import ROLES, ApiToken, Principal, WebSession
 from app.models.catalogue import CATALOGUE_STATUSES, Catalogue, CatalogueEvent
 from app.models.chain import EDGE_TYPES, NODE_KINDS, Chain, ChainMember, ChainNode, NodeEdge
 from app.models.challenge import (
@@ -25,5 +25,5 @@ __all__ = [
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
     "ChainNode", "Challenge", "Enterprise", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode", "NeedVersion",
     "NodeEdge",
-    "Notification", "Offer", "Opportunity", "Principal", "Webhook", "WebhookDelivery",
+    "Notification", "Offer", "Opportunity", "Principal", "Webhook", "WebhookDelivery", "WebSession",
 ]
