@@ -178,6 +178,9 @@ def token_create(
     name: Annotated[str, typer.Option(help="who or what uses the token")],
     org: Annotated[str | None, typer.Option(help="organisation (enterprise code) for leader and sme")] = None,
     days: Annotated[int, typer.Option(help="days until it expires; 0 never")] = 365,
+    scope: Annotated[list[str] | None, typer.Option(help="integration scope: read, match, webhooks")] = None,
+    region: Annotated[list[str] | None, typer.Option(help="operator region prefix, e.g. 山东省/济南市")] = None,
+    chain: Annotated[list[str] | None, typer.Option(help="operator chain code")] = None,
 ) -> None:
     """Create an API token; it is printed once, as the last line."""
     from app.auth.tokens import create_token
@@ -186,7 +189,8 @@ def token_create(
     factory = _session_factory(_settings().database_url)
     try:
         with factory() as session, session.begin():
-            token, record = create_token(session, role=role, name=name, org_code=org, ttl_days=days)
+            token, record = create_token(session, role=role, name=name, org_code=org, ttl_days=days,
+                                         scopes=scope, regions=region, chains=chain)
     except AppError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from None

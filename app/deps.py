@@ -30,11 +30,30 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer cm_…`")
 
 
-def get_principal(session: SessionDep,
+def _integration_scope(request: Request) -> str | None:
+    """The scope a machine client needs for this request; None when no scope allows it."""
+    path = request.url.path
+    if path.startswith("/api/v1/webhooks"):
+        return "webhooks"
+    if request.method in ("GET", "HEAD"):
+        return "read"
+    if path == "/api/v1/match":
+        return "match"
+    return None
+
+
+def get_principal(request: Request, session: SessionDep,
                   creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized("missing bearer token")
-    return authenticate(session, creds.credentials)
+    principal = authenticate(session, creds.credentials)
+    if principal.role == "integration":
+        # Machine clients are limited to the scopes named on their token, whatever the route allows people.
+        needed = _integration_scope(request)
+        if needed is None or needed not in principal.token_scopes:
+            raise Forbidden(f"this token's scopes ({', '.join(principal.token_scopes) or 'none'}) do not allow this"
+                            + (f"; it needs '{needed}'" if needed else ""))
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
+from app.auth.router import router as auth_router
 from app.chains.router import chains_router, nodes_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
@@ -17,6 +18,7 @@ from app.enterprises.router import router as enterprises_router
 from app.errors import install_error_handlers
 from app.health.router import router as health_router
 from app.industries.router import router as industries_router
+from app.jobs.runner import JobRunner
 from app.matches import freshness
 from app.matches.index_holder import IndexHolder
 from app.matches.router import router as matches_router
@@ -42,7 +44,16 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
             holder.build()
             if settings.index_sync_seconds > 0:
                 holder.start_sync(settings.index_sync_seconds)
+        runner = None
+        # Tests pass their own session_factory (one connection): a thread must not share it; they call run_once.
+        if settings.run_jobs and session_factory is None:
+            runner = JobRunner(factory, holder, poll_seconds=settings.job_poll_seconds,
+                               stale_seconds=settings.job_stale_seconds)
+            runner.start()
+        app.state.jobs = runner
         yield
+        if runner is not None:
+            runner.stop()
         holder.stop()
         engine.dispose()
 
@@ -50,7 +61,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
                   description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
     install_error_handlers(app)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
-    for router in (health_router, enterprises_router, nodes_router, chains_router, industries_router,
+    for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,
                    matches_router):
         app.include_router(router)
     for domain in DOMAINS:

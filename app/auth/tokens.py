@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound, Unauthorized
-from app.models import ROLES, ApiToken, Enterprise, Principal
+from app.models import ROLES, ApiToken, Chain, Enterprise, Principal
 from app.models._types import utcnow
 
 TOKEN_PREFIX = "cm_"
+# What a machine client (role integration) may do: read (GET what it may see), match, webhooks.
+INTEGRATION_SCOPES = ("read", "match", "webhooks")
 
 
 def _hash(token: str) -> str:
@@ -23,7 +25,8 @@ def _hash(token: str) -> str:
 
 
 def create_token(session: Session, *, role: str, name: str, org_code: str | None = None,
-                 ttl_days: int = 365, scopes: list[str] | None = None) -> tuple[str, ApiToken]:
+                 ttl_days: int = 365, scopes: list[str] | None = None, regions: list[str] | None = None,
+                 chains: list[str] | None = None) -> tuple[str, ApiToken]:
     if role not in ROLES:
         raise Invalid("role", f"must be one of {', '.join(ROLES)}")
     org_id = None
@@ -33,7 +36,17 @@ def create_token(session: Session, *, role: str, name: str, org_code: str | None
             raise NotFound(f"organisation {org_code} not found")
     if role in ("leader", "sme") and org_id is None:
         raise Invalid("org", f"a {role} token belongs to an organisation: give its code")
-    principal = Principal(name=name, role=role, org_id=org_id)
+    bad = sorted(set(scopes or ()) - set(INTEGRATION_SCOPES))
+    if bad:
+        raise Invalid("scopes", f"unknown scope(s) {', '.join(bad)}; allowed: {', '.join(INTEGRATION_SCOPES)}")
+    if role == "integration" and not scopes:
+        scopes = ["read"]
+    if (regions or chains) and role != "operator":
+        raise Invalid("regions", "only operators are limited to regions and chains")
+    unknown = sorted(set(chains or ()) - set(session.scalars(select(Chain.code).where(Chain.code.in_(chains or [])))))
+    if unknown:
+        raise Invalid("chains", f"unknown chain(s) {', '.join(unknown)}")
+    principal = Principal(name=name, role=role, org_id=org_id, regions=list(regions or []), chains=list(chains or []))
     session.add(principal)
     session.flush()
     prefix = secrets.token_hex(4)
@@ -58,8 +71,9 @@ def authenticate(session: Session, token: str, *, now: datetime | None = None) -
     if record.expires_at is not None and record.expires_at <= moment:
         raise Unauthorized("token expired")
     principal = session.get(Principal, record.principal_id)
-    if principal is None:
+    if principal is None or not principal.active:
         raise Unauthorized("unknown token")
+    principal.token_scopes = tuple(record.scopes or ())
     return principal
 
 

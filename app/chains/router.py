@@ -54,9 +54,9 @@ def create_chain(
     data: ChainCreate,
     request: Request,
     session: SessionDep,
-    _: Annotated[Principal, Depends(require_roles("admin", "operator"))],
+    principal: Annotated[Principal, Depends(require_roles("admin", "operator"))],
 ) -> ChainSummary:
     holder = getattr(request.app.state, "index", None)
     graph = holder.graph if holder is not None else None
-    chain = service.create_chain(session=session, data=data, graph=graph)
+    chain = service.create_chain(session=session, data=data, graph=graph, principal=principal)
     return service.summary(session, chain)

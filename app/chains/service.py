@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.audit import record
 from app.chains.repository import ChainRepository
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, GraphEdge, GraphNode, NodeDetail
 from app.enterprises.service import resolve_node
 from app.errors import Conflict, Invalid, NotFound
-from app.models import Chain, ChainMember, ChainNode
+from app.models import Chain, ChainMember, ChainNode, Principal
 from app.schemas_common import NodeRef
 from graph import ChainGraph, NodeSpec, chain_members
 
@@ -54,7 +55,8 @@ def get_chain(*, session: Session, key: str) -> Chain:
     return chain
 
 
-def create_chain(*, session: Session, data: ChainCreate, graph: ChainGraph | None = None) -> Chain:
+def create_chain(*, session: Session, data: ChainCreate, graph: ChainGraph | None = None,
+                 principal: Principal | None = None) -> Chain:
     repo = ChainRepository(session)
     if repo.get_chain(data.code) is not None or any(c.name == data.name for c in repo.list_chains()):
         raise Conflict(f"a chain named {data.code} / {data.name} exists already")
@@ -73,6 +75,8 @@ def create_chain(*, session: Session, data: ChainCreate, graph: ChainGraph | Non
     session.flush()
     session.execute(insert(ChainMember), [{"chain_id": chain.id, "node_id": i} for i in sorted(set(ids.values()))])
     session.flush()
+    record(session, principal=principal, action="chain.create", entity="chain", entity_id=chain.code,
+           after={"name": chain.name, "root": root.name, "nodes": len(ids)})
     return chain
 
 

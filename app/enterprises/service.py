@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.audit import record, snapshot
 from app.enterprises.repository import EnterpriseFilter, EnterpriseRepository
 from app.enterprises.schemas import (
     CapabilityOut,
@@ -114,7 +115,15 @@ def _replace_declared(session: Session, enterprise: Enterprise, data: Enterprise
     session.flush()
 
 
-def create(*, session: Session, data: EnterpriseCreate) -> Enterprise:
+AUDITED = ("name", "full_name", "kind", "tier", "province", "city", "district", "description", "rd_share",
+           "invention_patents", "certifications", "contact_name", "contact_phone", "contact_email")
+
+
+def _capability_list(session: Session, enterprise: Enterprise) -> list[str]:
+    return sorted(session.scalars(select(Capability.product).where(Capability.enterprise_id == enterprise.id)))
+
+
+def create(*, session: Session, data: EnterpriseCreate, principal: Principal | None = None) -> Enterprise:
     if EnterpriseRepository(session).code_exists(data.code):
         raise Conflict(f"an enterprise with code {data.code} exists already")
     enterprise = Enterprise(code=data.code, name=data.name, kind=data.kind or "sme", tier=data.tier or "none",
@@ -122,6 +131,9 @@ def create(*, session: Session, data: EnterpriseCreate) -> Enterprise:
     session.add(enterprise)
     session.flush()
     _apply(session, enterprise, data)
+    after = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
+    record(session, principal=principal, action="enterprise.create", entity="enterprise", entity_id=enterprise.code,
+           after=after)
     return enterprise
 
 
@@ -131,5 +143,15 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
     if principal.role in ("leader", "sme") and ("kind" in data.model_fields_set or "tier" in data.model_fields_set):
         # Tiers are certified by the province; a firm cannot promote itself.
         raise Forbidden("kind and tier are set by operators")
+    if principal.role == "operator" and principal.regions and not _in_regions(principal, enterprise.region):
+        raise Forbidden("this firm is outside your regions")
+    before = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
     _apply(session, enterprise, data)
+    after = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
+    record(session, principal=principal, action="enterprise.update", entity="enterprise", entity_id=enterprise.code,
+           before=before, after=after)
     return enterprise
+
+
+def _in_regions(principal: Principal, region: str) -> bool:
+    return any(region.startswith(r) for r in principal.regions)

@@ -1,4 +1,4 @@
-"""Ranking enterprises for a need. Allowed: chain leaders, operators and admins (not SMEs or integrations)."""
+"""Ranking enterprises for a need. Allowed: chain leaders, operators, admins, and integrations with scope match."""
 
 from __future__ import annotations
 
@@ -19,6 +19,6 @@ def match(
     data: MatchRequest,
     request: Request,
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin"))],
+    principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin", "integration"))],
 ) -> MatchResponse:
     return service.match(session=session, holder=request.app.state.index, request=data, principal=principal)

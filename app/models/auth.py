@@ -15,6 +15,10 @@ ROLES = ("admin", "operator", "leader", "sme", "integration")
 
 class Principal(Base):
     __tablename__ = "principals"
+    __allow_unmapped__ = True
+
+    # The scopes of the token this request came with (not stored here: they belong to the token).
+    token_scopes: tuple[str, ...] = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))

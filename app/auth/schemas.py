@@ -1,0 +1,58 @@
+"""Token, caller and audit models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    role: str = Field(pattern="^(admin|operator|leader|sme|integration)$")
+    name: str = Field(min_length=1, max_length=100)
+    org: str | None = Field(default=None, max_length=32, description="enterprise code, for leader and sme")
+    days: int = Field(default=365, ge=0, le=3650, description="days until it expires; 0 = never")
+    scopes: list[str] = Field(default_factory=list, max_length=10, description="integration only")
+    regions: list[str] = Field(default_factory=list, max_length=50, description="operator only")
+    chains: list[str] = Field(default_factory=list, max_length=50, description="operator only")
+
+
+class TokenOut(BaseModel):
+    prefix: str
+    name: str
+    role: str
+    org: str | None
+    scopes: list[str]
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    created_at: datetime
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="shown once; only a hash is kept")
+
+
+class Me(BaseModel):
+    id: int
+    name: str
+    role: str
+    org: str | None
+    scopes: list[str]
+    regions: list[str]
+    chains: list[str]
+
+
+class AuditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    principal_id: int | None
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    at: datetime

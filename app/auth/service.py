@@ -1,0 +1,80 @@
+"""Who may issue, list and revoke tokens, and read the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import record
+from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
+from app.auth.tokens import create_token, revoke_token
+from app.errors import Forbidden, NotFound
+from app.models import ApiToken, AuditEntry, Enterprise, Principal
+
+# Operators look after firms and machine clients; only admins make admins and operators.
+OPERATOR_MAY_ISSUE = ("leader", "sme", "integration")
+
+
+def _out(token: ApiToken, principal: Principal, org: str | None) -> TokenOut:
+    return TokenOut(prefix=token.prefix, name=principal.name, role=principal.role, org=org,
+                    scopes=list(token.scopes or []), expires_at=token.expires_at, revoked_at=token.revoked_at,
+                    created_at=token.created_at)
+
+
+def issue(*, session: Session, data: TokenCreate, caller: Principal) -> TokenCreated:
+    if caller.role != "admin" and data.role not in OPERATOR_MAY_ISSUE:
+        raise Forbidden(f"an operator may issue only {', '.join(OPERATOR_MAY_ISSUE)} tokens")
+    if caller.role == "operator" and caller.regions and data.org:
+        region = session.scalar(select(Enterprise).where(Enterprise.code == data.org))
+        if region is not None and not any(region.region.startswith(r) for r in caller.regions):
+            raise Forbidden("that organisation is outside your regions")
+    token, rec = create_token(session, role=data.role, name=data.name, org_code=data.org, ttl_days=data.days,
+                              scopes=data.scopes or None, regions=data.regions, chains=data.chains)
+    record(session, principal=caller, action="token.create", entity="token", entity_id=rec.prefix,
+           after={"role": data.role, "name": data.name, "org": data.org, "scopes": rec.scopes})
+    principal = session.get(Principal, rec.principal_id)
+    assert principal is not None
+    return TokenCreated(token=token, **_out(rec, principal, data.org).model_dump())
+
+
+def _visible_roles(caller: Principal) -> tuple[str, ...]:
+    return ("admin", "operator", *OPERATOR_MAY_ISSUE) if caller.role == "admin" else OPERATOR_MAY_ISSUE
+
+
+def list_tokens(*, session: Session, caller: Principal) -> list[TokenOut]:
+    stmt = (select(ApiToken, Principal, Enterprise.code).join(Principal, Principal.id == ApiToken.principal_id)
+            .outerjoin(Enterprise, Enterprise.id == Principal.org_id)
+            .where(Principal.role.in_(_visible_roles(caller))).order_by(ApiToken.id))
+    return [_out(t, p, code) for t, p, code in session.execute(stmt).all()]
+
+
+def revoke(*, session: Session, prefix: str, caller: Principal) -> TokenOut:
+    row = session.execute(select(ApiToken, Principal).join(Principal, Principal.id == ApiToken.principal_id)
+                          .where(ApiToken.prefix == prefix)).first()
+    if row is None or row[1].role not in _visible_roles(caller):
+        raise NotFound(f"token {prefix} not found")
+    token = revoke_token(session, prefix=prefix)
+    record(session, principal=caller, action="token.revoke", entity="token", entity_id=prefix,
+           after={"revoked_at": token.revoked_at})
+    org = session.scalar(select(Enterprise.code).where(Enterprise.id == row[1].org_id)) if row[1].org_id else None
+    return _out(token, row[1], org)
+
+
+def me(*, session: Session, caller: Principal) -> Me:
+    org = session.scalar(select(Enterprise.code).where(Enterprise.id == caller.org_id)) if caller.org_id else None
+    return Me(id=caller.id, name=caller.name, role=caller.role, org=org, scopes=list(caller.token_scopes),
+              regions=list(caller.regions or []), chains=list(caller.chains or []))
+
+
+def audit_log(*, session: Session, caller: Principal, entity: str | None, entity_id: str | None,
+              limit: int, offset: int) -> list[AuditOut]:
+    stmt = select(AuditEntry)
+    if caller.role == "operator" and (caller.regions or caller.chains):
+        # A limited operator reads what it did itself; the whole log is for unlimited operators and admins.
+        stmt = stmt.where(AuditEntry.principal_id == caller.id)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if entity_id:
+        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    rows = session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
+    return [AuditOut.model_validate(r) for r in rows]
