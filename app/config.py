@@ -17,6 +17,19 @@ class Settings(BaseSettings):
     index_sync_seconds: float = 0.5
     token_ttl_days: int = 365
     max_body_bytes: int = 2_000_000
+    # Requests per minute; 0 turns a limit off.
+    rate_limit_per_token: int = 600
+    rate_limit_per_ip: int = 1200
+    # Origins allowed to call the API from a browser; empty keeps CORS closed.
+    cors_origins: list[str] = []
+    # Background jobs (catalogue publication): a daemon thread per process polls the jobs table.
+    run_jobs: bool = True
+    job_poll_seconds: float = 1.0
+    # A running job whose heartbeat is older than this belongs to a dead worker and is taken over.
+    job_stale_seconds: float = 120.0
+    # Catalogue spreadsheets: the upload itself, and the xlsx's total uncompressed size (zip bombs).
+    import_max_bytes: int = 5_000_000
+    import_max_unpacked_bytes: int = 50_000_000
 
 
 @lru_cache

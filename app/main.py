@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
@@ -23,6 +24,7 @@ from app.matches import freshness
 from app.matches.index_holder import IndexHolder
 from app.matches.router import router as matches_router
 from app.middleware import SecurityMiddleware
+from app.ratelimit import RateLimitMiddleware
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
 DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
@@ -60,6 +62,13 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,
                   description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
     install_error_handlers(app)
+    # Added last runs first: limits and headers wrap everything, CORS answers preflights inside them.
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(RateLimitMiddleware, per_token=settings.rate_limit_per_token,
+                       per_ip=settings.rate_limit_per_ip)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,
                    matches_router):

@@ -31,10 +31,12 @@ class ProximityWeights:
     """
 
     narrower: tuple[float, ...] = (0.6, 0.45)
-    broader: float = 0.25
+    broader: float = 0.1
     inputs: float = 1.0
     input_narrower: float = 0.45
     input_of_input: float = 0.15
+    narrower_inputs: float = 0.5  # inputs of a sub-kind are likely inputs of the kind
+    broader_inputs: float = 0.3
 
 
 @dataclass
@@ -108,6 +110,13 @@ def expand(
     for s, ws in seeds.items():
         for i in G.inputs(s).tolist():
             _offer(exp, i, ws * w.inputs, s, INPUT)
+        # many nodes list no inputs themselves but their sub-kinds or broader kinds do
+        routes = ((G.narrower(s), NARROWER, w.narrower_inputs), (G.broader(s), BROADER, w.broader_inputs))
+        for via, edge, decay in routes:
+            for v in via.tolist():
+                for i in G.inputs(v).tolist():
+                    if _offer(exp, i, ws * decay, v, INPUT) and v not in exp.parent and v not in seeds:
+                        exp.parent[v] = (s, edge)  # a waypoint: on paths, never scored itself
     first = {i: exp.weights[i] for i in list(exp.weights)}
     for i, wi in first.items():
         for c in G.narrower(i).tolist():
@@ -116,7 +125,6 @@ def expand(
             _offer(exp, j, wi * w.input_of_input, i, INPUT)
     for a in avoid:  # a competitor is never also counted as a supplier of itself
         exp.weights.pop(a, None)
-        exp.parent.pop(a, None)
     exp.avoid = frozenset(avoid)
     return exp
 

@@ -8,8 +8,10 @@ import numpy as np
 __all__ = ["bm25_idf", "bm25_tf"]
 
 
-def bm25_tf(tf: np.ndarray, doc_len: float, avg_len: float, k1: float = 1.2, b: float = 0.75) -> np.ndarray:
-    """Saturated term frequency ``tf / (tf + k1·(1 − b + b·|d|/avgdl))`` of one document's terms."""
+def bm25_tf(
+    tf: np.ndarray, doc_len: float | np.ndarray, avg_len: float, k1: float = 1.2, b: float = 0.75
+) -> np.ndarray:
+    """Saturated term frequency ``tf / (tf + k1·(1 − b + b·|d|/avgdl))``; ``doc_len`` per term or one."""
     tf = np.asarray(tf, dtype=np.float64)
     return tf / (tf + k1 * (1.0 - b + b * doc_len / max(avg_len, 1e-9)))
 

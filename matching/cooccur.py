@@ -31,17 +31,22 @@ def makers(index: MatchIndex, evidence: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def _spread(
     store: SparseRows, slots: np.ndarray, weights: np.ndarray, df: np.ndarray, skip: np.ndarray,
-    *, keep: int, smoothing: float, power: float,
+    *, keep: int, smoothing: float, power: float, max_df: float,
 ) -> tuple[np.ndarray, dict[int, float]]:
-    c = store.rows_dot(slots, weights)[: len(df)]
-    c = c / (df[: len(c)] + smoothing) ** power
-    c[skip[skip < len(c)]] = 0.0
+    touched, c = store.rows_dot(slots, weights)
+    ok = touched < len(df)
+    # columns most firms have say nothing about a product and make every query slow
+    ok[ok] &= df[touched[ok]] <= max_df
+    touched, c = touched[ok], c[ok]
+    c = c / (df[touched] + smoothing) ** power
+    c[np.isin(touched, skip)] = 0.0
     nz = np.flatnonzero(c > 0)
     if len(nz) == 0:
         return np.zeros(store.n_rows), {}
     if len(nz) > keep:
         nz = nz[np.argpartition(-c[nz], keep - 1)[:keep]]
-    return store.column_sums(nz, c[nz]), {int(n): float(c[n]) for n in nz}
+    nodes, c = touched[nz], c[nz]
+    return store.column_sums(nodes, c), dict(zip(nodes.tolist(), c.tolist(), strict=True))
 
 
 def cooccurrence(
@@ -58,7 +63,8 @@ def cooccurrence(
         return np.zeros(index.nodes_.n_rows), {}
     skip_arr = np.fromiter(skip, dtype=np.int64, count=len(skip))
     return _spread(index.nodes_, slots, weights, index.node_df_, skip_arr,
-                   keep=cfg.cooc_nodes, smoothing=cfg.cooc_smoothing, power=cfg.cooc_idf_power)
+                   keep=cfg.cooc_nodes, smoothing=cfg.cooc_smoothing, power=cfg.cooc_idf_power,
+                   max_df=max(cfg.cooc_max_df * index.size, 10.0))
 
 
 def feedback(index: MatchIndex, slots: np.ndarray, weights: np.ndarray, skip_terms: np.ndarray) -> np.ndarray:
@@ -67,5 +73,6 @@ def feedback(index: MatchIndex, slots: np.ndarray, weights: np.ndarray, skip_ter
     if len(slots) == 0:
         return np.zeros(index.text_.n_rows)
     scores, _ = _spread(index.text_, slots, weights, index.df_, skip_terms,
-                        keep=cfg.feedback_terms, smoothing=cfg.cooc_smoothing, power=cfg.cooc_idf_power)
+                        keep=cfg.feedback_terms, smoothing=cfg.cooc_smoothing, power=cfg.cooc_idf_power,
+                        max_df=max(cfg.cooc_max_df * index.size, 10.0))
     return scores

@@ -11,7 +11,7 @@ from graph import Expansion
 from matching.index import MatchIndex
 from matching.linking import Link
 
-__all__ = ["EDGE_LABELS", "explain"]
+__all__ = ["EDGE_LABELS", "explain", "need_nodes"]
 
 # how a walked edge reads in an explanation path
 EDGE_LABELS = {"input": "上游材料", "narrower": "细分品类", "broader": "上位品类"}
@@ -31,12 +31,30 @@ def _path(index: MatchIndex, exp: Expansion, node: int) -> tuple[list[dict], str
     return out, text
 
 
+def need_nodes(
+    index: MatchIndex, seeds: dict[int, float], links: list[Link], given: set[int]
+) -> list[dict]:
+    """The nodes a query was about, heaviest first; ``how`` is "given" (by the poster), "exact" or
+    "fuzzy" (found in the text)."""
+    names = index.graph_.names_
+    found = {lk.node: lk for lk in links}
+    out = []
+    for node, weight in sorted(seeds.items(), key=lambda kv: -kv[1]):
+        lk = None if node in given else found.get(node)
+        out.append({
+            "node": names[node],
+            "form": lk.form if lk else names[node],
+            "how": lk.how if lk else "given",
+            "weight": round(float(weight), 4),
+        })
+    return out
+
+
 def explain(
     index: MatchIndex,
     enterprise_id: int,
     *,
-    need_links: list[Link],
-    seeds: dict[int, float],
+    need: list[dict],
     exp: Expansion,
     query_cols: np.ndarray,
     cooc_nodes: dict[int, float],
@@ -44,6 +62,7 @@ def explain(
     competitor: bool,
     max_paths: int = 3,
 ) -> dict:
+    """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`)."""
     names = index.graph_.names_
     ev = index.product_evidence(enterprise_id)
     graph_hits = sorted(
@@ -53,25 +72,36 @@ def explain(
     for weight, node in graph_hits:
         _rf_w, product, share, lw = ev[node]
         path, text = _path(index, exp, node)
-        how = "makes" if lw >= 1.0 else "makes a product named after"
+        if product == names[node]:
+            made = f"this firm makes {product}, {_share_text(share)}"
+        else:
+            made = f"this firm makes {product} ({'listed as' if lw >= 1.0 else 'named after'} {names[node]}), " \
+                   f"{_share_text(share)}"
         paths.append({
             "product": product, "share": share, "node": names[node], "path": path,
-            "weight": round(float(weight), 4),
-            "text": f"{text} (this firm {how} {names[node]}: {product}, {_share_text(share)})",
+            "weight": round(float(weight), 4), "text": f"{text} ({made})",
         })
     related = sorted(((cooc_nodes[n], n) for n in ev if n in cooc_nodes), reverse=True)[:max_paths]
     slot = index.slot_of_[enterprise_id]
     cols, _ = index.text_.row(slot)
-    common = [index.terms_[c] for c in np.intersect1d(cols, query_cols).tolist()]
+    wanted = set(query_cols.tolist())
+    common = [index.terms_[c] for c in cols.tolist() if c in wanted]
     words = sorted(t[2:] for t in common if t.startswith("w:")) or sorted(t[2:] for t in common)
+    together = [{"product": ev[n][1], "node": names[n]} for _, n in related]
+    if paths:
+        summary = paths[0]["text"]
+    elif words:
+        summary = "matched words: " + "、".join(words)
+    elif together:
+        summary = "makes products often made together with the need: " + "、".join(t["product"] for t in together)
+    else:
+        summary = "similar product portfolio to the need's makers"
     return {
+        "summary": summary,
         "matched_words": words,
-        "need_nodes": [
-            {"node": names[lk.node], "form": lk.form, "how": lk.how, "weight": round(float(lk.weight), 4)}
-            for lk in need_links
-        ] or [{"node": names[n], "form": names[n], "how": "given", "weight": float(w)} for n, w in seeds.items()],
+        "need_nodes": need,
         "graph_paths": paths,
-        "made_together": [{"product": ev[n][1], "node": names[n]} for _, n in related],
+        "made_together": together,
         "competitor": bool(competitor),
         "scores": {k: round(float(v), 4) for k, v in parts.items()},
     }

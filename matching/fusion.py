@@ -9,10 +9,10 @@ from matching.types import MatchConfig
 __all__ = ["fuse", "relative"]
 
 
-def relative(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """``x`` divided by its maximum over ``mask`` (so the best candidate scores 1); zeros stay zeros."""
-    top = float(x[mask].max()) if mask is not None and mask.any() else float(x.max(initial=0.0))
-    return x / top if top > 0 else np.zeros_like(x)
+def relative(x: np.ndarray) -> np.ndarray:
+    """``x`` divided by its maximum (so the best candidate scores 1); all zeros stay zeros."""
+    top = float(x.max(initial=0.0))
+    return x / top if top > 0 else x
 
 
 def fuse(
@@ -28,11 +28,14 @@ def fuse(
 ) -> np.ndarray:
     """Score every slot (see :class:`MatchConfig` for the formula).
 
-    ``graph_max``/``graph_sum``: best and summed node evidence per slot; ``text`` and ``cooc`` already
-    relative (0..1), as is ``feedback`` (the makers' words); ``competitor``: 1 where the slot makes what an upstream poster makes.
+    ``graph_max``/``graph_sum``: best and summed node evidence per candidate; ``text``, ``cooc`` and
+    ``feedback`` (the makers' words) already relative (0..1); ``competitor``: 1 where the candidate
+    makes what an upstream poster makes.
     """
     g = np.minimum(graph_max + config.sum_bonus * (graph_sum - graph_max), 1.5)
     w_text = config.w_text_upstream if scope == "upstream" else config.w_text
+    if not graph_max.any():
+        w_text = config.w_text_no_nodes
     score = config.w_graph * g + w_text * text + config.w_cooc * cooc
     if feedback is not None:
         score = score + config.w_feedback * feedback

@@ -8,11 +8,13 @@ does not grow with the number of enterprises (bar an occasional compaction).
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
+import scipy.sparse as sp
 
 from graph import ChainGraph, Expansion, expand
 from matching.analyzer import ChineseAnalyzer, normalize
@@ -37,9 +39,16 @@ class MatchIndex:
     def __init__(self, config: MatchConfig | None = None) -> None:
         self.config = config or MatchConfig()
         self.version_ = 0
+        # updates and queries may come from different threads (a web worker ranks while a poller
+        # upserts); :func:`matching.rank` holds this lock too, so a query never sees half an update
+        self.lock = threading.RLock()
 
     # ---- building ------------------------------------------------------------------------------
     def fit(self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord]) -> MatchIndex:
+        with self.lock:
+            return self._fit(graph, enterprises)
+
+    def _fit(self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord]) -> MatchIndex:
         cfg = self.config
         self.graph_ = graph
         self.analyzer_ = ChineseAnalyzer().fit(graph.surface_forms())
@@ -58,25 +67,18 @@ class MatchIndex:
         self._evidence: dict[int, dict[int, tuple[float, str, float, float]]] = {}
 
         records = list(enterprises)
-        counted = [self._term_counts(r) for r in records]
-        lengths = np.array([sum(c.values()) for c in counted], dtype=np.float64)
-        self.avgdl_ = float(lengths.mean()) if len(lengths) else 1.0
-        df = Counter(t for c in counted for t in c)
-        for t in df:
-            self.vocab_.setdefault(t, len(self.vocab_))
-        self.terms_ = list(self.vocab_)  # column -> term
-        self.df_ = np.zeros(len(self.vocab_), dtype=np.int64)
-        for t, n in df.items():
-            self.df_[self.vocab_[t]] = n
-        self.node_df_ = np.zeros(graph.n_nodes, dtype=np.int64)
-        text_rows, node_rows = [], []
+        # one pass, keeping only compact arrays per firm (a Counter per firm would cost ~5 KB each)
+        term_cols, term_tfs = [], []
+        node_rows = []
         slot_ids, kinds, tiers, sizes = [], [], [], []
-        for slot, (rec, counts) in enumerate(zip(records, counted, strict=True)):
+        vocab = self.vocab_
+        for slot, rec in enumerate(records):
             if rec.id in self.slot_of_:
                 raise ValueError(f"enterprise id {rec.id} appears twice")
-            text_rows.append(self._text_row(counts))
+            counts = self._term_counts(rec)
+            term_cols.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in counts), np.int32, len(counts)))
+            term_tfs.append(np.fromiter(counts.values(), np.float32, len(counts)))
             node_rows.append(self._node_row(rec))
-            self.node_df_[node_rows[-1][0]] += 1
             self.records_[rec.id] = rec
             self.slot_of_[rec.id] = slot
             slot_ids.append(rec.id)
@@ -84,7 +86,21 @@ class MatchIndex:
             kinds.append(self._code(self._kind_codes, rec.kind))
             tiers.append(self._code(self._tier_codes, rec.tier))
             self._index_region(rec.region, slot)
-        self.text_ = SparseRows(cfg.compact_at).build(text_rows, len(self.vocab_))
+        self.terms_ = list(vocab)  # column -> term
+        lengths = np.array([tf.sum() for tf in term_tfs], dtype=np.float64)
+        self.avgdl_ = float(lengths.mean()) if len(lengths) else 1.0
+        counts_per_row = np.array([len(c) for c in term_cols], dtype=np.int64)
+        all_cols = np.concatenate(term_cols) if term_cols else np.zeros(0, dtype=np.int32)
+        all_tf = np.concatenate(term_tfs) if term_tfs else np.zeros(0, dtype=np.float32)
+        self.df_ = np.bincount(all_cols, minlength=len(vocab)).astype(np.int64)
+        weights = bm25_tf(all_tf, np.repeat(lengths, counts_per_row), self.avgdl_, cfg.bm25_k1, cfg.bm25_b)
+        indptr = np.concatenate([[0], np.cumsum(counts_per_row)])
+        text = sp.csr_matrix((weights.astype(np.float32), all_cols, indptr), shape=(len(records), len(vocab)))
+        del term_cols, term_tfs, all_cols, all_tf, weights
+        self.node_df_ = np.zeros(graph.n_nodes, dtype=np.int64)
+        for cols, _ in node_rows:
+            self.node_df_[cols] += 1
+        self.text_ = SparseRows(cfg.compact_at).from_csr(text)
         self.nodes_ = SparseRows(cfg.compact_at).build(node_rows, graph.n_nodes)
         self.slot_ids_ = np.array(slot_ids, dtype=np.int64)
         self.kind_ = np.array(kinds, dtype=np.int32)
@@ -96,8 +112,12 @@ class MatchIndex:
 
     @property
     def size(self) -> int:
-        """Number of enterprises in the index."""
-        return len(self.records_)
+        """Number of enterprises in the index (0 before :meth:`fit`)."""
+        return len(self.__dict__.get("records_", ()))
+
+    @property
+    def fitted(self) -> bool:
+        return "graph_" in self.__dict__
 
     @staticmethod
     def _code(table: dict[str, int], value: str) -> int:
@@ -184,6 +204,12 @@ class MatchIndex:
 
     def upsert(self, record: EnterpriseRecord) -> None:
         """Add an enterprise, or replace the one with the same id."""
+        if not self.fitted:
+            raise RuntimeError("fit the index before updating it")
+        with self.lock:
+            self._upsert(record)
+
+    def _upsert(self, record: EnterpriseRecord) -> None:
         if record.id in self.slot_of_:
             self._kill(record.id)
         counts = self._term_counts(record)
@@ -210,11 +236,13 @@ class MatchIndex:
         self._after_change()
 
     def remove(self, enterprise_id: int) -> None:
-        """Remove an enterprise; ``KeyError`` when it is not in the index."""
-        if enterprise_id not in self.slot_of_:
-            raise KeyError(enterprise_id)
-        self._kill(enterprise_id)
-        self._after_change()
+        """Remove an enterprise; an id not in the index is ignored (nothing changes, nor the version),
+        so a caller may remove "whatever is there" after a delete without checking first."""
+        with self.lock:
+            if enterprise_id not in self.slot_of_:
+                return
+            self._kill(enterprise_id)
+            self._after_change()
 
     def _after_change(self) -> None:
         self.version_ += 1

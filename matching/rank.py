@@ -7,7 +7,7 @@ import numpy as np
 from graph import SCOPES
 from matching.bm25 import bm25_idf
 from matching.cooccur import cooccurrence, feedback, makers
-from matching.explain import explain
+from matching.explain import explain, need_nodes
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.linking import Link
@@ -24,11 +24,7 @@ def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int,
     unknown = [n for n in query.nodes if G.lookup(n) is None]
     if unknown:
         raise UnknownNodeError(unknown)
-    seeds: dict[int, float] = {}
-    for name in query.nodes:
-        node = G.lookup(name)
-        assert node is not None
-        seeds[node] = 1.0
+    seeds: dict[int, float] = {node: 1.0 for node in map(G.lookup, query.nodes) if node is not None}
     if not seeds:
         return {lk.node: lk.weight for lk in links}
     if query.scope == "node":  # in upstream scope the text restates what the poster itself makes
@@ -46,6 +42,11 @@ def _query_terms(
         own = [index.graph_.names_[s].lower() for s in seeds]
         words = [w for w in words if not any(w in o or o in w for o in own)]
     return list(dict.fromkeys(index.analyzer_.terms_of_words(words)))
+
+
+def _top(x: np.ndarray, mask: np.ndarray) -> float:
+    nz = np.flatnonzero(x)
+    return float(x[nz][mask[nz]].max(initial=0.0))
 
 
 def _mask(index: MatchIndex, query: MatchQuery) -> np.ndarray:
@@ -69,12 +70,19 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     Raises :class:`EmptyQueryError` without text or nodes, :class:`UnknownNodeError` for node names
     that are neither names nor aliases, ``ValueError`` for an unknown scope or a negative limit.
     """
+    if not index.fitted:
+        raise RuntimeError("the index has not been fitted")
     if query.scope not in SCOPES:
         raise ValueError(f"unknown scope {query.scope!r}; expected one of {SCOPES}")
     if query.limit < 0:
         raise ValueError("limit must be >= 0")
     if not query.text.strip() and not query.nodes:
         raise EmptyQueryError("a query needs text or nodes")
+    with index.lock:
+        return _rank(index, query)
+
+
+def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     links = index.link_need(query.text) if query.text.strip() else []
     seeds = _seeds(index, query, links)
     terms = _query_terms(index, query, seeds)
@@ -99,43 +107,50 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     competitor = np.zeros(n)
     if exp.avoid:
         avoid = np.fromiter(exp.avoid, dtype=np.int64)
-        # only firms that list the product itself are competitors, not ones whose name contains it
-        competitor = (index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max") >= 0.99).astype(float)
+        # only firms that list the product itself are competitors, not ones whose product name merely
+        # contains it: an exact link scores at least the lowest revenue factor, a contained one less
+        exact_floor = 0.999 * index.revenue_factor(0.0)
+        listed = index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max")
+        competitor = (listed >= exact_floor).astype(float)
     mask = _mask(index, query)
-    text_r = relative(text, mask)
-    cooc, cooc_nodes, fb = np.zeros(n), {}, np.zeros(n)
+    text_top = _top(text, mask)
+    cooc, fb = np.zeros(n), np.zeros(n)
+    cooc_nodes: dict[int, float] = {}
     if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0):
         # who makes the need's product: graph evidence first, text matches as a weaker guess
-        mk_slots, mk_w = makers(index, g_max + cfg.cooc_from_text * text_r)
+        guess = g_max + (cfg.cooc_from_text / text_top) * text if text_top > 0 else g_max
+        mk_slots, mk_w = makers(index, guess)
         if cfg.w_cooc > 0:
             cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
         if cfg.w_feedback > 0:
             fb = feedback(index, mk_slots, mk_w, cols)
-    if cfg.cooc_length_power:
-        # a firm listing hundreds of products co-occurs with everything; damp that
-        damp = (1.0 + index.n_products_) ** -cfg.cooc_length_power
-        cooc, fb = cooc * damp, fb * damp
-    cooc_r = relative(cooc, mask)
-    fb_r = relative(fb, mask)
-    score = fuse(g_max, g_sum, text_r, cooc_r, competitor, config=cfg, scope=query.scope, feedback=fb_r)
-    # a firm needs some positive evidence of its own, not just the absence of a penalty
-    cand = np.flatnonzero(mask & ((g_max > 0) | (text_r > 0) | (cooc_r > 0) | (fb_r > 0)))
-    k = min(query.limit, len(cand))
-    if k == 0:
-        return []
-    if len(cand) > k:
-        cand = cand[np.argpartition(-score[cand], k - 1)[:k]]
-    # ties broken by enterprise id so results are reproducible
-    order = np.lexsort((index.slot_ids_[cand], -score[cand]))
-    top = cand[order]
 
+    # from here on only firms with some positive evidence of their own matter (a penalty is not one)
+    evidence = g_max > 0
+    evidence |= text > 0
+    evidence |= cooc > 0
+    evidence |= fb > 0
+    evidence &= mask
+    cand = np.flatnonzero(evidence)
+    if len(cand) == 0 or query.limit == 0:
+        return []
+    g_c, text_c, cooc_c, fb_c = g_max[cand], relative(text[cand]), relative(cooc[cand]), relative(fb[cand])
+    score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c)
+    k = min(query.limit, len(cand))
+    pick = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
+    # ties broken by enterprise id so results are reproducible
+    pick = pick[np.lexsort((index.slot_ids_[cand[pick]], -score[pick]))]
+
+    given = {node for node in map(index.graph_.lookup, query.nodes) if node is not None}
+    need = need_nodes(index, seeds, links, given)
     out = []
-    for slot in top.tolist():
+    for i in pick.tolist():
+        slot = int(cand[i])
         eid = int(index.slot_ids_[slot])
-        parts = {"graph": g_max[slot], "text": text_r[slot], "cooccurrence": cooc_r[slot], "feedback": fb_r[slot]}
+        parts = {"graph": g_c[i], "text": text_c[i], "cooccurrence": cooc_c[i], "feedback": fb_c[i]}
         expl = explain(
-            index, eid, need_links=links, seeds=seeds, exp=exp, query_cols=cols,
+            index, eid, need=need, exp=exp, query_cols=cols,
             cooc_nodes=cooc_nodes, parts=parts, competitor=bool(competitor[slot]),
         )
-        out.append(MatchResult(eid, float(score[slot]), expl))
+        out.append(MatchResult(eid, float(score[i]), expl))
     return out

@@ -76,6 +76,15 @@ class SparseRows:
         self._extra, self._extra_csr, self._extra_csc = [], None, None
         return self
 
+    def from_csr(self, matrix: sp.csr_matrix) -> SparseRows:
+        """Replace all content with a ready CSR matrix (slot i = row i)."""
+        self.n_cols = max(matrix.shape[1], self.n_cols)
+        self._main_csr = matrix.tocsr()
+        self._main_csr.sum_duplicates()
+        self._main_csc = self._main_csr.tocsc()
+        self._extra, self._extra_csr, self._extra_csc = [], None, None
+        return self
+
     def append(self, cols: np.ndarray, vals: np.ndarray, n_cols: int) -> int:
         """Add one row; returns its slot."""
         self.n_cols = max(self.n_cols, n_cols)
@@ -133,18 +142,28 @@ class SparseRows:
             return m.indices[m.indptr[i] : m.indptr[i + 1]], m.data[m.indptr[i] : m.indptr[i + 1]]
         return self._extra[slot - n_main]
 
-    def rows_dot(self, slots: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Dense per-column ``sum_i weights[i] * row(slots[i])`` (a transposed product over few rows)."""
-        out = np.zeros(self.n_cols)
-        n_main = self._main_csr.shape[0]
+    def rows_dot(self, slots: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``sum_i weights[i] * row(slots[i])`` over few rows, as (columns touched, values)."""
         slots = np.asarray(slots, dtype=np.int64)
         weights = np.asarray(weights, dtype=np.float64)
+        n_main = self._main_csr.shape[0]
+        parts = []
         main = slots < n_main
         if main.any():
-            sub = self._main_csr[slots[main]]
-            contrib = sp.csr_matrix(weights[main][None, :]) @ sub
-            out[: contrib.shape[1]] += contrib.toarray().ravel()
+            # rows of a CSR are the columns of its transpose: reuse the CSC gather on the raw arrays
+            m = self._main_csr
+            as_csc = sp.csc_matrix((m.data, m.indices, m.indptr), shape=(m.shape[1], m.shape[0]))
+            cols, vals, _ = gather_columns(as_csc, slots[main], weights[main])
+            parts.append((cols, vals))
         for s, w in zip(slots[~main].tolist(), weights[~main].tolist(), strict=True):
             cols, vals = self._extra[s - n_main]
-            np.add.at(out, cols, vals * w)
-        return out
+            parts.append((cols.astype(np.int64), vals * w))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        cols = np.concatenate([c for c, _ in parts])
+        vals = np.concatenate([v for _, v in parts])
+        # sorting the few touched columns beats scanning a dense vector as wide as the vocabulary
+        touched, inverse = np.unique(cols, return_inverse=True)
+        sums = np.bincount(inverse, weights=vals, minlength=len(touched))
+        keep = sums != 0
+        return touched[keep], sums[keep]

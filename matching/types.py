@@ -78,24 +78,25 @@ class MatchConfig:
     """
 
     w_graph: float = 1.0
-    w_text: float = 0.35
-    w_cooc: float = 0.25
+    w_text: float = 0.25
+    w_text_no_nodes: float = 1.0  # when nothing links to the graph, the words are all there is
+    w_cooc: float = 0.4
+    w_feedback: float = 0.4  # words of the makers' other products (see matching.cooccur.feedback)
     w_text_upstream: float = 0.1  # in upstream scope the text names the poster's own product
     competitor_penalty: float = 0.6
     sum_bonus: float = 0.1
     revenue_weight: float = 0.3
-    contained_weight: float = 0.3  # a product containing a node name (锂电池隔膜 ⊃ 隔膜)
-    isolated_contained: bool = True  # also link exact-node products that have no edges to contained nodes
+    contained_weight: float = 0.3  # a product containing a node name (锂电池隔膜 ⊃ 隔膜); keep < 1/(1+revenue_weight)
+    isolated_contained: bool = False  # also link exact-node products that have no edges to contained nodes
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
-    cooc_makers: int = 200  # makers of the need's nodes used to learn co-occurring products
+    cooc_makers: int = 50  # makers of the need's nodes used to learn co-occurring products
     cooc_nodes: int = 60  # co-occurring products kept
-    cooc_idf_power: float = 1.0
-    w_feedback: float = 0.0  # words of the makers' other products (see matching.cooccur.feedback)
-    feedback_terms: int = 60
+    cooc_idf_power: float = 1.0  # exponent of the (maker count + smoothing) divisor
+    cooc_smoothing: float = 5.0  # added to a node's maker count so one-off products do not dominate
+    feedback_terms: int = 60  # words of the makers kept for the feedback evidence
+    cooc_max_df: float = 0.01  # nodes or words listed by more than this share of firms are not evidence
     cooc_from_text: float = 0.5  # how much text-matched firms count as makers when learning co-occurrence
-    cooc_smoothing: float = 2.0
-    cooc_length_power: float = 0.0  # divide co-occurrence evidence by (1 + #products)^power  # added to a node's maker count so one-off products do not dominate
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 

@@ -65,9 +65,12 @@ def tokens(small: Session) -> Tokens:
     return Tokens(**made)
 
 
-def make_client(migrated_url: str, factory: sessionmaker[Session], *, build_index: bool) -> TestClient:
+def make_client(migrated_url: str, factory: sessionmaker[Session], *, build_index: bool,
+                **overrides: object) -> TestClient:
     # No background index sync: the test connection must not be shared with another thread.
-    settings = Settings(database_url=migrated_url, build_index=build_index, index_sync_seconds=0)
+    # Rate limits are off unless a test sets them: a test's many requests are not an attack.
+    values: dict[str, object] = {"index_sync_seconds": 0, "rate_limit_per_token": 0, "rate_limit_per_ip": 0}
+    settings = Settings(database_url=migrated_url, build_index=build_index, **(values | overrides))  # type: ignore[arg-type]
     return TestClient(create_app(settings, session_factory=factory))
 
 

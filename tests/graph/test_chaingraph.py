@@ -58,7 +58,7 @@ def test_node_scope_expansion_decays_by_typed_distance():
     assert w["动力锂电池"] == pytest.approx(0.6)
     assert w["三元动力电池"] == pytest.approx(0.45)
     assert "高镍三元电池" not in w  # three levels down is too far
-    assert w["电池"] == pytest.approx(0.25)
+    assert w["电池"] == pytest.approx(0.1)
     assert "正极材料" not in w  # inputs are suppliers, not makers
     path = exp.path(g.lookup("三元动力电池"))
     assert [(g.names_[n], e) for n, e in path] == [
@@ -93,3 +93,17 @@ def test_degree_counts_all_edge_types():
     g = tiny()
     assert int(g.degree()[g.lookup("锂电池")]) == 5
     assert isinstance(g.degree(), np.ndarray)
+
+
+def test_upstream_falls_back_to_inputs_of_sub_kinds_and_broader_kinds():
+    g = ChainGraph.build([], [
+        ("电池", "锂电池", "subkind"), ("锂电池", "动力锂电池", "subkind"),
+        ("正极材料", "动力锂电池", "input"), ("外壳", "电池", "input"),
+    ])
+    exp = expand(g, {g.lookup("锂电池"): 1.0}, scope="upstream")
+    w = {g.names_[n]: x for n, x in exp.weights.items()}
+    assert w == {"正极材料": pytest.approx(0.5), "外壳": pytest.approx(0.3)}
+    assert [(g.names_[n], e) for n, e in exp.path(g.lookup("正极材料"))] == [
+        ("锂电池", ""), ("动力锂电池", "narrower"), ("正极材料", "input")]
+    assert [(g.names_[n], e) for n, e in exp.path(g.lookup("外壳"))] == [
+        ("锂电池", ""), ("电池", "broader"), ("外壳", "input")]
