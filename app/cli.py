@@ -19,7 +19,10 @@ import_app = typer.Typer(help="Import data into the database.", no_args_is_help=
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(token_app, name="token")
+user_app = typer.Typer(help="People who log in to the web pages.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 err = Console(stderr=True, soft_wrap=True)
+DEMO_PASSWORD = "chainmatch-demo"
 out = Console(soft_wrap=True)
 
 
@@ -148,6 +151,7 @@ def demo(
     out.print(f"demo database: {db.resolve()} ({counts['profiles']} profiles, {counts['chains']} chains)")
     for role, token in tokens.items():
         out.print(f"  {role:<9} token: {token}")
+    out.print(f"  web logins: operator / leader / sme, password {DEMO_PASSWORD}")
     if no_serve:
         return
     os.environ["CHAINMATCH_DATABASE_URL"] = url
@@ -159,16 +163,21 @@ def _demo_tokens(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
     from app.auth.tokens import create_token
+    from app.auth.web_sessions import create_user
     from app.models import Enterprise
 
     leader = session.scalar(select(Enterprise.code).where(Enterprise.kind == "leader").order_by(Enterprise.id))
     sme = session.scalar(select(Enterprise.code).where(Enterprise.kind == "sme").order_by(Enterprise.id))
     tokens = {"admin": create_token(session, role="admin", name="demo admin")[0],
               "operator": create_token(session, role="operator", name="demo operator")[0]}
+    # Web users with a published demo password (illustrative data only; never use these elsewhere).
+    create_user(session, login="operator", password=DEMO_PASSWORD, role="operator", name="省工信厅运营")
     if leader:
         tokens["leader"] = create_token(session, role="leader", name="demo leader", org_code=leader)[0]
+        create_user(session, login="leader", password=DEMO_PASSWORD, role="leader", name="链主采购部", org_code=leader)
     if sme:
         tokens["sme"] = create_token(session, role="sme", name="demo sme", org_code=sme)[0]
+        create_user(session, login="sme", password=DEMO_PASSWORD, role="sme", name="中小企业用户", org_code=sme)
     return tokens
 
 
@@ -212,3 +221,25 @@ def token_revoke(prefix: Annotated[str, typer.Argument(help="the token's prefix 
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from None
     out.print(f"token {prefix} revoked")
+
+
+@user_app.command("create")
+def user_create(
+    login: Annotated[str, typer.Option(help="login name")],
+    role: Annotated[str, typer.Option(help="admin, operator, leader or sme")],
+    name: Annotated[str, typer.Option(help="display name")],
+    org: Annotated[str | None, typer.Option(help="organisation (enterprise code) for leader and sme")] = None,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Create a web user with a password (asked for when not given)."""
+    from app.auth.web_sessions import create_user
+    from app.errors import AppError
+
+    factory = _session_factory(_settings().database_url)
+    try:
+        with factory() as session, session.begin():
+            create_user(session, login=login, password=password, role=role, name=name, org_code=org)
+    except AppError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from None
+    out.print(f"user {login} ({role}) created")

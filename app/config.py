@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     rate_limit_per_ip: int = 1200
     # Origins allowed to call the API from a browser; empty keeps CORS closed.
     cors_origins: list[str] = []
+    # Session cookies are Secure (HTTPS only; browsers also allow them on http://localhost).
+    cookie_secure: bool = True
     # Background jobs (catalogue publication): a daemon thread per process polls the jobs table.
     run_jobs: bool = True
     job_poll_seconds: float = 1.0

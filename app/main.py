@@ -25,6 +25,7 @@ from app.matches.index_holder import IndexHolder
 from app.matches.router import router as matches_router
 from app.middleware import SecurityMiddleware
 from app.ratelimit import RateLimitMiddleware
+from app.web.router import router as web_router
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
 DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
                        per_ip=settings.rate_limit_per_ip)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,
-                   matches_router):
+                   matches_router, web_router):
         app.include_router(router)
     for domain in DOMAINS:
         app.include_router(importlib.import_module(f"app.{domain}.router").router)

@@ -13,6 +13,8 @@ _HEADERS = {
 }
 # The API answers JSON only; the interactive docs page needs its script and style sources.
 _API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# Our own pages: inline styles only, no scripts at all, forms post back to us.
+_WEB_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
 
 
 class SecurityMiddleware:
@@ -47,8 +49,10 @@ class SecurityMiddleware:
                 headers = MutableHeaders(scope=message)
                 for key, value in _HEADERS.items():
                     headers.setdefault(key, value)
-                if not path.startswith(("/docs", "/redoc")):
+                if path.startswith(("/api/", "/health", "/openapi.json")):
                     headers.setdefault("Content-Security-Policy", _API_CSP)
+                elif not path.startswith(("/docs", "/redoc")):
+                    headers.setdefault("Content-Security-Policy", _WEB_CSP)
             await send(message)
 
         try:

@@ -1,0 +1,78 @@
+"""Browser sessions: a random secret in an HttpOnly cookie, its hash and a CSRF token in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.auth.passwords import hash_password, verify_password
+from app.errors import Conflict, Invalid, NotFound
+from app.models import ROLES, Enterprise, Principal, WebSession
+from app.models._types import utcnow
+
+COOKIE = "cm_session"
+LIFETIME = timedelta(hours=12)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_user(session: Session, *, login: str, password: str, role: str, name: str,
+                org_code: str | None = None) -> Principal:
+    if role not in ROLES or role == "integration":
+        raise Invalid("role", "people log in as admin, operator, leader or sme")
+    if session.scalar(select(Principal.id).where(Principal.login == login)) is not None:
+        raise Conflict(f"login {login} is taken")
+    org_id = None
+    if org_code:
+        org_id = session.scalar(select(Enterprise.id).where(Enterprise.code == org_code))
+        if org_id is None:
+            raise NotFound(f"organisation {org_code} not found")
+    if role in ("leader", "sme") and org_id is None:
+        raise Invalid("org", f"a {role} user belongs to an organisation")
+    try:
+        digest = hash_password(password)
+    except ValueError as exc:
+        raise Invalid("password", str(exc)) from None
+    user = Principal(name=name, role=role, org_id=org_id, login=login, password_hash=digest, regions=[], chains=[])
+    session.add(user)
+    session.flush()
+    return user
+
+
+def log_in(session: Session, *, login: str, password: str) -> tuple[str, WebSession] | None:
+    user = session.scalar(select(Principal).where(Principal.login == login, Principal.active.is_(True)))
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        return None
+    secret = secrets.token_urlsafe(32)
+    web = WebSession(principal_id=user.id, token_hash=_hash(secret), csrf_token=secrets.token_urlsafe(24),
+                     expires_at=utcnow() + LIFETIME)
+    session.add(web)
+    session.flush()
+    return secret, web
+
+
+def current(session: Session, secret: str | None) -> tuple[Principal, WebSession] | None:
+    if not secret:
+        return None
+    web = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(secret)))
+    if web is None or web.expires_at <= utcnow():
+        return None
+    user = session.get(Principal, web.principal_id)
+    if user is None or not user.active:
+        return None
+    return user, web
+
+
+def check_csrf(web: WebSession, submitted: str | None) -> bool:
+    return bool(submitted) and hmac.compare_digest(web.csrf_token, submitted or "")
+
+
+def log_out(session: Session, web: WebSession) -> None:
+    session.execute(delete(WebSession).where(WebSession.id == web.id))

@@ -1,0 +1,98 @@
+"""The web pages for people: log in with a password, then a role's workbench.
+
+Sessions ride in an HttpOnly, SameSite=Lax cookie; every form post carries a CSRF token (the login form
+uses a double-submit cookie, later forms the token stored with the session). The API never reads cookies.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Cookie, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from app.auth import web_sessions
+from app.deps import SessionDep
+from app.web import views
+
+router = APIRouter(include_in_schema=False)
+# Starlette turns autoescaping on: every value a user typed is rendered as text, never as markup.
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+LOGIN_CSRF = "cm_csrf"
+
+
+def _secure(request: Request) -> bool:
+    return bool(request.app.state.settings.cookie_secure)
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {**views.NAMES, "user": None, **context}, status_code=status)
+
+
+@router.get("/login")
+def login_form(request: Request, cm_csrf: Annotated[str | None, Cookie()] = None) -> HTMLResponse:
+    token = cm_csrf or secrets.token_urlsafe(24)
+    resp = _page(request, "login.html", csrf=token)
+    resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="lax", secure=_secure(request), max_age=3600)
+    return resp
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, login: Annotated[str, Form(max_length=100)],
+          password: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
+          cm_csrf: Annotated[str | None, Cookie()] = None) -> Response:
+    if not cm_csrf or not secrets.compare_digest(cm_csrf, csrf):
+        return _page(request, "login.html", 403, csrf=cm_csrf or "", error="页面已过期，请刷新后重新登录。")
+    made = web_sessions.log_in(session, login=login, password=password)
+    if made is None:
+        return _page(request, "login.html", 401, csrf=cm_csrf, error="用户名或密码错误。")
+    secret, _ = made
+    resp = RedirectResponse("/", status_code=303)
+    resp.set_cookie(web_sessions.COOKIE, secret, httponly=True, samesite="lax", secure=_secure(request),
+                    max_age=int(web_sessions.LIFETIME.total_seconds()))
+    resp.delete_cookie(LOGIN_CSRF)
+    return resp
+
+
+@router.post("/logout")
+def logout(session: SessionDep, csrf: Annotated[str, Form(max_length=100)] = "",
+           cm_session: Annotated[str | None, Cookie()] = None) -> Response:
+    found = web_sessions.current(session, cm_session)
+    if found is not None:
+        if not web_sessions.check_csrf(found[1], csrf):
+            return Response("CSRF 校验失败", status_code=403)
+        web_sessions.log_out(session, found[1])
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(web_sessions.COOKIE)
+    return resp
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, cm_session: Annotated[str | None, Cookie()] = None) -> Response:
+    found = web_sessions.current(session, cm_session)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    user, web = found
+    context: dict[str, Any] = {"user": user, "csrf": web.csrf_token, "opportunities": [], "needs": []}
+    if user.role == "sme":
+        context["opportunities"] = views.opportunities(session, user)
+    if user.role in ("leader", "operator", "admin"):
+        context["needs"] = views.needs(session, user)
+    return _page(request, "home.html", **context)
+
+
+@router.get("/needs/{need_id}")
+def need(need_id: int, request: Request, session: SessionDep,
+         cm_session: Annotated[str | None, Cookie()] = None) -> Response:
+    found = web_sessions.current(session, cm_session)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    user, web = found
+    item = views.visible_need(session, user, need_id)
+    if item is None:
+        return _page(request, "base.html", 404, user=user, csrf=web.csrf_token)
+    return _page(request, "need.html", user=user, csrf=web.csrf_token,
+                 **views.need_page(session, request.app.state.index, item))
