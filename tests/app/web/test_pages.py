@@ -67,7 +67,8 @@ def test_workbenches_show_what_is_theirs(web: TestClient, small: Session) -> Non
     sme = small.scalar(select(Enterprise).where(Enterprise.code == "100002"))
     assert leader is not None and sme is not None
     need = Need(poster_org_id=leader.id, kind="procurement", title="采购碳酸锂<script>alert(1)</script>",
-                description="电池级碳酸锂", scope="node", status="published", deadline=date.today() + timedelta(days=20),
+                description="电池级碳酸锂", scope="node", status="published",
+                deadline=date.today() + timedelta(days=20),
                 required_certifications=[])
     other = Need(poster_org_id=sme.id, kind="procurement", title="别家的需求", description="", scope="node",
                  status="draft", required_certifications=[])
