@@ -16,6 +16,8 @@ from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, Unkno
 
 
 def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
+    if not keys:
+        return ()
     ids = [int(k) for k in keys if isinstance(k, int) or (isinstance(k, str) and k.isdigit())]
     by_id = dict(session.execute(select(ChainNode.id, ChainNode.name).where(ChainNode.id.in_(ids))).all())
     names: list[str] = []
@@ -30,6 +32,8 @@ def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
 
 
 def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
+    if not keys:
+        return frozenset()
     codes = [str(k) for k in keys]
     rows = session.execute(select(Enterprise.id, Enterprise.code).where(Enterprise.code.in_(codes))).all()
     found = {code: id_ for id_, code in rows}
