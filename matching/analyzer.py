@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 
@@ -43,6 +44,20 @@ FILLER_WORDS = frozenset(
 _FILLER_FREQ = 10**7  # beats any node word, so a filler word is never swallowed by a longer node name
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9.\-+/#]*|[\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+_DEFAULT: tuple[dict[str, int], int] | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def _default_dictionary() -> tuple[dict[str, int], int]:
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            tk = jieba.Tokenizer()
+            tk.initialize()
+            _DEFAULT = (tk.FREQ, tk.total)
+        return _DEFAULT
 
 
 def normalize(text: str) -> str:
@@ -80,7 +95,9 @@ class ChineseAnalyzer:
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()
         if self.use_default_dict:
-            tk.initialize()
+            # Loading jieba's general dictionary costs ~0.5 s; do it once per process and copy it after.
+            base_freq, base_total = _default_dictionary()
+            tk.FREQ, tk.total, tk.initialized = dict(base_freq), base_total, True
         else:
             tk.FREQ, tk.total, tk.initialized = {}, 0, True
         freq = tk.FREQ

@@ -1,7 +1,138 @@
-"""Routes of the needs domain (being built)."""
+"""Needs of chain leaders. Posting: members of a chain-leader firm. Reading: any token, limited to what the caller
+may see (drafts only by the posting firm, operators and admins; budgets and anonymous posters hidden from others).
+Editing, publishing, closing, matches and interests: the posting firm, operators and admins. Decisions on
+candidates and answers to interest: the posting firm's leaders only."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Request
+
+from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.needs import candidates, service
+from app.needs.schemas import (
+    AnswerIn,
+    CandidateIn,
+    InterestItem,
+    NeedCreate,
+    NeedMatches,
+    NeedOut,
+    NeedPublished,
+    NeedUpdate,
+    NeedVersionOut,
+    PublishIn,
+)
+from app.schemas_common import Page
+
+router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
+
+Leader = Annotated[object, Depends(require_roles("leader"))]
+Staff = Annotated[object, Depends(require_roles("leader", "operator", "admin"))]
+Kind = Literal["procurement", "cooperation", "technology"]
+Status = Literal["draft", "published", "closed"]
+ReceivingKind = Literal["sme", "university", "institute", "leader"]
+Tier = Literal["none", "innovative", "provincial", "little_giant"]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.post("", response_model=NeedOut, status_code=201, summary="Post a need as a draft (chain leaders)")
+def create_need(data: NeedCreate, session: SessionDep, principal: CurrentPrincipal, _: Leader) -> NeedOut:
+    need = service.create(session=session, data=data, principal=principal)
+    return service.present(session, need, principal)
+
+
+@router.get("", response_model=Page[NeedOut],
+            summary="List needs (leaders: their own; operators, admins: all; others: published ones)")
+def list_needs(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    kind: Kind | None = None,
+    status: Status | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="text in the title or description")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Page[NeedOut]:
+    return service.search(session=session, principal=principal, kind=kind, status=status,
+                          q=q.strip() if q and q.strip() else None, limit=limit, offset=offset)
+
+
+@router.get("/{need_id}", response_model=NeedOut, summary="One need (any token; drafts only for the poster and staff)")
+def get_need(need_id: int, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
+    return service.present(session, service.get(session=session, need_id=need_id, principal=principal), principal)
+
+
+@router.patch("/{need_id}", response_model=NeedOut,
+              summary="Edit a need (the posting firm, operators, admins); a published need gets a new version")
+def update_need(need_id: int, data: NeedUpdate, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    service.update(session=session, need=need, data=data, principal=principal)
+    return service.present(session, need, principal)
+
+
+@router.get("/{need_id}/versions", response_model=list[NeedVersionOut],
+            summary="Published versions and what changed (anyone who may see the need)")
+def need_versions(need_id: int, session: SessionDep, principal: CurrentPrincipal) -> list[NeedVersionOut]:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    return service.versions(session=session, need=need, principal=principal)
+
+
+@router.post("/{need_id}/publish", response_model=NeedPublished,
+             summary="Publish a draft and deliver it to the best-fitting firms (the posting firm, operators, admins)")
+def publish_need(need_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal,
+                 data: PublishIn | None = None) -> NeedPublished:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    delivered = service.publish(session=session, holder=request.app.state.index, need=need, principal=principal,
+                                top_n=(data or PublishIn()).top_n)
+    return NeedPublished(**service.present(session, need, principal).model_dump(), delivered=delivered)
+
+
+@router.post("/{need_id}/close", response_model=NeedOut, summary="Close a need (the posting firm, operators, admins)")
+def close_need(need_id: int, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    service.close(session=session, need=need, principal=principal)
+    return service.present(session, need, principal)
+
+
+@router.get("/{need_id}/matches", response_model=NeedMatches,
+            summary="Ranked, explained firms for the need (the posting firm, operators, admins)")
+def need_matches(
+    need_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    _: Staff,
+    kinds: Annotated[list[ReceivingKind] | None, Query()] = None,
+    tiers: Annotated[list[Tier] | None, Query()] = None,
+    regions: Annotated[list[str] | None, Query(description="province[/city[/district]] prefixes")] = None,
+    limit: Limit = 20,
+    offset: Annotated[int, Query(ge=0, le=1000)] = 0,
+) -> NeedMatches:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    return candidates.matches(session=session, holder=request.app.state.index, need=need, principal=principal,
+                              kinds=kinds or (), tiers=tiers or (), regions=regions or (), limit=limit, offset=offset)
+
+
+@router.put("/{need_id}/candidates/{enterprise}", response_model=InterestItem,
+            summary="Shortlist, invite, reject or select a firm (the posting firm's leaders)")
+def decide_candidate(need_id: int, enterprise: str, data: CandidateIn, session: SessionDep,
+                     principal: CurrentPrincipal, _: Leader) -> InterestItem:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    return candidates.decide(session=session, need=need, key=enterprise, data=data, principal=principal)
+
+
+@router.get("/{need_id}/interests", response_model=Page[InterestItem],
+            summary="Firms interested in the need; contacts once both agreed (the posting firm, operators, admins)")
+def need_interests(need_id: int, session: SessionDep, principal: CurrentPrincipal, _: Staff,
+                   limit: Limit = 50, offset: Offset = 0) -> Page[InterestItem]:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    return candidates.interests(session=session, need=need, principal=principal, limit=limit, offset=offset)
+
+
+@router.post("/{need_id}/interests/{enterprise}/answer", response_model=InterestItem,
+             summary="Accept (invite) or decline a firm's interest (the posting firm's leaders)")
+def answer_interest(need_id: int, enterprise: str, data: AnswerIn, session: SessionDep,
+                    principal: CurrentPrincipal, _: Leader) -> InterestItem:
+    need = service.get(session=session, need_id=need_id, principal=principal)
+    return candidates.answer(session=session, need=need, key=enterprise, data=data, principal=principal)

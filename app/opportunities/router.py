@@ -1,7 +1,53 @@
-"""Routes of the opportunities domain (being built)."""
+"""The SME's opportunity feed: needs delivered to the caller's own firm, interest and dismissal.
+Allowed: SME members only, always scoped to their own firm (org)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query
+
+from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.opportunities import service
+from app.opportunities.schemas import FeedItem, InterestIn
+from app.schemas_common import Page
+
+router = APIRouter(prefix="/api/v1/me", tags=["opportunities"])
+
+Sme = Annotated[object, Depends(require_roles("sme"))]
+
+
+@router.get("/opportunities", response_model=Page[FeedItem],
+            summary="My firm's feed of delivered needs, best fit first; marks them seen (SMEs)")
+def my_opportunities(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    _: Sme,
+    kind: Literal["procurement", "cooperation", "technology"] | None = None,
+    chain: Annotated[str | None, Query(max_length=40, description="chain code of the need's catalogue")] = None,
+    deadline_before: Annotated[date | None, Query(description="deadline on or before this day")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Page[FeedItem]:
+    return service.feed(session=session, principal=principal, kind=kind, chain=chain,
+                        deadline_before=deadline_before, limit=limit, offset=offset)
+
+
+@router.get("/opportunities/{need_id}", response_model=FeedItem,
+            summary="One need as my firm sees it, with what changed since delivery (SMEs)")
+def my_opportunity(need_id: int, session: SessionDep, principal: CurrentPrincipal, _: Sme) -> FeedItem:
+    return service.item(session=session, principal=principal, need_id=need_id)
+
+
+@router.post("/opportunities/{need_id}/interest", response_model=FeedItem,
+             summary="Tell the poster my firm is interested (SMEs)")
+def express_interest(need_id: int, data: InterestIn, session: SessionDep, principal: CurrentPrincipal,
+                     _: Sme) -> FeedItem:
+    return service.interest(session=session, principal=principal, need_id=need_id, message=data.message)
+
+
+@router.post("/opportunities/{need_id}/dismiss", response_model=FeedItem,
+             summary="Dismiss a need; it never returns to my feed (SMEs)")
+def dismiss_opportunity(need_id: int, session: SessionDep, principal: CurrentPrincipal, _: Sme) -> FeedItem:
+    return service.dismiss(session=session, principal=principal, need_id=need_id)

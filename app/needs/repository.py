@@ -1,0 +1,136 @@
+"""Queries over needs, their chain nodes, versions and the opportunity rows that tie them to firms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
+
+
+@dataclass(frozen=True)
+class NeedFilter:
+    kind: str | None = None
+    status: str | None = None
+    q: str | None = None
+    poster_org_id: int | None = None
+    published_only: bool = False
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class NeedRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, need_id: int) -> Need | None:
+        return self.session.get(Need, need_id)
+
+    def search(self, f: NeedFilter, *, limit: int, offset: int) -> tuple[list[Need], int]:
+        stmt = select(Need)
+        if f.kind:
+            stmt = stmt.where(Need.kind == f.kind)
+        if f.status:
+            stmt = stmt.where(Need.status == f.status)
+        if f.published_only:
+            stmt = stmt.where(Need.status == "published")
+        if f.poster_org_id is not None:
+            stmt = stmt.where(Need.poster_org_id == f.poster_org_id)
+        if f.q:
+            pattern = _like(f.q)
+            stmt = stmt.where(or_(Need.title.ilike(pattern, escape="\\"),
+                                  Need.description.ilike(pattern, escape="\\")))
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.scalars(stmt.order_by(Need.id.desc()).limit(limit).offset(offset))
+        return list(rows), total
+
+    def nodes_of(self, need_ids: Sequence[int]) -> dict[int, list[ChainNode]]:
+        found: dict[int, list[ChainNode]] = {i: [] for i in need_ids}
+        if not need_ids:
+            return found
+        stmt = (select(NeedNode.need_id, ChainNode).join(ChainNode, ChainNode.id == NeedNode.node_id)
+                .where(NeedNode.need_id.in_(list(need_ids))).order_by(ChainNode.name))
+        for need_id, node in self.session.execute(stmt):
+            found[need_id].append(node)
+        return found
+
+    def set_nodes(self, need_id: int, node_ids: Sequence[int]) -> None:
+        self.session.execute(delete(NeedNode).where(NeedNode.need_id == need_id))
+        self.session.add_all([NeedNode(need_id=need_id, node_id=n) for n in dict.fromkeys(node_ids)])
+        self.session.flush()
+
+    def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
+        """Resolve names or ids to nodes, in the given order; also returns the keys nothing matched."""
+        names = [k.strip() for k in keys if isinstance(k, str)]
+        ids = [int(k) for k in keys if isinstance(k, int) or (isinstance(k, str) and k.strip().isdigit())]
+        by_name = {n.name: n for n in self.session.scalars(select(ChainNode).where(ChainNode.name.in_(names)))}
+        by_id = {n.id: n for n in self.session.scalars(select(ChainNode).where(ChainNode.id.in_(ids)))}
+        nodes: list[ChainNode] = []
+        unknown: list[str] = []
+        for key in keys:
+            text = key.strip() if isinstance(key, str) else str(key)
+            node = by_name.get(text) if isinstance(key, str) else None
+            if node is None and text.isdigit():
+                node = by_id.get(int(text))
+            if node is None:
+                unknown.append(text)
+            elif node not in nodes:
+                nodes.append(node)
+        return nodes, unknown
+
+    def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
+        if not ids:
+            return {}
+        return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(ids))))}
+
+    def enterprise_by_key(self, key: str) -> Enterprise | None:
+        found = self.session.scalar(select(Enterprise).where(Enterprise.code == key))
+        if found is None and key.isdigit() and len(key) < 10:
+            found = self.session.get(Enterprise, int(key))
+        return found
+
+    def versions(self, need_id: int) -> list[NeedVersion]:
+        stmt = select(NeedVersion).where(NeedVersion.need_id == need_id).order_by(NeedVersion.version)
+        return list(self.session.scalars(stmt))
+
+    def changed_since(self, need_id: int, version: int) -> list[str]:
+        """Fields changed by the versions after ``version``, in first-changed order."""
+        stmt = (select(NeedVersion.changed_fields)
+                .where(NeedVersion.need_id == need_id, NeedVersion.version > version)
+                .order_by(NeedVersion.version))
+        fields: dict[str, None] = {}
+        for changed in self.session.scalars(stmt):
+            fields.update(dict.fromkeys(changed or []))
+        return list(fields)
+
+    def opportunity(self, need_id: int, enterprise_id: int) -> Opportunity | None:
+        return self.session.scalar(select(Opportunity).where(Opportunity.need_id == need_id,
+                                                             Opportunity.enterprise_id == enterprise_id))
+
+    def opportunities(self, need_id: int, enterprise_ids: Sequence[int]) -> dict[int, Opportunity]:
+        if not enterprise_ids:
+            return {}
+        stmt = select(Opportunity).where(Opportunity.need_id == need_id,
+                                         Opportunity.enterprise_id.in_(list(enterprise_ids)))
+        return {o.enterprise_id: o for o in self.session.scalars(stmt)}
+
+    def engaged_orgs(self, need_id: int) -> list[int]:
+        """Firms that have the need in their feed or said they are interested (not those who dismissed it)."""
+        stmt = (select(Opportunity.enterprise_id)
+                .where(Opportunity.need_id == need_id, Opportunity.sme_status != "dismissed",
+                       or_(Opportunity.delivered_at.is_not(None), Opportunity.sme_status == "interested"))
+                .order_by(Opportunity.enterprise_id))
+        return list(self.session.scalars(stmt))
+
+    def interests(self, need_id: int, *, limit: int, offset: int) -> tuple[list[tuple[Opportunity, Enterprise]], int]:
+        stmt = (select(Opportunity, Enterprise).join(Enterprise, Enterprise.id == Opportunity.enterprise_id)
+                .where(Opportunity.need_id == need_id, Opportunity.sme_status == "interested"))
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.execute(stmt.order_by(Opportunity.updated_at, Opportunity.id).limit(limit).offset(offset))
+        return [(o, e) for o, e in rows], total

@@ -1,0 +1,211 @@
+"""Rules of a need's life: posting, editing (in place as a draft, as a new version once published), publishing
+with targeted delivery, closing, and what each viewer sees of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import record
+from app.errors import Conflict, Forbidden, Invalid
+from app.matches.index_holder import IndexHolder
+from app.models import ChainNode, Enterprise, Need, NeedVersion, Opportunity, Principal
+from app.models._types import utcnow
+from app.needs import policy
+from app.needs.delivery import deliver
+from app.needs.repository import NeedFilter, NeedRepository
+from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
+from app.notifications.outbox import emit
+from app.schemas_common import NodeRef, Page
+
+# What a version freezes and what "changed_fields" can name.
+CONTENT_FIELDS = ("kind", "title", "description", "scope", "quantity", "budget_min", "budget_max", "deadline",
+                  "delivery_region", "required_tier", "required_certifications", "anonymous")
+_NOT_NULL = ("kind", "title", "scope", "anonymous", "nodes")
+_EMPTY_IF_NULL: dict[str, Any] = {"description": "", "delivery_region": ""}
+
+
+def get(*, session: Session, need_id: int, principal: Principal) -> Need:
+    return policy.viewable(principal, NeedRepository(session).get(need_id), need_id)
+
+
+def content(need: Need, nodes: Sequence[ChainNode]) -> dict[str, Any]:
+    out: dict[str, Any] = {f: getattr(need, f) for f in CONTENT_FIELDS}
+    out["deadline"] = need.deadline.isoformat() if need.deadline else None
+    out["required_certifications"] = list(need.required_certifications or [])
+    out["nodes"] = [n.name for n in nodes]
+    return out
+
+
+def _poster_ref(e: Enterprise | None) -> PosterRef | None:
+    return PosterRef(id=e.id, code=e.code, name=e.name) if e is not None else None
+
+
+def present_many(session: Session, needs: Sequence[Need], principal: Principal) -> list[NeedOut]:
+    repo = NeedRepository(session)
+    nodes = repo.nodes_of([n.id for n in needs])
+    posters = repo.enterprises(list({n.poster_org_id for n in needs}))
+    own: dict[int, Opportunity] = {}
+    if principal.org_id is not None and any(n.anonymous for n in needs):
+        stmt = select(Opportunity).where(Opportunity.enterprise_id == principal.org_id,
+                                         Opportunity.need_id.in_([n.id for n in needs]))
+        own = {o.need_id: o for o in session.scalars(stmt)}
+    return [_present(n, principal, nodes[n.id], posters.get(n.poster_org_id), own.get(n.id)) for n in needs]
+
+
+def present(session: Session, need: Need, principal: Principal) -> NeedOut:
+    return present_many(session, [need], principal)[0]
+
+
+def _present(need: Need, principal: Principal, nodes: list[ChainNode], poster: Enterprise | None,
+             opp: Opportunity | None) -> NeedOut:
+    budget = policy.shows_budget(principal, need)
+    return NeedOut(
+        id=need.id, kind=need.kind, title=need.title, description=need.description,
+        nodes=[NodeRef.model_validate(n) for n in nodes], scope=need.scope, quantity=need.quantity,
+        budget_min=need.budget_min if budget else None, budget_max=need.budget_max if budget else None,
+        deadline=need.deadline, delivery_region=need.delivery_region, required_tier=need.required_tier,
+        required_certifications=list(need.required_certifications or []), anonymous=need.anonymous,
+        poster=_poster_ref(poster) if policy.shows_poster(principal, need, opp) else None,
+        catalogue_id=need.catalogue_id, status=need.status, version=need.version, created_at=need.created_at,
+        updated_at=need.updated_at, published_at=need.published_at)
+
+
+def search(*, session: Session, principal: Principal, kind: str | None, status: str | None, q: str | None,
+           limit: int, offset: int) -> Page[NeedOut]:
+    if principal.role == "leader":
+        f = NeedFilter(kind=kind, status=status, q=q, poster_org_id=principal.org_id)
+    elif principal.role in ("admin", "operator"):
+        f = NeedFilter(kind=kind, status=status, q=q)
+    else:
+        f = NeedFilter(kind=kind, status=status, q=q, published_only=True)
+    rows, total = NeedRepository(session).search(f, limit=limit, offset=offset)
+    return Page(items=present_many(session, rows, principal), total=total, limit=limit, offset=offset)
+
+
+def _check_values(need: Need, data: NeedUpdate) -> None:
+    """Rules across fields or against today, checked on the need as it would be after the change."""
+    sent = data.model_fields_set
+    for field in _NOT_NULL:
+        if field in sent and getattr(data, field) is None:
+            raise Invalid(field, "may not be null")
+    if "deadline" in sent and data.deadline is not None and data.deadline < utcnow().date():
+        raise Invalid("deadline", f"{data.deadline.isoformat()} is in the past")
+    low = data.budget_min if "budget_min" in sent else need.budget_min
+    high = data.budget_max if "budget_max" in sent else need.budget_max
+    if low is not None and high is not None and low > high:
+        raise Invalid("budget_min", f"budget_min {low:g} is greater than budget_max {high:g}")
+
+
+def _resolve_nodes(repo: NeedRepository, keys: Sequence[str | int]) -> list[ChainNode]:
+    nodes, unknown = repo.nodes_by_key(keys)
+    if unknown:
+        raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:20])}")
+    return nodes
+
+
+def _apply(need: Need, data: NeedUpdate) -> None:
+    for field in data.model_fields_set - {"nodes"}:
+        value = getattr(data, field)
+        if value is None and field in _EMPTY_IF_NULL:
+            value = _EMPTY_IF_NULL[field]
+        if field == "required_certifications" and value is None:
+            value = []
+        setattr(need, field, value)
+
+
+def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
+    org = session.get(Enterprise, principal.org_id) if principal.org_id is not None else None
+    if principal.role != "leader" or org is None or org.kind != "leader":
+        raise Forbidden("only members of a chain-leader firm post needs")
+    repo = NeedRepository(session)
+    need = Need(poster_org_id=org.id, created_by=principal.id, kind=data.kind, title=data.title, status="draft",
+                version=1, required_certifications=[], description="", delivery_region="")
+    _check_values(need, data)
+    nodes = _resolve_nodes(repo, data.nodes)
+    _apply(need, data)
+    session.add(need)
+    session.flush()
+    repo.set_nodes(need.id, [n.id for n in nodes])
+    record(session, principal=principal, action="need.create", entity="need", entity_id=need.id,
+           after={**content(need, nodes), "status": need.status})
+    return need
+
+
+def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal) -> Need:
+    policy.require(principal.role in ("admin", "operator") or policy.is_poster(principal, need),
+                   "only the posting firm, operators and admins may edit this need")
+    if need.status == "closed":
+        raise Conflict("a closed need cannot be edited")
+    repo = NeedRepository(session)
+    _check_values(need, data)
+    old_nodes = repo.nodes_of([need.id])[need.id]
+    nodes = _resolve_nodes(repo, data.nodes) if data.nodes is not None else old_nodes
+    before = content(need, old_nodes)
+    old_version = need.version
+    _apply(need, data)
+    after = content(need, nodes)
+    changed = [f for f in (*CONTENT_FIELDS, "nodes") if before[f] != after[f]]
+    if not changed:
+        return need
+    if "nodes" in changed:
+        repo.set_nodes(need.id, [n.id for n in nodes])
+    if need.status == "published":
+        # Firms already engaged must be able to see exactly what moved, so a published edit is a new version.
+        need.version += 1
+        session.add(NeedVersion(need_id=need.id, version=need.version, snapshot=after, changed_fields=changed))
+        for org_id in repo.engaged_orgs(need.id):
+            emit(session, event="need.updated", org_id=org_id,
+                 payload={"need_id": need.id, "title": need.title, "version": need.version,
+                          "changed_fields": changed})
+    need.updated_at = utcnow()
+    session.flush()
+    record(session, principal=principal, action="need.update", entity="need", entity_id=need.id,
+           before={f: before[f] for f in changed} | {"version": old_version},
+           after={f: after[f] for f in changed} | {"version": need.version})
+    return need
+
+
+def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Principal, top_n: int) -> int:
+    policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins may publish")
+    if need.status != "draft":
+        raise Conflict(f"only a draft can be published; this need is {need.status}")
+    if need.deadline is not None and need.deadline < utcnow().date():
+        raise Conflict(f"the deadline {need.deadline.isoformat()} has passed; change it before publishing")
+    repo = NeedRepository(session)
+    need.status, need.published_at = "published", utcnow()
+    snapshot = content(need, repo.nodes_of([need.id])[need.id])
+    session.add(NeedVersion(need_id=need.id, version=need.version, snapshot=snapshot, changed_fields=[]))
+    session.flush()
+    delivered = deliver(session, holder, need, top_n=top_n)
+    record(session, principal=principal, action="need.publish", entity="need", entity_id=need.id,
+           before={"status": "draft"}, after={"status": "published", "delivered": delivered, "top_n": top_n})
+    return delivered
+
+
+def close(*, session: Session, need: Need, principal: Principal) -> Need:
+    policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins may close")
+    if need.status == "closed":
+        raise Conflict("this need is closed already")
+    before = need.status
+    need.status = "closed"
+    session.flush()
+    record(session, principal=principal, action="need.close", entity="need", entity_id=need.id,
+           before={"status": before}, after={"status": "closed"})
+    return need
+
+
+def versions(*, session: Session, need: Need, principal: Principal) -> list[NeedVersionOut]:
+    # Snapshots never hold the poster; budgets follow the need's own rule (hidden once it is closed).
+    hide_budget = not policy.shows_budget(principal, need)
+    out = []
+    for v in NeedRepository(session).versions(need.id):
+        snap = dict(v.snapshot)
+        if hide_budget:
+            snap["budget_min"] = snap["budget_max"] = None
+        out.append(NeedVersionOut(version=v.version, changed_fields=list(v.changed_fields or []), snapshot=snap,
+                                  created_at=v.created_at))
+    return out

@@ -1,0 +1,42 @@
+"""Queries over one firm's feed: delivered opportunities joined with their published needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Catalogue, Chain, Need, Opportunity
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    kind: str | None = None
+    chain_id: int | None = None
+    deadline_before: date | None = None
+
+
+class FeedRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def chain_id(self, code: str) -> int | None:
+        return self.session.scalar(select(Chain.id).where(Chain.code == code))
+
+    def feed(self, org_id: int, f: FeedFilter, *, limit: int,
+             offset: int) -> tuple[list[tuple[Opportunity, Need]], int]:
+        stmt = (select(Opportunity, Need).join(Need, Need.id == Opportunity.need_id)
+                .where(Opportunity.enterprise_id == org_id, Opportunity.delivered_at.is_not(None),
+                       Opportunity.sme_status != "dismissed", Need.status == "published"))
+        if f.kind:
+            stmt = stmt.where(Need.kind == f.kind)
+        if f.chain_id is not None:
+            stmt = stmt.join(Catalogue, Catalogue.id == Need.catalogue_id).where(Catalogue.chain_id == f.chain_id)
+        if f.deadline_before is not None:
+            stmt = stmt.where(Need.deadline.is_not(None), Need.deadline <= f.deadline_before)
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        ordered = stmt.order_by(func.coalesce(Opportunity.score, -1.0).desc(), Need.id.desc())
+        rows = self.session.execute(ordered.limit(limit).offset(offset))
+        return [(o, n) for o, n in rows], total
