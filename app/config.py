@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     rate_limit_per_ip: int = 1200
     # Origins allowed to call the API from a browser; empty keeps CORS closed.
     cors_origins: list[str] = []
+    # Deliver notifications to registered webhooks from a background thread of each worker.
+    dispatch_webhooks: bool = True
+    # Webhook targets on loopback or private networks are refused unless this is set (local demos).
+    webhook_allow_private: bool = False
     # Session cookies are Secure (HTTPS only; browsers also allow them on http://localhost).
     cookie_secure: bool = True
     # Background jobs (catalogue publication): a daemon thread per process polls the jobs table.

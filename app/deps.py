@@ -35,7 +35,8 @@ def _integration_scope(request: Request) -> str | None:
     path = request.url.path
     if path.startswith("/api/v1/webhooks"):
         return "webhooks"
-    if request.method in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD") or path.startswith("/api/v1/me/notifications"):
+        # Marking its own notifications read is part of reading them.
         return "read"
     if path == "/api/v1/match":
         return "match"

@@ -26,6 +26,7 @@ from app.matches.router import router as matches_router
 from app.middleware import SecurityMiddleware
 from app.ratelimit import RateLimitMiddleware
 from app.web.router import router as web_router
+from app.webhooks.dispatcher import Dispatcher
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
 DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
@@ -54,7 +55,13 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
                                stale_seconds=settings.job_stale_seconds)
             runner.start()
         app.state.jobs = runner
+        dispatcher = None
+        if settings.dispatch_webhooks and session_factory is None:
+            dispatcher = Dispatcher(factory, allow_private=settings.webhook_allow_private)
+            dispatcher.start()
         yield
+        if dispatcher is not None:
+            dispatcher.stop()
         if runner is not None:
             runner.stop()
         holder.stop()
@@ -70,7 +77,8 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(RateLimitMiddleware, per_token=settings.rate_limit_per_token,
                        per_ip=settings.rate_limit_per_ip)
-    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.import_max_bytes + 1_000_000)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,
                    matches_router, web_router):
         app.include_router(router)

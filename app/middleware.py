@@ -20,18 +20,21 @@ _WEB_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-
 class SecurityMiddleware:
     """Adds security headers and refuses bodies larger than ``max_body_bytes`` with 413 before reading them."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # File uploads (catalogue imports) are larger than any JSON body; their own limits apply after this one.
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        limit = self.max_upload_bytes if path.endswith("/import") else self.max_body_bytes
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            await _too_large(send, self.max_body_bytes)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large(send, limit)
             return
         received = 0
 
@@ -40,7 +43,7 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
@@ -58,7 +61,7 @@ class SecurityMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except _BodyTooLarge:
-            await _too_large(send, self.max_body_bytes)
+            await _too_large(send, limit)
 
 
 class _BodyTooLarge(Exception):

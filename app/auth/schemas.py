@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas_common import UtcDateTime
 
 
 class TokenCreate(BaseModel):
@@ -26,9 +27,9 @@ class TokenOut(BaseModel):
     role: str
     org: str | None
     scopes: list[str]
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    created_at: datetime
+    expires_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
+    created_at: UtcDateTime
 
 
 class TokenCreated(TokenOut):
@@ -55,4 +56,4 @@ class AuditOut(BaseModel):
     entity_id: str
     before: dict[str, Any]
     after: dict[str, Any]
-    at: datetime
+    at: UtcDateTime

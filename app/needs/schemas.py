@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.enterprises.schemas import Contact, EnterpriseSummary
-from app.schemas_common import NodeRef
+from app.schemas_common import NodeRef, UtcDateTime
 
 NeedKind = Literal["procurement", "cooperation", "technology"]
 Scope = Literal["node", "upstream"]
@@ -90,9 +90,9 @@ class NeedOut(BaseModel):
     catalogue_id: int | None
     status: str
     version: int
-    created_at: datetime
-    updated_at: datetime
-    published_at: datetime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    published_at: UtcDateTime | None
 
 
 class NeedPublished(NeedOut):
@@ -103,7 +103,7 @@ class NeedVersionOut(BaseModel):
     version: int
     changed_fields: list[str]
     snapshot: dict[str, Any]
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class CandidateState(BaseModel):
@@ -143,7 +143,7 @@ class InterestItem(BaseModel):
     agreed: bool = Field(description="the SME is interested and the poster invited or selected it")
     contact: Contact | None = Field(description="only once both sides agreed")
     score: float | None
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class AnswerIn(BaseModel):

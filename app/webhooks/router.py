@@ -1,7 +1,66 @@
-"""Routes of the webhooks domain (being built)."""
+"""Webhook subscriptions. Any authenticated principal creates hooks and lists its own; leader and SME hooks receive
+their organisation's events, integration and operator hooks the events addressed to them, admin hooks every event.
+Reading one hook, its delivery log, retrying a failed delivery and deleting the hook: the owner or an admin;
+anyone else gets 404."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Path, Query, Response
+
+from app.deps import CurrentPrincipal, SessionDep
+from app.schemas_common import Page
+from app.webhooks import service
+from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
+
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+
+WebhookId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.post("", response_model=WebhookCreated, status_code=201,
+             summary="Subscribe a URL to events; the signing secret is shown once (any principal)")
+def create_webhook(data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal) -> WebhookCreated:
+    return service.create(session=session, principal=principal, data=data)
+
+
+@router.get("", response_model=Page[WebhookOut], summary="My webhooks (any principal)")
+def list_webhooks(session: SessionDep, principal: CurrentPrincipal, limit: Limit = 20,
+                  offset: Offset = 0) -> Page[WebhookOut]:
+    return service.list_own(session=session, principal=principal, limit=limit, offset=offset)
+
+
+@router.get("/{webhook_id}", response_model=WebhookOut, summary="One webhook (its owner or an admin)")
+def get_webhook(webhook_id: WebhookId, session: SessionDep, principal: CurrentPrincipal) -> WebhookOut:
+    return WebhookOut.model_validate(service.get(session=session, principal=principal, webhook_id=webhook_id))
+
+
+@router.delete("/{webhook_id}", status_code=204, response_class=Response,
+               summary="Remove a webhook and its delivery log (its owner or an admin)")
+def delete_webhook(webhook_id: WebhookId, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    service.delete(session=session, principal=principal, webhook_id=webhook_id)
+    return Response(status_code=204)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryOut],
+            summary="Delivery log of a webhook, newest first (its owner or an admin)")
+def list_deliveries(
+    webhook_id: WebhookId,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    status: Annotated[str | None, Query(pattern="^(pending|delivered|failed)$")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Page[DeliveryOut]:
+    return service.deliveries(session=session, principal=principal, webhook_id=webhook_id, status=status,
+                              limit=limit, offset=offset)
+
+
+@router.post("/{webhook_id}/deliveries/{delivery_id}/retry", response_model=DeliveryOut,
+             summary="Queue a failed delivery again, with a fresh round of attempts (its owner or an admin)")
+def retry_delivery(webhook_id: WebhookId, delivery_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+                   session: SessionDep, principal: CurrentPrincipal) -> DeliveryOut:
+    return service.retry(session=session, principal=principal, webhook_id=webhook_id, delivery_id=delivery_id)

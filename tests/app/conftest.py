@@ -69,7 +69,8 @@ def make_client(migrated_url: str, factory: sessionmaker[Session], *, build_inde
                 **overrides: object) -> TestClient:
     # No background index sync: the test connection must not be shared with another thread.
     # Rate limits are off unless a test sets them: a test's many requests are not an attack.
-    values: dict[str, object] = {"index_sync_seconds": 0, "rate_limit_per_token": 0, "rate_limit_per_ip": 0}
+    values: dict[str, object] = {"index_sync_seconds": 0, "rate_limit_per_token": 0, "rate_limit_per_ip": 0,
+                                 "run_jobs": False, "dispatch_webhooks": False}
     settings = Settings(database_url=migrated_url, build_index=build_index, **(values | overrides))  # type: ignore[arg-type]
     return TestClient(create_app(settings, session_factory=factory))
 

@@ -23,7 +23,8 @@ def _events(session: Session, event: str) -> list[Notification]:
 
 
 def test_leader_posts_a_draft(client: TestClient, tokens: Tokens, small: Session) -> None:
-    need = post_need(client, tokens, nodes=["碳酸锂", 9, "9"], anonymous=True)
+    lithium = client.get("/api/v1/nodes/氢氧化锂", headers=tokens.header("leader")).json()["id"]
+    need = post_need(client, tokens, nodes=["碳酸锂", lithium, str(lithium)], anonymous=True)
     assert need["status"] == "draft" and need["version"] == 1 and need["published_at"] is None
     assert {n["name"] for n in need["nodes"]} == {"碳酸锂", "氢氧化锂"}
     assert need["poster"]["code"] == "100006" and need["budget_max"] == 2_000_000

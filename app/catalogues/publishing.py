@@ -1,0 +1,109 @@
+"""The publish_catalogue job: mark each item published and deliver it to the firms that fit (定向发布).
+
+Work is done in batches, each one transaction with the job's progress, so a worker that dies loses at most
+the batch it was in; the next worker resumes at ``done``. deliver() is idempotent per (need, enterprise), so even
+a batch that was half-done in a lost transaction never reaches a firm twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import record
+from app.catalogues.service import PUBLISH_JOB, log_event
+from app.errors import AppError
+from app.jobs.service import JobContext, register
+from app.models import Catalogue, ChainNode, Need, NeedNode, NeedVersion
+from app.models._types import utcnow
+from app.needs.delivery import deliver
+from app.notifications.outbox import emit
+
+SNAPSHOT_FIELDS = ("kind", "title", "description", "scope", "quantity", "budget_min", "budget_max", "deadline",
+                   "delivery_region", "required_tier", "required_certifications", "anonymous")
+MAX_ERRORS_KEPT = 50
+
+
+def need_snapshot(session: Session, need: Need) -> dict[str, Any]:
+    snap: dict[str, Any] = {}
+    for f in SNAPSHOT_FIELDS:
+        value = getattr(need, f)
+        snap[f] = value.isoformat() if hasattr(value, "isoformat") else value
+    snap["nodes"] = list(session.scalars(select(ChainNode.name).join(NeedNode, NeedNode.node_id == ChainNode.id)
+                                         .where(NeedNode.need_id == need.id).order_by(ChainNode.name)))
+    return snap
+
+
+def mark_published(session: Session, need: Need) -> None:
+    """A draft item becomes a published need with its first frozen version (kept if one exists already)."""
+    now = utcnow()
+    need.status, need.published_at = "published", now
+    has_version = session.scalar(select(NeedVersion.id).where(NeedVersion.need_id == need.id,
+                                                              NeedVersion.version == need.version))
+    if has_version is None:
+        session.add(NeedVersion(need_id=need.id, version=need.version, snapshot=need_snapshot(session, need),
+                                changed_fields=[], created_at=now))
+    record(session, principal=None, action="need.publish", entity="need", entity_id=need.id,
+           before={"status": "draft", "published_at": None}, after={"status": "published", "published_at": now})
+
+
+def _publish_batch(session: Session, ctx: JobContext, catalogue_id: int, need_ids: list[int], top_n: int) -> None:
+    r = ctx.result
+    for need_id in need_ids:
+        need = session.get(Need, need_id)
+        # Closed or moved out since the catalogue was locked (through the needs API): not published by this list.
+        if need is None or need.status == "closed" or need.catalogue_id != catalogue_id:
+            r["skipped"] = r.get("skipped", 0) + 1
+            continue
+        if need.status == "draft":
+            mark_published(session, need)
+            r["published"] = r.get("published", 0) + 1
+        try:
+            r["reached"] = r.get("reached", 0) + deliver(session, ctx.holder, need, top_n=top_n)
+        except AppError as exc:
+            if exc.status >= 500:
+                raise  # the index is not ready: fail the job, do not pretend the item was delivered
+            # A need the engine cannot match (no text it understands) is reported, not fatal for the others.
+            errors = r.setdefault("errors", [])
+            if len(errors) < MAX_ERRORS_KEPT:
+                errors.append({"need_id": need_id, "reason": exc.message})
+            r["failed"] = r.get("failed", 0) + 1
+
+
+@register(PUBLISH_JOB)
+def publish_catalogue(ctx: JobContext) -> dict[str, Any]:
+    catalogue_id = int(ctx.params["catalogue_id"])
+    need_ids = [int(i) for i in ctx.params["needs"]]
+    top_n = int(ctx.params.get("top_n", 50))
+    total = len(need_ids)
+    for start in range(ctx.done, total, ctx.batch_size):
+        batch = need_ids[start:start + ctx.batch_size]
+        with ctx.factory() as session:
+            _publish_batch(session, ctx, catalogue_id, batch, top_n)
+            ctx.progress(session, done=start + len(batch), total=total)
+            session.commit()
+    if not ctx.result.get("announced"):
+        with ctx.factory() as session:
+            _announce(session, ctx, catalogue_id)
+            ctx.result["announced"] = True
+            ctx.progress(session, done=total, total=total)
+            session.commit()
+    return ctx.result
+
+
+def _announce(session: Session, ctx: JobContext, catalogue_id: int) -> None:
+    """Tell the operator who published and every firm with a need in the list; written once per catalogue."""
+    catalogue = session.get(Catalogue, catalogue_id)
+    if catalogue is None:
+        return
+    counts = {k: ctx.result.get(k, 0) for k in ("published", "reached", "skipped", "failed")}
+    payload = {"catalogue_id": catalogue.id, "title": catalogue.title, "period": catalogue.period, **counts}
+    job_creator = ctx.params.get("created_by")
+    if job_creator is not None:
+        emit(session, event="catalogue.published", principal_id=int(job_creator), payload=payload)
+    posters = set(session.scalars(select(Need.poster_org_id).where(Need.id.in_(ctx.params["needs"]))))
+    for org_id in sorted(posters):
+        emit(session, event="catalogue.published", org_id=org_id, payload=payload)
+    log_event(session, catalogue, None, "delivered", detail=counts | {"job_id": ctx.job_id})

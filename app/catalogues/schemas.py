@@ -1,0 +1,110 @@
+"""Catalogue request and response models."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.jobs.schemas import JobOut, UtcDateTime
+from app.schemas_common import NodeRef
+
+# 2026Q4 for quarterly supply/demand catalogues, 2026H2 for half-year technology challenge lists (Art. 9, 13).
+PERIOD_PATTERN = r"^20\d{2}(Q[1-4]|H[12])$"
+
+
+class CatalogueCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    chain: str | int = Field(description="chain code or id")
+    period: str = Field(pattern=PERIOD_PATTERN, description="2026Q4 (quarter) or 2026H2 (half-year)")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    top_n: int = Field(default=50, ge=1, le=500, description="firms each need is delivered to")
+
+
+class ItemAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    need: int = Field(ge=1, le=2_147_483_647, description="need id")
+
+
+class ChainRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+
+
+class PosterRef(BaseModel):
+    id: int
+    code: str
+    name: str
+
+
+class CatalogueSummary(BaseModel):
+    id: int
+    chain: ChainRef
+    period: str
+    title: str
+    description: str
+    status: str
+    top_n: int
+    created_at: UtcDateTime
+    published_at: UtcDateTime | None
+
+
+class CatalogueItem(BaseModel):
+    need_id: int
+    kind: str
+    title: str
+    description: str
+    scope: str
+    nodes: list[NodeRef]
+    quantity: str | None
+    budget_min: float | None
+    budget_max: float | None
+    deadline: date | None
+    delivery_region: str
+    required_tier: str | None
+    required_certifications: list[str]
+    anonymous: bool
+    poster: PosterRef | None = Field(description="hidden (null) for anonymous needs, except to the poster and "
+                                                 "operators")
+    status: str
+    published_at: UtcDateTime | None
+
+
+class CatalogueCounts(BaseModel):
+    items: int
+    by_kind: dict[str, int]
+    delivered: int = Field(description="opportunities delivered to firms for the catalogue's needs")
+
+
+class CatalogueDetail(CatalogueSummary):
+    items: list[CatalogueItem]
+    counts: CatalogueCounts
+
+
+class CatalogueEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    principal_id: int | None
+    action: str
+    from_status: str | None
+    to_status: str | None
+    detail: dict[str, Any]
+    at: UtcDateTime
+
+
+class PublishAccepted(BaseModel):
+    job: JobOut
+    catalogue: CatalogueSummary
+
+
+class ImportResult(BaseModel):
+    imported: int
+    need_ids: list[int]

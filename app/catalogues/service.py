@@ -1,0 +1,239 @@
+"""Catalogue rules: who sees which catalogue, its items, and the draft → in_review → published → closed flow."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit import record, snapshot
+from app.catalogues.repository import PUBLIC_STATUSES, CatalogueFilter, CatalogueRepository
+from app.catalogues.schemas import (
+    CatalogueCounts,
+    CatalogueCreate,
+    CatalogueDetail,
+    CatalogueEventOut,
+    CatalogueItem,
+    CatalogueSummary,
+    ChainRef,
+    PosterRef,
+)
+from app.chains.repository import ChainRepository
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.jobs.service import enqueue
+from app.models import Catalogue, CatalogueEvent, Chain, Enterprise, Job, Need, Principal
+from app.models._types import utcnow
+from app.schemas_common import NodeRef, Page
+
+MANAGERS = ("admin", "operator")
+EDITABLE = ("draft", "in_review")
+# action: (allowed from, to)
+TRANSITIONS = {"submit": ("draft", "in_review"), "reopen": ("in_review", "draft"),
+               "publish": ("in_review", "published"), "close": ("published", "closed")}
+PUBLISH_JOB = "publish_catalogue"
+_AUDITED = ("status", "published_at")
+
+
+def is_manager(principal: Principal) -> bool:
+    return principal.role in MANAGERS
+
+
+def log_event(session: Session, catalogue: Catalogue, principal: Principal | None, action: str, *,
+              from_status: str | None = None, to_status: str | None = None,
+              detail: dict[str, Any] | None = None) -> None:
+    session.add(CatalogueEvent(catalogue_id=catalogue.id, principal_id=principal.id if principal else None,
+                               action=action, from_status=from_status, to_status=to_status, detail=detail or {},
+                               at=utcnow()))
+
+
+def resolve_chain(session: Session, key: str | int) -> Chain:
+    chain = ChainRepository(session).get_chain(str(key).strip())
+    if chain is None:
+        raise Invalid("chain", f"unknown chain {key}")
+    return chain
+
+
+def get_visible(*, session: Session, catalogue_id: int, principal: Principal) -> Catalogue:
+    """Drafts and catalogues in review exist only for operators and admins (404 to everyone else)."""
+    catalogue = CatalogueRepository(session).get(catalogue_id)
+    if catalogue is None or (not is_manager(principal) and catalogue.status not in PUBLIC_STATUSES):
+        raise NotFound(f"catalogue {catalogue_id} not found")
+    return catalogue
+
+
+def get_any(*, session: Session, catalogue_id: int) -> Catalogue:
+    catalogue = CatalogueRepository(session).get(catalogue_id)
+    if catalogue is None:
+        raise NotFound(f"catalogue {catalogue_id} not found")
+    return catalogue
+
+
+def summary(catalogue: Catalogue, chain: Chain) -> CatalogueSummary:
+    return CatalogueSummary(id=catalogue.id, chain=ChainRef.model_validate(chain), period=catalogue.period,
+                            title=catalogue.title, description=catalogue.description, status=catalogue.status,
+                            top_n=catalogue.top_n, created_at=catalogue.created_at,
+                            published_at=catalogue.published_at)
+
+
+def summary_of(session: Session, catalogue: Catalogue) -> CatalogueSummary:
+    chain = session.get(Chain, catalogue.chain_id)
+    assert chain is not None  # chain_id is a RESTRICT foreign key
+    return summary(catalogue, chain)
+
+
+def create(*, session: Session, data: CatalogueCreate, principal: Principal) -> Catalogue:
+    chain = resolve_chain(session, data.chain)
+    repo = CatalogueRepository(session)
+    if repo.exists(chain.id, data.period):
+        raise Conflict(f"chain {chain.code} has a catalogue for {data.period} already")
+    catalogue = Catalogue(chain_id=chain.id, period=data.period, title=data.title, description=data.description,
+                          status="draft", top_n=data.top_n, created_by=principal.id, created_at=utcnow())
+    session.add(catalogue)
+    session.flush()
+    log_event(session, catalogue, principal, "create", to_status="draft")
+    record(session, principal=principal, action="catalogue.create", entity="catalogue", entity_id=catalogue.id,
+           after=snapshot(catalogue, ("chain_id", "period", "title", "description", "status", "top_n")))
+    session.flush()
+    return catalogue
+
+
+def search(*, session: Session, principal: Principal, chain: str | None, period: str | None,
+           statuses: list[str], limit: int, offset: int) -> Page[CatalogueSummary]:
+    chain_id = resolve_chain(session, chain).id if chain else None
+    if not is_manager(principal):
+        # Others see published and closed lists only; asking for a draft filter simply finds nothing.
+        statuses = [s for s in statuses if s in PUBLIC_STATUSES] if statuses else list(PUBLIC_STATUSES)
+        if not statuses:
+            return Page(items=[], total=0, limit=limit, offset=offset)
+    repo = CatalogueRepository(session)
+    rows, total = repo.search(CatalogueFilter(chain_id=chain_id, period=period, statuses=statuses),
+                              limit=limit, offset=offset)
+    chains = repo.chains([c.chain_id for c in rows])
+    return Page(items=[summary(c, chains[c.chain_id]) for c in rows], total=total, limit=limit, offset=offset)
+
+
+def poster_visible(principal: Principal, need: Need) -> bool:
+    return not need.anonymous or is_manager(principal) or principal.org_id == need.poster_org_id
+
+
+def items(session: Session, catalogue: Catalogue, principal: Principal) -> list[CatalogueItem]:
+    repo = CatalogueRepository(session)
+    needs = repo.items(catalogue.id)
+    if not is_manager(principal):
+        # Until the job has published an item (or in a draft a leader adds to), it is still its poster's draft.
+        needs = [n for n in needs if n.status != "draft" or n.poster_org_id == principal.org_id]
+    nodes = repo.nodes_of([n.id for n in needs])
+    posters = repo.enterprises([n.poster_org_id for n in needs])
+    out = []
+    for n in needs:
+        p: Enterprise | None = posters.get(n.poster_org_id)
+        poster = PosterRef(id=p.id, code=p.code, name=p.name) if p and poster_visible(principal, n) else None
+        out.append(CatalogueItem(
+            need_id=n.id, kind=n.kind, title=n.title, description=n.description, scope=n.scope,
+            nodes=[NodeRef.model_validate(x) for x in nodes[n.id]], quantity=n.quantity, budget_min=n.budget_min,
+            budget_max=n.budget_max, deadline=n.deadline, delivery_region=n.delivery_region,
+            required_tier=n.required_tier, required_certifications=list(n.required_certifications or []),
+            anonymous=n.anonymous, poster=poster, status=n.status, published_at=n.published_at))
+    return out
+
+
+def detail(*, session: Session, catalogue: Catalogue, principal: Principal) -> CatalogueDetail:
+    listed = items(session, catalogue, principal)
+    counts = CatalogueCounts(items=len(listed), by_kind=dict(Counter(i.kind for i in listed)),
+                             delivered=CatalogueRepository(session).delivered(catalogue.id))
+    return CatalogueDetail(**summary_of(session, catalogue).model_dump(), items=listed, counts=counts)
+
+
+def _editable(catalogue: Catalogue) -> None:
+    if catalogue.status not in EDITABLE:
+        raise Conflict(f"catalogue {catalogue.id} is {catalogue.status}; only draft or in_review catalogues change")
+
+
+def _may_edit_item(principal: Principal, need: Need) -> bool:
+    return is_manager(principal) or (principal.role == "leader" and principal.org_id == need.poster_org_id)
+
+
+def add_item(*, session: Session, catalogue_id: int, need_id: int, principal: Principal) -> Need:
+    if not (is_manager(principal) or principal.role == "leader"):
+        raise Forbidden("only operators, admins and the need's own chain leader add items")
+    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    need = session.get(Need, need_id)
+    # Another firm's draft need is private: it is as unknown as an id that does not exist.
+    if need is None or (not is_manager(principal) and need.status == "draft"
+                        and need.poster_org_id != principal.org_id):
+        raise Invalid("need", f"unknown need {need_id}")
+    if not _may_edit_item(principal, need):
+        raise Forbidden("a chain leader adds only its own needs")
+    _editable(catalogue)
+    if need.status == "closed":
+        raise Conflict(f"need {need.id} is closed")
+    if need.catalogue_id == catalogue.id:
+        raise Conflict(f"need {need.id} is in this catalogue already")
+    if need.catalogue_id is not None:
+        raise Conflict(f"need {need.id} is in catalogue {need.catalogue_id} already")
+    need.catalogue_id = catalogue.id
+    log_event(session, catalogue, principal, "item_added", detail={"need_id": need.id, "title": need.title})
+    record(session, principal=principal, action="catalogue.item_add", entity="need", entity_id=need.id,
+           before={"catalogue_id": None}, after={"catalogue_id": catalogue.id})
+    session.flush()
+    return need
+
+
+def remove_item(*, session: Session, catalogue_id: int, need_id: int, principal: Principal) -> None:
+    if not (is_manager(principal) or principal.role == "leader"):
+        raise Forbidden("only operators, admins and the need's own chain leader remove items")
+    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    need = session.get(Need, need_id)
+    if need is None or need.catalogue_id != catalogue.id:
+        raise NotFound(f"need {need_id} is not in catalogue {catalogue_id}")
+    if not _may_edit_item(principal, need):
+        raise Forbidden("a chain leader removes only its own needs")
+    _editable(catalogue)
+    need.catalogue_id = None
+    log_event(session, catalogue, principal, "item_removed", detail={"need_id": need.id, "title": need.title})
+    record(session, principal=principal, action="catalogue.item_remove", entity="need", entity_id=need.id,
+           before={"catalogue_id": catalogue.id}, after={"catalogue_id": None})
+    session.flush()
+
+
+def transition(*, session: Session, catalogue_id: int, action: str, principal: Principal) -> Catalogue:
+    """submit, reopen and close; publishing goes through ``publish`` (it starts a job)."""
+    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    source, target = TRANSITIONS[action]
+    if catalogue.status != source:
+        raise Conflict(f"cannot {action} a {catalogue.status} catalogue (only from {source})")
+    before = snapshot(catalogue, _AUDITED)
+    catalogue.status = target
+    log_event(session, catalogue, principal, action, from_status=source, to_status=target)
+    record(session, principal=principal, action=f"catalogue.{action}", entity="catalogue", entity_id=catalogue.id,
+           before=before, after=snapshot(catalogue, _AUDITED))
+    session.flush()
+    return catalogue
+
+
+def publish(*, session: Session, catalogue_id: int, principal: Principal) -> tuple[Catalogue, Job]:
+    """Lock the catalogue as published and queue the targeted delivery; the job does the matching."""
+    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    source, target = TRANSITIONS["publish"]
+    if catalogue.status != source:
+        raise Conflict(f"cannot publish a {catalogue.status} catalogue (only from {source})")
+    need_ids = CatalogueRepository(session).item_ids(catalogue.id)
+    if not need_ids:
+        raise Conflict("cannot publish an empty catalogue")
+    before = snapshot(catalogue, _AUDITED)
+    catalogue.status, catalogue.published_at = target, utcnow()
+    # The item list is frozen in the job: the catalogue is locked now, and a resumed job must see the same list.
+    job = enqueue(session=session, kind=PUBLISH_JOB, principal=principal, total=len(need_ids),
+                  params={"catalogue_id": catalogue.id, "needs": need_ids, "top_n": catalogue.top_n,
+                          "created_by": principal.id})
+    log_event(session, catalogue, principal, "publish", from_status=source, to_status=target,
+              detail={"job_id": job.id, "items": len(need_ids)})
+    record(session, principal=principal, action="catalogue.publish", entity="catalogue", entity_id=catalogue.id,
+           before=before, after=snapshot(catalogue, _AUDITED) | {"job_id": job.id})
+    session.flush()
+    return catalogue, job
+
+
+def history(*, session: Session, catalogue: Catalogue) -> list[CatalogueEventOut]:
+    return [CatalogueEventOut.model_validate(e) for e in CatalogueRepository(session).events(catalogue.id)]

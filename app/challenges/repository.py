@@ -1,0 +1,126 @@
+"""Queries over challenges (a technology need plus its terms) and their applications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from app.models import Application, ChainNode, Challenge, Enterprise, Need, NeedNode, Opportunity, Principal
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """Published and closed challenges are public; drafts only to operators, admins and the poster's members."""
+    if principal.role in ("admin", "operator"):
+        return true()
+    if principal.role == "leader" and principal.org_id is not None:
+        return or_(Need.status != "draft", Need.poster_org_id == principal.org_id)
+    return Need.status != "draft"
+
+
+class ChallengeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, need_id: int) -> tuple[Need, Challenge] | None:
+        row = self.session.execute(select(Need, Challenge).join(Challenge, Challenge.need_id == Need.id)
+                                   .where(Need.id == need_id, Need.kind == "technology")).first()
+        return (row[0], row[1]) if row else None
+
+    def search(self, principal: Principal, *, mode: str | None, status: str | None, limit: int,
+               offset: int) -> tuple[list[tuple[Need, Challenge]], int]:
+        stmt = (
+            select(Need, Challenge).join(Challenge, Challenge.need_id == Need.id)
+            .where(Need.kind == "technology", visible_to(principal)))
+        if mode:
+            stmt = stmt.where(Challenge.mode == mode)
+        if status:
+            stmt = stmt.where(Need.status == status)
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.execute(stmt.order_by(Need.id.desc()).limit(limit).offset(offset)).all()
+        return [(row[0], row[1]) for row in rows], total
+
+    def nodes_of(self, need_ids: Sequence[int]) -> dict[int, list[ChainNode]]:
+        out: dict[int, list[ChainNode]] = {i: [] for i in need_ids}
+        if not need_ids:
+            return out
+        stmt = (select(NeedNode.need_id, ChainNode).join(ChainNode, ChainNode.id == NeedNode.node_id)
+                .where(NeedNode.need_id.in_(list(need_ids))).order_by(ChainNode.name))
+        for need_id, node in self.session.execute(stmt):
+            out[need_id].append(node)
+        return out
+
+    def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
+        if not ids:
+            return {}
+        return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(set(ids)))))}
+
+    def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
+        """The chain nodes named (or numbered) by ``keys`` in order, and the keys that name nothing."""
+        names = [k.strip() for k in keys if isinstance(k, str)]
+        ids = [int(k) for k in keys if isinstance(k, int) or k.strip().isdigit()]
+        ids = [i for i in ids if 0 < i < 2**31]
+        by_name = {n.name: n for n in self.session.scalars(select(ChainNode).where(ChainNode.name.in_(names)))}
+        by_id = {n.id: n for n in self.session.scalars(select(ChainNode).where(ChainNode.id.in_(ids)))}
+        found: dict[int, ChainNode] = {}
+        unknown: list[str] = []
+        for key in keys:
+            node = by_name.get(key.strip()) if isinstance(key, str) else None
+            if node is None and (isinstance(key, int) or key.strip().isdigit()):
+                node = by_id.get(int(key))
+            if node is None:
+                unknown.append(str(key))
+            else:
+                found.setdefault(node.id, node)
+        return list(found.values()), unknown
+
+    def delivered_count(self, need_id: int) -> int:
+        return self.session.scalar(select(func.count()).select_from(Opportunity)
+                                   .where(Opportunity.need_id == need_id)) or 0
+
+    def was_targeted(self, need_id: int, org_id: int) -> bool:
+        return self.session.scalar(select(Opportunity.id).where(Opportunity.need_id == need_id,
+                                                                Opportunity.enterprise_id == org_id)) is not None
+
+
+class ApplicationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def of_challenge(self, need_id: int, *, status: str | None, limit: int,
+                     offset: int) -> tuple[list[Application], int]:
+        stmt = select(Application).where(Application.need_id == need_id)
+        if status:
+            stmt = stmt.where(Application.status == status)
+        return self._page(stmt, limit, offset)
+
+    def of_org(self, org_id: int, *, status: str | None, limit: int, offset: int) -> tuple[list[Application], int]:
+        stmt = select(Application).where(Application.applicant_org_id == org_id)
+        if status:
+            stmt = stmt.where(Application.status == status)
+        return self._page(stmt, limit, offset)
+
+    def _page(self, stmt: Select[Any], limit: int, offset: int) -> tuple[list[Application], int]:
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.scalars(stmt.order_by(Application.id).limit(limit).offset(offset)).all()
+        return list(rows), total
+
+    def exists(self, need_id: int, org_id: int) -> Application | None:
+        return self.session.scalar(select(Application).where(Application.need_id == need_id,
+                                                             Application.applicant_org_id == org_id))
+
+    def count_selected(self, need_id: int) -> int:
+        return self.session.scalar(select(func.count()).select_from(Application).where(
+            Application.need_id == need_id, Application.status == "selected")) or 0
+
+    def codes(self, codes: Sequence[str]) -> dict[str, Enterprise]:
+        if not codes:
+            return {}
+        return {e.code: e for e in self.session.scalars(select(Enterprise).where(Enterprise.code.in_(list(codes))))}
+
+    def titles(self, need_ids: Sequence[int]) -> dict[int, Need]:
+        if not need_ids:
+            return {}
+        return {n.id: n for n in self.session.scalars(select(Need).where(Need.id.in_(list(set(need_ids)))))}

@@ -1,0 +1,71 @@
+"""Queries on the jobs table. Claiming and progress are conditional UPDATEs so two workers never share a job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from app.models import Job
+from app.models._types import utcnow
+
+
+def _takeable(stale_before: datetime) -> Any:
+    return or_(Job.status == "queued",
+               and_(Job.status == "running", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_before)))
+
+
+class JobRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def candidates(self, *, stale_before: datetime, limit: int = 10) -> list[int]:
+        stmt = select(Job.id).where(_takeable(stale_before)).order_by(Job.created_at, Job.id).limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def claim(self, job_id: int, *, stale_before: datetime) -> int | None:
+        """Take the job if it is still takeable; returns the new attempt number (the fencing token) or None.
+
+        The WHERE re-checks the state at UPDATE time, so of two workers racing for the same job exactly one
+        sees rowcount 1: the other's condition no longer holds once the first has set a fresh heartbeat.
+        """
+        current = self.session.scalar(select(Job.attempts).where(Job.id == job_id))
+        if current is None:
+            return None
+        now = utcnow()
+        res = self.session.execute(
+            update(Job).where(Job.id == job_id, Job.attempts == current, _takeable(stale_before))
+            .values(status="running", attempts=current + 1, heartbeat_at=now, error="",
+                    started_at=now).execution_options(synchronize_session=False))
+        return current + 1 if _rowcount(res) == 1 else None
+
+    def progress(self, job_id: int, attempt: int, *, done: int, total: int | None = None,
+                 result: dict[str, Any] | None = None) -> bool:
+        """Record progress only while this worker still owns the job (a stale worker must not write)."""
+        values: dict[str, Any] = {"done": done, "heartbeat_at": utcnow()}
+        if result is not None:
+            values["result"] = dict(result)
+        if total is not None:
+            values["total"] = total
+        res = self.session.execute(
+            update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
+            .values(**values).execution_options(synchronize_session=False))
+        return _rowcount(res) == 1
+
+    def finish(self, job_id: int, attempt: int, *, status: str, result: dict[str, Any] | None = None,
+               error: str = "") -> bool:
+        values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "heartbeat_at": utcnow(),
+                                  "error": error[:2000]}
+        if result is not None:
+            values["result"] = result
+        res = self.session.execute(
+            update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
+            .values(**values).execution_options(synchronize_session=False))
+        return _rowcount(res) == 1
+
+
+def _rowcount(res: Any) -> int:
+    return res.rowcount if isinstance(res, CursorResult) else 0

@@ -1,0 +1,56 @@
+"""Deadline reminders: deadline.soon once per (need, organisation) when a published need closes within three days.
+
+Goes to the poster and to every organisation that said it was interested. Idempotent: a reminder already in the
+outbox for that need and organisation (read or not, dispatched or not) is never written again, so the dispatcher
+may call this on every tick.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Need, Notification, Opportunity
+from app.notifications.outbox import emit
+
+WINDOW = timedelta(days=3)
+EVENT = "deadline.soon"
+
+
+def remind_deadlines(session: Session, now: datetime) -> int:
+    """Write the missing reminders in the caller's transaction (flushed, not committed); returns how many."""
+    today = now.date()
+    needs = list(session.scalars(select(Need).where(Need.status == "published", Need.deadline.is_not(None),
+                                                    Need.deadline >= today, Need.deadline <= today + WINDOW)
+                                 .order_by(Need.id)))
+    if not needs:
+        return 0
+    ids = [n.id for n in needs]
+    need_key = Notification.payload["need_id"].as_integer()
+    done = {(need_id, org_id) for org_id, need_id in session.execute(
+        select(Notification.org_id, need_key).where(Notification.event == EVENT, need_key.in_(ids)))}
+    interested: dict[int, list[int]] = {}
+    for need_id, org_id in session.execute(
+            select(Opportunity.need_id, Opportunity.enterprise_id)
+            .where(Opportunity.need_id.in_(ids), Opportunity.sme_status == "interested")
+            .order_by(Opportunity.enterprise_id)):
+        interested.setdefault(need_id, []).append(org_id)
+    written = 0
+    for need in needs:
+        if need.deadline is None:  # filtered in SQL; this narrows the type
+            continue
+        days_left = (need.deadline - today).days
+        recipients = [(need.poster_org_id, "poster")] + [(o, "interested") for o in interested.get(need.id, [])]
+        for org_id, role in recipients:
+            if (need.id, org_id) in done:
+                continue
+            done.add((need.id, org_id))
+            deadline = need.deadline.isoformat()
+            emit(session, event=EVENT, org_id=org_id,
+                 payload={"need_id": need.id, "title": need.title, "deadline": deadline, "days_left": days_left,
+                          "role": role, "message": f"需求「{need.title}」将于 {deadline} 截止（剩余 {days_left} 天）"})
+            written += 1
+    session.flush()
+    return written

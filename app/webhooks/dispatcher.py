@@ -1,0 +1,224 @@
+"""The webhook dispatcher: deadline reminders, fan-out, and signed deliveries with retries.
+
+``run_once(now)`` does one round and never raises; ``start()``/``stop()`` run rounds in a daemon thread. Several
+dispatchers (one per server worker) may run against the same database: fan-out claims notifications with a
+conditional UPDATE, and each delivery is claimed (leased) in its own short transaction before the HTTP call, so
+no delivery is attempted twice at once. No transaction is held open during an HTTP call.
+
+Delivery is at least once: a dispatcher that dies after a receiver answered but before the result was written
+retries when the lease runs out, so receivers should ignore a repeated X-Chainmatch-Delivery.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Notification, Webhook, WebhookDelivery
+from app.models._types import utcnow
+from app.notifications.reminders import remind_deadlines
+from app.webhooks.fanout import fan_out
+from app.webhooks.sender import Outcome, blocked_reason, body_of, headers_for, send
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_DELAY = timedelta(seconds=30)
+
+
+def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
+    """Wait after the ``attempts``-th failed attempt: 30 s, 60 s, 120 s, … (30 s × 2^(attempts-1))."""
+    return base * (2 ** max(attempts - 1, 0))
+
+
+@dataclass
+class RunReport:
+    reminded: int = 0
+    dispatched: int = 0
+    queued: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    delivery_id: int
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Dispatcher:
+    def __init__(self, session_factory: sessionmaker[Session], *, interval: float = 5.0, timeout: float = 5.0,
+                 batch: int = 200, max_attempts: int = MAX_ATTEMPTS, base_delay: timedelta = BASE_DELAY,
+                 reminders: bool = True, allow_private: bool = False, trust_env: bool = False,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.session_factory = session_factory
+        self.interval = interval
+        self.timeout = timeout
+        self.batch = batch
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.reminders = reminders
+        # Loopback and private addresses are refused unless allowed (tests, demos, an intranet deployment).
+        self.allow_private = allow_private
+        # Proxy variables of the server's environment are ignored unless asked for: deliveries go where they say.
+        self.trust_env = trust_env
+        self.transport = transport
+        # Longer than the slowest attempt can take (connect, write and read timeouts), so a lease never runs out
+        # while its attempt is still going.
+        self.lease = timedelta(seconds=max(60.0, 4 * timeout))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- one round -------------------------------------------------------------------------------------------
+
+    def run_once(self, now: datetime | None = None) -> RunReport:
+        """Remind, fan out, then attempt the deliveries due at ``now`` (naive UTC; default: the clock)."""
+        now = now or utcnow()
+        report = RunReport()
+        if self.reminders:
+            self._guarded(report, "deadline reminders", lambda: self._remind(now, report))
+        self._guarded(report, "fan-out", lambda: self._fan_out(now, report))
+        due: list[int] = []
+        self._guarded(report, "due deliveries", lambda: due.extend(self._due(now)))
+        if due:
+            self._guarded(report, "deliveries", lambda: self._deliver_all(due, now, report))
+        return report
+
+    def _guarded(self, report: RunReport, what: str, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - the loop must survive a bad row or a lost database connection
+            report.errors += 1
+            log.exception("webhook dispatcher: %s failed", what)
+
+    def _remind(self, now: datetime, report: RunReport) -> None:
+        with self.session_factory() as session:
+            report.reminded = remind_deadlines(session, now)
+            session.commit()
+
+    def _fan_out(self, now: datetime, report: RunReport) -> None:
+        with self.session_factory() as session:
+            while True:
+                dispatched, queued = fan_out(session, now=now, batch=self.batch)
+                report.dispatched += dispatched
+                report.queued += queued
+                if dispatched < self.batch:
+                    break
+            session.commit()
+
+    def _due(self, now: datetime) -> list[int]:
+        with self.session_factory() as session:
+            return list(session.scalars(
+                select(WebhookDelivery.id).join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
+                       Webhook.active.is_(True))
+                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(self.batch)))
+
+    def _deliver_all(self, due: list[int], now: datetime, report: RunReport) -> None:
+        with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=self.trust_env,
+                          transport=self.transport) as client:
+            for delivery_id in due:
+                if self._stop.is_set() and self._thread is not None:
+                    break  # shutting down: what is left stays pending and is picked up next time
+                self._guarded(report, f"delivery {delivery_id}",
+                              functools.partial(self._deliver_one, client, delivery_id, now, report))
+
+    def _deliver_one(self, client: httpx.Client, delivery_id: int, now: datetime, report: RunReport) -> None:
+        claimed = self._claim(delivery_id, now)
+        if claimed is None:
+            return
+        blocked = None if self.allow_private else blocked_reason(claimed.url)
+        if blocked is not None:
+            outcome = Outcome(False, None, blocked)
+        else:
+            outcome = send(client, url=claimed.url, headers=claimed.headers, body=claimed.body)
+        status = self._record(delivery_id, outcome, now)
+        if status == "delivered":
+            report.delivered += 1
+        elif status == "failed":
+            report.failed += 1
+        elif status == "pending":
+            report.retrying += 1
+
+    def _claim(self, delivery_id: int, now: datetime) -> _Claimed | None:
+        with self.session_factory() as session:
+            row = session.execute(
+                select(WebhookDelivery, Webhook, Notification)
+                .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+                .join(Notification, Notification.id == WebhookDelivery.notification_id)
+                .where(WebhookDelivery.id == delivery_id)).tuples().first()
+            if row is None:
+                return None
+            delivery, hook, note = row
+            taken = session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
+                       WebhookDelivery.next_attempt_at <= now)
+                .values(next_attempt_at=now + self.lease).execution_options(synchronize_session=False))
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()
+                return None  # another dispatcher has it, or it was settled meanwhile
+            body = body_of(notification_id=note.id, event=note.event, created_at=note.created_at,
+                           payload=dict(note.payload or {}))
+            claimed = _Claimed(delivery_id=delivery.id, url=hook.url, body=body,
+                               headers=headers_for(secret=hook.secret, event=note.event, delivery_id=delivery.id,
+                                                   body=body))
+            session.commit()
+            return claimed
+
+    def _record(self, delivery_id: int, outcome: Outcome, now: datetime) -> str | None:
+        with self.session_factory() as session:
+            delivery = session.get(WebhookDelivery, delivery_id)
+            if delivery is None or delivery.status != "pending":
+                return None  # the webhook was deleted while the attempt was in flight
+            delivery.attempts += 1
+            delivery.last_status_code = outcome.status_code
+            delivery.last_error = outcome.error
+            if outcome.ok:
+                delivery.status = "delivered"
+                delivery.delivered_at = now
+            elif delivery.attempts >= self.max_attempts:
+                delivery.status = "failed"
+            else:
+                delivery.next_attempt_at = now + backoff(delivery.attempts, self.base_delay)
+            status = delivery.status
+            session.commit()
+            return status
+
+    # --- the background thread --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run rounds every ``interval`` seconds in a daemon thread (idempotent)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="chainmatch-webhooks", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the thread to finish its current attempt and wait for it (at most ``timeout`` seconds)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.run_once()
+            self._stop.wait(self.interval)

@@ -1,0 +1,86 @@
+"""Who may call each catalogue route (see tests/app/access.py); every call gets freshly made resources."""
+
+from __future__ import annotations
+
+import itertools
+
+from app.models import Catalogue, Need
+from app.models._types import utcnow
+from tests.app.access import ANY, Access, Ctx, only
+from tests.app.catalogues.helpers import create_chain, create_need
+
+URL = "/api/v1/catalogues"
+MANAGERS = {"admin": 200, "operator": 200}
+_periods = itertools.count(2030)
+
+
+def catalogue(ctx: Ctx, status: str = "draft", *, with_item: bool = False) -> Catalogue:
+    cat = Catalogue(chain_id=create_chain(ctx.session).id, period="2026Q4", title="矩阵目录", status=status, top_n=3,
+                    published_at=utcnow() if status in ("published", "closed") else None)
+    ctx.session.add(cat)
+    ctx.session.flush()
+    if with_item:
+        need = create_need(ctx.session, status="published" if status in ("published", "closed") else "draft")
+        need.catalogue_id = cat.id
+    ctx.session.commit()
+    return cat
+
+
+def published(ctx: Ctx) -> int:
+    if "catalogues.published" not in ctx.cache:
+        ctx.cache["catalogues.published"] = catalogue(ctx, "published", with_item=True).id
+    return int(ctx.cache["catalogues.published"])
+
+
+def job_path(ctx: Ctx) -> str:
+    if "catalogues.job" not in ctx.cache:
+        cat = catalogue(ctx, "in_review", with_item=True)
+        resp = ctx.client.post(f"{URL}/{cat.id}/publish", headers=ctx.as_("operator"))
+        assert resp.status_code == 202, resp.text
+        ctx.cache["catalogues.job"] = resp.json()["job"]["id"]
+    return f"/api/v1/jobs/{ctx.cache['catalogues.job']}"
+
+
+def _item_path(ctx: Ctx) -> str:
+    need: Need = create_need(ctx.session, title="矩阵需求")
+    cat = catalogue(ctx)
+    need.catalogue_id = cat.id
+    ctx.session.commit()
+    return f"{URL}/{cat.id}/items/{need.id}"
+
+
+def _new_catalogue_body(ctx: Ctx) -> dict[str, object]:
+    chain = create_chain(ctx.session)
+    ctx.session.commit()
+    return {"chain": chain.code, "period": f"{next(_periods)}Q1", "title": "矩阵"}
+
+
+def _new_need_body(ctx: Ctx) -> dict[str, object]:
+    need = create_need(ctx.session, title="加入目录")
+    ctx.session.commit()
+    return {"need": need.id}
+
+
+ACCESS: dict[tuple[str, str], Access] = {
+    ("POST", URL): Access(URL, only({"admin": 201, "operator": 201}), body=_new_catalogue_body),
+    ("GET", URL): Access(URL, ANY),
+    ("GET", f"{URL}/{{catalogue_id}}"): Access(lambda c: f"{URL}/{published(c)}", ANY),
+    ("POST", f"{URL}/{{catalogue_id}}/items"): Access(
+        lambda c: f"{URL}/{catalogue(c).id}/items", only({"admin": 201, "operator": 201, "leader": 201}),
+        body=_new_need_body),
+    ("DELETE", f"{URL}/{{catalogue_id}}/items/{{need_id}}"): Access(
+        _item_path, only({"admin": 204, "operator": 204, "leader": 204})),
+    ("POST", f"{URL}/{{catalogue_id}}/submit"): Access(lambda c: f"{URL}/{catalogue(c).id}/submit", only(MANAGERS)),
+    ("POST", f"{URL}/{{catalogue_id}}/reopen"): Access(
+        lambda c: f"{URL}/{catalogue(c, 'in_review').id}/reopen", only(MANAGERS)),
+    ("POST", f"{URL}/{{catalogue_id}}/close"): Access(
+        lambda c: f"{URL}/{catalogue(c, 'published', with_item=True).id}/close", only(MANAGERS)),
+    ("POST", f"{URL}/{{catalogue_id}}/publish"): Access(
+        lambda c: f"{URL}/{catalogue(c, 'in_review', with_item=True).id}/publish",
+        only({"admin": 202, "operator": 202})),
+    ("GET", f"{URL}/{{catalogue_id}}/history"): Access(lambda c: f"{URL}/{published(c)}/history", only(MANAGERS)),
+    ("GET", f"{URL}/{{catalogue_id}}/export"): Access(lambda c: f"{URL}/{published(c)}/export?format=csv", ANY),
+    # The matrix sends JSON, not a file: allowed callers get 422 (no file), the others are stopped before.
+    ("POST", f"{URL}/{{catalogue_id}}/import"): Access(
+        lambda c: f"{URL}/{catalogue(c).id}/import", only({"admin": 422, "operator": 422})),
+}

@@ -1,0 +1,10 @@
+"""Who may read a job: its creator, operators and admins; to anyone else it does not exist (404)."""
+
+from __future__ import annotations
+
+from tests.app.access import Access, only
+from tests.app.catalogues.access import job_path
+
+ACCESS: dict[tuple[str, str], Access] = {
+    ("GET", "/api/v1/jobs/{job_id}"): Access(job_path, only({"admin": 200, "operator": 200}, others=404)),
+}
