@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,8 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+# A row id in a path: bounded, so a huge number is a 422, not an overflow in the database driver.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer cm_…`")

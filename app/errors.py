@@ -75,3 +75,45 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "http_error")
         return JSONResponse(_body(code, str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+            "details": {"anyOf": [
+                {"type": "array", "items": {"type": "object", "properties": {
+                    "field": {"type": "string"}, "reason": {"type": "string"}}}},
+                {"type": "object"}, {"type": "null"}]},
+        },
+    }},
+}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI document describe the error envelope the handlers above actually send."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        components["ErrorResponse"] = _ERROR_SCHEMA
+        ref = {"$ref": "#/components/schemas/ErrorResponse"}
+        for ops in schema.get("paths", {}).values():
+            for op in ops.values():
+                if "422" in op.get("responses", {}):
+                    op["responses"]["422"] = {"description": "Invalid input: the field and the reason",
+                                              "content": {"application/json": {"schema": ref}}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

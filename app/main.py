@@ -16,7 +16,7 @@ from app.chains.router import chains_router, nodes_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.enterprises.router import router as enterprises_router
-from app.errors import install_error_handlers
+from app.errors import document_errors, install_error_handlers
 from app.health.router import router as health_router
 from app.industries.router import router as industries_router
 from app.jobs.runner import JobRunner
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,
                   description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
     install_error_handlers(app)
+    document_errors(app)
     # Added last runs first: limits and headers wrap everything, CORS answers preflights inside them.
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,

@@ -5,13 +5,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+MAX_ID = 2_147_483_647
+# An id given in JSON: a positive integer that fits the database's integer columns.
+IntId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def parse_id(key: str | int) -> int | None:
+    """The row id a path segment or list item names, or None when it is not one (e.g. '²', '9' * 30, '-1')."""
+    if isinstance(key, int):
+        return key if 1 <= key <= MAX_ID else None
+    key = key.strip()
+    if not (key.isascii() and key.isdigit()) or len(key) > 10:
+        return None
+    value = int(key)
+    return value if 1 <= value <= MAX_ID else None
 
 
 # Stored naive in UTC; answered with the zone (…Z), as an RFC 3339 date-time must be.

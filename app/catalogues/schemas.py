@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.jobs.schemas import JobOut, UtcDateTime
-from app.schemas_common import NodeRef
+from app.schemas_common import IntId, NodeRef
 
 # 2026Q4 for quarterly supply/demand catalogues, 2026H2 for half-year technology challenge lists (Art. 9, 13).
 PERIOD_PATTERN = r"^20\d{2}(Q[1-4]|H[12])$"
@@ -17,7 +17,7 @@ PERIOD_PATTERN = r"^20\d{2}(Q[1-4]|H[12])$"
 class CatalogueCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    chain: str | int = Field(description="chain code or id")
+    chain: str | IntId = Field(description="chain code or id")
     period: str = Field(pattern=PERIOD_PATTERN, description="2026Q4 (quarter) or 2026H2 (half-year)")
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Capability, Chain, ChainMember, ChainNode, NodeEdge
+from app.schemas_common import parse_id
 
 
 class ChainRepository:
@@ -45,8 +46,8 @@ class ChainRepository:
 
     def get_chain(self, key: str) -> Chain | None:
         found = self.session.scalar(select(Chain).where(Chain.code == key))
-        if found is None and key.isdigit():
-            found = self.session.get(Chain, int(key))
+        if found is None and (id_ := parse_id(key)) is not None:
+            found = self.session.get(Chain, id_)
         return found
 
     def list_chains(self) -> list[Chain]:
@@ -71,6 +72,24 @@ class ChainRepository:
         stmt = (select(src.name, dst.name, NodeEdge.type).join(src, src.id == NodeEdge.src_id)
                 .join(dst, dst.id == NodeEdge.dst_id))
         return [(a, b, t) for a, b, t in self.session.execute(stmt)]
+
+    def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
+        """The nodes named (or numbered) by ``keys``, in order and without repeats, and the keys naming nothing."""
+        names = [k.strip() for k in keys if isinstance(k, str)]
+        ids = [i for i in (parse_id(k) for k in keys) if i is not None]
+        by_name = {n.name: n for n in self.session.scalars(select(ChainNode).where(ChainNode.name.in_(names)))}
+        by_id = {n.id: n for n in self.session.scalars(select(ChainNode).where(ChainNode.id.in_(ids)))}
+        found: dict[int, ChainNode] = {}
+        unknown: list[str] = []
+        for key in keys:
+            node = by_name.get(key.strip()) if isinstance(key, str) else None
+            if node is None and (id_ := parse_id(key)) is not None:
+                node = by_id.get(id_)
+            if node is None:
+                unknown.append(key.strip() if isinstance(key, str) else str(key))
+            else:
+                found.setdefault(node.id, node)
+        return list(found.values()), unknown
 
     def node_ids_by_name(self, names: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from app.chains.repository import ChainRepository
 from app.models import Application, ChainNode, Challenge, Enterprise, Need, NeedNode, Opportunity, Principal
 
 
@@ -58,23 +59,7 @@ class ChallengeRepository:
         return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(set(ids)))))}
 
     def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
-        """The chain nodes named (or numbered) by ``keys`` in order, and the keys that name nothing."""
-        names = [k.strip() for k in keys if isinstance(k, str)]
-        ids = [int(k) for k in keys if isinstance(k, int) or k.strip().isdigit()]
-        ids = [i for i in ids if 0 < i < 2**31]
-        by_name = {n.name: n for n in self.session.scalars(select(ChainNode).where(ChainNode.name.in_(names)))}
-        by_id = {n.id: n for n in self.session.scalars(select(ChainNode).where(ChainNode.id.in_(ids)))}
-        found: dict[int, ChainNode] = {}
-        unknown: list[str] = []
-        for key in keys:
-            node = by_name.get(key.strip()) if isinstance(key, str) else None
-            if node is None and (isinstance(key, int) or key.strip().isdigit()):
-                node = by_id.get(int(key))
-            if node is None:
-                unknown.append(str(key))
-            else:
-                found.setdefault(node.id, node)
-        return list(found.values()), unknown
+        return ChainRepository(self.session).nodes_by_key(keys)
 
     def delivered_count(self, need_id: int) -> int:
         return self.session.scalar(select(func.count()).select_from(Opportunity)

@@ -8,10 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.enterprises.schemas import EnterpriseSummary
-from app.schemas_common import NodeRef, UtcDateTime
+from app.schemas_common import IntId, NodeRef, UtcDateTime
 
 Mode = Literal["competitive", "directed", "team"]
-NodeKey = str | int
+NodeKey = str | IntId
 
 
 class ChallengeWrite(BaseModel):

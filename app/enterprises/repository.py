@@ -9,6 +9,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Capability, ChainNode, Enterprise, Industry
+from app.schemas_common import parse_id
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ class EnterpriseRepository:
 
     def get(self, key: str) -> Enterprise | None:
         found = self.session.scalar(select(Enterprise).where(Enterprise.code == key))
-        if found is None and key.isdigit() and len(key) < 10:
-            found = self.session.get(Enterprise, int(key))
+        if found is None and (id_ := parse_id(key)) is not None:
+            found = self.session.get(Enterprise, id_)
         return found
 
     def capabilities(self, enterprise_id: int) -> list[tuple[Capability, ChainNode | None]]:

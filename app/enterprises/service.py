@@ -19,7 +19,7 @@ from app.enterprises.schemas import (
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Capability, ChainNode, Enterprise, Industry, Principal
 from app.models._types import utcnow
-from app.schemas_common import NodeRef, Page
+from app.schemas_common import NodeRef, Page, parse_id
 
 
 def can_see_private(principal: Principal, enterprise: Enterprise) -> bool:
@@ -45,8 +45,8 @@ def industry_scope(session: Session, code: str) -> list[int]:
 
 def resolve_node(session: Session, key: str) -> ChainNode | None:
     node = session.scalar(select(ChainNode).where(ChainNode.name == key))
-    if node is None and key.isdigit():
-        node = session.get(ChainNode, int(key))
+    if node is None and (id_ := parse_id(key)) is not None:
+        node = session.get(ChainNode, id_)
     return node
 
 

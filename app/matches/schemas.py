@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.enterprises.schemas import EnterpriseSummary
+from app.schemas_common import IntId
 
 _KINDS = ("leader", "sme", "university", "institute")
 _TIERS = ("none", "innovative", "provincial", "little_giant")
@@ -47,9 +48,9 @@ class MatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text: str = Field(default="", max_length=5000, description="the need in free text (Chinese)")
-    nodes: list[str | int] = Field(default_factory=list, max_length=50, description="chain node names or ids")
+    nodes: list[str | IntId] = Field(default_factory=list, max_length=50, description="chain node names or ids")
     scope: Literal["node", "upstream"] = "node"
-    exclude: list[str | int] = Field(default_factory=list, max_length=1000,
+    exclude: list[str | IntId] = Field(default_factory=list, max_length=1000,
                                      description="enterprise ids or external codes")
     filters: MatchFilters = Field(default_factory=MatchFilters)
     limit: int = Field(default=20, ge=1, le=200)

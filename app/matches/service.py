@@ -7,28 +7,22 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.chains.repository import ChainRepository
 from app.enterprises.schemas import EnterpriseSummary
 from app.errors import AppError, Invalid
 from app.matches.index_holder import IndexHolder
 from app.matches.schemas import MatchItem, MatchRequest, MatchResponse
-from app.models import ChainNode, Enterprise, Principal
+from app.models import Enterprise, Principal
+from app.schemas_common import parse_id
 from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, UnknownNodeError, rank
 
 
 def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
+    """Names for the engine; a key that names no node is passed on as it is, so the engine reports it unknown."""
     if not keys:
         return ()
-    ids = [int(k) for k in keys if isinstance(k, int) or (isinstance(k, str) and k.isdigit())]
-    by_id = dict(session.execute(select(ChainNode.id, ChainNode.name).where(ChainNode.id.in_(ids))).all())
-    names: list[str] = []
-    for key in keys:
-        if isinstance(key, int) or key.isdigit():
-            name = by_id.get(int(key))
-            # A numeric product name (rare) is still a name.
-            names.append(name if name is not None else str(key))
-        else:
-            names.append(key.strip())
-    return tuple(dict.fromkeys(names))
+    nodes, unknown = ChainRepository(session).nodes_by_key(keys)
+    return tuple(dict.fromkeys([n.name for n in nodes] + unknown))
 
 
 def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
@@ -38,7 +32,7 @@ def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
     rows = session.execute(select(Enterprise.id, Enterprise.code).where(Enterprise.code.in_(codes))).all()
     found = {code: id_ for id_, code in rows}
     ids: set[int] = set(found.values())
-    numeric = [int(c) for c in codes if c not in found and c.isdigit() and len(c) < 10]
+    numeric = [i for c in codes if c not in found and (i := parse_id(c)) is not None]
     if numeric:
         ids |= set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(numeric))))
     known = set(found) | {str(i) for i in ids}

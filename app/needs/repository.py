@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.chains.repository import ChainRepository
+from app.enterprises.repository import EnterpriseRepository
 from app.models import ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
 
 
@@ -66,23 +68,7 @@ class NeedRepository:
         self.session.flush()
 
     def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
-        """Resolve names or ids to nodes, in the given order; also returns the keys nothing matched."""
-        names = [k.strip() for k in keys if isinstance(k, str)]
-        ids = [int(k) for k in keys if isinstance(k, int) or (isinstance(k, str) and k.strip().isdigit())]
-        by_name = {n.name: n for n in self.session.scalars(select(ChainNode).where(ChainNode.name.in_(names)))}
-        by_id = {n.id: n for n in self.session.scalars(select(ChainNode).where(ChainNode.id.in_(ids)))}
-        nodes: list[ChainNode] = []
-        unknown: list[str] = []
-        for key in keys:
-            text = key.strip() if isinstance(key, str) else str(key)
-            node = by_name.get(text) if isinstance(key, str) else None
-            if node is None and text.isdigit():
-                node = by_id.get(int(text))
-            if node is None:
-                unknown.append(text)
-            elif node not in nodes:
-                nodes.append(node)
-        return nodes, unknown
+        return ChainRepository(self.session).nodes_by_key(keys)
 
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
         if not ids:
@@ -90,10 +76,7 @@ class NeedRepository:
         return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(ids))))}
 
     def enterprise_by_key(self, key: str) -> Enterprise | None:
-        found = self.session.scalar(select(Enterprise).where(Enterprise.code == key))
-        if found is None and key.isdigit() and len(key) < 10:
-            found = self.session.get(Enterprise, int(key))
-        return found
+        return EnterpriseRepository(self.session).get(key)
 
     def versions(self, need_id: int) -> list[NeedVersion]:
         stmt = select(NeedVersion).where(NeedVersion.need_id == need_id).order_by(NeedVersion.version)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.deps import CurrentPrincipal, RowId, SessionDep, require_roles
 from app.needs import candidates, service
 from app.needs.schemas import (
     AnswerIn,
@@ -59,13 +59,13 @@ def list_needs(
 
 
 @router.get("/{need_id}", response_model=NeedOut, summary="One need (any token; drafts only for the poster and staff)")
-def get_need(need_id: int, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
+def get_need(need_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
     return service.present(session, service.get(session=session, need_id=need_id, principal=principal), principal)
 
 
 @router.patch("/{need_id}", response_model=NeedOut,
               summary="Edit a need (the posting firm, operators, admins); a published need gets a new version")
-def update_need(need_id: int, data: NeedUpdate, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
+def update_need(need_id: RowId, data: NeedUpdate, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
     need = service.get(session=session, need_id=need_id, principal=principal)
     service.update(session=session, need=need, data=data, principal=principal)
     return service.present(session, need, principal)
@@ -73,14 +73,14 @@ def update_need(need_id: int, data: NeedUpdate, session: SessionDep, principal: 
 
 @router.get("/{need_id}/versions", response_model=list[NeedVersionOut],
             summary="Published versions and what changed (anyone who may see the need)")
-def need_versions(need_id: int, session: SessionDep, principal: CurrentPrincipal) -> list[NeedVersionOut]:
+def need_versions(need_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[NeedVersionOut]:
     need = service.get(session=session, need_id=need_id, principal=principal)
     return service.versions(session=session, need=need, principal=principal)
 
 
 @router.post("/{need_id}/publish", response_model=NeedPublished,
              summary="Publish a draft and deliver it to the best-fitting firms (the posting firm, operators, admins)")
-def publish_need(need_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal,
+def publish_need(need_id: RowId, request: Request, session: SessionDep, principal: CurrentPrincipal,
                  data: PublishIn | None = None) -> NeedPublished:
     need = service.get(session=session, need_id=need_id, principal=principal)
     delivered = service.publish(session=session, holder=request.app.state.index, need=need, principal=principal,
@@ -89,7 +89,7 @@ def publish_need(need_id: int, request: Request, session: SessionDep, principal:
 
 
 @router.post("/{need_id}/close", response_model=NeedOut, summary="Close a need (the posting firm, operators, admins)")
-def close_need(need_id: int, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
+def close_need(need_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
     need = service.get(session=session, need_id=need_id, principal=principal)
     service.close(session=session, need=need, principal=principal)
     return service.present(session, need, principal)
@@ -98,7 +98,7 @@ def close_need(need_id: int, session: SessionDep, principal: CurrentPrincipal) -
 @router.get("/{need_id}/matches", response_model=NeedMatches,
             summary="Ranked, explained firms for the need (the posting firm, operators, admins)")
 def need_matches(
-    need_id: int,
+    need_id: RowId,
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -116,7 +116,7 @@ def need_matches(
 
 @router.put("/{need_id}/candidates/{enterprise}", response_model=InterestItem,
             summary="Shortlist, invite, reject or select a firm (the posting firm's leaders)")
-def decide_candidate(need_id: int, enterprise: str, data: CandidateIn, session: SessionDep,
+def decide_candidate(need_id: RowId, enterprise: str, data: CandidateIn, session: SessionDep,
                      principal: CurrentPrincipal, _: Leader) -> InterestItem:
     need = service.get(session=session, need_id=need_id, principal=principal)
     return candidates.decide(session=session, need=need, key=enterprise, data=data, principal=principal)
@@ -124,7 +124,7 @@ def decide_candidate(need_id: int, enterprise: str, data: CandidateIn, session: 
 
 @router.get("/{need_id}/interests", response_model=Page[InterestItem],
             summary="Firms interested in the need; contacts once both agreed (the posting firm, operators, admins)")
-def need_interests(need_id: int, session: SessionDep, principal: CurrentPrincipal, _: Staff,
+def need_interests(need_id: RowId, session: SessionDep, principal: CurrentPrincipal, _: Staff,
                    limit: Limit = 50, offset: Offset = 0) -> Page[InterestItem]:
     need = service.get(session=session, need_id=need_id, principal=principal)
     return candidates.interests(session=session, need=need, principal=principal, limit=limit, offset=offset)
@@ -132,7 +132,7 @@ def need_interests(need_id: int, session: SessionDep, principal: CurrentPrincipa
 
 @router.post("/{need_id}/interests/{enterprise}/answer", response_model=InterestItem,
              summary="Accept (invite) or decline a firm's interest (the posting firm's leaders)")
-def answer_interest(need_id: int, enterprise: str, data: AnswerIn, session: SessionDep,
+def answer_interest(need_id: RowId, enterprise: str, data: AnswerIn, session: SessionDep,
                     principal: CurrentPrincipal, _: Leader) -> InterestItem:
     need = service.get(session=session, need_id=need_id, principal=principal)
     return candidates.answer(session=session, need=need, key=enterprise, data=data, principal=principal)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.enterprises.schemas import Contact, EnterpriseSummary
-from app.schemas_common import NodeRef, UtcDateTime
+from app.schemas_common import IntId, NodeRef, UtcDateTime
 
 NeedKind = Literal["procurement", "cooperation", "technology"]
 Scope = Literal["node", "upstream"]
@@ -33,7 +33,7 @@ class NeedUpdate(BaseModel):
     kind: NeedKind | None = None
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
-    nodes: list[str | int] | None = Field(default=None, max_length=50, description="chain node names or ids")
+    nodes: list[str | IntId] | None = Field(default=None, max_length=50, description="chain node names or ids")
     scope: Scope | None = None
     quantity: str | None = Field(default=None, max_length=100)
     budget_min: float | None = Field(default=None, ge=0, le=1e13)
@@ -53,7 +53,7 @@ class NeedUpdate(BaseModel):
 class NeedCreate(NeedUpdate):
     kind: NeedKind  # type: ignore[assignment]
     title: str = Field(min_length=1, max_length=200)  # type: ignore[assignment]
-    nodes: list[str | int] = Field(default_factory=list, max_length=50,  # type: ignore[assignment]
+    nodes: list[str | IntId] = Field(default_factory=list, max_length=50,  # type: ignore[assignment]
                                    description="chain node names or ids")
     scope: Scope = "node"  # type: ignore[assignment]
     anonymous: bool = False  # type: ignore[assignment]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.deps import CurrentPrincipal, RowId, SessionDep, require_roles
 from app.opportunities import service
 from app.opportunities.schemas import FeedItem, InterestIn
 from app.schemas_common import Page
@@ -36,18 +36,18 @@ def my_opportunities(
 
 @router.get("/opportunities/{need_id}", response_model=FeedItem,
             summary="One need as my firm sees it, with what changed since delivery (SMEs)")
-def my_opportunity(need_id: int, session: SessionDep, principal: CurrentPrincipal, _: Sme) -> FeedItem:
+def my_opportunity(need_id: RowId, session: SessionDep, principal: CurrentPrincipal, _: Sme) -> FeedItem:
     return service.item(session=session, principal=principal, need_id=need_id)
 
 
 @router.post("/opportunities/{need_id}/interest", response_model=FeedItem,
              summary="Tell the poster my firm is interested (SMEs)")
-def express_interest(need_id: int, data: InterestIn, session: SessionDep, principal: CurrentPrincipal,
+def express_interest(need_id: RowId, data: InterestIn, session: SessionDep, principal: CurrentPrincipal,
                      _: Sme) -> FeedItem:
     return service.interest(session=session, principal=principal, need_id=need_id, message=data.message)
 
 
 @router.post("/opportunities/{need_id}/dismiss", response_model=FeedItem,
              summary="Dismiss a need; it never returns to my feed (SMEs)")
-def dismiss_opportunity(need_id: int, session: SessionDep, principal: CurrentPrincipal, _: Sme) -> FeedItem:
+def dismiss_opportunity(need_id: RowId, session: SessionDep, principal: CurrentPrincipal, _: Sme) -> FeedItem:
     return service.dismiss(session=session, principal=principal, need_id=need_id)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.auth import web_sessions
-from app.deps import SessionDep
+from app.deps import RowId, SessionDep
 from app.web import views
 
 router = APIRouter(include_in_schema=False)
@@ -85,7 +85,7 @@ def home(request: Request, session: SessionDep, cm_session: Annotated[str | None
 
 
 @router.get("/needs/{need_id}")
-def need(need_id: int, request: Request, session: SessionDep,
+def need(need_id: RowId, request: Request, session: SessionDep,
          cm_session: Annotated[str | None, Cookie()] = None) -> Response:
     found = web_sessions.current(session, cm_session)
     if found is None:
