@@ -10,18 +10,32 @@ from graph import ChainGraph, NodeSpec, edges_from_relations
 from graph.chainkg import ChainKG, read_chainkg
 from matching import EnterpriseRecord
 
-__all__ = ["build_graph", "build_records", "load", "read_holdout_links", "read_queries"]
+__all__ = ["build_graph", "build_records", "industry_paths", "load", "read_holdout_links", "read_queries"]
+
+
+def industry_paths(kg: ChainKG) -> dict[str, str]:
+    """company code -> its industry as a path from level 1 down ("270000/270100/270102")."""
+    parent = {ind.code: ind.parent_code for ind in kg.industries}
+
+    def path(code: str) -> str:
+        parts = [code]
+        while (up := parent.get(parts[-1])) and up not in parts:
+            parts.append(up)
+        return "/".join(reversed(parts))
+
+    return {company: path(code) for company, code in kg.company_industries}
 
 
 def build_records(kg: ChainKG) -> list[EnterpriseRecord]:
-    """One record per company (id = row number), products with their revenue shares."""
+    """One record per company (id = row number), products with their revenue shares, industry path."""
     products: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for cp in kg.company_products:
         products[cp.company_code].append((cp.product, cp.revenue_share))
+    industry = industry_paths(kg)
     return [
         EnterpriseRecord(
             id=i, code=c.code, name=c.short_name, kind="sme", tier="none", region="",
-            products=tuple(products.get(c.code, ())),
+            products=tuple(products.get(c.code, ())), industry=industry.get(c.code, ""),
         )
         for i, c in enumerate(kg.companies)
     ]

@@ -60,9 +60,11 @@ def explain(
     cooc_nodes: dict[int, float],
     parts: dict[str, float],
     competitor: bool,
+    industry: tuple[int, int] | None = None,
     max_paths: int = 3,
 ) -> dict:
-    """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`)."""
+    """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`); ``industry``:
+    how many of the need's makers share the firm's industry and its parent industry, when that counted."""
     names = index.graph_.names_
     ev = index.product_evidence(enterprise_id)
     graph_hits = sorted(
@@ -88,15 +90,18 @@ def explain(
     common = [index.terms_[c] for c in cols.tolist() if c in wanted]
     words = sorted(t[2:] for t in common if t.startswith("w:")) or sorted(t[2:] for t in common)
     together = [{"product": ev[n][1], "node": names[n]} for _, n in related]
+    industry_text = _industry_text(industry, need)
     if paths:
         summary = paths[0]["text"]
     elif words:
         summary = "matched words: " + "、".join(words)
     elif together:
         summary = "makes products often made together with the need: " + "、".join(t["product"] for t in together)
+    elif industry_text:
+        summary = industry_text
     else:
         summary = "similar product portfolio to the need's makers"
-    return {
+    out = {
         "summary": summary,
         "matched_words": words,
         "need_nodes": need,
@@ -105,3 +110,17 @@ def explain(
         "competitor": bool(competitor),
         "scores": {k: round(float(v), 4) for k, v in parts.items()},
     }
+    if industry_text:
+        out["industry"] = industry_text
+    return out
+
+
+def _industry_text(industry: tuple[int, int] | None, need: list[dict]) -> str:
+    if industry is None or not any(industry):
+        return ""
+    own, parent = industry
+    n = own or parent
+    of = f"{'maker' if n == 1 else 'makers'} of {need[0]['node']}" if need else "of the need's makers"
+    if own:
+        return f"same industry as {n} {of}"
+    return f"same industry group (level above) as {n} {of}"

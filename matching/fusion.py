@@ -25,12 +25,13 @@ def fuse(
     config: MatchConfig,
     scope: str = "node",
     feedback: np.ndarray | None = None,
+    industry: np.ndarray | None = None,
 ) -> np.ndarray:
     """Score every slot (see :class:`MatchConfig` for the formula).
 
     ``graph_max``/``graph_sum``: best and summed node evidence per candidate; ``text``, ``cooc`` and
     ``feedback`` (the makers' words) already relative (0..1); ``competitor``: 1 where the candidate
-    makes what an upstream poster makes.
+    makes what an upstream poster makes; ``industry``: industry evidence (see :mod:`matching.industry`).
     """
     g = np.minimum(graph_max + config.sum_bonus * (graph_sum - graph_max), 1.5)
     w_text = config.w_text_upstream if scope == "upstream" else config.w_text
@@ -39,6 +40,8 @@ def fuse(
     score = config.w_graph * g + w_text * text + config.w_cooc * cooc
     if feedback is not None:
         score = score + config.w_feedback * feedback
+    if industry is not None:
+        score = score + config.w_industry * industry
     if scope == "upstream":
         score = score - config.competitor_penalty * competitor
     return score

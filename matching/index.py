@@ -63,6 +63,8 @@ class MatchIndex:
         self.slot_of_: dict[int, int] = {}
         self._kind_codes: dict[str, int] = {}
         self._tier_codes: dict[str, int] = {}
+        # industry code -> column of the industry indicator; column 0 is "no industry given"
+        self.industry_codes_: dict[str, int] = {"": 0}
         self._regions: dict[str, list[int]] = {}
         self._evidence: dict[int, dict[int, tuple[float, str, float, float]]] = {}
 
@@ -70,7 +72,7 @@ class MatchIndex:
         # one pass, keeping only compact arrays per firm (a Counter per firm would cost ~5 KB each)
         term_cols, term_tfs = [], []
         node_rows = []
-        slot_ids, kinds, tiers, sizes = [], [], [], []
+        slot_ids, kinds, tiers, sizes, industries = [], [], [], [], []
         vocab = self.vocab_
         for slot, rec in enumerate(records):
             if rec.id in self.slot_of_:
@@ -85,6 +87,7 @@ class MatchIndex:
             sizes.append(len(rec.products))
             kinds.append(self._code(self._kind_codes, rec.kind))
             tiers.append(self._code(self._tier_codes, rec.tier))
+            industries.append(self._industry_row(rec))
             self._index_region(rec.region, slot)
         self.terms_ = list(vocab)  # column -> term
         lengths = np.array([tf.sum() for tf in term_tfs], dtype=np.float64)
@@ -107,6 +110,9 @@ class MatchIndex:
         self.tier_ = np.array(tiers, dtype=np.int32)
         self.alive_ = np.ones(len(records), dtype=bool)
         self.n_products_ = np.array(sizes, dtype=np.int32)
+        self.industry_ = np.array(industries, dtype=np.int32).reshape(len(records), 2)
+        self.industry_size_ = np.zeros(len(self.industry_codes_), dtype=np.int64)  # live firms per column
+        np.add.at(self.industry_size_, self.industry_.ravel(), 1)
         self.version_ += 1
         return self
 
@@ -122,6 +128,15 @@ class MatchIndex:
     @staticmethod
     def _code(table: dict[str, int], value: str) -> int:
         return table.setdefault(value, len(table))
+
+    def _industry_row(self, rec: EnterpriseRecord) -> tuple[int, int]:
+        """Indicator columns of the firm's industry and of its parent (0 where not given)."""
+        parts = [p for p in rec.industry.strip().strip("/").split("/") if p]
+        if not parts:
+            return 0, 0
+        own = self._code(self.industry_codes_, parts[-1])
+        parent = self._code(self.industry_codes_, parts[-2]) if len(parts) > 1 else 0
+        return own, parent
 
     def _index_region(self, region: str, slot: int) -> None:
         parts = [p for p in normalize(region).split("/") if p]
@@ -199,6 +214,7 @@ class MatchIndex:
         self.df_[cols] -= 1
         ncols, _ = self.nodes_.row(slot)
         self.node_df_[ncols] -= 1
+        np.subtract.at(self.industry_size_, self.industry_[slot], 1)
         del self.records_[enterprise_id]
         self._evidence.pop(enterprise_id, None)
 
@@ -232,6 +248,12 @@ class MatchIndex:
         self.tier_ = np.append(self.tier_, self._code(self._tier_codes, record.tier))
         self.alive_ = np.append(self.alive_, True)
         self.n_products_ = np.append(self.n_products_, len(record.products))
+        row = np.array([self._industry_row(record)], dtype=np.int32)
+        if len(self.industry_codes_) > len(self.industry_size_):
+            grow = len(self.industry_codes_) - len(self.industry_size_)
+            self.industry_size_ = np.concatenate([self.industry_size_, np.zeros(grow, dtype=np.int64)])
+        np.add.at(self.industry_size_, row[0], 1)
+        self.industry_ = np.vstack([self.industry_, row])
         self._index_region(record.region, slot)
         self._after_change()
 
@@ -258,6 +280,7 @@ class MatchIndex:
         self.slot_ids_ = self.slot_ids_[keep]
         self.kind_, self.tier_ = self.kind_[keep], self.tier_[keep]
         self.n_products_ = self.n_products_[keep]
+        self.industry_ = self.industry_[keep]
         self.alive_ = np.ones(int(keep.sum()), dtype=bool)
         self.slot_of_ = {int(e): s for s, e in enumerate(self.slot_ids_.tolist())}
         self._regions = {}

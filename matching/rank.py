@@ -10,6 +10,7 @@ from matching.cooccur import cooccurrence, feedback, makers
 from matching.explain import explain, need_nodes
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
+from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 
@@ -114,9 +115,10 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         competitor = (listed >= exact_floor).astype(float)
     mask = _mask(index, query)
     text_top = _top(text, mask)
-    cooc, fb = np.zeros(n), np.zeros(n)
+    cooc, fb, ind = np.zeros(n), np.zeros(n), np.zeros(n)
     cooc_nodes: dict[int, float] = {}
-    if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0):
+    vote: IndustryVote | None = None
+    if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0 or cfg.w_industry > 0):
         # who makes the need's product: graph evidence first, text matches as a weaker guess
         guess = g_max + (cfg.cooc_from_text / text_top) * text if text_top > 0 else g_max
         mk_slots, mk_w = makers(index, guess)
@@ -124,18 +126,23 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
         if cfg.w_feedback > 0:
             fb = feedback(index, mk_slots, mk_w, cols)
+        if cfg.w_industry > 0:
+            ind, vote = industry_evidence(index, mk_slots, mk_w)
 
     # from here on only firms with some positive evidence of their own matter (a penalty is not one)
     evidence = g_max > 0
     evidence |= text > 0
     evidence |= cooc > 0
     evidence |= fb > 0
+    evidence |= ind > 0
     evidence &= mask
     cand = np.flatnonzero(evidence)
     if len(cand) == 0 or query.limit == 0:
         return []
     g_c, text_c, cooc_c, fb_c = g_max[cand], relative(text[cand]), relative(cooc[cand]), relative(fb[cand])
-    score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c)
+    ind_c = relative(ind[cand])
+    score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c,
+                 industry=ind_c)
     k = min(query.limit, len(cand))
     pick = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
     # ties broken by enterprise id so results are reproducible
@@ -148,9 +155,13 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         slot = int(cand[i])
         eid = int(index.slot_ids_[slot])
         parts = {"graph": g_c[i], "text": text_c[i], "cooccurrence": cooc_c[i], "feedback": fb_c[i]}
+        same = None
+        if vote is not None:
+            parts["industry"] = ind_c[i]
+            same = vote.makers_like(index, slot) if ind_c[i] > 0 else None
         expl = explain(
-            index, eid, need=need, exp=exp, query_cols=cols,
-            cooc_nodes=cooc_nodes, parts=parts, competitor=bool(competitor[slot]),
+            index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=cooc_nodes, parts=parts,
+            competitor=bool(competitor[slot]), industry=same,
         )
         out.append(MatchResult(eid, float(score[i]), expl))
     return out

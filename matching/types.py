@@ -22,6 +22,9 @@ class EnterpriseRecord:
 
     ``region`` is a path such as "山东省/济南市/历下区" (filters match prefixes). ``products`` pairs a
     free-text product name with its revenue share in 0..1; 0.001 means "listed, no figure".
+    ``industry`` is the firm's industry code, best as a path from broad to narrow like ``region``
+    (Shenwan "270000/270100/270102": level 1/level 2/level 3); the last part is the firm's own
+    industry and the one before it its parent. A bare code works too (no parent level); "" = unknown.
     """
 
     id: int
@@ -32,6 +35,7 @@ class EnterpriseRecord:
     region: str
     description: str = ""
     products: tuple[tuple[str, float], ...] = ()
+    industry: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class MatchConfig:
 
     The score of enterprise *e* for a need is (see :func:`matching.fusion.fuse`)::
 
-        score = w_graph · G + w_text · T + w_cooc · C + w_feedback · F
+        score = w_graph · G + w_text · T + w_cooc · C + w_feedback · F + w_industry · I
                 − competitor_penalty · [upstream scope and e makes what the poster makes]
 
     * ``G`` graph evidence in [0, 1]: best over e's products of (proximity of the product's node to the
@@ -73,6 +77,11 @@ class MatchConfig:
       makers (products that are made together), relative to the best;
     * ``F`` the same idea in word space: e's words weighed by how typical they are of the makers'
       other products, relative to the best;
+    * ``I`` industry evidence in [0, 1] (node scope only, see :mod:`matching.industry`): the need's
+      makers in e's industry (weighted by their evidence) per firm of that industry (plus
+      ``industry_smoothing``), plus ``industry_parent`` times the same for e's parent industry,
+      relative to the best. A weak prior, so ``w_industry`` is small: it reorders firms with little
+      direct evidence, and a firm whose only evidence is its industry scores at most ``w_industry``;
     * revenue factor ``(1 + revenue_weight·√share) / (1 + revenue_weight)``: a main line of business is
       better evidence than a line in the business scope.
     """
@@ -97,6 +106,9 @@ class MatchConfig:
     feedback_terms: int = 60  # words of the makers kept for the feedback evidence
     cooc_max_df: float = 0.01  # nodes or words listed by more than this share of firms are not evidence
     cooc_from_text: float = 0.5  # how much text-matched firms count as makers when learning co-occurrence
+    w_industry: float = 0.2
+    industry_parent: float = 0.3  # weight of the parent industry's value relative to the firm's own
+    industry_smoothing: float = 1.0  # added to an industry's size: one maker in a tiny industry is no proof
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 
