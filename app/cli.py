@@ -138,6 +138,7 @@ def demo(
 ) -> None:
     """A fresh SQLite database with the bundled demo data, then serve it."""
     from app.imports.demo import DEMO_DIR, apply_overlay
+    from app.imports.demo_activity import seed_quarter
     from app.migrations import upgrade
 
     for suffix in ("", "-wal", "-shm"):
@@ -145,10 +146,14 @@ def demo(
     url = f"sqlite:///{db.resolve()}"
     upgrade(url)
     run_chainkg_import(url, DEMO_DIR / "chainkg", quiet=True)
-    with _session_factory(url)() as session, session.begin():
+    factory = _session_factory(url)
+    with factory() as session, session.begin():
         counts = apply_overlay(session, DEMO_DIR / "demo.json")
+    items = seed_quarter(factory)
+    with factory() as session, session.begin():
         tokens = _demo_tokens(session)
-    out.print(f"demo database: {db.resolve()} ({counts['profiles']} profiles, {counts['chains']} chains)")
+    out.print(f"demo database: {db.resolve()} ({counts['profiles']} profiles, {counts['chains']} chains, "
+              f"a published catalogue of {items} needs)")
     for role, token in tokens.items():
         out.print(f"  {role:<9} token: {token}")
     out.print(f"  web logins: operator / leader / sme, password {DEMO_PASSWORD}")
@@ -160,14 +165,18 @@ def demo(
 
 
 def _demo_tokens(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from app.auth.tokens import create_token
     from app.auth.web_sessions import create_user
-    from app.models import Enterprise
+    from app.models import Enterprise, Need, Opportunity
 
-    leader = session.scalar(select(Enterprise.code).where(Enterprise.kind == "leader").order_by(Enterprise.id))
-    sme = session.scalar(select(Enterprise.code).where(Enterprise.kind == "sme").order_by(Enterprise.id))
+    # The demo's leader posted needs and its SME received the most of them, so both have something to see.
+    leader = session.scalar(select(Need.poster_org_id).order_by(Need.id).limit(1))
+    leader = session.scalar(select(Enterprise.code).where(Enterprise.id == leader)) if leader else None
+    sme = session.scalar(select(Enterprise.code).join(Opportunity, Opportunity.enterprise_id == Enterprise.id)
+                         .where(Enterprise.kind == "sme").group_by(Enterprise.code)
+                         .order_by(func.count().desc(), Enterprise.code).limit(1))
     tokens = {"admin": create_token(session, role="admin", name="demo admin")[0],
               "operator": create_token(session, role="operator", name="demo operator")[0]}
     # Web users with a published demo password (illustrative data only; never use these elsewhere).

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from app.cli import app
 from app.db import make_engine
-from app.models import Capability, Chain, Enterprise
+from app.models import Capability, Chain, Enterprise, Job, Opportunity
 from tests.conftest import FIXTURES
 
 runner = CliRunner()
@@ -79,4 +79,9 @@ def test_demo_builds_database_with_chains(tmp_path: Path, monkeypatch: pytest.Mo
         kinds = set(conn.scalars(select(Enterprise.kind)))
     engine.dispose()
     assert {"leader", "sme", "university", "institute"} <= kinds
-    assert "leader    token: cm_" in result.output
+    assert "leader    token: cm_" in result.output and "a published catalogue of 5 needs" in result.output
+    with engine.connect() as conn:
+        delivered = conn.scalar(select(func.count()).select_from(Opportunity))
+        job = conn.scalar(select(Job.status))
+    engine.dispose()
+    assert job == "done" and delivered and delivered >= 50
