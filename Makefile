@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/match_speed.py
+	$(BIN)/python bench/publish_speed.py
+	$(BIN)/python bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache chainmatch-demo.db*
