@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -69,6 +70,13 @@ def install_error_handlers(app: FastAPI) -> None:
         details = [{"field": _field(e.get("loc", ())), "reason": e.get("msg", "invalid")} for e in exc.errors()]
         message = "; ".join(f"{d['field']}: {d['reason']}" for d in details[:5])
         return JSONResponse(_body("validation_error", message, details), status_code=422)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_: Request, exc: DataError) -> JSONResponse:
+        # Input the database refuses (a NUL byte, a number out of range) is the caller's error, not ours;
+        # the request's transaction has been rolled back by then.
+        message = "a value cannot be stored (e.g. a NUL character or an out-of-range number)"
+        return JSONResponse(_body("invalid", message), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -31,6 +31,9 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        if "\x00" in path or b"%00" in scope.get("query_string", b"") or b"%00" in scope.get("raw_path", b""):
+            await _reject(send, 422, b"invalid", b"a NUL character is not allowed in a URL")
+            return
         limit = self.max_upload_bytes if path.endswith("/import") else self.max_body_bytes
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
@@ -66,6 +69,13 @@ class SecurityMiddleware:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+async def _reject(send: Send, status: int, code: bytes, message: bytes) -> None:
+    body = b'{"error": {"code": "%s", "message": "%s", "details": null}}' % (code, message)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _too_large(send: Send, limit: int) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
+from app.auth.scope import require_region
 from app.auth.tokens import create_token, revoke_token
 from app.errors import Forbidden, NotFound
 from app.models import ApiToken, AuditEntry, Enterprise, Principal
@@ -24,10 +25,10 @@ def _out(token: ApiToken, principal: Principal, org: str | None) -> TokenOut:
 def issue(*, session: Session, data: TokenCreate, caller: Principal) -> TokenCreated:
     if caller.role != "admin" and data.role not in OPERATOR_MAY_ISSUE:
         raise Forbidden(f"an operator may issue only {', '.join(OPERATOR_MAY_ISSUE)} tokens")
-    if caller.role == "operator" and caller.regions and data.org:
-        region = session.scalar(select(Enterprise).where(Enterprise.code == data.org))
-        if region is not None and not any(region.region.startswith(r) for r in caller.regions):
-            raise Forbidden("that organisation is outside your regions")
+    if data.org:
+        org = session.scalar(select(Enterprise).where(Enterprise.code == data.org))
+        if org is not None:
+            require_region(caller, org.region)
     token, rec = create_token(session, role=data.role, name=data.name, org_code=data.org, ttl_days=data.days,
                               scopes=data.scopes or None, regions=data.regions, chains=data.chains)
     record(session, principal=caller, action="token.create", entity="token", entity_id=rec.prefix,

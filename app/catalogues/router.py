@@ -140,7 +140,7 @@ def export(catalogue_id: CatalogueId, session: SessionDep, principal: CurrentPri
              summary="Import needs from an xlsx or CSV file into a draft catalogue, all or nothing (operators, admins)")
 def import_file(catalogue_id: CatalogueId, session: SessionDep, settings: SettingsDep, principal: Manager,
                 file: Annotated[UploadFile, File(description="xlsx or CSV in the export's layout")]) -> ImportResult:
-    catalogue = service.get_any(session=session, catalogue_id=catalogue_id)
+    catalogue = service.managed(session=session, catalogue_id=catalogue_id, principal=principal)
     # Read one byte past the limit: enough to know the file is too large without holding all of it.
     data = file.file.read(settings.import_max_bytes + 1)
     ids = importing.import_into(session=session, catalogue=catalogue, data=data, filename=file.filename or "",

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import record, snapshot
+from app.auth.scope import require_chain
 from app.catalogues.repository import PUBLIC_STATUSES, CatalogueFilter, CatalogueRepository
 from app.catalogues.schemas import (
     CatalogueCounts,
@@ -82,8 +83,18 @@ def summary_of(session: Session, catalogue: Catalogue) -> CatalogueSummary:
     return summary(catalogue, chain)
 
 
+def managed(*, session: Session, catalogue_id: int, principal: Principal) -> Catalogue:
+    """A catalogue the caller is about to change: operators limited to some chains reach only theirs."""
+    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    chain = session.get(Chain, catalogue.chain_id)
+    if chain is not None:
+        require_chain(principal, chain.code)
+    return catalogue
+
+
 def create(*, session: Session, data: CatalogueCreate, principal: Principal) -> Catalogue:
     chain = resolve_chain(session, data.chain)
+    require_chain(principal, chain.code)
     repo = CatalogueRepository(session)
     if repo.exists(chain.id, data.period):
         raise Conflict(f"chain {chain.code} has a catalogue for {data.period} already")
@@ -157,7 +168,7 @@ def _may_edit_item(principal: Principal, need: Need) -> bool:
 def add_item(*, session: Session, catalogue_id: int, need_id: int, principal: Principal) -> Need:
     if not (is_manager(principal) or principal.role == "leader"):
         raise Forbidden("only operators, admins and the need's own chain leader add items")
-    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
     need = session.get(Need, need_id)
     # Another firm's draft need is private: it is as unknown as an id that does not exist.
     if need is None or (not is_manager(principal) and need.status == "draft"
@@ -183,7 +194,7 @@ def add_item(*, session: Session, catalogue_id: int, need_id: int, principal: Pr
 def remove_item(*, session: Session, catalogue_id: int, need_id: int, principal: Principal) -> None:
     if not (is_manager(principal) or principal.role == "leader"):
         raise Forbidden("only operators, admins and the need's own chain leader remove items")
-    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
     need = session.get(Need, need_id)
     if need is None or need.catalogue_id != catalogue.id:
         raise NotFound(f"need {need_id} is not in catalogue {catalogue_id}")
@@ -199,7 +210,7 @@ def remove_item(*, session: Session, catalogue_id: int, need_id: int, principal:
 
 def transition(*, session: Session, catalogue_id: int, action: str, principal: Principal) -> Catalogue:
     """submit, reopen and close; publishing goes through ``publish`` (it starts a job)."""
-    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
     source, target = TRANSITIONS[action]
     if catalogue.status != source:
         raise Conflict(f"cannot {action} a {catalogue.status} catalogue (only from {source})")
@@ -214,7 +225,7 @@ def transition(*, session: Session, catalogue_id: int, action: str, principal: P
 
 def publish(*, session: Session, catalogue_id: int, principal: Principal) -> tuple[Catalogue, Job]:
     """Lock the catalogue as published and queue the targeted delivery; the job does the matching."""
-    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
     source, target = TRANSITIONS["publish"]
     if catalogue.status != source:
         raise Conflict(f"cannot publish a {catalogue.status} catalogue (only from {source})")

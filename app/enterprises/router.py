@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import StringConstraints
 
+from app.auth.scope import require_region
 from app.deps import CurrentPrincipal, SessionDep, require_roles
 from app.enterprises import service
 from app.enterprises.repository import EnterpriseFilter
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseDetail, EnterpriseSummary, EnterpriseWrite
-from app.errors import Forbidden, Invalid
+from app.errors import Invalid
 from app.matches.freshness import queue_reindex
 from app.models import Principal
 from app.schemas_common import Page
@@ -60,9 +61,7 @@ def create_enterprise(
     session: SessionDep,
     principal: Annotated[Principal, Depends(require_roles("admin", "operator"))],
 ) -> EnterpriseDetail:
-    if principal.role == "operator" and principal.regions and not any(
-            (data.region or "").startswith(r) for r in principal.regions):
-        raise Forbidden("an operator registers firms only within its regions")
+    require_region(principal, data.region or "")
     enterprise = service.create(session=session, data=data, principal=principal)
     queue_reindex(session, enterprise.id)
     return service.detail(session=session, enterprise=enterprise, principal=principal)

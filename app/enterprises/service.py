@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.audit import record, snapshot
+from app.auth.scope import require_region
 from app.enterprises.repository import EnterpriseFilter, EnterpriseRepository
 from app.enterprises.schemas import (
     CapabilityOut,
@@ -143,8 +144,7 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
     if principal.role in ("leader", "sme") and ("kind" in data.model_fields_set or "tier" in data.model_fields_set):
         # Tiers are certified by the province; a firm cannot promote itself.
         raise Forbidden("kind and tier are set by operators")
-    if principal.role == "operator" and principal.regions and not _in_regions(principal, enterprise.region):
-        raise Forbidden("this firm is outside your regions")
+    require_region(principal, enterprise.region)
     before = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
     _apply(session, enterprise, data)
     after = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
@@ -152,6 +152,3 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
            before=before, after=after)
     return enterprise
 
-
-def _in_regions(principal: Principal, region: str) -> bool:
-    return any(region.startswith(r) for r in principal.regions)
