@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Catalogue, CatalogueEvent, Chain, ChainNode, Enterprise, Need, NeedNode, Opportunity
+from app.enterprises.repository import EnterpriseRepository
+from app.models import Catalogue, CatalogueEvent, Chain, ChainNode, Enterprise, Need, Opportunity
+from app.needs.repository import NeedRepository
 
 PUBLIC_STATUSES = ("published", "closed")
 
@@ -57,20 +59,10 @@ class CatalogueRepository:
                                          .order_by(Need.id)))
 
     def nodes_of(self, need_ids: Sequence[int]) -> dict[int, list[ChainNode]]:
-        out: dict[int, list[ChainNode]] = {i: [] for i in need_ids}
-        if not need_ids:
-            return out
-        stmt = (select(NeedNode.need_id, ChainNode).join(ChainNode, ChainNode.id == NeedNode.node_id)
-                .where(NeedNode.need_id.in_(list(need_ids))).order_by(ChainNode.name))
-        for need_id, node in self.session.execute(stmt):
-            out[need_id].append(node)
-        return out
+        return NeedRepository(self.session).nodes_of(need_ids)
 
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
-        if not ids:
-            return {}
-        stmt = select(Enterprise).where(Enterprise.id.in_(list(set(ids))))
-        return {e.id: e for e in self.session.scalars(stmt)}
+        return EnterpriseRepository(self.session).by_ids(ids)
 
     def delivered(self, catalogue_id: int) -> int:
         stmt = (select(func.count()).select_from(Opportunity).join(Need, Need.id == Opportunity.need_id)

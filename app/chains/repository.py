@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.db import like_pattern
 from app.models import Capability, Chain, ChainMember, ChainNode, NodeEdge
 from app.schemas_common import parse_id
 
@@ -18,8 +19,7 @@ class ChainRepository:
     def search_nodes(self, q: str | None, *, limit: int, offset: int) -> tuple[list[ChainNode], int]:
         stmt = select(ChainNode)
         if q:
-            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(ChainNode.name.ilike(f"%{escaped}%", escape="\\"))
+            stmt = stmt.where(ChainNode.name.ilike(like_pattern(q), escape="\\"))
         total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         # Exact and short names first: a search for 锂电池 should show 锂电池 before 锂电池隔膜.
         ordered = stmt.order_by((ChainNode.name != (q or "")), func.length(ChainNode.name), ChainNode.name)

@@ -9,7 +9,9 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
-from app.models import Application, ChainNode, Challenge, Enterprise, Need, NeedNode, Opportunity, Principal
+from app.enterprises.repository import EnterpriseRepository
+from app.models import Application, ChainNode, Challenge, Enterprise, Need, Opportunity, Principal
+from app.needs.repository import NeedRepository
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -44,19 +46,10 @@ class ChallengeRepository:
         return [(row[0], row[1]) for row in rows], total
 
     def nodes_of(self, need_ids: Sequence[int]) -> dict[int, list[ChainNode]]:
-        out: dict[int, list[ChainNode]] = {i: [] for i in need_ids}
-        if not need_ids:
-            return out
-        stmt = (select(NeedNode.need_id, ChainNode).join(ChainNode, ChainNode.id == NeedNode.node_id)
-                .where(NeedNode.need_id.in_(list(need_ids))).order_by(ChainNode.name))
-        for need_id, node in self.session.execute(stmt):
-            out[need_id].append(node)
-        return out
+        return NeedRepository(self.session).nodes_of(need_ids)
 
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
-        if not ids:
-            return {}
-        return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(set(ids)))))}
+        return EnterpriseRepository(self.session).by_ids(ids)
 
     def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
         return ChainRepository(self.session).nodes_by_key(keys)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.db import like_pattern
 from app.models import Capability, ChainNode, Enterprise, Industry
 from app.schemas_common import parse_id
 
@@ -22,10 +23,6 @@ class EnterpriseFilter:
     industry_ids: Sequence[int] | None = None
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
 
 class EnterpriseRepository:
     def __init__(self, session: Session) -> None:
@@ -34,7 +31,7 @@ class EnterpriseRepository:
     def _filtered(self, f: EnterpriseFilter) -> Select[Enterprise]:
         stmt = select(Enterprise)
         if f.q:
-            pattern = _like(f.q)
+            pattern = like_pattern(f.q)
             makes = exists().where(Capability.enterprise_id == Enterprise.id,
                                    Capability.product.ilike(pattern, escape="\\"))
             stmt = stmt.where(or_(Enterprise.name.ilike(pattern, escape="\\"),
@@ -65,6 +62,11 @@ class EnterpriseRepository:
         if found is None and (id_ := parse_id(key)) is not None:
             found = self.session.get(Enterprise, id_)
         return found
+
+    def by_ids(self, ids: Sequence[int]) -> dict[int, Enterprise]:
+        if not ids:
+            return {}
+        return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(set(ids)))))}
 
     def capabilities(self, enterprise_id: int) -> list[tuple[Capability, ChainNode | None]]:
         stmt = (select(Capability, ChainNode).outerjoin(ChainNode, ChainNode.id == Capability.node_id)

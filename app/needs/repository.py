@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
+from app.db import like_pattern
 from app.enterprises.repository import EnterpriseRepository
 from app.models import ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
 
@@ -21,10 +22,6 @@ class NeedFilter:
     poster_org_id: int | None = None
     published_only: bool = False
 
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class NeedRepository:
@@ -45,7 +42,7 @@ class NeedRepository:
         if f.poster_org_id is not None:
             stmt = stmt.where(Need.poster_org_id == f.poster_org_id)
         if f.q:
-            pattern = _like(f.q)
+            pattern = like_pattern(f.q)
             stmt = stmt.where(or_(Need.title.ilike(pattern, escape="\\"),
                                   Need.description.ilike(pattern, escape="\\")))
         total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -71,9 +68,7 @@ class NeedRepository:
         return ChainRepository(self.session).nodes_by_key(keys)
 
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
-        if not ids:
-            return {}
-        return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(ids))))}
+        return EnterpriseRepository(self.session).by_ids(ids)
 
     def enterprise_by_key(self, key: str) -> Enterprise | None:
         return EnterpriseRepository(self.session).get(key)

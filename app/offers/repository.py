@@ -8,12 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.db import like_pattern
 from app.models import AuditEntry, ChainNode, Enterprise, Offer
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class OfferRepository:
@@ -24,7 +20,7 @@ class OfferRepository:
                offset: int) -> tuple[list[Offer], int]:
         stmt = select(Offer).where(Offer.status == "published")
         if q:
-            pattern = _like(q)
+            pattern = like_pattern(q)
             stmt = stmt.where(or_(Offer.title.ilike(pattern, escape="\\"),
                                   Offer.description.ilike(pattern, escape="\\")))
         if kind:
