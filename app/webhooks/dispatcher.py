@@ -158,7 +158,7 @@ class Dispatcher:
                 select(WebhookDelivery, Webhook, Notification)
                 .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
                 .join(Notification, Notification.id == WebhookDelivery.notification_id)
-                .where(WebhookDelivery.id == delivery_id)).tuples().first()
+                .where(WebhookDelivery.id == delivery_id)).first()
             if row is None:
                 return None
             delivery, hook, note = row

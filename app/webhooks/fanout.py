@@ -45,7 +45,7 @@ def fan_out(session: Session, *, now: datetime, batch: int) -> tuple[int, int]:
     notes = list(session.scalars(select(Notification).where(Notification.id.in_(claimed))
                                  .order_by(Notification.id)))
     hooks = list(session.execute(select(Webhook, Principal.role).join(Principal, Principal.id == Webhook.owner_id)
-                                 .where(Webhook.active.is_(True)).order_by(Webhook.id)).tuples())
+                                 .where(Webhook.active.is_(True)).order_by(Webhook.id)))
     queued = 0
     for note in notes:
         for hook, role in hooks:

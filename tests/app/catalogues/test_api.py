@@ -154,7 +154,7 @@ def test_publication_runs_as_a_job(client: TestClient, tokens: Tokens, small: Se
         assert small.scalar(select(func.count()).select_from(NeedVersion).where(NeedVersion.need_id == n.id)) == 1
     reached = small.scalar(select(func.count()).select_from(Opportunity)) or 0
     assert reached == done["result"]["reached"]
-    events = dict(small.execute(select(Notification.event, func.count()).group_by(Notification.event)).tuples().all())
+    events = dict(small.execute(select(Notification.event, func.count()).group_by(Notification.event)).all())
     assert events["opportunity.new"] == reached and events["catalogue.published"] == 2  # operator + the leader
     # Now public; the anonymous need's poster is hidden from others, not from the poster itself.
     seen = client.get(base, headers=tokens.header("sme")).json()
