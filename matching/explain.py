@@ -18,7 +18,8 @@ EDGE_LABELS = {"input": "上游材料", "narrower": "细分品类", "broader": "
 
 
 def _share_text(share: float) -> str:
-    return f"{share:.0%} of revenue" if share > 0.0011 else "listed in its business scope"
+    # Explanations are shown to people (web pages, exports), so they read in Chinese.
+    return f"占营收{share:.0%}" if share > 0.0011 else "列于经营范围"
 
 
 def _path(index: MatchIndex, exp: Expansion, node: int) -> tuple[list[dict], str]:
@@ -75,13 +76,12 @@ def explain(
         _rf_w, product, share, lw = ev[node]
         path, text = _path(index, exp, node)
         if product == names[node]:
-            made = f"this firm makes {product}, {_share_text(share)}"
+            made = f"该企业生产{product}，{_share_text(share)}"
         else:
-            made = f"this firm makes {product} ({'listed as' if lw >= 1.0 else 'named after'} {names[node]}), " \
-                   f"{_share_text(share)}"
+            made = f"该企业生产{product}（{'即' if lw >= 1.0 else '名称含'}{names[node]}），{_share_text(share)}"
         paths.append({
             "product": product, "share": share, "node": names[node], "path": path,
-            "weight": round(float(weight), 4), "text": f"{text} ({made})",
+            "weight": round(float(weight), 4), "text": f"{text}（{made}）",
         })
     related = sorted(((cooc_nodes[n], n) for n in ev if n in cooc_nodes), reverse=True)[:max_paths]
     slot = index.slot_of_[enterprise_id]
@@ -94,13 +94,13 @@ def explain(
     if paths:
         summary = paths[0]["text"]
     elif words:
-        summary = "matched words: " + "、".join(words)
+        summary = "匹配词：" + "、".join(words)
     elif together:
-        summary = "makes products often made together with the need: " + "、".join(t["product"] for t in together)
+        summary = "生产常与所需产品同时生产的产品：" + "、".join(t["product"] for t in together)
     elif industry_text:
         summary = industry_text
     else:
-        summary = "similar product portfolio to the need's makers"
+        summary = "产品结构与该需求的生产企业相近"
     out = {
         "summary": summary,
         "matched_words": words,
@@ -120,7 +120,7 @@ def _industry_text(industry: tuple[int, int] | None, need: list[dict]) -> str:
         return ""
     own, parent = industry
     n = own or parent
-    of = f"{'maker' if n == 1 else 'makers'} of {need[0]['node']}" if need else "of the need's makers"
+    of = f"{n}家{need[0]['node']}生产企业" if need else f"{n}家该需求的生产企业"
     if own:
-        return f"same industry as {n} {of}"
-    return f"same industry group (level above) as {n} {of}"
+        return f"与{of}同属一个行业"
+    return f"与{of}同属一个上级行业"

@@ -57,11 +57,11 @@ def test_industry_orders_non_makers_below_makers_and_explains(idx):
     four = res[3]
     assert four.score == pytest.approx(CFG.w_industry)  # relative industry evidence 1.0
     assert four.explanation["scores"]["industry"] == pytest.approx(1.0)
-    assert four.explanation["industry"] == "same industry as 2 makers of 锂电池"
+    assert four.explanation["industry"] == "与2家锂电池生产企业同属一个行业"
     assert four.explanation["summary"] == four.explanation["industry"]
     five = res[4].explanation
     assert five["scores"]["industry"] == pytest.approx((1 / 3 + 0.15) / 0.65, abs=1e-4)
-    assert five["industry"] == "same industry as 1 maker of 锂电池"
+    assert five["industry"] == "与1家锂电池生产企业同属一个行业"
     assert "industry" not in res[0].explanation or res[0].explanation["graph_paths"]
 
 

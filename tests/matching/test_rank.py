@@ -42,7 +42,7 @@ def test_upstream_ranks_suppliers_not_competitors_and_explains_the_path(index):
     lithium = next(r for r in res if r.enterprise_id == 3)
     path = lithium.explanation["graph_paths"][0]
     assert path["text"].startswith("锂电池 —上游材料→ 正极材料 —上游材料→ 碳酸锂")
-    assert "32% of revenue" in path["text"]
+    assert "占营收32%" in path["text"]
     json.dumps([r.explanation for r in res])  # plain JSON all the way down
 
 
