@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from app.catalogues.schemas import CatalogueItem
@@ -40,6 +41,11 @@ def escape(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _xlsx_safe(value: Any) -> Any:
+    # Control characters are legal in our text fields but not in an xlsx cell: drop them from the export.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def unescape(value: str) -> str:
@@ -88,7 +94,7 @@ def to_xlsx(rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([escape(v) for v in row])
+        ws.append([_xlsx_safe(escape(v)) for v in row])
     for cell in ws["A"][1:]:
         cell.number_format = "0"
     ws.freeze_panes = "A2"

@@ -162,3 +162,14 @@ def test_oversized_files_and_zip_bombs_are_refused(client: TestClient, tokens: T
     # Only drafts take files.
     client.post(f"{base}/submit", headers=tokens.header("operator"))
     assert upload(client, tokens, base, "a.csv", b"x").status_code == 409
+
+
+def test_control_characters_do_not_break_the_xlsx_export(client: TestClient, tokens: Tokens, small: Session) -> None:
+    # Found by bench/fuzz.py: a title with control characters made openpyxl refuse the workbook (a 500).
+    base = draft(client, tokens, small)
+    need = create_need(small, title="采购\x07碳酸锂\x1b", description="换行\n可以，响铃\x07不行")
+    assert client.post(f"{base}/items", json={"need": need.id}, headers=tokens.header("operator")).status_code == 201
+    resp = client.get(f"{base}/export", params={"format": "xlsx"}, headers=tokens.header("operator"))
+    assert resp.status_code == 200
+    rows = xlsx_rows(resp.content)
+    assert rows[1][COLUMNS.index("需求名称")] == "采购碳酸锂"
