@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.audit import record
 from app.auth.passwords import hash_password, verify_password
 from app.errors import Conflict, Invalid, NotFound
 from app.models import ROLES, Enterprise, Principal, WebSession
@@ -43,6 +44,8 @@ def create_user(session: Session, *, login: str, password: str, role: str, name:
     user = Principal(name=name, role=role, org_id=org_id, login=login, password_hash=digest, regions=[], chains=[])
     session.add(user)
     session.flush()
+    record(session, principal=None, action="user.create", entity="principal", entity_id=user.id,
+           after={"login": login, "role": role, "org": org_code})
     return user
 
 
@@ -55,6 +58,7 @@ def log_in(session: Session, *, login: str, password: str) -> tuple[str, WebSess
                      expires_at=utcnow() + LIFETIME)
     session.add(web)
     session.flush()
+    record(session, principal=user, action="session.login", entity="principal", entity_id=user.id)
     return secret, web
 
 
@@ -76,3 +80,5 @@ def check_csrf(web: WebSession, submitted: str | None) -> bool:
 
 def log_out(session: Session, web: WebSession) -> None:
     session.execute(delete(WebSession).where(WebSession.id == web.id))
+    user = session.get(Principal, web.principal_id)
+    record(session, principal=user, action="session.logout", entity="principal", entity_id=web.principal_id)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.web_sessions import create_user
-from app.models import Enterprise, Need, Opportunity
+from app.models import AuditEntry, Enterprise, Need, Opportunity
 from app.models._types import utcnow
 from tests.app.conftest import Tokens, make_client
 
@@ -45,7 +45,7 @@ def log_in(client: TestClient, login: str, password: str = PASSWORD) -> str:
     return client.get("/").text
 
 
-def test_login_needs_password_and_csrf(web: TestClient) -> None:
+def test_login_needs_password_and_csrf(web: TestClient, small: Session) -> None:
     assert web.get("/", follow_redirects=False).headers["location"] == "/login"
     form = web.get("/login")
     assert "登录" in form.text and "default-src 'none'" in form.headers["content-security-policy"]
@@ -60,6 +60,8 @@ def test_login_needs_password_and_csrf(web: TestClient) -> None:
     assert out.status_code == 403
     web.post("/logout", data={"csrf": csrf_of(page)}, follow_redirects=False)
     assert web.get("/", follow_redirects=False).status_code == 303
+    actions = list(small.scalars(select(AuditEntry.action).where(AuditEntry.entity == "principal")))
+    assert actions.count("session.login") == 1 and actions.count("session.logout") == 1
 
 
 def test_workbenches_show_what_is_theirs(web: TestClient, small: Session) -> None:
