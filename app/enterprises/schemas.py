@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.models import ENTERPRISE_KINDS, TIERS
 from app.schemas_common import NodeRef
 
 Kind = str
-_KINDS = ("leader", "sme", "university", "institute")
-_TIERS = ("none", "innovative", "provincial", "little_giant")
+_KINDS, _TIERS = ENTERPRISE_KINDS, TIERS
 
 
 class EnterpriseSummary(BaseModel):

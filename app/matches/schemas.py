@@ -7,10 +7,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.enterprises.schemas import EnterpriseSummary
+from app.models import ENTERPRISE_KINDS, TIERS
 from app.schemas_common import IntId
 
-_KINDS = ("leader", "sme", "university", "institute")
-_TIERS = ("none", "innovative", "provincial", "little_giant")
+_KINDS, _TIERS = ENTERPRISE_KINDS, TIERS
 
 
 class MatchFilters(BaseModel):

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.matches.index_holder import IndexHolder
 from app.matches.service import rank_query
-from app.models import ChainNode, Need, NeedNode, Opportunity
+from app.models import TIERS, ChainNode, Need, NeedNode, Opportunity
 from app.models._types import utcnow
 from app.notifications.outbox import emit
 from matching import MatchQuery
 
-TIER_ORDER = ("none", "innovative", "provincial", "little_giant")
+TIER_ORDER = TIERS  # models list tiers from lowest to highest
 # Needs go to those who could answer them: SMEs, universities and institutes, never other chain leaders.
 RECEIVING_KINDS = ("sme", "university", "institute")
 
