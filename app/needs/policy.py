@@ -5,8 +5,12 @@ Shared by the needs domain and the SME feed, so both sides of a match apply the 
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
+from app.auth.scope import covers_chain, covers_region
 from app.errors import Forbidden, NotFound
-from app.models import Need, Opportunity, Principal
+from app.models import Catalogue, Chain, Enterprise, Need, Opportunity, Principal
 
 AGREED_POSTER_STATUSES = ("invited", "selected")
 
@@ -16,8 +20,30 @@ def is_poster(principal: Principal, need: Need) -> bool:
 
 
 def is_manager(principal: Principal, need: Need) -> bool:
-    """The poster org and the platform's staff: they see every field of the need."""
-    return principal.role in ("admin", "operator") or is_poster(principal, need)
+    """The poster org and the platform's staff: they see every field of the need.
+
+    An operator limited to some regions or chains is staff only for needs of firms in its regions and, for needs
+    filed in a catalogue, of its chains.
+    """
+    if principal.role == "operator":
+        return _operator_covers(principal, need)
+    return principal.role == "admin" or is_poster(principal, need)
+
+
+def _operator_covers(principal: Principal, need: Need) -> bool:
+    if not principal.regions and not principal.chains:
+        return True
+    session = object_session(need)
+    if session is None:
+        return False
+    poster = session.get(Enterprise, need.poster_org_id)
+    if poster is None or not covers_region(principal, poster.region):
+        return False
+    if need.catalogue_id is None:
+        return not principal.chains
+    code = session.scalar(select(Chain.code).join(Catalogue, Catalogue.chain_id == Chain.id)
+                          .where(Catalogue.id == need.catalogue_id))
+    return code is not None and covers_chain(principal, code)
 
 
 def can_view(principal: Principal, need: Need) -> bool:

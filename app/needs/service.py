@@ -136,7 +136,7 @@ def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
 
 
 def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal) -> Need:
-    policy.require(principal.role in ("admin", "operator") or policy.is_poster(principal, need),
+    policy.require(policy.is_manager(principal, need),
                    "only the posting firm, operators and admins may edit this need")
     if need.status == "closed":
         raise Conflict("a closed need cannot be edited")

@@ -67,3 +67,25 @@ def test_nul_characters_are_refused_not_crashed_on(client: TestClient, tokens: T
     assert client.get("/api/v1/enterprises", params={"q": "a\x00b"}, headers=h).status_code == 422
     resp = client.post("/api/v1/enterprises", json={"code": "NUL1", "name": "a\u0000b"}, headers=h)
     assert resp.status_code in (201, 422)  # SQLite stores it; PostgreSQL refuses it: never a 500
+
+
+def test_operator_limited_to_regions_manages_only_needs_of_firms_there(client: TestClient, tokens: Tokens,
+                                                                         small: Session) -> None:
+    from datetime import date, timedelta
+
+    leader_firm = small.scalar(select(Enterprise).where(Enterprise.code == "100006"))
+    assert leader_firm is not None
+    leader_firm.province, leader_firm.city = "山东省", "青岛市"
+    small.commit()
+    need = client.post("/api/v1/needs", json={"kind": "procurement", "title": "采购碳酸锂", "nodes": ["碳酸锂"],
+                                              "deadline": (date.today() + timedelta(days=30)).isoformat()},
+                       headers=tokens.header("leader")).json()
+    jinan = client.post("/api/v1/tokens", json={"role": "operator", "name": "济南", "regions": ["山东省/济南市"]},
+                        headers=tokens.header("admin")).json()["token"]
+    qingdao = client.post("/api/v1/tokens", json={"role": "operator", "name": "青岛", "regions": ["山东省/青岛市"]},
+                          headers=tokens.header("admin")).json()["token"]
+    url = f"/api/v1/needs/{need['id']}"
+    assert client.patch(url, json={"description": "改"}, headers=bearer(jinan)).status_code in (403, 404)
+    assert client.get(f"{url}/matches", headers=bearer(jinan)).status_code in (403, 404)
+    assert client.patch(url, json={"description": "改"}, headers=bearer(qingdao)).status_code == 200
+    assert client.get(f"{url}/matches", headers=bearer(qingdao)).status_code == 200
