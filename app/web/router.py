@@ -16,12 +16,17 @@ from fastapi.templating import Jinja2Templates
 
 from app.auth import web_sessions
 from app.deps import RowId, SessionDep
+from app.errors import AppError
+from app.opportunities import service as opportunities
 from app.web import views
 
 router = APIRouter(include_in_schema=False)
 # Starlette turns autoescaping on: every value a user typed is rendered as text, never as markup.
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LOGIN_CSRF = "cm_csrf"
+# The API's error messages are for developers; people on the pages read these.
+WEB_ERRORS = {409: "您已对该需求作答，或该需求已关闭。", 404: "该需求不存在或您无权查看。", 403: "您无权进行此操作。",
+              422: "填写的内容有误，请检查后重试。"}
 
 
 def _secure(request: Request) -> bool:
@@ -96,3 +101,29 @@ def need(need_id: RowId, request: Request, session: SessionDep,
         return _page(request, "base.html", 404, user=user, csrf=web.csrf_token)
     return _page(request, "need.html", user=user, csrf=web.csrf_token,
                  **views.need_page(session, request.app.state.index, item))
+
+
+@router.post("/opportunities/{need_id}/{answer}")
+def answer_opportunity(need_id: RowId, answer: str, request: Request, session: SessionDep,
+                       csrf: Annotated[str, Form(max_length=100)] = "",
+                       message: Annotated[str, Form(max_length=500)] = "",
+                       cm_session: Annotated[str | None, Cookie()] = None) -> Response:
+    """An SME answers an item of its feed from the web page: the same rules as the API's interest and dismiss."""
+    found = web_sessions.current(session, cm_session)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    user, web = found
+    if not web_sessions.check_csrf(web, csrf):
+        return Response("CSRF 校验失败", status_code=403)
+    if user.role != "sme" or answer not in ("interest", "dismiss"):
+        return _page(request, "base.html", 404, user=user, csrf=web.csrf_token)
+    try:
+        if answer == "interest":
+            opportunities.interest(session=session, principal=user, need_id=need_id, message=message.strip())
+        else:
+            opportunities.dismiss(session=session, principal=user, need_id=need_id)
+    except AppError as exc:
+        error = WEB_ERRORS.get(exc.status, "操作未能完成，请稍后再试。")
+        return _page(request, "home.html", exc.status, user=user, csrf=web.csrf_token, error=error,
+                     opportunities=views.opportunities(session, user), needs=[])
+    return RedirectResponse("/", status_code=303)

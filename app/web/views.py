@@ -9,27 +9,26 @@ from sqlalchemy.orm import Session
 
 from app.matches.index_holder import IndexHolder
 from app.matches.service import rank_query
-from app.models import ChainNode, Enterprise, Need, NeedNode, Opportunity, Principal
+from app.models import ChainNode, Enterprise, Need, NeedNode, Principal
 from app.needs.delivery import need_query
+from app.opportunities.schemas import FeedItem
+from app.opportunities.service import feed
 
 ROLE_NAMES = {"admin": "管理员", "operator": "运营方", "leader": "链主企业", "sme": "中小企业",
               "integration": "系统对接"}
 KIND_NAMES = {"procurement": "物资采购", "cooperation": "项目合作", "technology": "技术攻关"}
 NEED_STATUS_NAMES = {"draft": "草稿", "published": "已发布", "closed": "已关闭"}
 SME_STATUS_NAMES = {"none": "未响应", "interested": "已表达意向", "dismissed": "已忽略"}
+POSTER_STATUS_NAMES = {"none": "", "invited": "对方已邀请", "rejected": "对方已婉拒", "selected": "已入选"}
 TIER_NAMES = {"none": "—", "innovative": "创新型中小企业", "provincial": "省级专精特新", "little_giant": "国家级小巨人"}
 NAMES = {"role_names": ROLE_NAMES, "kind_names": KIND_NAMES, "need_status_names": NEED_STATUS_NAMES,
-         "status_names": SME_STATUS_NAMES, "tier_names": TIER_NAMES}
+         "status_names": SME_STATUS_NAMES, "tier_names": TIER_NAMES, "poster_status_names": POSTER_STATUS_NAMES}
 
 
-def opportunities(session: Session, user: Principal) -> list[dict[str, Any]]:
-    stmt = (select(Opportunity, Need).join(Need, Need.id == Opportunity.need_id)
-            .where(Opportunity.enterprise_id == user.org_id, Opportunity.delivered_at.is_not(None),
-                   Opportunity.sme_status != "dismissed", Need.status == "published")
-            .order_by(Opportunity.score.desc()).limit(100))
-    return [{"title": n.title, "kind": n.kind, "deadline": n.deadline, "score": o.score, "is_new": o.seen_at is None,
-             "sme_status": o.sme_status, "reason": (o.explanation or {}).get("summary", "")}
-            for o, n in session.execute(stmt).all()]
+def opportunities(session: Session, user: Principal) -> list[FeedItem]:
+    """The SME's feed, exactly as the API serves it (and, like the API, it marks the shown items seen)."""
+    return feed(session=session, principal=user, kind=None, chain=None, deadline_before=None, limit=100,
+                offset=0).items
 
 
 def needs(session: Session, user: Principal) -> list[Need]:

@@ -87,3 +87,30 @@ def test_workbenches_show_what_is_theirs(web: TestClient, small: Session) -> Non
     detail = web.get(f"/needs/{need.id}")
     assert detail.status_code == 200 and "推荐企业" in detail.text and "100002" in detail.text
     assert web.get(f"/needs/{other.id}").status_code == 404
+
+
+def test_sme_answers_from_the_web_page(web: TestClient, small: Session) -> None:
+    leader = small.scalar(select(Enterprise).where(Enterprise.code == "100006"))
+    sme = small.scalar(select(Enterprise).where(Enterprise.code == "100002"))
+    assert leader is not None and sme is not None
+    needs = [Need(poster_org_id=leader.id, kind="procurement", title=title, description="", scope="node",
+                  status="published", published_at=utcnow(), deadline=date.today() + timedelta(days=20),
+                  required_certifications=[]) for title in ("采购碳酸锂", "采购锂矿")]
+    small.add_all(needs)
+    small.flush()
+    for n in needs:
+        small.add(Opportunity(need_id=n.id, enterprise_id=sme.id, score=0.5, explanation={"summary": "匹配"},
+                              delivered_at=utcnow()))
+    small.commit()
+    page = log_in(web, "sme1")
+    assert page.count("表达意向") == 2
+    bad = web.post(f"/opportunities/{needs[0].id}/interest", data={"csrf": "forged", "message": "x"})
+    assert bad.status_code == 403
+    web.post(f"/opportunities/{needs[0].id}/interest", data={"csrf": csrf_of(page), "message": "可供货"})
+    web.post(f"/opportunities/{needs[1].id}/dismiss", data={"csrf": csrf_of(page)})
+    page = web.get("/").text
+    assert "已表达意向" in page and "采购锂矿" not in page
+    again = web.post(f"/opportunities/{needs[0].id}/interest", data={"csrf": csrf_of(page), "message": "再次"})
+    assert again.status_code == 409 and "您已对该需求作答" in again.text
+    opp = small.scalar(select(Opportunity).where(Opportunity.need_id == needs[0].id))
+    assert opp is not None and opp.sme_message == "可供货"
