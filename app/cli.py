@@ -160,6 +160,9 @@ def demo(
     if no_serve:
         return
     os.environ["CHAINMATCH_DATABASE_URL"] = url
+    # The demo serves plain HTTP on this machine: cookies cannot be Secure there, and webhooks may call localhost.
+    os.environ.setdefault("CHAINMATCH_COOKIE_SECURE", "false")
+    os.environ.setdefault("CHAINMATCH_WEBHOOK_ALLOW_PRIVATE", "true")
     out.print(f"open http://{host}:{port}/docs (API) and http://{host}:{port}/health")
     serve(host=host, port=port, workers=1)
 
