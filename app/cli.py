@@ -163,7 +163,7 @@ def demo(
     # The demo serves plain HTTP on this machine: cookies cannot be Secure there, and webhooks may call localhost.
     os.environ.setdefault("CHAINMATCH_COOKIE_SECURE", "false")
     os.environ.setdefault("CHAINMATCH_WEBHOOK_ALLOW_PRIVATE", "true")
-    out.print(f"open http://{host}:{port}/docs (API) and http://{host}:{port}/health")
+    out.print(f"open http://{host}:{port}/ (web pages) or http://{host}:{port}/docs (API)")
     serve(host=host, port=port, workers=1)
 
 
