@@ -20,6 +20,7 @@ from app.catalogues.schemas import (
     CatalogueDetail,
     CatalogueEventOut,
     CatalogueSummary,
+    CatalogueUpdate,
     ImportResult,
     ItemAdd,
     PublishAccepted,
@@ -62,6 +63,14 @@ def list_catalogues(
             summary="One catalogue with its items and counts (any token; drafts for operators and admins only)")
 def get_catalogue(catalogue_id: CatalogueId, session: SessionDep, principal: CurrentPrincipal) -> CatalogueDetail:
     catalogue = service.get_visible(session=session, catalogue_id=catalogue_id, principal=principal)
+    return service.detail(session=session, catalogue=catalogue, principal=principal)
+
+
+@router.patch("/{catalogue_id}", response_model=CatalogueDetail,
+              summary="Change a draft or in-review catalogue's title, description or reach (operators, admins)")
+def update_catalogue(catalogue_id: CatalogueId, data: CatalogueUpdate, session: SessionDep,
+                     principal: Manager) -> CatalogueDetail:
+    catalogue = service.update(session=session, catalogue_id=catalogue_id, data=data, principal=principal)
     return service.detail(session=session, catalogue=catalogue, principal=principal)
 
 

@@ -24,6 +24,14 @@ class CatalogueCreate(BaseModel):
     top_n: int = Field(default=50, ge=1, le=500, description="firms each need is delivered to")
 
 
+class CatalogueUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    top_n: int | None = Field(default=None, ge=1, le=500, description="firms each need is delivered to")
+
+
 class ItemAdd(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -17,6 +17,7 @@ from app.catalogues.schemas import (
     CatalogueEventOut,
     CatalogueItem,
     CatalogueSummary,
+    CatalogueUpdate,
     ChainRef,
     PosterRef,
 )
@@ -248,3 +249,22 @@ def publish(*, session: Session, catalogue_id: int, principal: Principal) -> tup
 
 def history(*, session: Session, catalogue: Catalogue) -> list[CatalogueEventOut]:
     return [CatalogueEventOut.model_validate(e) for e in CatalogueRepository(session).events(catalogue.id)]
+
+
+def update(*, session: Session, catalogue_id: int, data: CatalogueUpdate, principal: Principal) -> Catalogue:
+    """Title, description and reach change until publication; a published catalogue is frozen."""
+    catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
+    _editable(catalogue)
+    fields = ("title", "description", "top_n")
+    before = snapshot(catalogue, fields)
+    for key, value in data.model_dump(exclude_unset=True).items():
+        if value is None:
+            raise Invalid(key, "may not be null")
+        setattr(catalogue, key, value)
+    after = snapshot(catalogue, fields)
+    if after != before:
+        log_event(session, catalogue, principal, "edit", detail={k: after[k] for k in fields if after[k] != before[k]})
+        record(session, principal=principal, action="catalogue.update", entity="catalogue", entity_id=catalogue.id,
+               before=before, after=after)
+    session.flush()
+    return catalogue

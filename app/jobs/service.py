@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import NotFound
@@ -69,3 +70,18 @@ def get_visible(*, session: Session, job_id: int, principal: Principal) -> Job:
     if job is None or (principal.role not in ("admin", "operator") and job.created_by != principal.id):
         raise NotFound(f"job {job_id} not found")
     return job
+
+
+def search(*, session: Session, principal: Principal, status: str | None, kind: str | None, limit: int,
+           offset: int) -> tuple[list[Job], int]:
+    """Operators and admins list every job; anyone else the jobs they started."""
+    stmt = select(Job)
+    if principal.role not in ("admin", "operator"):
+        stmt = stmt.where(Job.created_by == principal.id)
+    if status:
+        stmt = stmt.where(Job.status == status)
+    if kind:
+        stmt = stmt.where(Job.kind == kind)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Job.id.desc()).limit(limit).offset(offset))
+    return list(rows), total

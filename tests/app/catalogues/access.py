@@ -65,6 +65,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", URL): Access(URL, only({"admin": 201, "operator": 201}), body=_new_catalogue_body),
     ("GET", URL): Access(URL, ANY),
     ("GET", f"{URL}/{{catalogue_id}}"): Access(lambda c: f"{URL}/{published(c)}", ANY),
+    ("PATCH", f"{URL}/{{catalogue_id}}"): Access(lambda c: f"{URL}/{catalogue(c).id}",
+                                                 only({"admin": 200, "operator": 200}), body=lambda c: {"top_n": 7}),
     ("POST", f"{URL}/{{catalogue_id}}/items"): Access(
         lambda c: f"{URL}/{catalogue(c).id}/items", only({"admin": 201, "operator": 201, "leader": 201}),
         body=_new_need_body),

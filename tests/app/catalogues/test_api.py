@@ -180,3 +180,21 @@ def test_a_leader_adding_to_a_draft_sees_only_its_own_items(client: TestClient, 
     client.post(f"{URL}/{cat['id']}/submit", headers=tokens.header("operator"))
     client.post(f"{URL}/{cat['id']}/publish", headers=tokens.header("operator"))
     assert client.get(f"{URL}/{cat['id']}", headers=tokens.header("sme")).json()["items"] == []
+
+
+def test_title_and_reach_change_until_publication(client: TestClient, tokens: Tokens, small: Session) -> None:
+    from tests.app.catalogues.helpers import create_chain
+
+    made = client.post("/api/v1/catalogues", json={"chain": create_chain(small).code, "period": "2027Q1",
+                                                   "title": "草稿目录"}, headers=tokens.header("operator")).json()
+    url = f"/api/v1/catalogues/{made['id']}"
+    changed = client.patch(url, json={"title": "2027年第一季度目录", "top_n": 80}, headers=tokens.header("operator"))
+    assert changed.status_code == 200 and changed.json()["title"] == "2027年第一季度目录"
+    assert changed.json()["top_n"] == 80
+    for body, field in [({"top_n": 0}, "top_n"), ({"title": ""}, "title"), ({"title": None}, "title"),
+                        ({"status": "published"}, "status")]:
+        resp = client.patch(url, json=body, headers=tokens.header("operator"))
+        assert resp.status_code == 422 and field in resp.text, (body, resp.text)
+    history = client.get(f"{url}/history", headers=tokens.header("operator")).json()
+    assert [e["action"] for e in history][-1] == "edit"
+    assert client.patch(url, json={"top_n": 5}, headers=tokens.header("leader")).status_code == 403

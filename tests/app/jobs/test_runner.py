@@ -115,3 +115,21 @@ def test_a_failing_job_is_recorded_and_unknown_kinds_fail(client: TestClient, sm
     assert run_once(session_factory, client.app.state.index) == 1  # type: ignore[attr-defined]
     small.expire_all()
     assert stuck.status == "failed" and "gave up" in stuck.error
+
+
+def test_job_list_shows_all_to_staff_and_own_to_others(client: TestClient, tokens: Tokens, small: Session) -> None:
+    from app.jobs.service import enqueue
+    from app.models import Principal
+
+    operator = small.scalar(select(Principal).where(Principal.name == "t-op"))
+    leader = small.scalar(select(Principal).where(Principal.name == "t-leader"))
+    assert operator is not None and leader is not None
+    mine = enqueue(session=small, kind="publish_catalogue", params={}, principal=leader, total=0)
+    enqueue(session=small, kind="publish_catalogue", params={}, principal=operator, total=0)
+    small.commit()
+    everything = client.get("/api/v1/jobs", headers=tokens.header("admin")).json()
+    assert everything["total"] == 2 and everything["items"][0]["id"] > everything["items"][1]["id"]
+    own = client.get("/api/v1/jobs", headers=tokens.header("leader")).json()
+    assert [j["id"] for j in own["items"]] == [mine.id]
+    assert client.get("/api/v1/jobs", params={"status": "done"}, headers=tokens.header("operator")).json()["total"] == 0
+    assert client.get("/api/v1/jobs", params={"status": "bogus"}, headers=tokens.header("operator")).status_code == 422
