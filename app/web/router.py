@@ -100,7 +100,7 @@ def need(need_id: RowId, request: Request, session: SessionDep,
     if item is None:
         return _page(request, "base.html", 404, user=user, csrf=web.csrf_token)
     return _page(request, "need.html", user=user, csrf=web.csrf_token,
-                 **views.need_page(session, request.app.state.index, item))
+                 **views.need_page(session, request.app.state.index, item, user))
 
 
 @router.post("/opportunities/{need_id}/{answer}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.matches.index_holder import IndexHolder
-from app.matches.service import rank_query
-from app.models import ChainNode, Enterprise, Need, NeedNode, Principal
-from app.needs.delivery import need_query
+from app.models import Need, Principal
+from app.needs import policy
+from app.needs.candidates import matches
+from app.needs.schemas import NeedOut
+from app.needs.service import present, search
 from app.opportunities.schemas import FeedItem
 from app.opportunities.service import feed
 
@@ -31,29 +32,19 @@ def opportunities(session: Session, user: Principal) -> list[FeedItem]:
                 offset=0).items
 
 
-def needs(session: Session, user: Principal) -> list[Need]:
-    stmt = select(Need).order_by(Need.id.desc()).limit(100)
-    if user.role == "leader":
-        stmt = stmt.where(Need.poster_org_id == user.org_id)
-    return list(session.scalars(stmt))
+def needs(session: Session, user: Principal) -> list[NeedOut]:
+    """The needs list, with the API's rules: a leader sees its firm's needs, staff all of them."""
+    return search(session=session, principal=user, kind=None, status=None, q=None, limit=100, offset=0).items
 
 
 def visible_need(session: Session, user: Principal, need_id: int) -> Need | None:
+    """A need whose matches the user may see: the API's rule (the posting firm, staff within their scope)."""
     need = session.get(Need, need_id)
-    if need is None or (user.role == "leader" and need.poster_org_id != user.org_id):
-        return None
-    return need if user.role in ("leader", "operator", "admin") else None
+    return need if need is not None and policy.is_manager(user, need) else None
 
 
-def need_page(session: Session, holder: IndexHolder, need: Need) -> dict[str, Any]:
-    nodes = list(session.scalars(select(ChainNode.name).join(NeedNode, NeedNode.node_id == ChainNode.id)
-                                 .where(NeedNode.need_id == need.id)))
-    matches: list[dict[str, Any]] = []
-    if holder.index is not None:
-        results, _ = rank_query(holder=holder, query=need_query(session, need, limit=20))
-        firms = {e.id: e for e in session.scalars(select(Enterprise).where(
-            Enterprise.id.in_([r.enterprise_id for r in results])))}
-        matches = [{"name": firms[r.enterprise_id].name, "code": firms[r.enterprise_id].code,
-                    "tier": firms[r.enterprise_id].tier, "region": firms[r.enterprise_id].region, "score": r.score,
-                    "reason": r.explanation.get("summary", "")} for r in results if r.enterprise_id in firms]
-    return {"need": need, "nodes": nodes, "matches": matches}
+def need_page(session: Session, holder: IndexHolder, need: Need, user: Principal) -> dict[str, Any]:
+    shown = present(session, need, user)
+    ranked = matches(session=session, holder=holder, need=need, principal=user, kinds=(), tiers=(), regions=(),
+                     limit=20, offset=0)
+    return {"need": shown, "nodes": [n.name for n in shown.nodes], "matches": ranked.items}
