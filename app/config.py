@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     # Background jobs (catalogue publication): a daemon thread per process polls the jobs table.
     run_jobs: bool = True
     job_poll_seconds: float = 1.0
-    # A running job whose heartbeat is older than this belongs to a dead worker and is taken over.
-    job_stale_seconds: float = 120.0
+    # A running job whose heartbeat is older than this belongs to a dead worker and is taken over (a live job
+    # beats four times per period, from a side thread, whatever its handler is doing).
+    job_stale_seconds: float = 10.0
     # Catalogue spreadsheets: the upload itself, and the xlsx's total uncompressed size (zip bombs).
     import_max_bytes: int = 5_000_000
     import_max_unpacked_bytes: int = 50_000_000

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# How long a SQLite writer waits for another writer's lock before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option: start the transaction as a writer (SQLite: BEGIN IMMEDIATE).
+WRITER = "chainmatch_writer"
+_M = TypeVar("_M")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,25 +39,60 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Writers queue for the lock instead of failing at once with "database is locked".
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cur.close()
             # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let SQLAlchemy drive it.
             dbapi_conn.isolation_level = None
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            # A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT, no waiting)
+            # when another writer committed in between; a writer takes the lock up front and waits its turn.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITER) else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Fail fast when the server is unreachable (a 503 in seconds, not a hung request), and drop dead
+    # connections from the pool before use so the service recovers by itself when the database is back.
+    return create_engine(url, pool_pre_ping=True, pool_timeout=10, pool_recycle=1800,
+                         connect_args={"connect_timeout": 5})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+def begin_writer(session: Session) -> None:
+    """Start the session's transaction as a writer (before its first statement).
+
+    On SQLite this is BEGIN IMMEDIATE: concurrent writers then wait for each other (busy timeout) instead of
+    failing; on PostgreSQL it changes nothing, row locks (``lock``) keep state changes apart there.
+    """
+    session.info[WRITER] = True
+    if not session.in_transaction():
+        session.connection(execution_options={WRITER: True})
+
+
+def upgrade_to_writer(session: Session) -> None:
+    """A read-only request that must write a little (a read receipt): end the read, start a writer."""
+    if session.info.get(WRITER):
+        return
+    session.commit()
+    begin_writer(session)
+
+
+def lock(session: Session, model: type[_M], row_id: Any) -> _M | None:
+    """Re-read a row under SELECT … FOR UPDATE, refreshing the loaded object: the check-then-change that follows
+    sees the state as of the lock, so two simultaneous state changes take effect once (SQLite serialises writers
+    with BEGIN IMMEDIATE and ignores FOR UPDATE)."""
+    return session.get(model, row_id, with_for_update=True, populate_existing=True)
+
+
+def session_scope(factory: sessionmaker[Session], *, writer: bool = False) -> Iterator[Session]:
     """One transaction per request: commit on success, roll back on any error."""
     session = factory()
+    if writer:
+        begin_writer(session)
     try:
         yield session
         session.commit()

@@ -15,16 +15,20 @@ from app.db import session_scope
 from app.errors import Forbidden, Unauthorized
 from app.models import Principal
 
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def get_session(request: Request) -> Iterator[Session]:
-    yield from session_scope(request.app.state.sessionmaker)
+    yield from session_scope(request.app.state.sessionmaker, writer=request.method not in _READS)
 
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent, so a 2xx means the write is durable
+# and the next request, on any worker, reads it; a failed commit answers with an error instead.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 # A row id in a path: bounded, so a huge number is a 422, not an overflow in the database driver.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

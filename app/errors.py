@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+# Seconds a client should wait before retrying while the database is unreachable or busy.
+RETRY_AFTER_SECONDS = 5
 
 
 class AppError(Exception):
@@ -77,6 +83,34 @@ def install_error_handlers(app: FastAPI) -> None:
         # the request's transaction has been rolled back by then.
         message = "a value cannot be stored (e.g. a NUL character or an out-of-range number)"
         return JSONResponse(_body("invalid", message), status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
+        # Two requests raced to create the same thing (a unique key) or a row vanished under a reference:
+        # the loser's change was rolled back whole, so it is a conflict to retry or accept, not a crash.
+        log.info("integrity conflict: %s", exc.orig)
+        return JSONResponse(_body("conflict", "the change conflicts with another one made at the same time; "
+                                  "reload and try again"), status_code=409)
+
+    async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+        log.warning("database unavailable: %s", exc)
+        return JSONResponse(_body("unavailable", "the database is unavailable; retry shortly"), status_code=503,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    for kind in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(kind, _unavailable)
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        # Our own bug: logged with its traceback, answered in the same envelope (never a plain-text page).
+        log.error("unhandled error", exc_info=exc)
+        return JSONResponse(_body("internal", "internal error; it has been logged"), status_code=500)
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return await _unavailable(request, exc)
+        return await _internal(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.catalogues.service import PUBLISH_JOB, log_event
+from app.db import begin_writer
 from app.errors import AppError
 from app.jobs.service import JobContext, register
 from app.models import Catalogue, ChainNode, Need, NeedNode, NeedVersion
@@ -81,11 +82,13 @@ def publish_catalogue(ctx: JobContext) -> dict[str, Any]:
     for start in range(ctx.done, total, ctx.batch_size):
         batch = need_ids[start:start + ctx.batch_size]
         with ctx.factory() as session:
+            begin_writer(session)  # SQLite: hold the write lock for the batch rather than lose it mid-way
             _publish_batch(session, ctx, catalogue_id, batch, top_n)
             ctx.progress(session, done=start + len(batch), total=total)
             session.commit()
     if not ctx.result.get("announced"):
         with ctx.factory() as session:
+            begin_writer(session)
             _announce(session, ctx, catalogue_id)
             ctx.result["announced"] = True
             ctx.progress(session, done=total, total=total)

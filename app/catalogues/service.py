@@ -22,6 +22,7 @@ from app.catalogues.schemas import (
     PosterRef,
 )
 from app.chains.repository import ChainRepository
+from app.db import lock
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.jobs.service import enqueue
 from app.models import Catalogue, CatalogueEvent, Chain, Enterprise, Job, Need, Principal
@@ -87,6 +88,8 @@ def summary_of(session: Session, catalogue: Catalogue) -> CatalogueSummary:
 def managed(*, session: Session, catalogue_id: int, principal: Principal) -> Catalogue:
     """A catalogue the caller is about to change: operators limited to some chains reach only theirs."""
     catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    # Locked until the change commits: two simultaneous publications (or edits) take effect once.
+    lock(session, Catalogue, catalogue.id)
     chain = session.get(Chain, catalogue.chain_id)
     if chain is not None:
         require_chain(principal, chain.code)

@@ -10,6 +10,7 @@ from app.audit import record, snapshot
 from app.challenges.repository import ApplicationRepository, ChallengeRepository
 from app.challenges.schemas import ApplicationCreate, ApplicationDecision, ApplicationOut
 from app.challenges.service import is_poster, is_staff, today
+from app.db import lock
 from app.enterprises.schemas import EnterpriseSummary
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Application, Challenge, Enterprise, Need, Principal
@@ -55,6 +56,7 @@ def apply(*, session: Session, need: Need, challenge: Challenge, data: Applicati
         raise Forbidden("only SMEs, universities and institutes apply to challenges")
     if challenge.mode == "directed" and not ChallengeRepository(session).was_targeted(need.id, applicant.id):
         raise Forbidden("this is a directed commission (定向委托): only the firms it was delivered to may apply")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "published":
         raise Conflict(f"the challenge is {need.status}; applications are closed")
     if need.deadline is not None and need.deadline < today():
@@ -85,6 +87,7 @@ def decide(*, session: Session, need: Need, challenge: Challenge, app_id: int, d
            principal: Principal) -> Application:
     if not is_poster(principal, need):
         raise Forbidden("only the posting firm decides on applications")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     application = _own(session, need, app_id)
     if data.status == "rejected" and not data.reason:
         raise Invalid("reason", "a rejection needs a reason; the applicant sees it")
@@ -109,7 +112,7 @@ def decide(*, session: Session, need: Need, challenge: Challenge, app_id: int, d
 def withdraw(*, session: Session, app_id: int, principal: Principal) -> Application:
     if principal.role != "sme" or principal.org_id is None:
         raise Forbidden("only the applicant withdraws its application")
-    application = session.get(Application, app_id)
+    application = lock(session, Application, app_id)
     if application is None or application.applicant_org_id != principal.org_id:
         raise NotFound(f"application {app_id} not found")
     if application.status not in WITHDRAWABLE:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.audit import record, snapshot
 from app.challenges.repository import ChallengeRepository
 from app.challenges.schemas import ChallengeCreate, ChallengeOut, ChallengeWrite
+from app.db import lock
 from app.enterprises.schemas import EnterpriseSummary
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.matches.index_holder import IndexHolder
@@ -91,6 +92,7 @@ def update(*, session: Session, need: Need, challenge: Challenge, data: Challeng
            principal: Principal) -> Need:
     if not is_poster(principal, need):
         raise Forbidden("only the posting firm may edit its challenge")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status}; only drafts can be edited")
     fields = data.model_dump(exclude_unset=True)
@@ -127,6 +129,7 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Cha
     """Publish a draft and deliver it to the best-fitting solvers (定向发布); returns how many were reached."""
     if not (is_poster(principal, need) or is_staff(principal)):
         raise Forbidden("only the posting firm, operators and admins publish a challenge")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status} already")
     if need.deadline is not None and need.deadline <= today():
@@ -143,6 +146,7 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Cha
 def close(*, session: Session, need: Need, challenge: Challenge, principal: Principal) -> Need:
     if not (is_poster(principal, need) or is_staff(principal)):
         raise Forbidden("only the posting firm, operators and admins close a challenge")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "closed":
         raise Conflict("the challenge is closed already")
     before = _snap(need, challenge)

@@ -1,25 +1,43 @@
-"""Liveness and index status. Public: it reveals no data, only counts and versions."""
+"""Liveness and index status. Public: it reveals no data, only counts and versions.
+
+While the database is unreachable the answer is 503 with Retry-After, so a load balancer takes the node out of
+rotation; the same body says what is wrong. It comes back by itself once the database answers again.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app import __version__
+from app.errors import RETRY_AFTER_SECONDS
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
 
 
-@router.get("/health", summary="Service, database and match-index status")
-def health(request: Request) -> dict[str, Any]:
-    db_ok = True
+@router.get("/health", summary="Service, database and match-index status (public)",
+            responses={503: {"description": "The database is unreachable"}})
+def health(request: Request) -> JSONResponse:
+    started = time.perf_counter()
+    db_error = ""
     try:
         with request.app.state.sessionmaker() as session:
             session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - health must report, not raise
-        db_ok = False
+    except Exception as exc:  # noqa: BLE001 - health must report, not raise
+        db_error = type(exc).__name__
+        log.warning("health: database check failed: %s", exc)
     holder = getattr(request.app.state, "index", None)
     index = holder.status() if holder is not None else {"ready": False}
-    return {"status": "ok" if db_ok else "degraded", "version": __version__, "database": db_ok, "index": index}
+    body: dict[str, Any] = {"status": "ok" if not db_error else "unavailable", "version": __version__,
+                            "database": not db_error, "database_ms": round((time.perf_counter() - started) * 1000, 1),
+                            "index": index}
+    if db_error:
+        body["database_error"] = db_error
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return JSONResponse(body)

@@ -38,9 +38,17 @@ class JobRepository:
         now = utcnow()
         res = self.session.execute(
             update(Job).where(Job.id == job_id, Job.attempts == current, _takeable(stale_before))
-            .values(status="running", attempts=current + 1, heartbeat_at=now, error="",
+            # The previous attempt's error stays until this one ends: a job given up on says why.
+            .values(status="running", attempts=current + 1, heartbeat_at=now,
                     started_at=now).execution_options(synchronize_session=False))
         return current + 1 if _rowcount(res) == 1 else None
+
+    def beat(self, job_id: int, attempt: int) -> bool:
+        """Refresh the heartbeat while this worker still owns the job; False once another has taken it over."""
+        res = self.session.execute(
+            update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
+            .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False))
+        return _rowcount(res) == 1
 
     def progress(self, job_id: int, attempt: int, *, done: int, total: int | None = None,
                  result: dict[str, Any] | None = None) -> bool:

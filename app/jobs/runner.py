@@ -9,10 +9,14 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import begin_writer
 from app.jobs.repository import JobRepository
 from app.jobs.service import DEFAULT_BATCH, HANDLERS, MAX_ATTEMPTS, JobContext, JobLost
 from app.matches.index_holder import IndexHolder
@@ -23,6 +27,70 @@ log = logging.getLogger(__name__)
 
 # Modules that register job handlers; imported lazily so app.jobs does not depend on the domains using it.
 HANDLER_MODULES = ("app.catalogues.publishing",)
+# How often the end of a job is retried when the database is briefly unreachable, and the pause between tries.
+FINISH_TRIES = (0.0, 0.5, 1.0, 2.0, 4.0)
+_T = TypeVar("_T")
+
+
+def heartbeat_every(stale_seconds: float) -> float:
+    """A live job beats several times per stale period, so one slow beat never makes it look dead."""
+    return max(0.05, stale_seconds / 4)
+
+
+class Heartbeat:
+    """Keeps a running job's heartbeat fresh from a side thread while its handler works (a handler may spend
+    long stretches in the engine between progress writes); notices when another worker has taken it over."""
+
+    def __init__(self, factory: sessionmaker[Session], job_id: int, attempt: int, every: float) -> None:
+        self.factory, self.job_id, self.attempt, self.every = factory, job_id, attempt, every
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"job-{job_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                with self.factory() as session:
+                    begin_writer(session)
+                    alive = JobRepository(session).beat(self.job_id, self.attempt)
+                    session.commit()
+                if not alive:
+                    self.lost.set()
+                    return
+            except Exception:  # noqa: BLE001 - a missed beat is retried; a long outage lets the job go stale
+                log.warning("heartbeat of job %s failed", self.job_id, exc_info=True)
+
+
+def _with_retries(what: str, fn: Callable[[], _T]) -> _T | None:
+    """Recording a job's end must survive a short database outage; after the last try the job goes stale and
+    is taken over, so its end is still recorded by someone."""
+    for pause in FINISH_TRIES:
+        time.sleep(pause)
+        try:
+            return fn()
+        except Exception:  # noqa: BLE001 - retried, then logged
+            log.warning("%s failed; retrying", what, exc_info=True)
+    log.error("%s failed %d times; the job will be taken over when its heartbeat is stale", what, len(FINISH_TRIES))
+    return None
+
+
+def _finish(factory: sessionmaker[Session], job_id: int, attempt: int, **values: object) -> None:
+    def write() -> bool:
+        with factory() as session:
+            begin_writer(session)
+            done = JobRepository(session).finish(job_id, attempt, **values)  # type: ignore[arg-type]
+            session.commit()
+            return done
+
+    _with_retries(f"recording the end of job {job_id}", write)
 
 
 def _load_handlers() -> None:
@@ -30,7 +98,7 @@ def _load_handlers() -> None:
         importlib.import_module(name)
 
 
-def run_once(factory: sessionmaker[Session], holder: IndexHolder, *, stale_seconds: float = 120.0,
+def run_once(factory: sessionmaker[Session], holder: IndexHolder, *, stale_seconds: float = 10.0,
              batch_size: int = DEFAULT_BATCH, limit: int = 10) -> int:
     """Run every job that can be taken now (up to ``limit``); returns how many were run."""
     _load_handlers()
@@ -47,6 +115,7 @@ def run_once(factory: sessionmaker[Session], holder: IndexHolder, *, stale_secon
 def _run_one(factory: sessionmaker[Session], holder: IndexHolder, job_id: int, *, stale_seconds: float,
              batch_size: int) -> bool:
     with factory() as session:
+        begin_writer(session)
         repo = JobRepository(session)
         attempt = repo.claim(job_id, stale_before=utcnow() - timedelta(seconds=stale_seconds))
         session.commit()
@@ -55,29 +124,28 @@ def _run_one(factory: sessionmaker[Session], holder: IndexHolder, job_id: int, *
         job = session.get(Job, job_id)
         assert job is not None
         kind, params, done, partial = job.kind, dict(job.params or {}), job.done, dict(job.result or {})
-        if attempt > MAX_ATTEMPTS:
-            repo.finish(job_id, attempt, status="failed", error=f"gave up after {MAX_ATTEMPTS} attempts")
-            session.commit()
-            return True
+        last_error = job.error
+    if attempt > MAX_ATTEMPTS:
+        reason = f"gave up after {MAX_ATTEMPTS} attempts" + (f"; last error: {last_error}" if last_error else "")
+        _finish(factory, job_id, attempt, status="failed", error=reason)
+        return True
     handler = HANDLERS.get(kind)
     ctx = JobContext(factory=factory, holder=holder, job_id=job_id, attempt=attempt, params=params, done=done,
                      batch_size=batch_size, result=partial)
     try:
-        if handler is None:
-            raise RuntimeError(f"no handler for job kind {kind!r}")
-        result = handler(ctx)
+        with Heartbeat(factory, job_id, attempt, heartbeat_every(stale_seconds)) as beat:
+            ctx.lost = beat.lost
+            if handler is None:
+                raise RuntimeError(f"no handler for job kind {kind!r}")
+            result = handler(ctx)
     except JobLost:
         log.warning("job %s was taken over by another worker", job_id)
         return True
     except Exception as exc:  # noqa: BLE001 - any failure of the job's work is recorded on the job
         log.exception("job %s failed", job_id)
-        with factory() as session:
-            JobRepository(session).finish(job_id, attempt, status="failed", error=f"{type(exc).__name__}: {exc}")
-            session.commit()
+        _finish(factory, job_id, attempt, status="failed", error=f"{type(exc).__name__}: {exc}")
         return True
-    with factory() as session:
-        JobRepository(session).finish(job_id, attempt, status="done", result=result)
-        session.commit()
+    _finish(factory, job_id, attempt, status="done", result=result)
     return True
 
 
@@ -85,7 +153,7 @@ class JobRunner:
     """A daemon thread polling the jobs table; every process runs one, the claim keeps them apart."""
 
     def __init__(self, factory: sessionmaker[Session], holder: IndexHolder, *, poll_seconds: float = 1.0,
-                 stale_seconds: float = 120.0) -> None:
+                 stale_seconds: float = 10.0) -> None:
         self.factory, self.holder = factory, holder
         self.poll_seconds, self.stale_seconds = poll_seconds, stale_seconds
         self._stop = threading.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,10 +35,12 @@ class JobContext:
     batch_size: int = DEFAULT_BATCH
     # Partial results survive a restart: they are written with every progress step.
     result: dict[str, Any] = field(default_factory=dict)
+    # Set by the runner's heartbeat when another worker has taken the job over.
+    lost: threading.Event = field(default_factory=threading.Event)
 
     def progress(self, session: Session, *, done: int, total: int | None = None) -> None:
         """Write progress in the batch's own transaction, so work and counter commit together or not at all."""
-        if not JobRepository(session).progress(self.job_id, self.attempt, done=done, total=total,
+        if self.lost.is_set() or not JobRepository(session).progress(self.job_id, self.attempt, done=done, total=total,
                                                result=self.result):
             raise JobLost(f"job {self.job_id} was taken over by another worker")
         self.done = done

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.audit import record, snapshot
+from app.db import lock
 from app.enterprises.schemas import Contact, EnterpriseSummary
 from app.errors import Conflict, Invalid, NotFound
 from app.matches.index_holder import IndexHolder
@@ -71,6 +72,7 @@ def _candidate(repo: NeedRepository, need: Need, key: str) -> Enterprise:
 
 def decide(*, session: Session, need: Need, key: str, data: CandidateIn, principal: Principal) -> InterestItem:
     policy.require(policy.is_poster(principal, need), "only the posting firm decides on its candidates")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "draft":
         raise Conflict("publish the need before deciding on candidates")
     if data.status == "rejected" and not data.reason:
@@ -111,6 +113,7 @@ def interests(*, session: Session, need: Need, principal: Principal, limit: int,
 
 def answer(*, session: Session, need: Need, key: str, data: AnswerIn, principal: Principal) -> InterestItem:
     policy.require(policy.is_poster(principal, need), "only the posting firm answers interest in its need")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     repo = NeedRepository(session)
     firm = repo.enterprise_by_key(key)
     opp = repo.opportunity(need.id, firm.id) if firm is not None else None

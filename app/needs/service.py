@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record
+from app.db import lock
 from app.errors import Conflict, Forbidden, Invalid
 from app.matches.index_holder import IndexHolder
 from app.models import ChainNode, Enterprise, Need, NeedVersion, Opportunity, Principal
@@ -138,6 +139,7 @@ def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
 def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal) -> Need:
     policy.require(policy.is_manager(principal, need),
                    "only the posting firm, operators and admins may edit this need")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "closed":
         raise Conflict("a closed need cannot be edited")
     repo = NeedRepository(session)
@@ -171,6 +173,7 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
 
 def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Principal, top_n: int) -> int:
     policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins may publish")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"only a draft can be published; this need is {need.status}")
     if need.deadline is not None and need.deadline < utcnow().date():
@@ -188,6 +191,7 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Pri
 
 def close(*, session: Session, need: Need, principal: Principal) -> Need:
     policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins may close")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "closed":
         raise Conflict("this need is closed already")
     before = need.status

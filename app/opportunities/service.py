@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.audit import record, snapshot
+from app.db import lock, upgrade_to_writer
 from app.enterprises.schemas import Contact
 from app.errors import Conflict, Forbidden, Invalid
 from app.models import Enterprise, Need, Opportunity, Principal
@@ -55,11 +57,14 @@ def _items(session: Session, principal: Principal, pairs: Sequence[tuple[Opportu
 
 def _mark_seen(session: Session, opps: Sequence[Opportunity | None]) -> None:
     # A read receipt, not a business change: no audit entry, and only the first sight counts.
-    now = utcnow()
-    for opp in opps:
-        if opp is not None and opp.delivered_at is not None and opp.seen_at is None:
-            opp.seen_at = now
-    session.flush()
+    unseen = [o.id for o in opps if o is not None and o.delivered_at is not None and o.seen_at is None]
+    if not unseen:
+        return
+    # This request read as a reader; it writes as a writer (on SQLite a stale reader cannot take the lock),
+    # and only where nobody marked the item seen in the meantime.
+    upgrade_to_writer(session)
+    session.execute(update(Opportunity).where(Opportunity.id.in_(unseen), Opportunity.seen_at.is_(None))
+                    .values(seen_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def feed(*, session: Session, principal: Principal, kind: str | None, chain: str | None,
@@ -78,10 +83,14 @@ def feed(*, session: Session, principal: Principal, kind: str | None, chain: str
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-def _load(session: Session, principal: Principal, need_id: int) -> tuple[Need, Opportunity | None]:
+def _load(session: Session, principal: Principal, need_id: int, *,
+          for_change: bool = False) -> tuple[Need, Opportunity | None]:
     org_id = _org(principal)
     repo = NeedRepository(session)
     need = policy.viewable(principal, repo.get(need_id), need_id)
+    if for_change:
+        # Two simultaneous answers of one firm must take effect once: the second sees the first's result.
+        lock(session, Need, need.id)
     return need, repo.opportunity(need.id, org_id)
 
 
@@ -103,7 +112,7 @@ def _ensure(session: Session, need: Need, opp: Opportunity | None, org_id: int) 
 
 
 def interest(*, session: Session, principal: Principal, need_id: int, message: str) -> FeedItem:
-    need, opp = _load(session, principal, need_id)
+    need, opp = _load(session, principal, need_id, for_change=True)
     if need.status != "published":
         raise Conflict(f"this need is {need.status}; it no longer takes interest")
     if opp is not None and opp.sme_status == "interested":
@@ -124,7 +133,7 @@ def interest(*, session: Session, principal: Principal, need_id: int, message: s
 
 
 def dismiss(*, session: Session, principal: Principal, need_id: int) -> FeedItem:
-    need, opp = _load(session, principal, need_id)
+    need, opp = _load(session, principal, need_id, for_change=True)
     if opp is not None and opp.sme_status == "dismissed":
         raise Conflict("you dismissed this need already")
     opp = _ensure(session, need, opp, _org(principal))

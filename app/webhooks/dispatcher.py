@@ -22,6 +22,7 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import begin_writer
 from app.models import Notification, Webhook, WebhookDelivery
 from app.models._types import utcnow
 from app.notifications.reminders import remind_deadlines
@@ -105,11 +106,13 @@ class Dispatcher:
 
     def _remind(self, now: datetime, report: RunReport) -> None:
         with self.session_factory() as session:
+            begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
             report.reminded = remind_deadlines(session, now)
             session.commit()
 
     def _fan_out(self, now: datetime, report: RunReport) -> None:
         with self.session_factory() as session:
+            begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
             while True:
                 dispatched, queued = fan_out(session, now=now, batch=self.batch)
                 report.dispatched += dispatched
@@ -154,6 +157,7 @@ class Dispatcher:
 
     def _claim(self, delivery_id: int, now: datetime) -> _Claimed | None:
         with self.session_factory() as session:
+            begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
             row = session.execute(
                 select(WebhookDelivery, Webhook, Notification)
                 .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
@@ -180,6 +184,7 @@ class Dispatcher:
 
     def _record(self, delivery_id: int, outcome: Outcome, now: datetime) -> str | None:
         with self.session_factory() as session:
+            begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
             delivery = session.get(WebhookDelivery, delivery_id)
             if delivery is None or delivery.status != "pending":
                 return None  # the webhook was deleted while the attempt was in flight
