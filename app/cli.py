@@ -31,9 +31,11 @@ def _settings() -> Settings:
 
 
 def _session_factory(url: str):  # type: ignore[no-untyped-def]
-    from app.db import make_engine, make_sessionmaker
+    from app.db import WRITER, make_engine, make_sessionmaker
 
-    return make_sessionmaker(make_engine(url))
+    # Every CLI command writes: on SQLite it takes the write lock up front (BEGIN IMMEDIATE), so it waits for a
+    # running server's writers instead of failing on a stale read. Commands print success only after commit.
+    return make_sessionmaker(make_engine(url).execution_options(**{WRITER: True}))
 
 
 @app.command()

@@ -17,12 +17,14 @@ import httpx
 from sqlalchemy.orm import sessionmaker
 
 from app.auth.tokens import create_token
+from app.auth.web_sessions import create_user
 from app.db import make_engine
 from app.migrations import upgrade
 from tests.app.conftest import load_small
 from tests.conftest import REPO, fresh_database
 
 CLI = Path(sys.executable).with_name("chainmatch")
+PASSWORD = "live-test-password"
 START_TIMEOUT = 90.0
 
 
@@ -43,6 +45,7 @@ def seed(url: str) -> dict[str, str]:
             "sme": create_token(session, role="sme", name="live-sme", org_code="100002")[0],
             "operator": create_token(session, role="operator", name="live-op")[0],
         }
+        create_user(session, login="buyer", password=PASSWORD, role="leader", name="采购部", org_code="100006")
         session.commit()
     engine.dispose()
     return made
@@ -68,6 +71,7 @@ class LiveServer:
     def start(self) -> None:
         self.port = self.port or free_port()
         env = {**os.environ, "CHAINMATCH_DATABASE_URL": self.url, "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0",
+               "CHAINMATCH_COOKIE_SECURE": "false",
                "CHAINMATCH_RATE_LIMIT_PER_IP": "0", "CHAINMATCH_DISPATCH_WEBHOOKS": "false",
                "PYTHONPATH": str(REPO), **self.env}
         with self.log.open("ab") as out:

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.app.durability.live import LiveServer, live_server
+from tests.app.durability.live import PASSWORD, LiveServer, live_server
 from tests.app.needs.helpers import need_body
 from tests.conftest import BACKENDS
 
@@ -57,6 +57,21 @@ def test_read_your_writes_across_workers(live: LiveServer) -> None:
         with httpx.Client(base_url=live.base, timeout=30) as r:
             misses += r.get(f"/api/v1/needs/{need_id}", headers=live.headers("leader")).status_code != 200
     assert misses == 0
+
+
+def test_logins_land_on_the_home_page(live: LiveServer) -> None:
+    """The session row is committed before the redirect: the next request, on either worker, finds it."""
+    bounced = 0
+    for _ in range(40):
+        with httpx.Client(base_url=live.base, timeout=30) as c:
+            csrf = c.get("/login").cookies["cm_csrf"]
+            done = c.post("/login", data={"login": "buyer", "password": PASSWORD, "csrf": csrf})
+            assert done.status_code == 303 and done.headers["location"] == "/"
+        # The browser's next request comes on a new connection, to whichever worker takes it.
+        with httpx.Client(base_url=live.base, timeout=30, cookies=done.cookies) as b:
+            home = b.get("/")
+            bounced += home.status_code != 200 or home.headers.get("location") == "/login"
+    assert bounced == 0
 
 
 def test_simultaneous_publishes_take_effect_once(live: LiveServer) -> None:
