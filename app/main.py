@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.auth.router import router as auth_router
+from app.background import job_registry
 from app.chains.router import chains_router, nodes_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         runner = None
         # Tests pass their own session_factory (one connection): a thread must not share it; they call run_once.
         if settings.run_jobs and session_factory is None:
-            runner = JobRunner(factory, holder, poll_seconds=settings.job_poll_seconds,
+            runner = JobRunner(factory, job_registry(), holder, poll_seconds=settings.job_poll_seconds,
                                stale_seconds=settings.job_stale_seconds)
             runner.start()
         app.state.jobs = runner

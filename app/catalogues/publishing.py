@@ -13,10 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record
+from app.catalogues.schemas import PublishParams
 from app.catalogues.service import PUBLISH_JOB, log_event
 from app.db import begin_writer
 from app.errors import AppError
-from app.jobs.service import JobContext, register
+from app.jobs.context import JobContext
+from app.jobs.registry import JobKind
 from app.models import Catalogue, ChainNode, Need, NeedNode, NeedVersion
 from app.models._types import utcnow
 from app.needs.delivery import deliver
@@ -62,7 +64,7 @@ def _publish_batch(session: Session, ctx: JobContext, catalogue_id: int, need_id
             mark_published(session, need)
             r["published"] = r.get("published", 0) + 1
         try:
-            r["reached"] = r.get("reached", 0) + deliver(session, ctx.holder, need, top_n=top_n)
+            r["reached"] = r.get("reached", 0) + deliver(session, ctx.index, need, top_n=top_n)
         except AppError as exc:
             if exc.status >= 500:
                 raise  # the index is not ready: fail the job, do not pretend the item was delivered
@@ -73,11 +75,8 @@ def _publish_batch(session: Session, ctx: JobContext, catalogue_id: int, need_id
             r["failed"] = r.get("failed", 0) + 1
 
 
-@register(PUBLISH_JOB)
-def publish_catalogue(ctx: JobContext) -> dict[str, Any]:
-    catalogue_id = int(ctx.params["catalogue_id"])
-    need_ids = [int(i) for i in ctx.params["needs"]]
-    top_n = int(ctx.params.get("top_n", 50))
+def publish_catalogue(ctx: JobContext, params: PublishParams) -> dict[str, Any]:
+    catalogue_id, need_ids, top_n = params.catalogue_id, params.needs, params.top_n
     total = len(need_ids)
     for start in range(ctx.done, total, ctx.batch_size):
         batch = need_ids[start:start + ctx.batch_size]
@@ -89,24 +88,26 @@ def publish_catalogue(ctx: JobContext) -> dict[str, Any]:
     if not ctx.result.get("announced"):
         with ctx.factory() as session:
             begin_writer(session)
-            _announce(session, ctx, catalogue_id)
+            _announce(session, ctx, params)
             ctx.result["announced"] = True
             ctx.progress(session, done=total, total=total)
             session.commit()
     return ctx.result
 
 
-def _announce(session: Session, ctx: JobContext, catalogue_id: int) -> None:
+def _announce(session: Session, ctx: JobContext, params: PublishParams) -> None:
     """Tell the operator who published and every firm with a need in the list; written once per catalogue."""
-    catalogue = session.get(Catalogue, catalogue_id)
+    catalogue = session.get(Catalogue, params.catalogue_id)
     if catalogue is None:
         return
     counts = {k: ctx.result.get(k, 0) for k in ("published", "reached", "skipped", "failed")}
     payload = {"catalogue_id": catalogue.id, "title": catalogue.title, "period": catalogue.period, **counts}
-    job_creator = ctx.params.get("created_by")
-    if job_creator is not None:
-        emit(session, event="catalogue.published", principal_id=int(job_creator), payload=payload)
-    posters = set(session.scalars(select(Need.poster_org_id).where(Need.id.in_(ctx.params["needs"]))))
+    if params.created_by is not None:
+        emit(session, event="catalogue.published", principal_id=params.created_by, payload=payload)
+    posters = set(session.scalars(select(Need.poster_org_id).where(Need.id.in_(params.needs))))
     for org_id in sorted(posters):
         emit(session, event="catalogue.published", org_id=org_id, payload=payload)
     log_event(session, catalogue, None, "delivered", detail=counts | {"job_id": ctx.job_id})
+
+
+PUBLISH = JobKind(name=PUBLISH_JOB, params=PublishParams, handler=publish_catalogue, uses_index=True)

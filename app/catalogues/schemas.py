@@ -9,9 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.jobs.schemas import JobOut, UtcDateTime
 from app.schemas_common import IntId, NodeRef
+from app.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
 
 # 2026Q4 for quarterly supply/demand catalogues, 2026H2 for half-year technology challenge lists (Art. 9, 13).
 PERIOD_PATTERN = r"^20\d{2}(Q[1-4]|H[12])$"
+
+
+class PublishParams(BaseModel):
+    """The publication job's parameters: the item list is frozen when the catalogue is locked, so a resumed job
+    delivers the same list."""
+
+    catalogue_id: int
+    needs: list[int]
+    top_n: int = Field(default=DEFAULT_TOP_N, ge=1, le=MAX_TOP_N)
+    created_by: int | None = None
 
 
 class CatalogueCreate(BaseModel):
@@ -21,7 +32,7 @@ class CatalogueCreate(BaseModel):
     period: str = Field(pattern=PERIOD_PATTERN, description="2026Q4 (quarter) or 2026H2 (half-year)")
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
-    top_n: int = Field(default=50, ge=1, le=500, description="firms each need is delivered to")
+    top_n: int = Field(default=DEFAULT_TOP_N, ge=1, le=MAX_TOP_N, description="firms each need is delivered to")
 
 
 class CatalogueUpdate(BaseModel):
@@ -29,7 +40,7 @@ class CatalogueUpdate(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
-    top_n: int | None = Field(default=None, ge=1, le=500, description="firms each need is delivered to")
+    top_n: int | None = Field(default=None, ge=1, le=MAX_TOP_N, description="firms each need is delivered to")
 
 
 class ItemAdd(BaseModel):

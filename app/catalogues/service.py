@@ -20,6 +20,7 @@ from app.catalogues.schemas import (
     CatalogueUpdate,
     ChainRef,
     PosterRef,
+    PublishParams,
 )
 from app.chains.repository import ChainRepository
 from app.db import lock
@@ -240,8 +241,8 @@ def publish(*, session: Session, catalogue_id: int, principal: Principal) -> tup
     catalogue.status, catalogue.published_at = target, utcnow()
     # The item list is frozen in the job: the catalogue is locked now, and a resumed job must see the same list.
     job = enqueue(session=session, kind=PUBLISH_JOB, principal=principal, total=len(need_ids),
-                  params={"catalogue_id": catalogue.id, "needs": need_ids, "top_n": catalogue.top_n,
-                          "created_by": principal.id})
+                  params=PublishParams(catalogue_id=catalogue.id, needs=need_ids, top_n=catalogue.top_n,
+                                       created_by=principal.id))
     log_event(session, catalogue, principal, "publish", from_status=source, to_status=target,
               detail={"job_id": job.id, "items": len(need_ids)})
     record(session, principal=principal, action="catalogue.publish", entity="catalogue", entity_id=catalogue.id,

@@ -21,8 +21,8 @@ from app.models import Challenge, Need, NeedNode, Principal
 from app.models._types import utcnow
 from app.needs.delivery import deliver
 from app.schemas_common import NodeRef, Page
+from app.vocabulary import DEFAULT_TOP_N
 
-DELIVER_TOP_N = 50
 NEED_FIELDS = ("title", "description", "scope", "deadline", "anonymous", "status", "published_at")
 TERM_FIELDS = ("prize_amount", "mode", "ip_terms", "max_winners")
 
@@ -137,7 +137,7 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Cha
     before = _snap(need, challenge)
     need.status, need.published_at = "published", utcnow()
     session.flush()
-    reached = deliver(session, holder, need, top_n=DELIVER_TOP_N)
+    reached = deliver(session, holder, need, top_n=DEFAULT_TOP_N)
     record(session, principal=principal, action="challenge.publish", entity="challenge", entity_id=need.id,
            before=before, after=_snap(need, challenge) | {"delivered_to": reached})
     return reached

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.background import job_registry
 from app.catalogues import service as catalogues
 from app.catalogues.schemas import CatalogueCreate
 from app.jobs.runner import run_once
@@ -67,5 +68,5 @@ def seed_quarter(factory: sessionmaker[Session], *, chain: str = "libattery", pe
         catalogues.publish(session=session, catalogue_id=catalogue.id, principal=operator)
     holder = IndexHolder(factory)
     holder.build()
-    run_once(factory, holder)
+    run_once(factory, job_registry(), index=holder)
     return len(NEEDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -22,9 +22,20 @@ class JobRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def candidates(self, *, stale_before: datetime, limit: int = 10) -> list[int]:
-        stmt = select(Job.id).where(_takeable(stale_before)).order_by(Job.created_at, Job.id).limit(limit)
+    def candidates(self, *, stale_before: datetime, waiting: list[str], limit: int = 10) -> list[int]:
+        """Takeable jobs, oldest first, except the kinds that must wait (for the match index)."""
+        stmt = select(Job.id).where(_takeable(stale_before))
+        if waiting:
+            stmt = stmt.where(Job.kind.not_in(waiting))
+        stmt = stmt.order_by(Job.created_at, Job.id).limit(limit)
         return list(self.session.scalars(stmt))
+
+    def has_key(self, key: str) -> bool:
+        return self.session.scalar(select(Job.id).where(Job.key == key)) is not None
+
+    def prune_periodic(self, kind: str, *, before: datetime) -> None:
+        self.session.execute(delete(Job).where(Job.kind == kind, Job.key.is_not(None), Job.status == "done",
+                                               Job.finished_at < before))
 
     def claim(self, job_id: int, *, stale_before: datetime) -> int | None:
         """Take the job if it is still takeable; returns the new attempt number (the fencing token) or None.

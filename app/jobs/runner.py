@@ -1,4 +1,5 @@
-"""The job runner: takes queued jobs, and running jobs whose worker died (stale heartbeat), and runs them.
+"""The job runner: takes queued jobs, and running jobs whose worker died (stale heartbeat), and runs them; and
+enqueues the periodic kinds once per period.
 
 All state lives in the jobs table, so a restarted process resumes where the dead one stopped. ``run_once`` is
 synchronous (tests and benchmarks call it); ``JobRunner`` is the daemon thread the app starts in lifespan.
@@ -6,27 +7,30 @@ synchronous (tests and benchmarks call it); ``JobRunner`` is the daemon thread t
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import begin_writer
+from app.jobs.context import DEFAULT_BATCH, JobContext, JobLost
+from app.jobs.registry import NoParams, Registry
 from app.jobs.repository import JobRepository
-from app.jobs.service import DEFAULT_BATCH, HANDLERS, MAX_ATTEMPTS, JobContext, JobLost
+from app.jobs.service import MAX_ATTEMPTS, enqueue
 from app.matches.index_holder import IndexHolder
 from app.models import Job
 from app.models._types import utcnow
 
 log = logging.getLogger(__name__)
 
-# Modules that register job handlers; imported lazily so app.jobs does not depend on the domains using it.
-HANDLER_MODULES = ("app.catalogues.publishing",)
+# Finished periodic jobs are kept this long (to be seen in the job list), then pruned.
+PERIODIC_KEEP = timedelta(days=1)
 # How often the end of a job is retried when the database is briefly unreachable, and the pause between tries.
 FINISH_TRIES = (0.0, 0.5, 1.0, 2.0, 4.0)
 _T = TypeVar("_T")
@@ -34,7 +38,7 @@ _T = TypeVar("_T")
 
 def heartbeat_every(stale_seconds: float) -> float:
     """A live job beats several times per stale period, so one slow beat never makes it look dead."""
-    return max(0.05, stale_seconds / 4)
+    return stale_seconds / 4
 
 
 class Heartbeat:
@@ -48,12 +52,16 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._loop, name=f"job-{job_id}-heartbeat", daemon=True)
 
     def __enter__(self) -> Heartbeat:
-        self._thread.start()
+        # A factory bound to one connection (a test's transaction) cannot be shared with a thread; with a stale
+        # period of 0 every job is takeable anyway, so a beat could not keep it.
+        if self.every > 0 and not isinstance(self.factory.kw.get("bind"), Connection):
+            self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.every):
@@ -93,27 +101,46 @@ def _finish(factory: sessionmaker[Session], job_id: int, attempt: int, **values:
     _with_retries(f"recording the end of job {job_id}", write)
 
 
-def _load_handlers() -> None:
-    for name in HANDLER_MODULES:
-        importlib.import_module(name)
+def schedule_periodic(factory: sessionmaker[Session], registry: Registry, now: datetime | None = None) -> int:
+    """Enqueue each periodic kind once per period; of several workers racing, the unique key lets one win."""
+    now = now or utcnow()
+    made = 0
+    for kind in registry.periodic():
+        every = float(kind.every_seconds or 0)
+        key = f"{kind.name}@{int(now.timestamp() // every)}"
+        try:
+            with factory() as session:
+                begin_writer(session)
+                repo = JobRepository(session)
+                if repo.has_key(key):
+                    continue
+                enqueue(session=session, kind=kind.name, params=NoParams(), principal=None, key=key)
+                repo.prune_periodic(kind.name, before=now - PERIODIC_KEEP)
+                session.commit()
+                made += 1
+        except IntegrityError:
+            continue  # another worker enqueued this period's run first
+    return made
 
 
-def run_once(factory: sessionmaker[Session], holder: IndexHolder, *, stale_seconds: float = 10.0,
-             batch_size: int = DEFAULT_BATCH, limit: int = 10) -> int:
-    """Run every job that can be taken now (up to ``limit``); returns how many were run."""
-    _load_handlers()
+def run_once(factory: sessionmaker[Session], registry: Registry, *, index: IndexHolder | None = None,
+             stale_seconds: float = 10.0, batch_size: int = DEFAULT_BATCH, limit: int = 10) -> int:
+    """Run every job that can be taken now (up to ``limit``); returns how many were run. Kinds that use the match
+    index stay queued until ``index`` is built."""
+    ready = index is not None and index.index is not None
+    waiting = [] if ready else [k.name for k in registry.kinds.values() if k.uses_index]
     ran = 0
     with factory() as session:
         ids = JobRepository(session).candidates(stale_before=utcnow() - timedelta(seconds=stale_seconds),
-                                                limit=limit)
+                                                waiting=waiting, limit=limit)
     for job_id in ids:
-        if _run_one(factory, holder, job_id, stale_seconds=stale_seconds, batch_size=batch_size):
+        if _run_one(factory, registry, index, job_id, stale_seconds=stale_seconds, batch_size=batch_size):
             ran += 1
     return ran
 
 
-def _run_one(factory: sessionmaker[Session], holder: IndexHolder, job_id: int, *, stale_seconds: float,
-             batch_size: int) -> bool:
+def _run_one(factory: sessionmaker[Session], registry: Registry, index: IndexHolder | None, job_id: int, *,
+             stale_seconds: float, batch_size: int) -> bool:
     with factory() as session:
         begin_writer(session)
         repo = JobRepository(session)
@@ -123,21 +150,21 @@ def _run_one(factory: sessionmaker[Session], holder: IndexHolder, job_id: int, *
             return False  # another worker was quicker
         job = session.get(Job, job_id)
         assert job is not None
-        kind, params, done, partial = job.kind, dict(job.params or {}), job.done, dict(job.result or {})
+        name, params, done, partial = job.kind, dict(job.params or {}), job.done, dict(job.result or {})
         last_error = job.error
     if attempt > MAX_ATTEMPTS:
         reason = f"gave up after {MAX_ATTEMPTS} attempts" + (f"; last error: {last_error}" if last_error else "")
         _finish(factory, job_id, attempt, status="failed", error=reason)
         return True
-    handler = HANDLERS.get(kind)
-    ctx = JobContext(factory=factory, holder=holder, job_id=job_id, attempt=attempt, params=params, done=done,
-                     batch_size=batch_size, result=partial)
+    kind = registry.get(name)
+    ctx = JobContext(factory=factory, job_id=job_id, attempt=attempt, done=done, batch_size=batch_size,
+                     result=partial, index_holder=index if kind is not None and kind.uses_index else None)
     try:
         with Heartbeat(factory, job_id, attempt, heartbeat_every(stale_seconds)) as beat:
             ctx.lost = beat.lost
-            if handler is None:
-                raise RuntimeError(f"no handler for job kind {kind!r}")
-            result = handler(ctx)
+            if kind is None:
+                raise RuntimeError(f"no handler for job kind {name!r}")
+            result = kind.run(ctx, params)
     except JobLost:
         log.warning("job %s was taken over by another worker", job_id)
         return True
@@ -152,9 +179,9 @@ def _run_one(factory: sessionmaker[Session], holder: IndexHolder, job_id: int, *
 class JobRunner:
     """A daemon thread polling the jobs table; every process runs one, the claim keeps them apart."""
 
-    def __init__(self, factory: sessionmaker[Session], holder: IndexHolder, *, poll_seconds: float = 1.0,
-                 stale_seconds: float = 10.0) -> None:
-        self.factory, self.holder = factory, holder
+    def __init__(self, factory: sessionmaker[Session], registry: Registry, index: IndexHolder | None = None, *,
+                 poll_seconds: float = 1.0, stale_seconds: float = 10.0) -> None:
+        self.factory, self.registry, self.index = factory, registry, index
         self.poll_seconds, self.stale_seconds = poll_seconds, stale_seconds
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -176,9 +203,8 @@ class JobRunner:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                # Wait for the index: a publication job needs it, and failing it on start-up would be wasteful.
-                if self.holder.index is not None:
-                    run_once(self.factory, self.holder, stale_seconds=self.stale_seconds)
+                schedule_periodic(self.factory, self.registry)
+                run_once(self.factory, self.registry, index=self.index, stale_seconds=self.stale_seconds)
             except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
                 log.exception("job runner iteration failed")
             self._wake.wait(self.poll_seconds)

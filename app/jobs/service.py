@@ -1,67 +1,23 @@
-"""Jobs: enqueue one in the request's transaction, show it to whom it belongs, and the handler registry."""
+"""Jobs: enqueue one in the request's transaction, and show it to whom it belongs."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
+from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.errors import NotFound
-from app.jobs.repository import JobRepository
-from app.matches.index_holder import IndexHolder
 from app.models import Job, Principal
 
 # A job run that comes back this often without finishing is given up rather than retried for ever.
 MAX_ATTEMPTS = 5
-DEFAULT_BATCH = 50
 
 
-class JobLost(Exception):
-    """Another worker took the job over (this one was thought dead); stop without writing."""
-
-
-@dataclass
-class JobContext:
-    factory: sessionmaker[Session]
-    holder: IndexHolder
-    job_id: int
-    attempt: int
-    params: dict[str, Any]
-    done: int
-    batch_size: int = DEFAULT_BATCH
-    # Partial results survive a restart: they are written with every progress step.
-    result: dict[str, Any] = field(default_factory=dict)
-    # Set by the runner's heartbeat when another worker has taken the job over.
-    lost: threading.Event = field(default_factory=threading.Event)
-
-    def progress(self, session: Session, *, done: int, total: int | None = None) -> None:
-        """Write progress in the batch's own transaction, so work and counter commit together or not at all."""
-        if self.lost.is_set() or not JobRepository(session).progress(self.job_id, self.attempt, done=done, total=total,
-                                               result=self.result):
-            raise JobLost(f"job {self.job_id} was taken over by another worker")
-        self.done = done
-
-
-Handler = Callable[[JobContext], dict[str, Any]]
-HANDLERS: dict[str, Handler] = {}
-
-
-def register(kind: str) -> Callable[[Handler], Handler]:
-    def deco(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-
-    return deco
-
-
-def enqueue(*, session: Session, kind: str, params: dict[str, Any], principal: Principal | None,
-            total: int = 0) -> Job:
-    job = Job(kind=kind, status="queued", params=params, result={}, error="", done=0, total=total, attempts=0,
-              created_by=principal.id if principal else None)
+def enqueue(*, session: Session, kind: str, params: BaseModel, principal: Principal | None, total: int = 0,
+            key: str | None = None) -> Job:
+    """Queue a job in the caller's transaction: it exists exactly when the change that asked for it commits."""
+    job = Job(kind=kind, status="queued", params=params.model_dump(mode="json"), result={}, error="", done=0,
+              total=total, attempts=0, created_by=principal.id if principal else None, key=key)
     session.add(job)
     session.flush()
     return job

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
 from app.models._types import utcnow
+from app.vocabulary import DEFAULT_TOP_N
 
 CATALOGUE_STATUSES = ("draft", "in_review", "published", "closed")
 
@@ -23,7 +24,7 @@ class Catalogue(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="draft")
-    top_n: Mapped[int] = mapped_column(Integer, default=50)
+    top_n: Mapped[int] = mapped_column(Integer, default=DEFAULT_TOP_N)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)

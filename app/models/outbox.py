@@ -75,6 +75,8 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Periodic runs carry "<kind>@<period number>": unique, so two workers never enqueue the same run.
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
 
 
 class AuditEntry(Base):

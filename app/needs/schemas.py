@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.enterprises.schemas import Contact, EnterpriseSummary
 from app.schemas_common import IntId, NodeRef, UtcDateTime
+from app.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
 
 NeedKind = Literal["procurement", "cooperation", "technology"]
 Scope = Literal["node", "upstream"]
@@ -62,7 +63,7 @@ class NeedCreate(NeedUpdate):
 class PublishIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    top_n: int = Field(default=50, ge=1, le=200, description="how many best-fitting firms receive it")
+    top_n: int = Field(default=DEFAULT_TOP_N, ge=1, le=MAX_TOP_N, description="how many best-fitting firms receive it")
 
 
 class PosterRef(BaseModel):

@@ -12,7 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import begin_writer
+from app.jobs.context import JobContext
+from app.jobs.registry import JobKind, NoParams
 from app.models import Need, Notification, Opportunity
+from app.models._types import utcnow
 from app.notifications.outbox import emit
 
 WINDOW = timedelta(days=3)
@@ -54,3 +58,15 @@ def remind_deadlines(session: Session, now: datetime) -> int:
             written += 1
     session.flush()
     return written
+
+
+def run_reminders(ctx: JobContext, _: NoParams) -> dict[str, int]:
+    with ctx.factory() as session:
+        begin_writer(session)
+        written = remind_deadlines(session, utcnow())
+        session.commit()
+    return {"reminded": written}
+
+
+# Every five minutes: a reminder is due days ahead, so minutes of delay cost nothing and save queries.
+REMINDERS = JobKind(name="deadline_reminders", params=NoParams, handler=run_reminders, every_seconds=300)

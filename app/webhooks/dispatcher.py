@@ -1,4 +1,4 @@
-"""The webhook dispatcher: deadline reminders, fan-out, and signed deliveries with retries.
+"""The webhook dispatcher: fan-out and signed deliveries with retries (deadline reminders are a periodic job).
 
 ``run_once(now)`` does one round and never raises; ``start()``/``stop()`` run rounds in a daemon thread. Several
 dispatchers (one per server worker) may run against the same database: fan-out claims notifications with a
@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import begin_writer
 from app.models import Notification, Webhook, WebhookDelivery
 from app.models._types import utcnow
-from app.notifications.reminders import remind_deadlines
 from app.webhooks.fanout import fan_out
 from app.webhooks.sender import Outcome, blocked_reason, body_of, headers_for, send
 
@@ -42,7 +41,6 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
 
 @dataclass
 class RunReport:
-    reminded: int = 0
     dispatched: int = 0
     queued: int = 0
     delivered: int = 0
@@ -62,7 +60,7 @@ class _Claimed:
 class Dispatcher:
     def __init__(self, session_factory: sessionmaker[Session], *, interval: float = 5.0, timeout: float = 5.0,
                  batch: int = 200, max_attempts: int = MAX_ATTEMPTS, base_delay: timedelta = BASE_DELAY,
-                 reminders: bool = True, allow_private: bool = False, trust_env: bool = False,
+                 allow_private: bool = False, trust_env: bool = False,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.session_factory = session_factory
         self.interval = interval
@@ -70,7 +68,6 @@ class Dispatcher:
         self.batch = batch
         self.max_attempts = max_attempts
         self.base_delay = base_delay
-        self.reminders = reminders
         # Loopback and private addresses are refused unless allowed (tests, demos, an intranet deployment).
         self.allow_private = allow_private
         # Proxy variables of the server's environment are ignored unless asked for: deliveries go where they say.
@@ -85,11 +82,9 @@ class Dispatcher:
     # --- one round -------------------------------------------------------------------------------------------
 
     def run_once(self, now: datetime | None = None) -> RunReport:
-        """Remind, fan out, then attempt the deliveries due at ``now`` (naive UTC; default: the clock)."""
+        """Fan out, then attempt the deliveries due at ``now`` (naive UTC; default: the clock)."""
         now = now or utcnow()
         report = RunReport()
-        if self.reminders:
-            self._guarded(report, "deadline reminders", lambda: self._remind(now, report))
         self._guarded(report, "fan-out", lambda: self._fan_out(now, report))
         due: list[int] = []
         self._guarded(report, "due deliveries", lambda: due.extend(self._due(now)))
@@ -103,12 +98,6 @@ class Dispatcher:
         except Exception:  # noqa: BLE001 - the loop must survive a bad row or a lost database connection
             report.errors += 1
             log.exception("webhook dispatcher: %s failed", what)
-
-    def _remind(self, now: datetime, report: RunReport) -> None:
-        with self.session_factory() as session:
-            begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
-            report.reminded = remind_deadlines(session, now)
-            session.commit()
 
     def _fan_out(self, now: datetime, report: RunReport) -> None:
         with self.session_factory() as session:

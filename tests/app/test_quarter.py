@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.background import job_registry
 from app.jobs.runner import run_once
 from app.webhooks.dispatcher import Dispatcher
 from app.webhooks.signing import verify
@@ -54,7 +55,7 @@ def test_a_quarter(client: TestClient, tokens: Tokens, small: Session, session_f
     job_id = accepted["job"]["id"]
     assert ok(client.get(f"{API}/jobs/{job_id}", headers=op))["status"] == "queued"
     assert ok(client.get(f"{API}/me/opportunities", headers=sme))["items"] == []
-    run_once(session_factory, client.app.state.index)  # type: ignore[attr-defined]
+    run_once(session_factory, job_registry(), index=client.app.state.index)  # type: ignore[attr-defined]
     job = ok(client.get(f"{API}/jobs/{job_id}", headers=op))
     assert job["status"] == "done" and job["done"] == job["total"] == 2
 

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.background import job_registry
 from app.jobs.runner import run_once
 from app.models import AuditEntry, Need, NeedVersion, Notification, Opportunity
 from tests.app.catalogues.helpers import create_chain, create_need
@@ -143,7 +144,7 @@ def test_publication_runs_as_a_job(client: TestClient, tokens: Tokens, small: Se
     assert client.get(f"/api/v1/jobs/{job['id']}", headers=tokens.header("admin")).json()["status"] == "queued"
     for role in ("leader", "sme", "integration"):
         assert client.get(f"/api/v1/jobs/{job['id']}", headers=tokens.header(role)).status_code == 404
-    assert run_once(session_factory, client.app.state.index, batch_size=1) == 1  # type: ignore[attr-defined]
+    assert run_once(session_factory, job_registry(), index=client.app.state.index, batch_size=1) == 1  # type: ignore[attr-defined]
     done = client.get(f"/api/v1/jobs/{job['id']}", headers=op).json()
     assert done["status"] == "done" and done["done"] == done["total"] == 2, done
     assert done["result"]["published"] == 2 and done["result"]["reached"] > 0

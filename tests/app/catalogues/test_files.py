@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.background import job_registry
 from app.catalogues.tabular import COLUMNS
 from app.jobs.runner import run_once
 from app.models import Need
@@ -83,7 +84,7 @@ def test_export_layout_and_formula_escaping(client: TestClient, tokens: Tokens, 
     # Published: the public file hides the anonymous poster.
     client.post(f"{base}/submit", headers=tokens.header("operator"))
     client.post(f"{base}/publish", headers=tokens.header("operator"))
-    assert run_once(session_factory, client.app.state.index) == 1  # type: ignore[attr-defined]
+    assert run_once(session_factory, job_registry(), index=client.app.state.index) == 1  # type: ignore[attr-defined]
     public = csv_rows(client.get(f"{base}/export?format=csv", headers=tokens.header("sme")).content)
     assert public[2][COLUMNS.index("发布单位")] == "匿名" and public[1][COLUMNS.index("发布单位")] == "比亚汽车"
 

@@ -1,22 +1,24 @@
-"""Jobs beat while they work, are taken over soon after their worker dies, and always end done or failed."""
+"""Jobs beat while they work, are taken over soon after their worker dies, and always end done or failed;
+periodic jobs are enqueued once per period however many workers race for it."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine, make_sessionmaker
-from app.jobs import service
-from app.jobs.runner import MAX_ATTEMPTS, run_once
-from app.jobs.service import JobContext, enqueue
-from app.matches.index_holder import IndexHolder
+from app.jobs.context import JobContext
+from app.jobs.registry import JobKind, NoParams, Registry
+from app.jobs.runner import MAX_ATTEMPTS, run_once, schedule_periodic
+from app.jobs.service import enqueue
 from app.migrations import upgrade
 from app.models import Job
 from app.models._types import utcnow
@@ -36,17 +38,13 @@ def factory(backend: str, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     drop()  # type: ignore[operator]
 
 
-@pytest.fixture()
-def handlers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    table: dict[str, Any] = {}
-    monkeypatch.setattr(service, "HANDLERS", table)
-    monkeypatch.setattr("app.jobs.runner.HANDLERS", table)
-    return table
+def kinds(**handlers: Any) -> Registry:
+    return Registry.of(JobKind(name=name, params=NoParams, handler=fn) for name, fn in handlers.items())
 
 
 def queued(factory: sessionmaker[Session], kind: str) -> int:
     with factory() as session:
-        job = enqueue(session=session, kind=kind, params={}, principal=None)
+        job = enqueue(session=session, kind=kind, params=NoParams(), principal=None)
         session.commit()
         return job.id
 
@@ -58,26 +56,24 @@ def job(factory: sessionmaker[Session], job_id: int) -> Job:
         return found
 
 
-def test_a_long_quiet_job_is_not_taken_over(factory: sessionmaker[Session], handlers: dict[str, Any]) -> None:
-    def slow(ctx: JobContext) -> dict[str, Any]:
+def test_a_long_quiet_job_is_not_taken_over(factory: sessionmaker[Session]) -> None:
+    def slow(ctx: JobContext, _: NoParams) -> dict[str, Any]:
         time.sleep(STALE * 3)  # no progress written: only the heartbeat says it is alive
         return {"slept": True}
 
-    handlers["slow"] = slow
+    registry = kinds(slow=slow)
     job_id = queued(factory, "slow")
-    holder = IndexHolder(factory)
-    first = threading.Thread(target=run_once, args=(factory, holder), kwargs={"stale_seconds": STALE})
+    first = threading.Thread(target=run_once, args=(factory, registry), kwargs={"stale_seconds": STALE})
     first.start()
     time.sleep(STALE * 2)
-    assert run_once(factory, holder, stale_seconds=STALE) == 0  # a second worker finds it alive
+    assert run_once(factory, registry, stale_seconds=STALE) == 0  # a second worker finds it alive
     first.join()
     done = job(factory, job_id)
     assert done.status == "done" and done.attempts == 1 and done.result == {"slept": True}
 
 
-def test_a_dead_workers_job_is_taken_over_within_the_stale_period(factory: sessionmaker[Session],
-                                                                  handlers: dict[str, Any]) -> None:
-    handlers["quick"] = lambda ctx: {"by": ctx.attempt}
+def test_a_dead_workers_job_is_taken_over_within_the_stale_period(factory: sessionmaker[Session]) -> None:
+    registry = kinds(quick=lambda ctx, _: {"by": ctx.attempt})
     job_id = queued(factory, "quick")
     with factory() as session:
         # What a worker killed mid-job leaves behind: running, its last beat a little older than the stale period.
@@ -85,18 +81,18 @@ def test_a_dead_workers_job_is_taken_over_within_the_stale_period(factory: sessi
         assert found is not None
         found.status, found.attempts, found.heartbeat_at = "running", 1, utcnow() - timedelta(seconds=STALE * 2)
         session.commit()
-    assert run_once(factory, IndexHolder(factory), stale_seconds=STALE) == 1
+    assert run_once(factory, registry, stale_seconds=STALE) == 1
     done = job(factory, job_id)
     assert done.status == "done" and done.result == {"by": 2}
 
 
-def test_a_job_always_ends_with_its_reason(factory: sessionmaker[Session], handlers: dict[str, Any]) -> None:
-    def broken(ctx: JobContext) -> dict[str, Any]:
+def test_a_job_always_ends_with_its_reason(factory: sessionmaker[Session]) -> None:
+    def broken(ctx: JobContext, _: NoParams) -> dict[str, Any]:
         raise ValueError("catalogue 7 has no chain")
 
-    handlers["broken"] = broken
+    registry = kinds(broken=broken)
     job_id = queued(factory, "broken")
-    run_once(factory, IndexHolder(factory), stale_seconds=STALE)
+    run_once(factory, registry, stale_seconds=STALE)
     failed = job(factory, job_id)
     assert failed.status == "failed" and "catalogue 7 has no chain" in failed.error
     # A job whose workers keep dying is given up with the last error it recorded, not left running.
@@ -106,6 +102,48 @@ def test_a_job_always_ends_with_its_reason(factory: sessionmaker[Session], handl
         found.status, found.attempts = "running", MAX_ATTEMPTS
         found.heartbeat_at = utcnow() - timedelta(seconds=STALE * 2)
         session.commit()
-    run_once(factory, IndexHolder(factory), stale_seconds=STALE)
+    run_once(factory, registry, stale_seconds=STALE)
     given_up = job(factory, job_id)
     assert given_up.status == "failed" and "gave up" in given_up.error and "no chain" in given_up.error
+
+
+def test_index_jobs_wait_for_the_index_and_others_do_not(factory: sessionmaker[Session]) -> None:
+    registry = Registry.of([JobKind(name="ranks", params=NoParams, handler=lambda ctx, _: {}, uses_index=True),
+                            JobKind(name="plain", params=NoParams, handler=lambda ctx, _: {"index": ctx.index_holder})])
+    ranks, plain = queued(factory, "ranks"), queued(factory, "plain")
+    assert run_once(factory, registry, index=None, stale_seconds=STALE) == 1
+    assert job(factory, ranks).status == "queued"
+    assert job(factory, plain).status == "done" and job(factory, plain).result == {"index": None}
+
+
+def test_a_periodic_job_is_enqueued_once_per_period(factory: sessionmaker[Session]) -> None:
+    ticks: list[int] = []
+    registry = Registry.of([JobKind(name="tick", params=NoParams, every_seconds=60,
+                                    handler=lambda ctx, _: ticks.append(1) or {"ok": True})])
+    now = datetime(2026, 11, 27, 10, 0, 5)
+    made = []
+    # Several workers at once, in the same period: one enqueues, the others see it there (or lose the race).
+    threads = [threading.Thread(target=lambda: made.append(schedule_periodic(factory, registry, now)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(made) == 1
+    assert schedule_periodic(factory, registry, now + timedelta(seconds=30)) == 0
+    run_once(factory, registry, stale_seconds=STALE)
+    assert ticks == [1]
+    assert schedule_periodic(factory, registry, now + timedelta(seconds=60)) == 1
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Job).where(Job.kind == "tick")) == 2
+
+
+def test_deadline_reminders_run_as_a_periodic_job(factory: sessionmaker[Session]) -> None:
+    from app.background import job_registry
+
+    registry = job_registry()
+    assert schedule_periodic(factory, registry) == 1
+    assert run_once(factory, registry, stale_seconds=STALE) == 1
+    with factory() as session:
+        done = session.scalar(select(Job).where(Job.kind == "deadline_reminders"))
+        assert done is not None and done.status == "done" and done.result == {"reminded": 0}

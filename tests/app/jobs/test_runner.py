@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.background import job_registry
 from app.catalogues import publishing
+from app.jobs.registry import NoParams
 from app.jobs.repository import JobRepository
 from app.jobs.runner import run_once
 from app.jobs.service import enqueue
@@ -64,15 +66,15 @@ def test_crashed_job_resumes_without_delivering_twice(client: TestClient, tokens
 
     monkeypatch.setattr(publishing, "deliver", dying)
     with pytest.raises(Crash):
-        run_once(session_factory, holder, batch_size=2)
+        run_once(session_factory, job_registry(), index=holder, batch_size=2)
     small.expire_all()
     assert (job.status, job.done, job.total, job.attempts) == ("running", 4, 6, 1)
     partial = counts(small)
     assert partial[0] > 0
     # A live worker leaves a fresh heartbeat alone; only a stale one is taken over.
     monkeypatch.setattr(publishing, "deliver", real)
-    assert run_once(session_factory, holder, batch_size=2) == 0
-    assert run_once(session_factory, holder, batch_size=2, stale_seconds=0) == 1
+    assert run_once(session_factory, job_registry(), index=holder, batch_size=2) == 0
+    assert run_once(session_factory, job_registry(), index=holder, batch_size=2, stale_seconds=0) == 1
     small.expire_all()
     assert (job.status, job.done, job.attempts) == ("done", 6, 2), job.error
     resumed = counts(small)
@@ -81,13 +83,13 @@ def test_crashed_job_resumes_without_delivering_twice(client: TestClient, tokens
     # Running the whole job again from the start (a worker that lost its progress) adds nothing.
     job.status, job.done, job.result = "queued", 0, {}
     small.commit()
-    assert run_once(session_factory, holder, batch_size=2) == 1
+    assert run_once(session_factory, job_registry(), index=holder, batch_size=2) == 1
     small.expire_all()
     assert counts(small) == resumed and job.status == "done" and job.result["reached"] == 0
 
 
 def test_claim_is_exclusive_and_a_stale_worker_is_fenced(small: Session) -> None:
-    job = enqueue(session=small, kind="noop", params={}, principal=None)
+    job = enqueue(session=small, kind="noop", params=NoParams(), principal=None)
     repo = JobRepository(small)
     now = utcnow()
     first = repo.claim(job.id, stale_before=now - timedelta(seconds=60))
@@ -103,16 +105,16 @@ def test_claim_is_exclusive_and_a_stale_worker_is_fenced(small: Session) -> None
 
 def test_a_failing_job_is_recorded_and_unknown_kinds_fail(client: TestClient, small: Session,
                                                           session_factory: sessionmaker[Session]) -> None:
-    job = enqueue(session=small, kind="no_such_kind", params={}, principal=None)
+    job = enqueue(session=small, kind="no_such_kind", params=NoParams(), principal=None)
     small.commit()
-    assert run_once(session_factory, client.app.state.index) == 1  # type: ignore[attr-defined]
+    assert run_once(session_factory, job_registry(), index=client.app.state.index) == 1  # type: ignore[attr-defined]
     small.expire_all()
     assert job.status == "failed" and "no_such_kind" in job.error and job.finished_at is not None
     # Given up after too many attempts rather than retried for ever.
-    stuck = enqueue(session=small, kind="no_such_kind", params={}, principal=None)
+    stuck = enqueue(session=small, kind="no_such_kind", params=NoParams(), principal=None)
     stuck.status, stuck.attempts, stuck.heartbeat_at = "running", 5, utcnow() - timedelta(hours=1)
     small.commit()
-    assert run_once(session_factory, client.app.state.index) == 1  # type: ignore[attr-defined]
+    assert run_once(session_factory, job_registry(), index=client.app.state.index) == 1  # type: ignore[attr-defined]
     small.expire_all()
     assert stuck.status == "failed" and "gave up" in stuck.error
 
@@ -124,8 +126,8 @@ def test_job_list_shows_all_to_staff_and_own_to_others(client: TestClient, token
     operator = small.scalar(select(Principal).where(Principal.name == "t-op"))
     leader = small.scalar(select(Principal).where(Principal.name == "t-leader"))
     assert operator is not None and leader is not None
-    mine = enqueue(session=small, kind="publish_catalogue", params={}, principal=leader, total=0)
-    enqueue(session=small, kind="publish_catalogue", params={}, principal=operator, total=0)
+    mine = enqueue(session=small, kind="publish_catalogue", params=NoParams(), principal=leader, total=0)
+    enqueue(session=small, kind="publish_catalogue", params=NoParams(), principal=operator, total=0)
     small.commit()
     everything = client.get("/api/v1/jobs", headers=tokens.header("admin")).json()
     assert everything["total"] == 2 and everything["items"][0]["id"] > everything["items"][1]["id"]

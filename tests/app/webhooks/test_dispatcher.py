@@ -248,7 +248,7 @@ def test_background_thread_delivers_and_stops(client: TestClient, tokens: Tokens
     hook(client, tokens, "sme", receiver.url)
     emit(small, event="opportunity.new", org_id=org(small, "100002"), payload={})
     small.commit()
-    d = local(session_factory, interval=0.05, timeout=2, reminders=False)
+    d = local(session_factory, interval=0.05, timeout=2)
     d.start()
     try:
         assert receiver.wait_for(1)
