@@ -26,6 +26,7 @@ from app.models import Notification, Webhook, WebhookDelivery
 from app.models._types import utcnow
 from app.notifications.reminders import remind_deadlines
 from app.webhooks.fanout import fan_out
+from app.webhooks.guard import GuardedTransport
 from app.webhooks.sender import Outcome, blocked_reason, body_of, headers_for, send
 
 log = logging.getLogger(__name__)
@@ -127,8 +128,13 @@ class Dispatcher:
                 .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(self.batch)))
 
     def _deliver_all(self, due: list[int], now: datetime, report: RunReport) -> None:
+        transport = self.transport
+        if transport is None and not self.allow_private and not self.trust_env:
+            # Connect only to the addresses just checked (DNS rebinding). Behind an environment proxy it is the
+            # proxy that connects, so there the check before sending is what we have, and the proxy must filter.
+            transport = GuardedTransport()
         with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=self.trust_env,
-                          transport=self.transport) as client:
+                          transport=transport) as client:
             for delivery_id in due:
                 if self._stop.is_set() and self._thread is not None:
                     break  # shutting down: what is left stays pending and is picked up next time

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.deps import CurrentPrincipal, SessionDep
+from app.deps import CurrentPrincipal, SessionDep, SettingsDep
 from app.schemas_common import Page
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
@@ -23,8 +23,10 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 @router.post("", response_model=WebhookCreated, status_code=201,
              summary="Subscribe a URL to events; the signing secret is shown once (any principal)")
-def create_webhook(data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal) -> WebhookCreated:
-    return service.create(session=session, principal=principal, data=data)
+def create_webhook(data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal,
+                   settings: SettingsDep) -> WebhookCreated:
+    return service.create(session=session, principal=principal, data=data,
+                          allow_private=settings.webhook_allow_private)
 
 
 @router.get("", response_model=Page[WebhookOut], summary="My webhooks (any principal)")
