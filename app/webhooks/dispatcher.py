@@ -27,6 +27,7 @@ from app.models._types import utcnow
 from app.notifications.reminders import remind_deadlines
 from app.webhooks.fanout import fan_out
 from app.webhooks.guard import GuardedTransport
+from app.webhooks.ownership import stop_reason
 from app.webhooks.sender import Outcome, blocked_reason, body_of, headers_for, send
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class RunReport:
     dispatched: int = 0
     queued: int = 0
     delivered: int = 0
+    skipped: int = 0
     retrying: int = 0
     failed: int = 0
     errors: int = 0
@@ -57,6 +59,9 @@ class _Claimed:
     url: str
     headers: dict[str, str]
     body: bytes
+
+
+SKIPPED = "skipped"  # claimed and settled without an attempt: the owner may no longer receive it
 
 
 class Dispatcher:
@@ -145,6 +150,9 @@ class Dispatcher:
         claimed = self._claim(delivery_id, now)
         if claimed is None:
             return
+        if isinstance(claimed, str):  # SKIPPED
+            report.skipped += 1
+            return
         blocked = None if self.allow_private else blocked_reason(claimed.url)
         if blocked is not None:
             outcome = Outcome(False, None, blocked)
@@ -158,7 +166,8 @@ class Dispatcher:
         elif status == "pending":
             report.retrying += 1
 
-    def _claim(self, delivery_id: int, now: datetime) -> _Claimed | None:
+    def _claim(self, delivery_id: int, now: datetime) -> _Claimed | str | None:
+        """Lease the delivery and build its request; SKIPPED (settled, nothing to send) when the owner lost access."""
         with self.session_factory() as session:
             row = session.execute(
                 select(WebhookDelivery, Webhook, Notification)
@@ -176,6 +185,12 @@ class Dispatcher:
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 session.rollback()
                 return None  # another dispatcher has it, or it was settled meanwhile
+            # Checked now, not at fan-out: a token revoked a moment ago stops this delivery on every worker.
+            stop = stop_reason(session, hook, note, now)
+            if stop is not None:
+                delivery.status, delivery.last_error = SKIPPED, f"not sent: {stop}"
+                session.commit()
+                return SKIPPED
             body = body_of(notification_id=note.id, event=note.event, created_at=note.created_at,
                            payload=dict(note.payload or {}))
             claimed = _Claimed(delivery_id=delivery.id, url=hook.url, body=body,

@@ -1,7 +1,15 @@
 """Webhook subscriptions. Any authenticated principal creates hooks and lists its own; leader and SME hooks receive
 their organisation's events, integration and operator hooks the events addressed to them, admin hooks every event.
 Reading one hook, its delivery log, retrying a failed delivery and deleting the hook: the owner or an admin;
-anyone else gets 404."""
+anyone else gets 404.
+
+Ownership: a hook belongs to the API token it was created with (and that token's principal), and a leader's or
+SME's hook to the principal's organisation. Deliveries stop as soon as the owner loses access (the token is
+revoked or expires, the principal is deactivated or leaves the organisation) or may no longer see what a
+notification is about; this is checked when each delivery is due, on every worker, and such a delivery is not
+attempted but logged as ``skipped`` with the reason. The URL must reach a public address unless
+CHAINMATCH_WEBHOOK_ALLOW_PRIVATE is set (422 otherwise); every connection is checked again (app/webhooks/guard.py).
+"""
 
 from __future__ import annotations
 
@@ -53,7 +61,7 @@ def list_deliveries(
     webhook_id: WebhookId,
     session: SessionDep,
     principal: CurrentPrincipal,
-    status: Annotated[str | None, Query(pattern="^(pending|delivered|failed)$")] = None,
+    status: Annotated[str | None, Query(pattern="^(pending|delivered|failed|skipped)$")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> Page[DeliveryOut]:

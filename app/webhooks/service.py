@@ -29,8 +29,9 @@ def create(*, session: Session, principal: Principal, data: WebhookCreate,
         raise Conflict(f"at most {MAX_PER_OWNER} webhooks per principal; delete one first")
     # Leader and SME hooks follow their organisation's events; the others follow what is addressed to them.
     org_id = principal.org_id if principal.role in ("leader", "sme") else None
-    hook = Webhook(owner_id=principal.id, org_id=org_id, url=data.url, secret=new_secret(), events=data.events,
-                   active=True)
+    # The hook belongs to the token it is created with: its deliveries stop when that token does (ownership.py).
+    hook = Webhook(owner_id=principal.id, token_id=principal.token_id, org_id=org_id, url=data.url,
+                   secret=new_secret(), events=data.events, active=True)
     session.add(hook)
     session.flush()
     # The secret never goes into the audit log: whoever reads the log must not be able to forge signatures.
