@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from app.catalogues.tabular import COLUMNS
+from app.catalogues.tabular import COLUMNS, to_csv, to_xlsx
 from tests.app.catalogues.helpers import create_chain, create_need
 from tests.app.conftest import Tokens
 
@@ -103,3 +103,13 @@ def test_cleaned_exports_import_back_to_the_visible_text(client: TestClient, tok
     # The formula text comes back as the text a person saw, without the invisible part, and stays inert.
     assert items[0]["title"] == "=HYPERLINK(\"http://evil.example\",\"点此\")"
     assert items[1]["title"] == "=1+1"
+
+
+def test_the_issues_case_is_no_live_formula() -> None:
+    """Issue #8: the control character used to be dropped after the check, leaving a live =HYPERLINK formula."""
+    row = [1, "\u0001=HYPERLINK(\"http://evil.example\",\"点此\")"] + [""] * (len(COLUMNS) - 2)
+    sheet = load_workbook(io.BytesIO(to_xlsx([row], title="目录"))).worksheets[0]
+    cell = sheet.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"http://evil.example\",\"点此\")"
+    [_, got] = list(csv.reader(io.StringIO(to_csv([row]).decode("utf-8-sig"))))
+    assert got[1] == "'=HYPERLINK(\"http://evil.example\",\"点此\")"
