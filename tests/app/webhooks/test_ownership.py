@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine
-from app.migrations import upgrade
+from app.migrations import alembic_config, upgrade
 from app.models import ApiToken, Catalogue, Principal
 from app.models._types import utcnow
 from app.notifications.outbox import emit
@@ -141,7 +142,9 @@ def test_hooks_record_the_token_they_were_created_with(client: TestClient, token
 def test_migration_gives_existing_hooks_their_owners_token(tmp_path: Path) -> None:
     url, drop = fresh_database(tmp_path, "sqlite")
     try:
-        upgrade(url, "0003")
+        # The revision before this one, whatever it is once the migrations are chained.
+        before = ScriptDirectory.from_config(alembic_config(url)).get_revision("0004_hardening").down_revision
+        upgrade(url, str(before))
         engine = make_engine(url)
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO principals (id, name, role, regions, chains, active, created_at) VALUES "
