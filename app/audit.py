@@ -1,4 +1,8 @@
-"""The audit log: every write records who, what, when, and the changed fields before and after."""
+"""The audit log: every write records who, what, when, and the changed fields before and after.
+
+Entries keep contact details as written; whoever reads the log gets them redacted unless it may see that firm's
+contacts (``redact_contacts``, applied by the audit-log service).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,32 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+# Keys whose values are a firm's contact details: the Enterprise.contact_* columns, a nested "contact" object, or
+# any e-mail or phone field. They are private to the firm itself and admins, in the audit log as everywhere else.
+_CONTACT_MARKERS = ("contact", "email", "e_mail", "phone", "mobile", "wechat")
+REDACTED = "***"
+
+
+def is_contact_key(key: str) -> bool:
+    lowered = key.lower()
+    return any(marker in lowered for marker in _CONTACT_MARKERS)
+
+
+def redact_contacts(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with every contact-like value (at any depth) replaced by REDACTED; a null stays null."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if is_contact_key(str(key)) and value is not None:
+            out[key] = REDACTED
+        elif isinstance(value, dict):
+            out[key] = redact_contacts(value)
+        elif isinstance(value, list):
+            out[key] = [redact_contacts(v) if isinstance(v, dict) else v for v in value]
+        else:
+            out[key] = value
+    return out
 
 
 def snapshot(obj: Any, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Tokens, the caller itself, and the audit log.
 
 Tokens: admins issue any role; operators issue leader, sme and integration tokens (within their regions).
-`/me`: any authenticated caller. Audit log: admins, and operators (limited operators see their own entries).
+`/me`: any authenticated caller. Audit log: admins, and operators (limited operators see their own entries);
+a firm's contact details in before/after values are shown only to whoever may see that firm's contacts (admins,
+the firm itself), and read "***" for everyone else.
 """
 
 from __future__ import annotations

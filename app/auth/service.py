@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import record
+from app.audit import record, redact_contacts
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
 from app.auth.scope import require_region
 from app.auth.tokens import create_token, revoke_token
+from app.enterprises import service as enterprises
 from app.errors import Forbidden, NotFound
 from app.models import ApiToken, AuditEntry, Enterprise, Principal
 
@@ -77,5 +78,17 @@ def audit_log(*, session: Session, caller: Principal, entity: str | None, entity
         stmt = stmt.where(AuditEntry.entity == entity)
     if entity_id:
         stmt = stmt.where(AuditEntry.entity_id == entity_id)
-    rows = session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
-    return [AuditOut.model_validate(r) for r in rows]
+    rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)))
+    # A firm's contacts are private to the firm and admins (the enterprises rule); an operator reading the log
+    # sees that they changed, not what they are.
+    shown = enterprises.private_visible_codes(
+        session=session, principal=caller, codes={r.entity_id for r in rows if r.entity == "enterprise"})
+    return [_audit_out(r, contacts=caller.role == "admin" or (r.entity == "enterprise" and r.entity_id in shown))
+            for r in rows]
+
+
+def _audit_out(entry: AuditEntry, *, contacts: bool) -> AuditOut:
+    out = AuditOut.model_validate(entry)
+    if contacts:
+        return out
+    return out.model_copy(update={"before": redact_contacts(out.before), "after": redact_contacts(out.after)})

@@ -74,6 +74,7 @@ def authenticate(session: Session, token: str, *, now: datetime | None = None) -
     if principal is None or not principal.active:
         raise Unauthorized("unknown token")
     principal.token_scopes = tuple(record.scopes or ())
+    principal.token_id = record.id
     return principal
 
 

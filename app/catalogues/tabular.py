@@ -6,18 +6,21 @@ Columns, one row per item, in this order:
   资质要求 (certifications, "、") · 企业等级要求 · 发布单位 · 是否匿名 (是 / 否)
 发布单位 is the poster's short name; for an anonymous need it reads 匿名, except in the operators' own export,
 which keeps the name (with 是否匿名 = 是) so the file can be imported again.
-Text cells that a spreadsheet would run as a formula (starting with = + - @) get a leading single quote.
+Every text cell is first cleaned of control and invisible format characters (zero-width spaces, the BOM, bidi
+marks) and of leading whitespace; a cell that then starts as a spreadsheet formula would (= + - @, their
+full-width forms, tab, CR) gets a leading single quote. Cleaning comes first, so "\u0001=HYPERLINK(...)" or
+"\u200b =1+1" cannot slip past the check and turn into a live formula once the invisible part is dropped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from app.catalogues.schemas import CatalogueItem
@@ -31,21 +34,30 @@ TIER_LABELS = {"none": "不限", "innovative": "创新型中小企业", "provinc
 YES, NO = "是", "否"
 ANONYMOUS = "匿名"
 JOIN = "、"
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and ＝ ＋ － ＠
+# Line breaks and tabs inside a description are content; every other control or format character is not.
+_KEPT_CONTROLS = frozenset("\t\n\r")
+_DROPPED_CATEGORIES = frozenset(("Cc", "Cf", "Cs"))
+# Not characters at all, and not allowed in the XML inside an xlsx.
+_NONCHARACTERS = frozenset("\ufffe\uffff")
 CSV_MEDIA = "text/csv; charset=utf-8"
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def clean(text: str) -> str:
+    """The text as a spreadsheet shows it: no control or invisible format characters, no leading whitespace."""
+    if not text.isprintable():  # the common case, plain text, skips the slow walk (isprintable is C code)
+        text = "".join(ch for ch in text if ch in _KEPT_CONTROLS or (
+            unicodedata.category(ch) not in _DROPPED_CATEGORIES and ch not in _NONCHARACTERS))
+    return text.lstrip()
+
+
 def escape(value: Any) -> Any:
-    """Neutralise formula injection: a text cell starting with = + - @ is prefixed with a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _xlsx_safe(value: Any) -> Any:
-    # Control characters are legal in our text fields but not in an xlsx cell: drop them from the export.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    """A cell value safe to hand to a spreadsheet: text is cleaned, then quoted if it would start a formula."""
+    if not isinstance(value, str):
+        return value
+    text = clean(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def unescape(value: str) -> str:
@@ -94,11 +106,11 @@ def to_xlsx(rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_xlsx_safe(escape(v)) for v in row])
+        ws.append([escape(v) for v in row])
     for cell in ws["A"][1:]:
         cell.number_format = "0"
     ws.freeze_panes = "A2"
-    wb.properties.title = title[:200]
+    wb.properties.title = clean(title)[:200]
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

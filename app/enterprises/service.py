@@ -27,6 +27,14 @@ def can_see_private(principal: Principal, enterprise: Enterprise) -> bool:
     return principal.role == "admin" or (principal.org_id is not None and principal.org_id == enterprise.id)
 
 
+def private_visible_codes(*, session: Session, principal: Principal, codes: set[str]) -> set[str]:
+    """Which of the firms with these codes the principal may see the private fields (contacts) of."""
+    if principal.role == "admin":
+        return set(codes)
+    own = session.get(Enterprise, principal.org_id) if principal.org_id is not None else None
+    return {own.code} if own is not None and own.code in codes and can_see_private(principal, own) else set()
+
+
 def can_edit(principal: Principal, enterprise: Enterprise) -> bool:
     return principal.role in ("admin", "operator") or (
         principal.role in ("leader", "sme") and principal.org_id == enterprise.id)

@@ -19,6 +19,8 @@ class Principal(Base):
 
     # The scopes of the token this request came with (not stored here: they belong to the token).
     token_scopes: tuple[str, ...] = ()
+    # The id of that token (None for a web session): what a webhook created in this request belongs to.
+    token_id: int | None = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))

@@ -26,6 +26,8 @@ from app.db import begin_writer
 from app.models import Notification, Webhook, WebhookDelivery
 from app.models._types import utcnow
 from app.webhooks.fanout import fan_out
+from app.webhooks.guard import GuardedTransport
+from app.webhooks.ownership import stop_reason
 from app.webhooks.sender import Outcome, blocked_reason, body_of, headers_for, send
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ class RunReport:
     dispatched: int = 0
     queued: int = 0
     delivered: int = 0
+    skipped: int = 0
     retrying: int = 0
     failed: int = 0
     errors: int = 0
@@ -55,6 +58,9 @@ class _Claimed:
     url: str
     headers: dict[str, str]
     body: bytes
+
+
+SKIPPED = "skipped"  # claimed and settled without an attempt: the owner may no longer receive it
 
 
 class Dispatcher:
@@ -119,8 +125,13 @@ class Dispatcher:
                 .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(self.batch)))
 
     def _deliver_all(self, due: list[int], now: datetime, report: RunReport) -> None:
+        transport = self.transport
+        if transport is None and not self.allow_private and not self.trust_env:
+            # Connect only to the addresses just checked (DNS rebinding). Behind an environment proxy it is the
+            # proxy that connects, so there the check before sending is what we have, and the proxy must filter.
+            transport = GuardedTransport()
         with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=self.trust_env,
-                          transport=self.transport) as client:
+                          transport=transport) as client:
             for delivery_id in due:
                 if self._stop.is_set() and self._thread is not None:
                     break  # shutting down: what is left stays pending and is picked up next time
@@ -130,6 +141,9 @@ class Dispatcher:
     def _deliver_one(self, client: httpx.Client, delivery_id: int, now: datetime, report: RunReport) -> None:
         claimed = self._claim(delivery_id, now)
         if claimed is None:
+            return
+        if isinstance(claimed, str):  # SKIPPED
+            report.skipped += 1
             return
         blocked = None if self.allow_private else blocked_reason(claimed.url)
         if blocked is not None:
@@ -144,7 +158,8 @@ class Dispatcher:
         elif status == "pending":
             report.retrying += 1
 
-    def _claim(self, delivery_id: int, now: datetime) -> _Claimed | None:
+    def _claim(self, delivery_id: int, now: datetime) -> _Claimed | str | None:
+        """Lease the delivery and build its request; SKIPPED (settled, nothing to send) when the owner lost access."""
         with self.session_factory() as session:
             begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
             row = session.execute(
@@ -163,6 +178,12 @@ class Dispatcher:
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 session.rollback()
                 return None  # another dispatcher has it, or it was settled meanwhile
+            # Checked now, not at fan-out: a token revoked a moment ago stops this delivery on every worker.
+            stop = stop_reason(session, hook, note, now)
+            if stop is not None:
+                delivery.status, delivery.last_error = SKIPPED, f"not sent: {stop}"
+                session.commit()
+                return SKIPPED
             body = body_of(notification_id=note.id, event=note.event, created_at=note.created_at,
                            payload=dict(note.payload or {}))
             claimed = _Claimed(delivery_id=delivery.id, url=hook.url, body=body,

@@ -11,21 +11,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Notification, Principal, Webhook, WebhookDelivery
-
-
-def hook_matches(hook: Webhook, owner_role: str, note: Notification) -> bool:
-    """Whether ``hook`` (owned by a principal of ``owner_role``) receives ``note``."""
-    if hook.events and note.event not in hook.events:
-        return False
-    # A hook sees what happens from its creation on, not the backlog from before it existed.
-    if note.created_at < hook.created_at:
-        return False
-    if owner_role == "admin":
-        return True
-    if note.principal_id is not None and note.principal_id == hook.owner_id:
-        return True
-    return hook.org_id is not None and note.org_id == hook.org_id
+from app.models import ApiToken, Notification, Principal, Webhook, WebhookDelivery
+from app.webhooks.ownership import access_lost, hook_matches
 
 
 def fan_out(session: Session, *, now: datetime, batch: int) -> tuple[int, int]:
@@ -44,8 +31,12 @@ def fan_out(session: Session, *, now: datetime, batch: int) -> tuple[int, int]:
         return 0, 0
     notes = list(session.scalars(select(Notification).where(Notification.id.in_(claimed))
                                  .order_by(Notification.id)))
-    hooks = list(session.execute(select(Webhook, Principal.role).join(Principal, Principal.id == Webhook.owner_id)
-                                 .where(Webhook.active.is_(True)).order_by(Webhook.id)))
+    rows = session.execute(select(Webhook, ApiToken, Principal)
+                           .outerjoin(ApiToken, ApiToken.id == Webhook.token_id)
+                           .join(Principal, Principal.id == Webhook.owner_id)
+                           .where(Webhook.active.is_(True)).order_by(Webhook.id))
+    # A hook whose owner lost access gets nothing more; what was queued before is skipped when it comes due.
+    hooks = [(hook, owner.role) for hook, token, owner in rows if access_lost(hook, token, owner, now) is None]
     queued = 0
     for note in notes:
         for hook, role in hooks:

@@ -1,7 +1,15 @@
 """Webhook subscriptions. Any authenticated principal creates hooks and lists its own; leader and SME hooks receive
 their organisation's events, integration and operator hooks the events addressed to them, admin hooks every event.
 Reading one hook, its delivery log, retrying a failed delivery and deleting the hook: the owner or an admin;
-anyone else gets 404."""
+anyone else gets 404.
+
+Ownership: a hook belongs to the API token it was created with (and that token's principal), and a leader's or
+SME's hook to the principal's organisation. Deliveries stop as soon as the owner loses access (the token is
+revoked or expires, the principal is deactivated or leaves the organisation) or may no longer see what a
+notification is about; this is checked when each delivery is due, on every worker, and such a delivery is not
+attempted but logged as ``skipped`` with the reason. The URL must reach a public address unless
+CHAINMATCH_WEBHOOK_ALLOW_PRIVATE is set (422 otherwise); every connection is checked again (app/webhooks/guard.py).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.deps import CurrentPrincipal, SessionDep
+from app.deps import CurrentPrincipal, SessionDep, SettingsDep
 from app.schemas_common import Page
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
@@ -23,8 +31,10 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 @router.post("", response_model=WebhookCreated, status_code=201,
              summary="Subscribe a URL to events; the signing secret is shown once (any principal)")
-def create_webhook(data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal) -> WebhookCreated:
-    return service.create(session=session, principal=principal, data=data)
+def create_webhook(data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal,
+                   settings: SettingsDep) -> WebhookCreated:
+    return service.create(session=session, principal=principal, data=data,
+                          allow_private=settings.webhook_allow_private)
 
 
 @router.get("", response_model=Page[WebhookOut], summary="My webhooks (any principal)")
@@ -51,7 +61,7 @@ def list_deliveries(
     webhook_id: WebhookId,
     session: SessionDep,
     principal: CurrentPrincipal,
-    status: Annotated[str | None, Query(pattern="^(pending|delivered|failed)$")] = None,
+    status: Annotated[str | None, Query(pattern="^(pending|delivered|failed|skipped)$")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> Page[DeliveryOut]:

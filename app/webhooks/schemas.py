@@ -65,7 +65,8 @@ class DeliveryOut(BaseModel):
     id: int
     notification_id: int
     event: str
-    status: str
+    status: str = Field(description="pending, delivered, failed (attempts used up), or skipped (not attempted: "
+                                    "the owner lost access to the hook or to the notification's subject)")
     attempts: int
     next_attempt_at: UtcDateTime | None = Field(description="when the next attempt is due; null once settled")
     last_status_code: int | None

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
+from app.webhooks.addresses import Unresolvable, url_refusal
+from app.webhooks.guard import BlockedAddress
 from app.webhooks.signing import sign
 
 USER_AGENT = "chainmatch-webhooks/1"
@@ -61,22 +60,14 @@ def _start_of(resp: httpx.Response) -> str:
 def blocked_reason(url: str) -> str | None:
     """Why ``url`` may not be called when private networks are off limits, or None when it may.
 
-    Any principal can register a hook, so without this the server could be made to POST into its own network
-    (SSRF). Checked at sending time, not registration, because DNS answers change; a DNS-rebinding race between
-    this lookup and the connection remains possible, and an egress proxy is the complete answer.
+    A first check before any connection, so a refused hook is logged as such without a socket being opened; the
+    guarded transport (``guard.py``) checks again the address it connects to, which closes the DNS-rebinding
+    window between this lookup and the connection.
     """
-    parts = urlsplit(url)
-    host = parts.hostname or ""
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as exc:
-        return f"cannot resolve {host}: {exc}"
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global:
-            return f"blocked: {host} resolves to the non-public address {address}"
-    return None
+        return url_refusal(url)
+    except Unresolvable as exc:
+        return str(exc)
 
 
 def send(client: httpx.Client, *, url: str, headers: dict[str, str], body: bytes) -> Outcome:
@@ -87,6 +78,10 @@ def send(client: httpx.Client, *, url: str, headers: dict[str, str], body: bytes
                 return Outcome(True, code, "")
             text = _start_of(resp)
             return Outcome(False, code, f"HTTP {code}" + (f": {text}" if text else ""))
+    except httpx.ConnectError as exc:
+        if isinstance(exc.__cause__, BlockedAddress):
+            return Outcome(False, None, str(exc.__cause__))
+        return Outcome(False, None, f"connection error: {type(exc).__name__}: {exc}"[:500])
     except httpx.TimeoutException as exc:
         return Outcome(False, None, f"timeout: {type(exc).__name__}")
     except httpx.HTTPError as exc:

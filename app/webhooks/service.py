@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.audit import record, snapshot
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.models import Notification, Principal, Webhook, WebhookDelivery
 from app.models._types import utcnow
 from app.schemas_common import Page
+from app.webhooks.addresses import Unresolvable, url_refusal
 from app.webhooks.repository import WebhookRepository
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 from app.webhooks.signing import new_secret
@@ -17,7 +18,10 @@ MAX_PER_OWNER = 20
 _AUDITED = ("url", "events", "org_id", "active")
 
 
-def create(*, session: Session, principal: Principal, data: WebhookCreate) -> WebhookCreated:
+def create(*, session: Session, principal: Principal, data: WebhookCreate,
+           allow_private: bool = False) -> WebhookCreated:
+    if not allow_private:
+        _require_public(data.url)
     repo = WebhookRepository(session)
     if repo.find_url(principal.id, data.url) is not None:
         raise Conflict("you already have a webhook for this url")
@@ -25,14 +29,29 @@ def create(*, session: Session, principal: Principal, data: WebhookCreate) -> We
         raise Conflict(f"at most {MAX_PER_OWNER} webhooks per principal; delete one first")
     # Leader and SME hooks follow their organisation's events; the others follow what is addressed to them.
     org_id = principal.org_id if principal.role in ("leader", "sme") else None
-    hook = Webhook(owner_id=principal.id, org_id=org_id, url=data.url, secret=new_secret(), events=data.events,
-                   active=True)
+    # The hook belongs to the token it is created with: its deliveries stop when that token does (ownership.py).
+    hook = Webhook(owner_id=principal.id, token_id=principal.token_id, org_id=org_id, url=data.url,
+                   secret=new_secret(), events=data.events, active=True)
     session.add(hook)
     session.flush()
     # The secret never goes into the audit log: whoever reads the log must not be able to forge signatures.
     record(session, principal=principal, action="create", entity="webhook", entity_id=hook.id,
            after=snapshot(hook, _AUDITED))
     return WebhookCreated(**WebhookOut.model_validate(hook).model_dump(), secret=hook.secret)
+
+
+def _require_public(url: str) -> None:
+    """Refuse at once a URL whose host is, or now resolves to, a non-public address (it would only fail later).
+
+    A name that does not resolve now is accepted: DNS may be down or not yet set up, and the dispatcher checks
+    every address again when it connects.
+    """
+    try:
+        reason = url_refusal(url)
+    except Unresolvable:
+        return
+    if reason is not None:
+        raise Invalid("url", reason)
 
 
 def list_own(*, session: Session, principal: Principal, limit: int, offset: int) -> Page[WebhookOut]:

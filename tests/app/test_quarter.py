@@ -4,8 +4,10 @@ with notifications in the app and signed webhooks delivered to a real receiver o
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,10 +15,17 @@ from app.background import job_registry
 from app.jobs.runner import run_once
 from app.webhooks.dispatcher import Dispatcher
 from app.webhooks.signing import verify
-from tests.app.conftest import Tokens
+from tests.app.conftest import Tokens, make_client
 from tests.app.webhooks.receiver import Receiver, receiver  # noqa: F401 - a fixture
 
 API = "/api/v1"
+
+
+@pytest.fixture()
+def client(migrated_url: str, session_factory: sessionmaker[Session], tokens: Tokens) -> Iterator[TestClient]:
+    """The shared client, except that hooks may point at this machine, where the test receiver listens."""
+    with make_client(migrated_url, session_factory, build_index=True, webhook_allow_private=True) as c:
+        yield c
 
 
 def ok(resp, status: int = 200) -> dict:  # type: ignore[no-untyped-def, type-arg]

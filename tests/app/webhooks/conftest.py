@@ -14,6 +14,9 @@ from tests.app.webhooks.receiver import receiver  # noqa: F401 - a fixture
 
 @pytest.fixture()
 def client(migrated_url: str, session_factory: sessionmaker[Session], tokens: Tokens) -> Iterator[TestClient]:
-    """Like the shared client, without building the match index: nothing here ranks, and tests start faster."""
-    with make_client(migrated_url, session_factory, build_index=False) as c:
+    """Like the shared client, without building the match index: nothing here ranks, and tests start faster.
+
+    Hooks may point at this machine, where the test receiver listens (the setting local demos use).
+    """
+    with make_client(migrated_url, session_factory, build_index=False, webhook_allow_private=True) as c:
         yield c

@@ -18,6 +18,7 @@ from app.webhooks.dispatcher import Dispatcher, backoff
 from app.webhooks.fanout import fan_out
 from app.webhooks.sender import blocked_reason
 from app.webhooks.signing import verify
+from tests.app.catalogues.helpers import create_need
 from tests.app.conftest import Tokens
 from tests.app.webhooks.receiver import Receiver, closed_port_url
 
@@ -58,9 +59,11 @@ def test_delivers_signed_json_to_the_orgs_hook_once(client: TestClient, tokens: 
                                                     session_factory: sessionmaker[Session],
                                                     receiver: Receiver) -> None:
     made = hook(client, tokens, "sme", receiver.url)
-    payload = {"need_id": 7, "title": "碳酸锂采购"}
+    # The need must exist and be visible to the hook's owner: that is checked again when delivering.
+    need = create_need(small, title="碳酸锂采购", status="published", published_at=utcnow())
+    payload = {"need_id": need.id, "title": "碳酸锂采购"}
     mine = emit(small, event="opportunity.new", org_id=org(small, "100002"), payload=payload)
-    emit(small, event="opportunity.new", org_id=org(small, "100003"), payload={"need_id": 7})
+    emit(small, event="opportunity.new", org_id=org(small, "100003"), payload={"need_id": need.id})
     small.commit()
     report = local(session_factory, timeout=2).run_once()
     assert (report.dispatched, report.queued, report.delivered, report.errors) == (2, 1, 1, 0)
@@ -76,7 +79,7 @@ def test_delivers_signed_json_to_the_orgs_hook_once(client: TestClient, tokens: 
                       h["x-chainmatch-signature"])
     body = json.loads(got.body)
     assert body == {"id": mine.id, "event": "opportunity.new", "created_at": body["created_at"],
-                    "payload": {"need_id": 7, "title": "碳酸锂采购"}}
+                    "payload": {"need_id": need.id, "title": "碳酸锂采购"}}
     assert body["created_at"].endswith("Z")
     entries = log(client, tokens, "sme", made["id"])
     assert len(entries) == 1 and str(entries[0]["id"]) == h["x-chainmatch-delivery"]
@@ -133,7 +136,7 @@ def test_retries_with_exponential_backoff_then_delivers(client: TestClient, toke
                                                         receiver: Receiver) -> None:
     made = hook(client, tokens, "sme", receiver.url)
     receiver.statuses = [500, 503]
-    emit(small, event="opportunity.new", org_id=org(small, "100002"), payload={"need_id": 1})
+    emit(small, event="opportunity.new", org_id=org(small, "100002"), payload={})
     small.commit()
     d = local(session_factory, timeout=2)
     t0 = utcnow()
