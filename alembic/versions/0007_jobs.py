@@ -1,7 +1,7 @@
 """periodic jobs: a unique key per period
 
 Revision ID: 0007_jobs
-Revises: 0003
+Revises: 0004_hardening
 Create Date: 2026-11-27 10:20:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_jobs"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_hardening"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
