@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -117,7 +118,7 @@ def measure(db: str, cli: str, env: dict[str, str], seed: dict, queries: list[di
     finally:
         stop(proc)
     total = sum(len(v) for v in stats.times.values())
-    return {"db": db, "ready_s": ready_s, "index": health.get("index"), "wall_s": wall, "requests": total,
+    return {"server_exceptions": server_exceptions(tmp / f"serve-{db}.log"), "db": db, "ready_s": ready_s, "index": health.get("index"), "wall_s": wall, "requests": total,
             "rps": total / wall, "routes": {r: summary(ts) for r, ts in sorted(stats.times.items())},
             "all": summary([t for ts in stats.times.values() for t in ts]),
             "health": summary([s for _, s, _ in watcher.health]) | {
@@ -126,6 +127,16 @@ def measure(db: str, cli: str, env: dict[str, str], seed: dict, queries: list[di
             "expected_4xx": dict(stats.expected_4xx),
             "rss_series": [(round(t, 1), {str(p): kb for p, kb in m.items()}) for t, m in watcher.rss],
             "import_s": seed.get("import_s"), "seed_s": seed.get("seed_s")}
+
+
+def server_exceptions(log: Path) -> dict[str, int]:
+    """The final lines of the tracebacks in the server's log ("module.Error: text"), counted: the 500s' causes."""
+    found: dict[str, int] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Timeout)\b[^ ]*: ", line):
+            key = line[:200]
+            found[key] = found.get(key, 0) + 1
+    return dict(sorted(found.items(), key=lambda kv: -kv[1]))
 
 
 def summary(xs: list[float]) -> dict:
@@ -162,6 +173,9 @@ def report(res: dict, n: int, clients: int, workers: int) -> str:
         for route, texts in routes.items():
             for text, c in sorted(texts.items(), key=lambda kv: -kv[1])[:5]:
                 out.append(f"  {kind:<15} {route:<20} {c:>5} × {text}")
+    if res["server_exceptions"]:
+        out.append("exceptions in the server log (a chained one is listed under each of its types):")
+        out += [f"  {c:>5} × {text}" for text, c in list(res["server_exceptions"].items())[:8]]
     out += ["worker memory (RSS, first → middle → last):", *(f"  {line}" for line in rss_lines(res["rss_series"]))]
     return "\n".join(out)
 
