@@ -8,6 +8,7 @@ Errors are counted by kind: status >= 500, connection errors, timeouts, and 4xx 
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -105,8 +106,9 @@ class Scenario:
             leader = self._leader()
             if self.drafts[leader["code"]]:
                 need_id = r.choice(self.drafts[leader["code"]])
-                return route, leader["token"], "PATCH", f"/api/v1/needs/{need_id}", None, \
-                    {"quantity": f"每月{r.randint(10, 900)}吨", "description": r.choice(s["need_bodies"])["description"]}
+                edit = {"quantity": f"每月{r.randint(10, 900)}吨",
+                        "description": r.choice(s["need_bodies"])["description"]}
+                return route, leader["token"], "PATCH", f"/api/v1/needs/{need_id}", None, edit
             return self.request("write_need_create", leader)
         if route == "write_need_publish":
             leader = self._leader()
@@ -162,10 +164,8 @@ def run_mix(base: str, seed: dict, queries: list[dict], clients: int, duration: 
                     continue
                 dt = time.perf_counter() - t
                 stats.add(label, dt, res.status_code, res.text)
-                try:
+                with contextlib.suppress(ValueError):
                     scen.learn(label, params, body, res.status_code, res.json())
-                except ValueError:
-                    pass
 
     pool = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
     for th in pool:

@@ -67,7 +67,6 @@ def sqlite_copy(src: Path, dst: Path) -> None:
 
 def pg_admin(pg_url: str, sql: str) -> None:
     import psycopg
-
     from sqlalchemy.engine import make_url
 
     u = make_url(pg_url)
@@ -108,7 +107,8 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def measure(db: str, cli: str, env: dict[str, str], seed: dict, queries: list[dict], args, tmp: Path) -> dict:  # type: ignore[no-untyped-def]
+def measure(db: str, cli: str, env: dict[str, str], seed: dict, queries: list[dict], args: argparse.Namespace,
+            tmp: Path) -> dict:
     proc, base, ready_s, health = serve(cli, env, args.workers, tmp / f"serve-{db}.log")
     try:
         stats = Stats()
@@ -118,7 +118,8 @@ def measure(db: str, cli: str, env: dict[str, str], seed: dict, queries: list[di
     finally:
         stop(proc)
     total = sum(len(v) for v in stats.times.values())
-    return {"server_exceptions": server_exceptions(tmp / f"serve-{db}.log"), "db": db, "ready_s": ready_s, "index": health.get("index"), "wall_s": wall, "requests": total,
+    return {"db": db, "server_exceptions": server_exceptions(tmp / f"serve-{db}.log"), "ready_s": ready_s,
+            "index": health.get("index"), "wall_s": wall, "requests": total,
             "rps": total / wall, "routes": {r: summary(ts) for r, ts in sorted(stats.times.items())},
             "all": summary([t for ts in stats.times.values() for t in ts]),
             "health": summary([s for _, s, _ in watcher.health]) | {
@@ -163,7 +164,8 @@ def report(res: dict, n: int, clients: int, workers: int) -> str:
     for route, s in [*res["routes"].items(), ("all", res["all"]), ("/health (probe, same run)", res["health"])]:
         if s["n"]:
             out.append(f"| {route} | {s['n']} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['p99_ms']:.0f} |")
-    out += ["", f"throughput: {res['rps']:.1f} requests/s; start-up until every worker is ready: {res['ready_s']:.1f} s "
+    out += ["", f"throughput: {res['rps']:.1f} requests/s; "
+            f"start-up until every worker is ready: {res['ready_s']:.1f} s "
             f"(index build {res['index'].get('build_seconds')} s in the worker that answered)",
             f"expected 4xx (409 on a repeated interest or publish): {res['expected_4xx'] or 'none'}",
             f"/health probes failed: {res['health'].get('failed', 0)}"]
