@@ -24,9 +24,17 @@ def _tcp_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+# The supervisor pings each worker and kills one that does not answer in time. The answer needs the GIL, which
+# a worker building its index or ranking under load holds for long stretches; with uvicorn's 5 s a busy worker
+# was killed mid-request (bench/load.py: "Child process died", requests cut off) and its successor spent minutes
+# rebuilding the index. A hung worker is still replaced, a minute later.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def run(*, host: str, port: int, workers: int) -> None:
     if workers <= 1:
         uvicorn.run(APP, host=host, port=port, log_level="info")
         return
-    config = uvicorn.Config(APP, host=host, port=port, workers=workers, log_level="info")
+    config = uvicorn.Config(APP, host=host, port=port, workers=workers, log_level="info",
+                            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
     Multiprocess(config, sockets=[_tcp_socket(host, port)]).run()

@@ -71,7 +71,8 @@ class ChainRepository:
         src, dst = aliased(ChainNode), aliased(ChainNode)
         stmt = (select(src.name, dst.name, NodeEdge.type).join(src, src.id == NodeEdge.src_id)
                 .join(dst, dst.id == NodeEdge.dst_id))
-        return [(a, b, t) for a, b, t in self.session.execute(stmt)]
+        # ~100,000 edges at scale, read at every worker's start: Core tuples, not ORM rows.
+        return [(a, b, t) for a, b, t in self.session.connection().execute(stmt)]
 
     def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
         """The nodes named (or numbered) by ``keys``, in order and without repeats, and the keys naming nothing."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, select, union
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.db import like_pattern
 from app.models import Capability, ChainNode, Enterprise, Industry
@@ -24,18 +24,44 @@ class EnterpriseFilter:
 
 
 
+def _contains(session: Session, col: QueryableAttribute[str], pattern: str) -> ColumnElement[bool]:
+    # SQLite's LIKE already ignores ASCII case, as its lower() does; ilike's lower(col) LIKE lower(?) only costs a
+    # function call per row there. PostgreSQL keeps ILIKE, which its trigram indexes serve.
+    if session.get_bind().dialect.name == "sqlite":
+        return col.like(pattern, escape="\\")
+    return col.ilike(pattern, escape="\\")
+
+
 class EnterpriseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _text_matches(self, q: str) -> CompoundSelect[int]:
+        """Ids of firms whose name, full name or a product contains ``q`` (any case).
+
+        Products are matched through chain nodes: there are far fewer node names than capability rows (every
+        firm lists ~10 products, mostly the same few thousand), and a linked capability's product is its node's
+        name (both writers, the chainkg import and profile edits, link by exact name). The product is checked
+        again on the few rows found, and unlinked capabilities (node_id NULL, found by the node_id index), which
+        no node covers, are matched row by row.
+        """
+        pattern = like_pattern(q)
+
+        def contains(col: QueryableAttribute[str]) -> ColumnElement[bool]:
+            return _contains(self.session, col, pattern)
+
+        nodes = select(ChainNode.id).where(contains(ChainNode.name))
+        return union(
+            select(Enterprise.id).where(contains(Enterprise.name)),
+            select(Enterprise.id).where(contains(Enterprise.full_name)),
+            select(Capability.enterprise_id).where(Capability.node_id.in_(nodes), contains(Capability.product)),
+            select(Capability.enterprise_id).where(Capability.node_id.is_(None), contains(Capability.product)),
+        )
+
     def _filtered(self, f: EnterpriseFilter) -> Select[Enterprise]:
         stmt = select(Enterprise)
         if f.q:
-            pattern = like_pattern(f.q)
-            makes = exists().where(Capability.enterprise_id == Enterprise.id,
-                                   Capability.product.ilike(pattern, escape="\\"))
-            stmt = stmt.where(or_(Enterprise.name.ilike(pattern, escape="\\"),
-                                  Enterprise.full_name.ilike(pattern, escape="\\"), makes))
+            stmt = stmt.where(Enterprise.id.in_(self._text_matches(f.q)))
         if f.kinds:
             stmt = stmt.where(Enterprise.kind.in_(f.kinds))
         if f.tiers:
@@ -53,9 +79,18 @@ class EnterpriseRepository:
 
     def search(self, f: EnterpriseFilter, *, limit: int, offset: int) -> tuple[list[Enterprise], int]:
         stmt = self._filtered(f)
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = self.session.scalars(stmt.order_by(Enterprise.id).limit(limit).offset(offset)).all()
-        return list(rows), total
+        # One pass over the matches gives both the page's ids and the total (a window count), instead of a
+        # count query and a page query that each evaluate the text match over every firm.
+        page = self.session.execute(stmt.with_only_columns(Enterprise.id, func.count().over())
+                                    .order_by(Enterprise.id).limit(limit).offset(offset)).all()
+        if page:
+            total = page[0][1]
+        elif offset == 0:
+            total = 0
+        else:  # past the end: the window saw no row, so count apart
+            total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        found = self.by_ids([id_ for id_, _ in page])
+        return [found[id_] for id_, _ in page if id_ in found], total
 
     def get(self, key: str) -> Enterprise | None:
         found = self.session.scalar(select(Enterprise).where(Enterprise.code == key))

@@ -1,11 +1,18 @@
-"""Read the database into the plain records the matching engine takes."""
+"""Read the database into the plain records the matching engine takes.
+
+Every worker reads the whole snapshot at start-up (100,000 firms: a million capability rows, ~100,000 nodes), so
+these reads go through the Core connection, streamed in batches, as plain tuples (no ORM row objects), and JSON is
+decoded only where there is something in it.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Text, cast, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
@@ -13,17 +20,35 @@ from app.models import Capability, ChainNode, Enterprise, Industry
 from graph import NodeSpec
 from matching import EnterpriseRecord
 
+_BATCH = 20_000
+
+
+def _stream(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
+    """Rows of ``stmt`` as tuples; on PostgreSQL fetched in batches from a server-side cursor, so a worker never
+    holds the driver's copy of a million rows and the parsed records at once."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":  # rows come from the file as they are stepped; batching only adds work
+        return iter(conn.execute(stmt))
+    # Options on the statement, not the connection: Connection.execution_options() would change it for good.
+    result = conn.execute(stmt.execution_options(stream_results=True, yield_per=_BATCH))
+    return (row for part in result.partitions() for row in part)
+
+
+def _aliases(text: str | None) -> tuple[str, ...]:
+    # Nearly every node has none; decoding "[]" a hundred thousand times is most of the node read.
+    return tuple(json.loads(text)) if text and text != "[]" else ()
+
 
 def load_graph_parts(session: Session) -> tuple[list[NodeSpec], list[tuple[str, str, str]]]:
-    nodes = [NodeSpec(name, tuple(aliases or ())) for name, aliases in
-             session.execute(select(ChainNode.name, ChainNode.aliases))]
+    nodes = [NodeSpec(name, _aliases(aliases)) for name, aliases in
+             _stream(session, select(ChainNode.name, cast(ChainNode.aliases, Text)))]
     return nodes, ChainRepository(session).all_edges()
 
 
 def industry_paths(session: Session) -> dict[int, str]:
     """Each industry's codes from broad to narrow ("110000/110100/110101"), as the engine's industry evidence wants."""
-    rows = {id_: (code, parent) for id_, code, parent in session.execute(
-        select(Industry.id, Industry.code, Industry.parent_id)).all()}
+    rows = {id_: (code, parent) for id_, code, parent in _stream(
+        session, select(Industry.id, Industry.code, Industry.parent_id))}
     paths: dict[int, str] = {}
     for id_ in rows:
         parts: list[str] = []
@@ -46,11 +71,11 @@ def load_records(session: Session, ids: Sequence[int] | None = None) -> list[Ent
         ent = ent.where(Enterprise.id.in_(list(ids)))
         caps = caps.where(Capability.enterprise_id.in_(list(ids)))
     products: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    for eid, product, share in session.execute(caps.order_by(Capability.enterprise_id, Capability.id)):
+    for eid, product, share in _stream(session, caps.order_by(Capability.enterprise_id, Capability.id)):
         products[eid].append((product, float(share) if share is not None else 0.001))
     paths = industry_paths(session)
     out = []
-    for id_, code, name, kind, tier, prov, city, dist, desc, ind in session.execute(ent.order_by(Enterprise.id)):
+    for id_, code, name, kind, tier, prov, city, dist, desc, ind in _stream(session, ent.order_by(Enterprise.id)):
         region = "/".join(p for p in (prov, city, dist) if p)
         out.append(EnterpriseRecord(id=id_, code=code, name=name, kind=kind, tier=tier, region=region,
                                     description=desc or "", products=tuple(products.get(id_, ())),

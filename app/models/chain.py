@@ -17,6 +17,10 @@ EDGE_TYPES = ("input", "subkind")
 
 class ChainNode(Base):
     __tablename__ = "chain_nodes"
+    # Enterprise search finds products through node names (name contains q): a trigram index on PostgreSQL.
+    # (On SQLite it is a plain copy of the unique index; the models cannot declare an index for one dialect only.)
+    __table_args__ = (Index("ix_chain_nodes_name_trgm", "name", postgresql_using="gin",
+                            postgresql_ops={"name": "gin_trgm_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)

@@ -20,11 +20,18 @@ class Enterprise(Base):
     __table_args__ = (
         Index("ix_enterprises_kind_tier", "kind", "tier"),
         Index("ix_enterprises_region", "province", "city", "district"),
+        # Text search (name or full name contains q): trigram indexes on PostgreSQL. On SQLite they are plain
+        # ones, which a LIKE '%q%' scans instead of the wider table rows.
+        Index("ix_enterprises_name", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+        Index("ix_enterprises_full_name", "full_name", postgresql_using="gin",
+              postgresql_ops={"full_name": "gin_trgm_ops"}),
+        # Every worker polls for rows changed since its last look, twice a second.
+        Index("ix_enterprises_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(100))
     full_name: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(16), default="sme")
     tier: Mapped[str] = mapped_column(String(16), default="none")

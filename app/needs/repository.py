@@ -77,15 +77,17 @@ class NeedRepository:
         stmt = select(NeedVersion).where(NeedVersion.need_id == need_id).order_by(NeedVersion.version)
         return list(self.session.scalars(stmt))
 
-    def changed_since(self, need_id: int, version: int) -> list[str]:
-        """Fields changed by the versions after ``version``, in first-changed order."""
-        stmt = (select(NeedVersion.changed_fields)
-                .where(NeedVersion.need_id == need_id, NeedVersion.version > version)
-                .order_by(NeedVersion.version))
-        fields: dict[str, None] = {}
-        for changed in self.session.scalars(stmt):
-            fields.update(dict.fromkeys(changed or []))
-        return list(fields)
+    def changed_since_many(self, since: dict[int, int]) -> dict[int, list[str]]:
+        """changed_since for several needs at once ({need id: version} -> {need id: fields}), in one query."""
+        found: dict[int, dict[str, None]] = {need_id: {} for need_id in since}
+        if not since:
+            return {}
+        stmt = (select(NeedVersion.need_id, NeedVersion.version, NeedVersion.changed_fields)
+                .where(NeedVersion.need_id.in_(list(since))).order_by(NeedVersion.need_id, NeedVersion.version))
+        for need_id, version, changed in self.session.execute(stmt):
+            if version > since[need_id]:
+                found[need_id].update(dict.fromkeys(changed or []))
+        return {need_id: list(fields) for need_id, fields in found.items()}
 
     def opportunity(self, need_id: int, enterprise_id: int) -> Opportunity | None:
         return self.session.scalar(select(Opportunity).where(Opportunity.need_id == need_id,

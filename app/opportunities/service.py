@@ -37,6 +37,9 @@ def _items(session: Session, principal: Principal, pairs: Sequence[tuple[Opportu
     repo = NeedRepository(session)
     shown = needs.present_many(session, [n for _, n in pairs], principal)
     posters = repo.enterprises([n.poster_org_id for o, n in pairs if policy.agreed(o)])
+    # One query for the whole page, not one per need edited since delivery.
+    changed = repo.changed_since_many({n.id: o.need_version for o, n in pairs
+                                       if o is not None and n.version > o.need_version})
     out = []
     for (opp, need), need_out in zip(pairs, shown, strict=True):
         delivered_version = opp.need_version if opp is not None else need.version
@@ -46,7 +49,7 @@ def _items(session: Session, principal: Principal, pairs: Sequence[tuple[Opportu
             need=need_out, score=opp.score if opp else None, reason=dict(opp.explanation or {}) if opp else {},
             is_new=opp is not None and opp.delivered_at is not None and opp.seen_at is None,
             delivered=opp is not None and opp.delivered_at is not None, delivered_version=delivered_version,
-            changed_fields=repo.changed_since(need.id, delivered_version) if need.version > delivered_version else [],
+            changed_fields=changed.get(need.id, []),
             sme_status=opp.sme_status if opp else "none", sme_message=opp.sme_message if opp else "",
             poster_status=status, poster_reason=opp.poster_reason if opp and status != "none" else "",
             agreed=policy.agreed(opp),

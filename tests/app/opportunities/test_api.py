@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Catalogue, Chain, Need, Notification, Opportunity
@@ -148,3 +148,26 @@ def test_changes_since_delivery_are_shown(client: TestClient, tokens: Tokens, sm
     notes = small.scalars(select(Notification).where(Notification.event == "need.updated",
                                                      Notification.org_id == org(small, "100002"))).all()
     assert [n.payload["version"] for n in notes] == [2, 3]
+
+
+def test_changes_of_a_whole_page_are_read_in_one_query(client: TestClient, tokens: Tokens, small: Session) -> None:
+    # At scale a feed page held a query per need edited since delivery; now one for the page.
+    ids = [published_need(client, tokens, title=f"采购碳酸锂{i}")["id"] for i in range(3)]
+    for nid in ids:
+        resp = client.patch(f"{URL}/{nid}", json={"quantity": "每月50吨"}, headers=tokens.header("leader"))
+        assert resp.status_code == 200, resp.text
+    client.patch(f"{URL}/{ids[0]}", json={"budget_min": 10}, headers=tokens.header("leader"))
+    seen: list[str] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    bind = small.connection()
+    event.listen(bind, "before_cursor_execute", grab)
+    try:
+        body = _feed(client, tokens)
+    finally:
+        event.remove(bind, "before_cursor_execute", grab)
+    changed = {i["need"]["id"]: i["changed_fields"] for i in body["items"] if i["need"]["id"] in ids}
+    assert changed == {ids[0]: ["quantity", "budget_min"], ids[1]: ["quantity"], ids[2]: ["quantity"]}
+    assert len([s for s in seen if "need_versions" in s]) == 1, seen
