@@ -1,7 +1,7 @@
 """indexes for search and the index-sync poll under load
 
 Revision ID: 0006_load
-Revises: 0003
+Revises: 0007_jobs
 Create Date: 2026-11-27 10:00:00
 
 Enterprise search (name, full name or a product's node name contains q) gets trigram GIN indexes on PostgreSQL
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0006_load"
-down_revision: str | None = "0003"
+down_revision: str | None = "0007_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
