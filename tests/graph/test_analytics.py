@@ -292,3 +292,11 @@ def test_bad_input_raises_the_librarys_own_errors(call, error):
 
 def test_analytics_error_is_a_value_error():
     assert issubclass(UnknownNodeError, AnalyticsError) and issubclass(AnalyticsError, ValueError)
+
+
+def test_a_chain_with_nothing_to_weigh_has_no_rate():
+    # 锂 has no input and no leader makes it: no demand, so no rate (rather than 0 or 100%)
+    page = chain_analysis(graph(), table(), ["锂"], region="山东省")
+    assert page.supply.rate.value is None and page.supply.rate.basis is None
+    assert page.supply.missing == () and page.supply.inputs == 0
+    assert [w.node for w in page.weak] == ["锂"]
