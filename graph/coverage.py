@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from graph.chaingraph import ChainGraph
 from graph.supply import TIERS, SupplyTable
 
-__all__ = ["Demand", "MakerStats", "leader_demand", "maker_stats"]
+__all__ = ["Demand", "MakerStats", "end_products", "leader_demand", "maker_stats"]
 
 _NB = 3  # number of bases (estimated, imported, declared)
 

@@ -179,7 +179,10 @@ def _firm_arrays(firms: Iterable[tuple]) -> tuple[list[Hashable], dict[Hashable,
     region, tier, leader = [], [], []
     tier_codes = {t: i for i, t in enumerate(TIERS)}
     for f in firms:
-        fid, reg, tr, kind = Firm(*f)
+        try:
+            fid, reg, tr, kind = Firm(*f)
+        except TypeError:
+            raise AnalyticsError(f"a firm row is (id, region, tier, kind), not {f!r}") from None
         try:
             if fid in index:
                 raise AnalyticsError(f"firm {fid!r} is listed twice")
@@ -229,7 +232,10 @@ def supply_table(
     shares: list[float] = []
     bases: list[int] = []
     for link in links:
-        firm, node, share, basis = Supply(*link)
+        try:
+            firm, node, share, basis = Supply(*link)
+        except TypeError:
+            raise AnalyticsError(f"a link row is (firm, node, share, basis), not {link!r}") from None
         col = forms.get(node) if isinstance(node, str) else None
         if col is None:
             if on_unknown_node == "skip":

@@ -281,6 +281,8 @@ def test_repeated_links_merge_and_unknown_nodes_can_be_skipped():
     (lambda g, t: supply_table(g, [Firm("x")], [("x", "锂", 0.1, "guessed")]), AnalyticsError),
     (lambda g, t: supply_table(g, [Firm("x")], [("x", "锂", "much", "declared")]), AnalyticsError),
     (lambda g, t: supply_table(g, [Firm(["x"])], []), AnalyticsError),
+    (lambda g, t: supply_table(g, [("x", "山东省", "none", "sme", "extra")], []), AnalyticsError),
+    (lambda g, t: supply_table(g, [Firm("x")], [("x",)]), AnalyticsError),
 ])
 def test_bad_input_raises_the_librarys_own_errors(call, error):
     if error is None:
