@@ -1,6 +1,8 @@
 """Tokens, the caller itself, and the audit log.
 
-Tokens: admins issue any role; operators issue leader, sme and integration tokens (within their regions).
+Tokens: admins issue any role; operators issue leader, sme and integration tokens that expire within a year; an
+operator limited to regions or chains issues, lists and revokes only tokens of firms in its reach
+(app/access/tokens.py).
 `/me`: any authenticated caller. Audit log: admins, and operators (limited operators see their own entries).
 """
 

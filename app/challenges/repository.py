@@ -5,22 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
 from app.enterprises.repository import EnterpriseRepository
-from app.models import Application, ChainNode, Challenge, Enterprise, Need, Opportunity, Principal
+from app.models import Application, ChainNode, Challenge, Enterprise, Need, Opportunity
 from app.needs.repository import NeedRepository
-
-
-def visible_to(principal: Principal) -> ColumnElement[bool]:
-    """Published and closed challenges are public; drafts only to operators, admins and the poster's members."""
-    if principal.role in ("admin", "operator"):
-        return true()
-    if principal.role == "leader" and principal.org_id is not None:
-        return or_(Need.status != "draft", Need.poster_org_id == principal.org_id)
-    return Need.status != "draft"
 
 
 class ChallengeRepository:
@@ -32,11 +23,12 @@ class ChallengeRepository:
                                    .where(Need.id == need_id, Need.kind == "technology")).first()
         return (row[0], row[1]) if row else None
 
-    def search(self, principal: Principal, *, mode: str | None, status: str | None, limit: int,
+    def search(self, visible: ColumnElement[bool], *, mode: str | None, status: str | None, limit: int,
                offset: int) -> tuple[list[tuple[Need, Challenge]], int]:
+        """Challenges matching the filters among those ``visible`` (app.access.needs.visible_clause) selects."""
         stmt = (
             select(Need, Challenge).join(Challenge, Challenge.need_id == Need.id)
-            .where(Need.kind == "technology", visible_to(principal)))
+            .where(Need.kind == "technology", visible))
         if mode:
             stmt = stmt.where(Challenge.mode == mode)
         if status:
