@@ -46,9 +46,13 @@ class ChallengeRepository:
     def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
         return ChainRepository(self.session).nodes_by_key(keys)
 
-    def delivered_count(self, need_id: int) -> int:
-        return self.session.scalar(select(func.count()).select_from(Opportunity)
-                                   .where(Opportunity.need_id == need_id)) or 0
+    def delivered_counts(self, need_ids: Sequence[int]) -> dict[int, int]:
+        """How many firms each challenge was delivered to (absent: none), in one query for a whole page."""
+        if not need_ids:
+            return {}
+        stmt = (select(Opportunity.need_id, func.count()).where(Opportunity.need_id.in_(list(need_ids)))
+                .group_by(Opportunity.need_id))
+        return {need_id: count for need_id, count in self.session.execute(stmt)}
 
     def was_targeted(self, need_id: int, org_id: int) -> bool:
         return self.session.scalar(select(Opportunity.id).where(Opportunity.need_id == need_id,

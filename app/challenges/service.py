@@ -150,6 +150,7 @@ def out(session: Session, rows: list[tuple[Need, Challenge]], principal: Princip
     nodes = repo.nodes_of(ids)
     posters = repo.enterprises([n.poster_org_id for n, _ in rows])
     sights = policy.sights(principal, [n for n, _ in rows])
+    delivered = repo.delivered_counts([n.id for n, _ in rows if sights[n.id].managed])
     items = []
     for need, ch in rows:
         insider = sights[need.id].managed
@@ -161,7 +162,7 @@ def out(session: Session, rows: list[tuple[Need, Challenge]], principal: Princip
             prize_amount=ch.prize_amount, deadline=need.deadline, mode=ch.mode, ip_terms=ch.ip_terms,
             max_winners=ch.max_winners, anonymous=need.anonymous, status=need.status,
             poster=EnterpriseSummary.model_validate(poster) if shown else None, created_at=need.created_at,
-            published_at=need.published_at, delivered_to=repo.delivered_count(need.id) if insider else None))
+            published_at=need.published_at, delivered_to=delivered.get(need.id, 0) if insider else None))
     return items
 
 
