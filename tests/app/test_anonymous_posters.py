@@ -8,9 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +23,7 @@ from app.webhooks.dispatcher import Dispatcher
 from tests.app.catalogues.helpers import create_chain, create_need
 from tests.app.challenges.helpers import URL as CHALLENGES
 from tests.app.challenges.helpers import apply, published
-from tests.app.conftest import Tokens
+from tests.app.conftest import Tokens, make_client
 from tests.app.needs.helpers import URL as NEEDS
 from tests.app.needs.helpers import org, published_need
 
@@ -62,8 +64,16 @@ def test_application_history_does_not_name_an_anonymous_poster(client: TestClien
         assert listed["items"][0]["history"][1]["by_name"] == "t-leader"
 
 
+@pytest.fixture()
+def local_hooks(migrated_url: str, session_factory: sessionmaker[Session], tokens: Tokens) -> Iterator[TestClient]:
+    """A client whose webhooks may point at this machine: the deliveries below go to a mock transport anyway."""
+    with make_client(migrated_url, session_factory, build_index=True, webhook_allow_private=True) as c:
+        yield c
+
+
 def test_answer_notification_and_webhook_do_not_name_an_anonymous_poster(
-        client: TestClient, tokens: Tokens, small: Session, session_factory: sessionmaker[Session]) -> None:
+        local_hooks: TestClient, tokens: Tokens, small: Session, session_factory: sessionmaker[Session]) -> None:
+    client = local_hooks
     sent: list[bytes] = []
     hook = client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=tokens.header("sme"))
     assert hook.status_code == 201, hook.text
@@ -86,7 +96,7 @@ def test_answer_notification_and_webhook_do_not_name_an_anonymous_poster(
         sent.append(request.content)
         return httpx.Response(204)
 
-    Dispatcher(session_factory, allow_private=True, reminders=False,
+    Dispatcher(session_factory, allow_private=True,
                transport=httpx.MockTransport(receive)).run_once(utcnow() + timedelta(seconds=1))
     bodies = [json.loads(b) for b in sent]
     answered = {b["payload"]["need_id"]: b for b in bodies if b["event"] == "interest.answered"}
