@@ -1,6 +1,8 @@
 """Tokens, the caller itself, and the audit log.
 
-Tokens: admins issue any role; operators issue leader, sme and integration tokens (within their regions).
+Tokens: admins issue any role; operators issue leader, sme and integration tokens that expire within a year; an
+operator limited to regions or chains issues, lists and revokes only tokens of firms in its reach
+(app/access/tokens.py).
 `/me`: any authenticated caller. Audit log: admins, and operators (limited operators see their own entries);
 a firm's contact details in before/after values are shown only to whoever may see that firm's contacts (admins,
 the firm itself), and read "***" for everyone else.

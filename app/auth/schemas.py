@@ -15,7 +15,8 @@ class TokenCreate(BaseModel):
     role: str = Field(pattern="^(admin|operator|leader|sme|integration)$")
     name: str = Field(min_length=1, max_length=100)
     org: str | None = Field(default=None, max_length=32, description="enterprise code, for leader and sme")
-    days: int = Field(default=365, ge=0, le=3650, description="days until it expires; 0 = never")
+    days: int = Field(default=365, ge=0, le=3650,
+                      description="days until it expires; 0 = never (admins only; operators: 1 to 365)")
     scopes: list[str] = Field(default_factory=list, max_length=10, description="integration only")
     regions: list[str] = Field(default_factory=list, max_length=50, description="operator only")
     chains: list[str] = Field(default_factory=list, max_length=50, description="operator only")

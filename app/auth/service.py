@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.access import tokens as policy
 from app.audit import record, redact_contacts
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
-from app.auth.scope import require_region
 from app.auth.tokens import create_token, revoke_token
 from app.enterprises import service as enterprises
-from app.errors import Forbidden, NotFound
+from app.errors import NotFound
 from app.models import ApiToken, AuditEntry, Enterprise, Principal
-
-# Operators look after firms and machine clients; only admins make admins and operators.
-OPERATOR_MAY_ISSUE = ("leader", "sme", "integration")
 
 
 def _out(token: ApiToken, principal: Principal, org: str | None) -> TokenOut:
@@ -24,12 +21,8 @@ def _out(token: ApiToken, principal: Principal, org: str | None) -> TokenOut:
 
 
 def issue(*, session: Session, data: TokenCreate, caller: Principal) -> TokenCreated:
-    if caller.role != "admin" and data.role not in OPERATOR_MAY_ISSUE:
-        raise Forbidden(f"an operator may issue only {', '.join(OPERATOR_MAY_ISSUE)} tokens")
-    if data.org:
-        org = session.scalar(select(Enterprise).where(Enterprise.code == data.org))
-        if org is not None:
-            require_region(caller, org.region)
+    firm = session.scalar(select(Enterprise).where(Enterprise.code == data.org)) if data.org else None
+    policy.check_issue(caller, role=data.role, firm=firm, days=data.days)
     token, rec = create_token(session, role=data.role, name=data.name, org_code=data.org, ttl_days=data.days,
                               scopes=data.scopes or None, regions=data.regions, chains=data.chains)
     record(session, principal=caller, action="token.create", entity="token", entity_id=rec.prefix,
@@ -39,27 +32,24 @@ def issue(*, session: Session, data: TokenCreate, caller: Principal) -> TokenCre
     return TokenCreated(token=token, **_out(rec, principal, data.org).model_dump())
 
 
-def _visible_roles(caller: Principal) -> tuple[str, ...]:
-    return ("admin", "operator", *OPERATOR_MAY_ISSUE) if caller.role == "admin" else OPERATOR_MAY_ISSUE
+def _tokens(caller: Principal) -> Select[ApiToken, Principal, str]:
+    """The tokens the caller may list and revoke, with their owner and the owner's firm code."""
+    return (select(ApiToken, Principal, Enterprise.code).join(Principal, Principal.id == ApiToken.principal_id)
+            .outerjoin(Enterprise, Enterprise.id == Principal.org_id).where(policy.owner_clause(caller)))
 
 
 def list_tokens(*, session: Session, caller: Principal) -> list[TokenOut]:
-    stmt = (select(ApiToken, Principal, Enterprise.code).join(Principal, Principal.id == ApiToken.principal_id)
-            .outerjoin(Enterprise, Enterprise.id == Principal.org_id)
-            .where(Principal.role.in_(_visible_roles(caller))).order_by(ApiToken.id))
-    return [_out(t, p, code) for t, p, code in session.execute(stmt).all()]
+    return [_out(t, p, code) for t, p, code in session.execute(_tokens(caller).order_by(ApiToken.id)).all()]
 
 
 def revoke(*, session: Session, prefix: str, caller: Principal) -> TokenOut:
-    row = session.execute(select(ApiToken, Principal).join(Principal, Principal.id == ApiToken.principal_id)
-                          .where(ApiToken.prefix == prefix)).first()
-    if row is None or row[1].role not in _visible_roles(caller):
+    row = session.execute(_tokens(caller).where(ApiToken.prefix == prefix)).first()
+    if row is None:
         raise NotFound(f"token {prefix} not found")
     token = revoke_token(session, prefix=prefix)
     record(session, principal=caller, action="token.revoke", entity="token", entity_id=prefix,
            after={"revoked_at": token.revoked_at})
-    org = session.scalar(select(Enterprise.code).where(Enterprise.id == row[1].org_id)) if row[1].org_id else None
-    return _out(token, row[1], org)
+    return _out(token, row[1], row[2])
 
 
 def me(*, session: Session, caller: Principal) -> Me:

@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from app.access.needs import may_file_for
 from app.audit import record
 from app.catalogues.repository import CatalogueRepository
 from app.catalogues.service import log_event
@@ -163,8 +164,9 @@ def read_file(data: bytes, filename: str, *, max_bytes: int, max_unpacked: int) 
 
 
 class _Checker:
-    def __init__(self, session: Session, rows: list[Row]) -> None:
+    def __init__(self, session: Session, rows: list[Row], principal: Principal) -> None:
         repo = CatalogueRepository(session)
+        self.principal = principal
         self.errors: list[dict[str, Any]] = []
         self.nodes = repo.nodes_by_name([n for r in rows for n in _split(r.values.get("产业链环节", ""))])
         self.by_code, self.by_name = repo.posters([r.values.get("发布单位", "") for r in rows])
@@ -199,13 +201,15 @@ class _Checker:
         if key == ANONYMOUS:
             self.err(row, "发布单位", "匿名需求须写明发布单位的名称或代码 (是否匿名 = 是 保持匿名)")
             return None
-        if key in self.by_code:
-            return self.by_code[key]
-        named = self.by_name.get(key, [])
-        if len(named) == 1:
-            return named[0]
-        self.err(row, "发布单位", f"有多家企业名为 {key}; 请用企业代码" if named else f"未知企业 {key[:50]!r}")
-        return None
+        named = [self.by_code[key]] if key in self.by_code else self.by_name.get(key, [])
+        if len(named) != 1:
+            self.err(row, "发布单位", f"有多家企业名为 {key}; 请用企业代码" if named else f"未知企业 {key[:50]!r}")
+            return None
+        if not may_file_for(self.principal, named[0]):
+            # The directory is public: naming a known firm one may not file for reveals nothing new.
+            self.err(row, "发布单位", f"{key[:50]} 不是您管辖地区内的链主企业, 不能以其名义发布需求")
+            return None
+        return named[0]
 
     def check(self, row: Row) -> NeedDraft | None:
         before = len(self.errors)
@@ -251,10 +255,10 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in _SPLIT.split(text) if p.strip()]
 
 
-def validate(session: Session, rows: list[Row]) -> list[NeedDraft]:
+def validate(session: Session, rows: list[Row], principal: Principal) -> list[NeedDraft]:
     if not rows:
         raise FileRejected("file: no data rows", details=[{"row": 2, "column": None, "reason": "no data rows"}])
-    checker = _Checker(session, rows)
+    checker = _Checker(session, rows, principal)
     drafts = [checker.check(r) for r in rows]
     if checker.errors:
         shown = checker.errors[:MAX_ERRORS]
@@ -295,4 +299,4 @@ def import_into(*, session: Session, catalogue: Catalogue, data: bytes, filename
     if catalogue.status != "draft":
         raise Conflict(f"catalogue {catalogue.id} is {catalogue.status}; files are imported into drafts only")
     rows = read_file(data, filename, max_bytes=max_bytes, max_unpacked=max_unpacked)
-    return write(session, catalogue, validate(session, rows), principal, filename)
+    return write(session, catalogue, validate(session, rows, principal), principal, filename)

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.enterprises.repository import EnterpriseRepository
 from app.models import Catalogue, CatalogueEvent, Chain, ChainNode, Enterprise, Need, Opportunity
 from app.needs.repository import NeedRepository
 
-PUBLIC_STATUSES = ("published", "closed")
-
 
 @dataclass
 class CatalogueFilter:
+    visible: ColumnElement[bool]  # what the caller may see (app.access.catalogues.visible_clause)
     chain_id: int | None = None
     period: str | None = None
     statuses: Sequence[str] = ()
@@ -34,7 +33,7 @@ class CatalogueRepository:
         return self.session.scalar(stmt) is not None
 
     def search(self, f: CatalogueFilter, *, limit: int, offset: int) -> tuple[list[Catalogue], int]:
-        stmt = select(Catalogue)
+        stmt = select(Catalogue).where(f.visible)
         if f.chain_id is not None:
             stmt = stmt.where(Catalogue.chain_id == f.chain_id)
         if f.period:
@@ -51,8 +50,14 @@ class CatalogueRepository:
             return {}
         return {c.id: c for c in self.session.scalars(select(Chain).where(Chain.id.in_(list(set(ids)))))}
 
-    def items(self, catalogue_id: int) -> list[Need]:
-        return list(self.session.scalars(select(Need).where(Need.catalogue_id == catalogue_id).order_by(Need.id)))
+    def items(self, catalogue_id: int, visible: ColumnElement[bool]) -> list[Need]:
+        """The catalogue's needs among those ``visible`` (app.access.needs.visible_clause) selects."""
+        stmt = select(Need).where(Need.catalogue_id == catalogue_id, visible).order_by(Need.id)
+        return list(self.session.scalars(stmt))
+
+    def draft_items(self, catalogue_id: int) -> list[Need]:
+        stmt = select(Need).where(Need.catalogue_id == catalogue_id, Need.status == "draft").order_by(Need.id)
+        return list(self.session.scalars(stmt))
 
     def item_ids(self, catalogue_id: int) -> list[int]:
         return list(self.session.scalars(select(Need.id).where(Need.catalogue_id == catalogue_id)

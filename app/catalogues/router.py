@@ -1,10 +1,12 @@
 """Supply/demand catalogues (供需目录) of a chain and their targeted publication.
 
-Who may call what:
-- create, submit, reopen, publish, close, import, history: operators and admins;
-- read a catalogue, list, export: operators and admins any catalogue; any other token published and closed ones
-  only (drafts and catalogues in review are 404 to them);
-- add or remove an item: operators and admins, or the chain leader that posted the need.
+Who may call what (the rules themselves: app/access/catalogues.py and app/access/needs.py):
+- create, submit, reopen, publish, close, import, history: operators and admins whose chains cover the catalogue;
+  publishing also needs every draft item to be a need the caller reaches; imported needs are filed only for
+  chain-leader firms in the caller's regions;
+- read a catalogue, list, export: any token reads published and closed ones; drafts and catalogues in review exist
+  only for staff whose chains cover them (404 to everyone else); items are shown as the needs policy shows them;
+- add or remove an item: those who manage the need (its chain leader, staff who reach it).
 """
 
 from __future__ import annotations
@@ -129,8 +131,8 @@ def publish(catalogue_id: CatalogueId, request: Request, background: BackgroundT
 @router.get("/{catalogue_id}/history", response_model=list[CatalogueEventOut],
             summary="Who changed what and when (operators, admins)")
 def history(catalogue_id: CatalogueId, session: SessionDep, principal: Manager) -> list[CatalogueEventOut]:
-    catalogue = service.get_any(session=session, catalogue_id=catalogue_id)
-    return service.history(session=session, catalogue=catalogue)
+    catalogue = service.managed(session=session, catalogue_id=catalogue_id, principal=principal)
+    return service.history(session=session, catalogue=catalogue, principal=principal)
 
 
 @router.get("/{catalogue_id}/export", response_class=Response,

@@ -90,8 +90,8 @@ class CatalogueItem(BaseModel):
     required_tier: str | None
     required_certifications: list[str]
     anonymous: bool
-    poster: PosterRef | None = Field(description="hidden (null) for anonymous needs, except to the poster and "
-                                                 "operators")
+    poster: PosterRef | None = Field(description="hidden (null) for anonymous needs, except to the posting firm "
+                                                 "and staff who reach the need")
     status: str
     published_at: UtcDateTime | None
 

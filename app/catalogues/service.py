@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.access import catalogues as policy
+from app.access import needs as need_policy
+from app.access.reach import is_staff, require_chain
 from app.audit import record, snapshot
-from app.auth.scope import require_chain
-from app.catalogues.repository import PUBLIC_STATUSES, CatalogueFilter, CatalogueRepository
+from app.catalogues.repository import CatalogueFilter, CatalogueRepository
 from app.catalogues.schemas import (
     CatalogueCounts,
     CatalogueCreate,
@@ -30,17 +32,12 @@ from app.models import Catalogue, CatalogueEvent, Chain, Enterprise, Job, Need, 
 from app.models._types import utcnow
 from app.schemas_common import NodeRef, Page
 
-MANAGERS = ("admin", "operator")
 EDITABLE = ("draft", "in_review")
 # action: (allowed from, to)
 TRANSITIONS = {"submit": ("draft", "in_review"), "reopen": ("in_review", "draft"),
                "publish": ("in_review", "published"), "close": ("published", "closed")}
 PUBLISH_JOB = "publish_catalogue"
 _AUDITED = ("status", "published_at")
-
-
-def is_manager(principal: Principal) -> bool:
-    return principal.role in MANAGERS
 
 
 def log_event(session: Session, catalogue: Catalogue, principal: Principal | None, action: str, *,
@@ -59,11 +56,8 @@ def resolve_chain(session: Session, key: str | int) -> Chain:
 
 
 def get_visible(*, session: Session, catalogue_id: int, principal: Principal) -> Catalogue:
-    """Drafts and catalogues in review exist only for operators and admins (404 to everyone else)."""
-    catalogue = CatalogueRepository(session).get(catalogue_id)
-    if catalogue is None or (not is_manager(principal) and catalogue.status not in PUBLIC_STATUSES):
-        raise NotFound(f"catalogue {catalogue_id} not found")
-    return catalogue
+    """Drafts and catalogues in review exist only for staff whose chains cover them (404 to everyone else)."""
+    return policy.viewable(principal, CatalogueRepository(session).get(catalogue_id), catalogue_id)
 
 
 def get_any(*, session: Session, catalogue_id: int) -> Catalogue:
@@ -87,13 +81,10 @@ def summary_of(session: Session, catalogue: Catalogue) -> CatalogueSummary:
 
 
 def managed(*, session: Session, catalogue_id: int, principal: Principal) -> Catalogue:
-    """A catalogue the caller is about to change: operators limited to some chains reach only theirs."""
-    catalogue = get_any(session=session, catalogue_id=catalogue_id)
+    """A catalogue the caller is about to change or audit: operators limited to some chains reach only theirs."""
+    catalogue = policy.managed(principal, CatalogueRepository(session).get(catalogue_id), catalogue_id)
     # Locked until the change commits: two simultaneous publications (or edits) take effect once.
     lock(session, Catalogue, catalogue.id)
-    chain = session.get(Chain, catalogue.chain_id)
-    if chain is not None:
-        require_chain(principal, chain.code)
     return catalogue
 
 
@@ -117,38 +108,34 @@ def create(*, session: Session, data: CatalogueCreate, principal: Principal) -> 
 def search(*, session: Session, principal: Principal, chain: str | None, period: str | None,
            statuses: list[str], limit: int, offset: int) -> Page[CatalogueSummary]:
     chain_id = resolve_chain(session, chain).id if chain else None
-    if not is_manager(principal):
-        # Others see published and closed lists only; asking for a draft filter simply finds nothing.
-        statuses = [s for s in statuses if s in PUBLIC_STATUSES] if statuses else list(PUBLIC_STATUSES)
-        if not statuses:
-            return Page(items=[], total=0, limit=limit, offset=offset)
     repo = CatalogueRepository(session)
-    rows, total = repo.search(CatalogueFilter(chain_id=chain_id, period=period, statuses=statuses),
-                              limit=limit, offset=offset)
+    # Asking for drafts one may not see simply finds nothing.
+    f = CatalogueFilter(visible=policy.visible_clause(principal), chain_id=chain_id, period=period, statuses=statuses)
+    rows, total = repo.search(f, limit=limit, offset=offset)
     chains = repo.chains([c.chain_id for c in rows])
     return Page(items=[summary(c, chains[c.chain_id]) for c in rows], total=total, limit=limit, offset=offset)
 
 
-def poster_visible(principal: Principal, need: Need) -> bool:
-    return not need.anonymous or is_manager(principal) or principal.org_id == need.poster_org_id
-
-
 def items(session: Session, catalogue: Catalogue, principal: Principal) -> list[CatalogueItem]:
+    """The items the caller may see, each as the needs policy shows it (the API, the page and the export alike).
+
+    Until the job has published an item (or while a leader adds to a draft), it is still its poster's draft.
+    """
     repo = CatalogueRepository(session)
-    needs = repo.items(catalogue.id)
-    if not is_manager(principal):
-        # Until the job has published an item (or in a draft a leader adds to), it is still its poster's draft.
-        needs = [n for n in needs if n.status != "draft" or n.poster_org_id == principal.org_id]
+    needs = repo.items(catalogue.id, need_policy.visible_clause(principal))
     nodes = repo.nodes_of([n.id for n in needs])
     posters = repo.enterprises([n.poster_org_id for n in needs])
+    sights = need_policy.sights(principal, needs)
     out = []
     for n in needs:
         p: Enterprise | None = posters.get(n.poster_org_id)
-        poster = PosterRef(id=p.id, code=p.code, name=p.name) if p and poster_visible(principal, n) else None
+        sight = sights[n.id]
+        poster = PosterRef(id=p.id, code=p.code, name=p.name) if p and sight.poster else None
         out.append(CatalogueItem(
             need_id=n.id, kind=n.kind, title=n.title, description=n.description, scope=n.scope,
-            nodes=[NodeRef.model_validate(x) for x in nodes[n.id]], quantity=n.quantity, budget_min=n.budget_min,
-            budget_max=n.budget_max, deadline=n.deadline, delivery_region=n.delivery_region,
+            nodes=[NodeRef.model_validate(x) for x in nodes[n.id]], quantity=n.quantity,
+            budget_min=n.budget_min if sight.budget else None, budget_max=n.budget_max if sight.budget else None,
+            deadline=n.deadline, delivery_region=n.delivery_region,
             required_tier=n.required_tier, required_certifications=list(n.required_certifications or []),
             anonymous=n.anonymous, poster=poster, status=n.status, published_at=n.published_at))
     return out
@@ -166,21 +153,22 @@ def _editable(catalogue: Catalogue) -> None:
         raise Conflict(f"catalogue {catalogue.id} is {catalogue.status}; only draft or in_review catalogues change")
 
 
-def _may_edit_item(principal: Principal, need: Need) -> bool:
-    return is_manager(principal) or (principal.role == "leader" and principal.org_id == need.poster_org_id)
+def _for_item_change(session: Session, catalogue_id: int, principal: Principal) -> Catalogue:
+    if not (is_staff(principal) or principal.role == "leader"):
+        raise Forbidden("only operators, admins and the need's own chain leader add and remove items")
+    catalogue = policy.for_item_change(principal, CatalogueRepository(session).get(catalogue_id), catalogue_id)
+    lock(session, Catalogue, catalogue.id)  # as for every change of the catalogue: simultaneous ones take effect once
+    return catalogue
 
 
 def add_item(*, session: Session, catalogue_id: int, need_id: int, principal: Principal) -> Need:
-    if not (is_manager(principal) or principal.role == "leader"):
-        raise Forbidden("only operators, admins and the need's own chain leader add items")
-    catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
+    catalogue = _for_item_change(session, catalogue_id, principal)
     need = session.get(Need, need_id)
-    # Another firm's draft need is private: it is as unknown as an id that does not exist.
-    if need is None or (not is_manager(principal) and need.status == "draft"
-                        and need.poster_org_id != principal.org_id):
+    # A draft the caller may not see is private: it is as unknown as an id that does not exist.
+    if need is None or not need_policy.can_view(principal, need):
         raise Invalid("need", f"unknown need {need_id}")
-    if not _may_edit_item(principal, need):
-        raise Forbidden("a chain leader adds only its own needs")
+    # Filing a need in a catalogue changes the need (and who else reaches it), so only its managers may.
+    need_policy.require_manager(principal, need, "only the need's posting firm and staff who reach it add it")
     _editable(catalogue)
     if need.status == "closed":
         raise Conflict(f"need {need.id} is closed")
@@ -197,14 +185,11 @@ def add_item(*, session: Session, catalogue_id: int, need_id: int, principal: Pr
 
 
 def remove_item(*, session: Session, catalogue_id: int, need_id: int, principal: Principal) -> None:
-    if not (is_manager(principal) or principal.role == "leader"):
-        raise Forbidden("only operators, admins and the need's own chain leader remove items")
-    catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
+    catalogue = _for_item_change(session, catalogue_id, principal)
     need = session.get(Need, need_id)
-    if need is None or need.catalogue_id != catalogue.id:
+    if need is None or need.catalogue_id != catalogue.id or not need_policy.can_view(principal, need):
         raise NotFound(f"need {need_id} is not in catalogue {catalogue_id}")
-    if not _may_edit_item(principal, need):
-        raise Forbidden("a chain leader removes only its own needs")
+    need_policy.require_manager(principal, need, "only the need's posting firm and staff who reach it remove it")
     _editable(catalogue)
     need.catalogue_id = None
     log_event(session, catalogue, principal, "item_removed", detail={"need_id": need.id, "title": need.title})
@@ -234,9 +219,14 @@ def publish(*, session: Session, catalogue_id: int, principal: Principal) -> tup
     source, target = TRANSITIONS["publish"]
     if catalogue.status != source:
         raise Conflict(f"cannot publish a {catalogue.status} catalogue (only from {source})")
-    need_ids = CatalogueRepository(session).item_ids(catalogue.id)
+    repo = CatalogueRepository(session)
+    need_ids = repo.item_ids(catalogue.id)
     if not need_ids:
         raise Conflict("cannot publish an empty catalogue")
+    drafts = repo.draft_items(catalogue.id)
+    # Publishing the catalogue publishes its drafts: each must be a need the caller could publish by itself.
+    if len(need_policy.managed_ids(principal, drafts)) < len(drafts):
+        raise Forbidden("the catalogue holds draft needs of firms outside your reach; ask an operator who reaches them")
     before = snapshot(catalogue, _AUDITED)
     catalogue.status, catalogue.published_at = target, utcnow()
     # The item list is frozen in the job: the catalogue is locked now, and a resumed job must see the same list.
@@ -251,8 +241,12 @@ def publish(*, session: Session, catalogue_id: int, principal: Principal) -> tup
     return catalogue, job
 
 
-def history(*, session: Session, catalogue: Catalogue) -> list[CatalogueEventOut]:
-    return [CatalogueEventOut.model_validate(e) for e in CatalogueRepository(session).events(catalogue.id)]
+def history(*, session: Session, catalogue: Catalogue, principal: Principal) -> list[CatalogueEventOut]:
+    """Who changed what and when; an entry about an item is shown only to those who may see that need."""
+    events = CatalogueRepository(session).events(catalogue.id)
+    about = {e.id: e.detail.get("need_id") for e in events if isinstance(e.detail, dict)}
+    seen = need_policy.visible_ids(session, principal, [i for i in about.values() if isinstance(i, int)])
+    return [CatalogueEventOut.model_validate(e) for e in events if about.get(e.id) is None or about[e.id] in seen]
 
 
 def update(*, session: Session, catalogue_id: int, data: CatalogueUpdate, principal: Principal) -> Catalogue:

@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.access import needs as policy
 from app.audit import record, snapshot
 from app.challenges.repository import ApplicationRepository, ChallengeRepository
 from app.challenges.schemas import ApplicationCreate, ApplicationDecision, ApplicationOut
-from app.challenges.service import is_poster, is_staff, today
+from app.challenges.service import today
 from app.db import lock
 from app.enterprises.schemas import EnterpriseSummary
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -85,8 +86,7 @@ def _own(session: Session, need: Need, app_id: int) -> Application:
 
 def decide(*, session: Session, need: Need, challenge: Challenge, app_id: int, data: ApplicationDecision,
            principal: Principal) -> Application:
-    if not is_poster(principal, need):
-        raise Forbidden("only the posting firm decides on applications")
+    policy.require(policy.is_poster(principal, need), "only the posting firm decides on applications")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     application = _own(session, need, app_id)
     if data.status == "rejected" and not data.reason:
@@ -134,10 +134,9 @@ def withdraw(*, session: Session, app_id: int, principal: Principal) -> Applicat
 
 def list_for_challenge(*, session: Session, need: Need, principal: Principal, status: str | None, limit: int,
                        offset: int) -> Page[ApplicationOut]:
-    if not (is_poster(principal, need) or is_staff(principal)):
-        raise Forbidden("only the posting firm, operators and admins see a challenge's applications")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it see its applications")
     rows, total = ApplicationRepository(session).of_challenge(need.id, status=status, limit=limit, offset=offset)
-    return Page(items=out(session, rows), total=total, limit=limit, offset=offset)
+    return Page(items=out(session, rows, principal), total=total, limit=limit, offset=offset)
 
 
 def list_mine(*, session: Session, principal: Principal, status: str | None, limit: int,
@@ -145,16 +144,19 @@ def list_mine(*, session: Session, principal: Principal, status: str | None, lim
     if principal.role != "sme" or principal.org_id is None:
         raise Forbidden("only applicants (SMEs, universities, institutes) have applications")
     rows, total = ApplicationRepository(session).of_org(principal.org_id, status=status, limit=limit, offset=offset)
-    return Page(items=out(session, rows), total=total, limit=limit, offset=offset)
+    return Page(items=out(session, rows, principal), total=total, limit=limit, offset=offset)
 
 
-def out(session: Session, rows: list[Application]) -> list[ApplicationOut]:
+def out(session: Session, rows: list[Application], principal: Principal) -> list[ApplicationOut]:
+    """Applications as ``principal`` may read them: the history hides an anonymous poster's people and firm."""
     repo = ApplicationRepository(session)
     needs = repo.titles([a.need_id for a in rows])
+    sights = policy.sights(principal, list(needs.values()))
     orgs = ChallengeRepository(session).enterprises([a.applicant_org_id for a in rows])
     return [ApplicationOut(
         id=a.id, challenge_id=a.need_id, challenge_title=needs[a.need_id].title,
         applicant=EnterpriseSummary.model_validate(orgs[a.applicant_org_id]), team=list(a.team or []),
-        proposal=a.proposal, status=a.status, reason=a.reason, history=list(a.history or []),
+        proposal=a.proposal, status=a.status, reason=a.reason,
+        history=policy.redact_history(a.history or [], viewer=principal, poster_shown=sights[a.need_id].poster),
         created_at=a.created_at, updated_at=a.updated_at) for a in rows]
 

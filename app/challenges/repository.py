@@ -5,22 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
 from app.enterprises.repository import EnterpriseRepository
-from app.models import Application, ChainNode, Challenge, Enterprise, Need, Opportunity, Principal
+from app.models import Application, ChainNode, Challenge, Enterprise, Need, Opportunity
 from app.needs.repository import NeedRepository
-
-
-def visible_to(principal: Principal) -> ColumnElement[bool]:
-    """Published and closed challenges are public; drafts only to operators, admins and the poster's members."""
-    if principal.role in ("admin", "operator"):
-        return true()
-    if principal.role == "leader" and principal.org_id is not None:
-        return or_(Need.status != "draft", Need.poster_org_id == principal.org_id)
-    return Need.status != "draft"
 
 
 class ChallengeRepository:
@@ -32,11 +23,12 @@ class ChallengeRepository:
                                    .where(Need.id == need_id, Need.kind == "technology")).first()
         return (row[0], row[1]) if row else None
 
-    def search(self, principal: Principal, *, mode: str | None, status: str | None, limit: int,
+    def search(self, visible: ColumnElement[bool], *, mode: str | None, status: str | None, limit: int,
                offset: int) -> tuple[list[tuple[Need, Challenge]], int]:
+        """Challenges matching the filters among those ``visible`` (app.access.needs.visible_clause) selects."""
         stmt = (
             select(Need, Challenge).join(Challenge, Challenge.need_id == Need.id)
-            .where(Need.kind == "technology", visible_to(principal)))
+            .where(Need.kind == "technology", visible))
         if mode:
             stmt = stmt.where(Challenge.mode == mode)
         if status:
@@ -54,9 +46,13 @@ class ChallengeRepository:
     def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
         return ChainRepository(self.session).nodes_by_key(keys)
 
-    def delivered_count(self, need_id: int) -> int:
-        return self.session.scalar(select(func.count()).select_from(Opportunity)
-                                   .where(Opportunity.need_id == need_id)) or 0
+    def delivered_counts(self, need_ids: Sequence[int]) -> dict[int, int]:
+        """How many firms each challenge was delivered to (absent: none), in one query for a whole page."""
+        if not need_ids:
+            return {}
+        stmt = (select(Opportunity.need_id, func.count()).where(Opportunity.need_id.in_(list(need_ids)))
+                .group_by(Opportunity.need_id))
+        return {need_id: count for need_id, count in self.session.execute(stmt)}
 
     def was_targeted(self, need_id: int, org_id: int) -> bool:
         return self.session.scalar(select(Opportunity.id).where(Opportunity.need_id == need_id,

@@ -1,12 +1,14 @@
 """揭榜挂帅 technology challenges and applications to them.
 
-Who may call what:
+Who may call what ("staff who reach it": admins, and operators whose regions and chains cover the challenge;
+the rules themselves live in app/access/needs.py):
 - post a challenge: chain leaders (for their own firm); edit it: the posting firm, while a draft;
-- read: any token sees published and closed challenges; drafts only the posting firm, operators and admins
-  (others get 404); publish and close: the posting firm, operators, admins;
+- read: any token sees published and closed challenges; drafts only the posting firm and staff who reach it
+  (others get 404); publish and close: the posting firm and staff who reach it;
 - apply: SME tokens (SMEs, universities, institutes); directed commissions only firms they were delivered to;
-- read a challenge's applications: the posting firm, operators, admins; decide on them: the posting firm;
-- an applicant's own applications and their withdrawal: under /api/v1/me/applications, the applicant's members.
+- read a challenge's applications: the posting firm and staff who reach it; decide on them: the posting firm;
+- an applicant's own applications and their withdrawal: under /api/v1/me/applications, the applicant's members;
+  an anonymous poster is named to nobody else, also not in an application's history.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def apply(challenge_id: Id, data: ApplicationCreate, session: SessionDep,
           principal: CurrentPrincipal) -> ApplicationOut:
     need, ch = service.get_visible(session, principal, challenge_id)
     made = applications.apply(session=session, need=need, challenge=ch, data=data, principal=principal)
-    return applications.out(session, [made])[0]
+    return applications.out(session, [made], principal)[0]
 
 
 @challenges.get("/{challenge_id}/applications", response_model=Page[ApplicationOut],
@@ -120,7 +122,7 @@ def decide(challenge_id: Id, app_id: Id, data: ApplicationDecision, session: Ses
     need, ch = service.get_visible(session, principal, challenge_id)
     done = applications.decide(session=session, need=need, challenge=ch, app_id=app_id, data=data,
                                principal=principal)
-    return applications.out(session, [done])[0]
+    return applications.out(session, [done], principal)[0]
 
 
 @mine.get("", response_model=Page[ApplicationOut], summary="My organisation's applications (SME tokens)")
@@ -134,7 +136,7 @@ def my_applications(session: SessionDep, principal: CurrentPrincipal,
            summary="Withdraw my organisation's application (the applicant's SME tokens)")
 def withdraw(app_id: Id, session: SessionDep, principal: CurrentPrincipal) -> ApplicationOut:
     done = applications.withdraw(session=session, app_id=app_id, principal=principal)
-    return applications.out(session, [done])[0]
+    return applications.out(session, [done], principal)[0]
 
 
 # Two prefixes (/challenges and /me/applications) under the one `router` that app.main includes.

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from app.access import needs as policy
 from app.audit import record, snapshot
 from app.challenges.repository import ChallengeRepository
 from app.challenges.schemas import ChallengeCreate, ChallengeOut, ChallengeWrite
@@ -27,18 +28,6 @@ NEED_FIELDS = ("title", "description", "scope", "deadline", "anonymous", "status
 TERM_FIELDS = ("prize_amount", "mode", "ip_terms", "max_winners")
 
 
-def is_poster(principal: Principal, need: Need) -> bool:
-    return principal.role == "leader" and principal.org_id is not None and principal.org_id == need.poster_org_id
-
-
-def is_staff(principal: Principal) -> bool:
-    return principal.role in ("admin", "operator")
-
-
-def can_see(principal: Principal, need: Need) -> bool:
-    return need.status != "draft" or is_staff(principal) or is_poster(principal, need)
-
-
 def today() -> date:
     return utcnow().date()
 
@@ -46,8 +35,9 @@ def today() -> date:
 def get_visible(session: Session, principal: Principal, need_id: int) -> tuple[Need, Challenge]:
     """The challenge, or 404 when it does not exist or is a draft the caller may not know of."""
     found = ChallengeRepository(session).get(need_id)
-    if found is None or not can_see(principal, found[0]):
+    if found is None:
         raise NotFound(f"challenge {need_id} not found")
+    policy.viewable(principal, found[0], need_id, what="challenge")
     return found
 
 
@@ -90,8 +80,7 @@ def create(*, session: Session, data: ChallengeCreate, principal: Principal) -> 
 
 def update(*, session: Session, need: Need, challenge: Challenge, data: ChallengeWrite,
            principal: Principal) -> Need:
-    if not is_poster(principal, need):
-        raise Forbidden("only the posting firm may edit its challenge")
+    policy.require(policy.is_poster(principal, need), "only the posting firm may edit its challenge")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status}; only drafts can be edited")
@@ -127,8 +116,7 @@ def update(*, session: Session, need: Need, challenge: Challenge, data: Challeng
 def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Challenge,
             principal: Principal) -> int:
     """Publish a draft and deliver it to the best-fitting solvers (定向发布); returns how many were reached."""
-    if not (is_poster(principal, need) or is_staff(principal)):
-        raise Forbidden("only the posting firm, operators and admins publish a challenge")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it publish a challenge")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status} already")
@@ -144,8 +132,7 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Cha
 
 
 def close(*, session: Session, need: Need, challenge: Challenge, principal: Principal) -> Need:
-    if not (is_poster(principal, need) or is_staff(principal)):
-        raise Forbidden("only the posting firm, operators and admins close a challenge")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it close a challenge")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "closed":
         raise Conflict("the challenge is closed already")
@@ -162,23 +149,25 @@ def out(session: Session, rows: list[tuple[Need, Challenge]], principal: Princip
     ids = [n.id for n, _ in rows]
     nodes = repo.nodes_of(ids)
     posters = repo.enterprises([n.poster_org_id for n, _ in rows])
+    sights = policy.sights(principal, [n for n, _ in rows])
+    delivered = repo.delivered_counts([n.id for n, _ in rows if sights[n.id].managed])
     items = []
     for need, ch in rows:
-        insider = is_poster(principal, need) or is_staff(principal)
+        insider = sights[need.id].managed
         poster = posters.get(need.poster_org_id)
-        shown = poster is not None and (insider or not need.anonymous)
+        shown = poster is not None and sights[need.id].poster
         items.append(ChallengeOut(
             id=need.id, title=need.title, description=need.description,
             nodes=[NodeRef.model_validate(n) for n in nodes[need.id]], scope=need.scope,
             prize_amount=ch.prize_amount, deadline=need.deadline, mode=ch.mode, ip_terms=ch.ip_terms,
             max_winners=ch.max_winners, anonymous=need.anonymous, status=need.status,
             poster=EnterpriseSummary.model_validate(poster) if shown else None, created_at=need.created_at,
-            published_at=need.published_at, delivered_to=repo.delivered_count(need.id) if insider else None))
+            published_at=need.published_at, delivered_to=delivered.get(need.id, 0) if insider else None))
     return items
 
 
 def search(*, session: Session, principal: Principal, mode: str | None, status: str | None, limit: int,
            offset: int) -> Page[ChallengeOut]:
-    rows, total = ChallengeRepository(session).search(principal, mode=mode, status=status, limit=limit,
-                                                      offset=offset)
+    rows, total = ChallengeRepository(session).search(policy.visible_clause(principal), mode=mode, status=status,
+                                                      limit=limit, offset=offset)
     return Page(items=out(session, rows, principal), total=total, limit=limit, offset=offset)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import StringConstraints
 
-from app.auth.scope import require_region
+from app.access.reach import require_region
 from app.deps import CurrentPrincipal, SessionDep, require_roles
 from app.enterprises import service
 from app.enterprises.repository import EnterpriseFilter

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.access.reach import require_firm
 from app.audit import record, snapshot
-from app.auth.scope import require_region
 from app.enterprises.repository import EnterpriseFilter, EnterpriseRepository
 from app.enterprises.schemas import (
     CapabilityOut,
@@ -152,7 +152,7 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
     if principal.role in ("leader", "sme") and ("kind" in data.model_fields_set or "tier" in data.model_fields_set):
         # Tiers are certified by the province; a firm cannot promote itself.
         raise Forbidden("kind and tier are set by operators")
-    require_region(principal, enterprise.region)
+    require_firm(principal, enterprise)
     before = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
     _apply(session, enterprise, data)
     after = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from app.access import needs as policy
 from app.audit import record, snapshot
 from app.db import lock
 from app.enterprises.schemas import Contact, EnterpriseSummary
@@ -14,7 +15,6 @@ from app.errors import Conflict, Invalid, NotFound
 from app.matches.index_holder import IndexHolder
 from app.matches.service import rank_query
 from app.models import Enterprise, Need, Opportunity, Principal
-from app.needs import policy
 from app.needs.delivery import RECEIVING_KINDS, need_query
 from app.needs.repository import NeedRepository
 from app.needs.schemas import AnswerIn, CandidateIn, CandidateState, InterestItem, NeedMatches, NeedMatchItem
@@ -34,7 +34,7 @@ def _state(opp: Opportunity | None) -> CandidateState | None:
 
 def matches(*, session: Session, holder: IndexHolder, need: Need, principal: Principal, kinds: Sequence[str],
             tiers: Sequence[str], regions: Sequence[str], limit: int, offset: int) -> NeedMatches:
-    policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins see matches")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it see matches")
     if len(regions) > 50 or any(not r.strip("/ ") or len(r) > 100 for r in regions):
         raise Invalid("regions", "at most 50, each a non-empty province[/city[/district]] of at most 100 characters")
     query = need_query(session, need, limit=limit + offset, kinds=tuple(kinds) or RECEIVING_KINDS)
@@ -106,7 +106,7 @@ def interest_item(opp: Opportunity, firm: Enterprise) -> InterestItem:
 
 def interests(*, session: Session, need: Need, principal: Principal, limit: int,
               offset: int) -> Page[InterestItem]:
-    policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins see interests")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it see interests")
     rows, total = NeedRepository(session).interests(need.id, limit=limit, offset=offset)
     return Page(items=[interest_item(o, e) for o, e in rows], total=total, limit=limit, offset=offset)
 
@@ -128,8 +128,8 @@ def answer(*, session: Session, need: Need, key: str, data: AnswerIn, principal:
     opp.poster_reason = data.message
     session.flush()
     payload = {"need_id": need.id, "title": need.title, "accepted": data.accept, "message": data.message}
-    if data.accept:
-        # Both sides agreed now, so the poster may be named even on an anonymous need.
+    if data.accept and policy.shows_poster_to_firm(need, firm.id):
+        # Both sides agreed: the firm learns whom it deals with, unless the poster chose to stay anonymous.
         poster = session.get(Enterprise, need.poster_org_id)
         payload["poster"] = {"code": poster.code, "name": poster.name} if poster else None
     emit(session, event="interest.answered", org_id=firm.id, payload=payload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
@@ -16,12 +16,12 @@ from app.models import ChainNode, Enterprise, Need, NeedNode, NeedVersion, Oppor
 
 @dataclass(frozen=True)
 class NeedFilter:
+    visible: ColumnElement[bool]  # what the caller may see (app.access.needs.visible_clause)
     kind: str | None = None
     status: str | None = None
     q: str | None = None
     poster_org_id: int | None = None
     published_only: bool = False
-
 
 
 class NeedRepository:
@@ -32,7 +32,7 @@ class NeedRepository:
         return self.session.get(Need, need_id)
 
     def search(self, f: NeedFilter, *, limit: int, offset: int) -> tuple[list[Need], int]:
-        stmt = select(Need)
+        stmt = select(Need).where(f.visible)
         if f.kind:
             stmt = stmt.where(Need.kind == f.kind)
         if f.status:

@@ -1,7 +1,8 @@
 """Needs of chain leaders. Posting: members of a chain-leader firm. Reading: any token, limited to what the caller
-may see (drafts only by the posting firm, operators and admins; budgets and anonymous posters hidden from others).
-Editing, publishing, closing, matches and interests: the posting firm, operators and admins. Decisions on
-candidates and answers to interest: the posting firm's leaders only."""
+may see (drafts only by the posting firm and staff who reach it; budgets and anonymous posters hidden from others).
+Editing, publishing, closing, matches and interests: the posting firm and staff who reach it (admins, operators
+whose regions and chains cover the need). Decisions on candidates and answers to interest: the posting firm's
+leaders only. The rules themselves: app/access/needs.py."""
 
 from __future__ import annotations
 

@@ -87,7 +87,8 @@ class NeedOut(BaseModel):
     required_tier: str | None
     required_certifications: list[str]
     anonymous: bool
-    poster: PosterRef | None = Field(description="hidden from others on anonymous needs until both sides agree")
+    poster: PosterRef | None = Field(description="on anonymous needs: only for the posting firm and staff who reach "
+                                                 "the need")
     catalogue_id: int | None
     status: str
     version: int

@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import needs as policy
 from app.audit import record
 from app.db import lock
 from app.errors import Conflict, Forbidden, Invalid
 from app.matches.index_holder import IndexHolder
-from app.models import ChainNode, Enterprise, Need, NeedVersion, Opportunity, Principal
+from app.models import ChainNode, Enterprise, Need, NeedVersion, Principal
 from app.models._types import utcnow
-from app.needs import policy
 from app.needs.delivery import deliver
 from app.needs.repository import NeedFilter, NeedRepository
 from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
@@ -49,40 +48,38 @@ def present_many(session: Session, needs: Sequence[Need], principal: Principal) 
     repo = NeedRepository(session)
     nodes = repo.nodes_of([n.id for n in needs])
     posters = repo.enterprises(list({n.poster_org_id for n in needs}))
-    own: dict[int, Opportunity] = {}
-    if principal.org_id is not None and any(n.anonymous for n in needs):
-        stmt = select(Opportunity).where(Opportunity.enterprise_id == principal.org_id,
-                                         Opportunity.need_id.in_([n.id for n in needs]))
-        own = {o.need_id: o for o in session.scalars(stmt)}
-    return [_present(n, principal, nodes[n.id], posters.get(n.poster_org_id), own.get(n.id)) for n in needs]
+    sights = policy.sights(principal, needs)
+    return [_present(n, sights[n.id], nodes[n.id], posters.get(n.poster_org_id)) for n in needs]
 
 
 def present(session: Session, need: Need, principal: Principal) -> NeedOut:
     return present_many(session, [need], principal)[0]
 
 
-def _present(need: Need, principal: Principal, nodes: list[ChainNode], poster: Enterprise | None,
-             opp: Opportunity | None) -> NeedOut:
-    budget = policy.shows_budget(principal, need)
+def _present(need: Need, sight: policy.Sight, nodes: list[ChainNode], poster: Enterprise | None) -> NeedOut:
+    budget = sight.budget
     return NeedOut(
         id=need.id, kind=need.kind, title=need.title, description=need.description,
         nodes=[NodeRef.model_validate(n) for n in nodes], scope=need.scope, quantity=need.quantity,
         budget_min=need.budget_min if budget else None, budget_max=need.budget_max if budget else None,
         deadline=need.deadline, delivery_region=need.delivery_region, required_tier=need.required_tier,
         required_certifications=list(need.required_certifications or []), anonymous=need.anonymous,
-        poster=_poster_ref(poster) if policy.shows_poster(principal, need, opp) else None,
+        poster=_poster_ref(poster) if sight.poster else None,
         catalogue_id=need.catalogue_id, status=need.status, version=need.version, created_at=need.created_at,
         updated_at=need.updated_at, published_at=need.published_at)
 
 
 def search(*, session: Session, principal: Principal, kind: str | None, status: str | None, q: str | None,
            limit: int, offset: int) -> Page[NeedOut]:
+    # What the caller may see, narrowed to what its list is for: a leader's own needs, staff's every need they
+    # may see, the published needs for everyone else.
+    visible = policy.visible_clause(principal)
     if principal.role == "leader":
-        f = NeedFilter(kind=kind, status=status, q=q, poster_org_id=principal.org_id)
+        f = NeedFilter(kind=kind, status=status, q=q, visible=visible, poster_org_id=principal.org_id)
     elif principal.role in ("admin", "operator"):
-        f = NeedFilter(kind=kind, status=status, q=q)
+        f = NeedFilter(kind=kind, status=status, q=q, visible=visible)
     else:
-        f = NeedFilter(kind=kind, status=status, q=q, published_only=True)
+        f = NeedFilter(kind=kind, status=status, q=q, visible=visible, published_only=True)
     rows, total = NeedRepository(session).search(f, limit=limit, offset=offset)
     return Page(items=present_many(session, rows, principal), total=total, limit=limit, offset=offset)
 
@@ -137,8 +134,7 @@ def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
 
 
 def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal) -> Need:
-    policy.require(policy.is_manager(principal, need),
-                   "only the posting firm, operators and admins may edit this need")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it may edit this need")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "closed":
         raise Conflict("a closed need cannot be edited")
@@ -172,7 +168,7 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
 
 
 def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Principal, top_n: int) -> int:
-    policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins may publish")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it may publish")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"only a draft can be published; this need is {need.status}")
@@ -190,7 +186,7 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Pri
 
 
 def close(*, session: Session, need: Need, principal: Principal) -> Need:
-    policy.require(policy.is_manager(principal, need), "only the posting firm, operators and admins may close")
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it may close")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "closed":
         raise Conflict("this need is closed already")
@@ -204,7 +200,7 @@ def close(*, session: Session, need: Need, principal: Principal) -> Need:
 
 def versions(*, session: Session, need: Need, principal: Principal) -> list[NeedVersionOut]:
     # Snapshots never hold the poster; budgets follow the need's own rule (hidden once it is closed).
-    hide_budget = not policy.shows_budget(principal, need)
+    hide_budget = not policy.sight(principal, need).budget
     out = []
     for v in NeedRepository(session).versions(need.id):
         snap = dict(v.snapshot)

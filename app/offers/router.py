@@ -2,7 +2,8 @@
 
 Who may call what: publish an offer: SME tokens (SMEs, universities, institutes) for their own organisation;
 read and search: any token; change or delete: the offering organisation only (others 403);
-rank offers for a need: the need's posting firm, operators and admins (someone else's draft need is 404).
+rank offers for a need: those who manage the need (its posting firm, staff who reach it; app/access/needs.py);
+a draft the caller may not see is 404.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.access import needs as policy
 from app.audit import record, snapshot
 from app.enterprises.schemas import EnterpriseSummary
 from app.errors import Forbidden, Invalid, NotFound
@@ -90,12 +91,7 @@ def search(*, session: Session, q: str | None, kind: str | None, node: str | Non
 
 
 def need_for_matching(*, session: Session, need_id: int, principal: Principal) -> Need:
-    """The need whose offers may be ranked: the posting firm's own, or any for staff; a private draft is 404."""
-    need = session.get(Need, need_id)
-    staff = principal.role in ("admin", "operator")
-    own = need is not None and principal.role == "leader" and principal.org_id == need.poster_org_id
-    if need is None or (need.status == "draft" and not (staff or own)):
-        raise NotFound(f"need {need_id} not found")
-    if not (staff or own):
-        raise Forbidden("only the need's posting firm, operators and admins rank offers for it")
+    """The need whose offers may be ranked: one the caller manages; a draft it may not see is 404."""
+    need = policy.viewable(principal, session.get(Need, need_id), need_id)
+    policy.require_manager(principal, need, "only the need's posting firm and staff who reach it rank offers for it")
     return need

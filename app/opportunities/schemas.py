@@ -23,7 +23,7 @@ class FeedItem(BaseModel):
     poster_status: str = Field(description="the poster's answer: none, invited, rejected or selected")
     poster_reason: str
     agreed: bool
-    poster_contact: Contact | None = Field(description="only once both sides agreed")
+    poster_contact: Contact | None = Field(description="only once both sides agreed, never for an anonymous poster")
 
 
 class InterestIn(BaseModel):

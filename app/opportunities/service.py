@@ -8,13 +8,13 @@ from datetime import date
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.access import needs as policy
 from app.audit import record, snapshot
 from app.db import lock, upgrade_to_writer
 from app.enterprises.schemas import Contact
 from app.errors import Conflict, Forbidden, Invalid
 from app.models import Enterprise, Need, Opportunity, Principal
 from app.models._types import utcnow
-from app.needs import policy
 from app.needs import service as needs
 from app.needs.repository import NeedRepository
 from app.notifications.outbox import emit
@@ -36,14 +36,17 @@ def _org(principal: Principal) -> int:
 def _items(session: Session, principal: Principal, pairs: Sequence[tuple[Opportunity | None, Need]]) -> list[FeedItem]:
     repo = NeedRepository(session)
     shown = needs.present_many(session, [n for _, n in pairs], principal)
-    posters = repo.enterprises([n.poster_org_id for o, n in pairs if policy.agreed(o)])
+    # The poster's contact once both sides agreed, and only where the poster itself is shown (not anonymous).
+    reveal = {need.id for (opp, need), need_out in zip(pairs, shown, strict=True)
+              if policy.agreed(opp) and need_out.poster is not None}
+    posters = repo.enterprises([n.poster_org_id for _, n in pairs if n.id in reveal])
     # One query for the whole page, not one per need edited since delivery.
     changed = repo.changed_since_many({n.id: o.need_version for o, n in pairs
                                        if o is not None and n.version > o.need_version})
     out = []
     for (opp, need), need_out in zip(pairs, shown, strict=True):
         delivered_version = opp.need_version if opp is not None else need.version
-        poster = posters.get(need.poster_org_id) if policy.agreed(opp) else None
+        poster = posters.get(need.poster_org_id) if need.id in reveal else None
         status = opp.poster_status if opp is not None and opp.poster_status in _SHOWN_POSTER_STATUSES else "none"
         out.append(FeedItem(
             need=need_out, score=opp.score if opp else None, reason=dict(opp.explanation or {}) if opp else {},

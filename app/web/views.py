@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.access import needs as policy
 from app.matches.index_holder import IndexHolder
 from app.models import Need, Principal
-from app.needs import policy
 from app.needs.candidates import matches
 from app.needs.schemas import NeedOut
 from app.needs.service import present, search
@@ -40,7 +40,7 @@ def needs(session: Session, user: Principal) -> list[NeedOut]:
 def visible_need(session: Session, user: Principal, need_id: int) -> Need | None:
     """A need whose matches the user may see: the API's rule (the posting firm, staff within their scope)."""
     need = session.get(Need, need_id)
-    return need if need is not None and policy.is_manager(user, need) else None
+    return need if need is not None and policy.manages(user, need) else None
 
 
 def need_page(session: Session, holder: IndexHolder, need: Need, user: Principal) -> dict[str, Any]:

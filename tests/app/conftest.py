@@ -14,7 +14,7 @@ from app.auth.tokens import create_token
 from app.config import Settings
 from app.imports.chainkg import import_chainkg
 from app.main import create_app
-from app.models import Enterprise
+from app.models import Enterprise, Principal
 from graph.chainkg import read_chainkg
 from tests.conftest import FIXTURES
 
@@ -27,6 +27,8 @@ class Tokens:
     sme: str
     other_sme: str
     integration: str
+    op_region: str  # an operator limited to a region where none of the fixture firms is
+    op_chain: str  # an operator limited to a chain none of the fixture needs is filed in
 
     def header(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {getattr(self, role)}"}
@@ -60,7 +62,14 @@ def tokens(small: Session) -> Tokens:
         "sme": create_token(small, role="sme", name="t-sme", org_code="100002")[0],
         "other_sme": create_token(small, role="sme", name="t-sme2", org_code="100003")[0],
         "integration": create_token(small, role="integration", name="t-int")[0],
+        "op_region": create_token(small, role="operator", name="t-op-region", regions=["广东省"])[0],
     }
+    made["op_chain"], rec = create_token(small, role="operator", name="t-op-chain")
+    # Its chain is named, not created: create_token accepts only existing chains, and a fixture chain would show in
+    # every chain listing the chain tests check.
+    limited = small.get(Principal, rec.principal_id)
+    assert limited is not None
+    limited.chains = ["elsewhere"]
     small.commit()
     return Tokens(**made)
 

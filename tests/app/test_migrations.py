@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -31,6 +33,47 @@ def test_up_down_up(backend: str, tmp_path: Path) -> None:
         upgrade(url)
         assert "enterprises" in inspect(engine).get_table_names()
         command.check(alembic_config(url))
+        engine.dispose()
+    finally:
+        drop()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_access_0004_drops_anonymous_posters_from_stored_answers(backend: str, tmp_path: Path) -> None:
+    url, drop = fresh_database(tmp_path, backend)
+    try:
+        upgrade(url, "0003")
+        engine = make_engine(url)
+        now = datetime(2026, 1, 1)
+        firms = sa.table("enterprises", *[sa.column(c) for c in (
+            "id", "code", "name", "full_name", "kind", "tier", "province", "city", "district", "description",
+            "created_at", "updated_at")], sa.column("certifications", sa.JSON))
+        needs = sa.table("needs", *[sa.column(c) for c in (
+            "id", "poster_org_id", "kind", "title", "description", "scope", "delivery_region", "status", "version",
+            "created_at", "updated_at")], sa.column("required_certifications", sa.JSON),
+            sa.column("anonymous", sa.Boolean))
+        notes = sa.table("notifications", sa.column("id"), sa.column("event"), sa.column("created_at"),
+                         sa.column("dispatched", sa.Boolean), sa.column("payload", sa.JSON))
+        poster = {"code": "P1", "name": "比亚汽车"}
+        with engine.begin() as conn:
+            conn.execute(sa.insert(firms).values(id=1, code="P1", name="比亚汽车", full_name="", kind="leader",
+                                                 tier="none", province="", city="", district="", description="",
+                                                 certifications=[], created_at=now, updated_at=now))
+            conn.execute(sa.insert(needs), [
+                {"id": i, "poster_org_id": 1, "kind": "procurement", "title": "t", "description": "", "scope": "node",
+                 "delivery_region": "", "status": "published", "version": 1, "created_at": now, "updated_at": now,
+                 "required_certifications": [], "anonymous": anonymous} for i, anonymous in ((1, True), (2, False))])
+            conn.execute(sa.insert(notes).values(created_at=now, dispatched=False), [
+                {"id": 1, "event": "interest.answered", "payload": {"need_id": 1, "poster": poster, "accepted": True}},
+                {"id": 2, "event": "interest.answered", "payload": {"need_id": 2, "poster": poster, "accepted": True}},
+                {"id": 3, "event": "interest.answered", "payload": {"need_id": 1, "accepted": False}},
+            ])
+        upgrade(url, "access_0004")
+        with engine.connect() as conn:
+            payloads = dict(conn.execute(sa.select(notes.c.id, notes.c.payload)).all())
+        assert payloads[1] == {"need_id": 1, "accepted": True}  # the anonymous poster is gone
+        assert payloads[2]["poster"] == poster  # a poster that did not hide stays named
+        assert payloads[3] == {"need_id": 1, "accepted": False}
         engine.dispose()
     finally:
         drop()  # type: ignore[operator]

@@ -29,7 +29,8 @@ def test_operator_limited_to_chains(client: TestClient, tokens: Tokens) -> None:
     assert other.status_code == 403
     theirs = client.post("/api/v1/catalogues", json={"chain": "cathode", "period": "2026Q4", "title": "正极目录"},
                          headers=admin).json()
-    assert client.post(f"/api/v1/catalogues/{theirs['id']}/submit", headers=bearer(op)).status_code == 403
+    # Another chain's draft is as private to this operator as to anyone outside the staff: it does not exist.
+    assert client.post(f"/api/v1/catalogues/{theirs['id']}/submit", headers=bearer(op)).status_code == 404
     assert client.post(f"/api/v1/catalogues/{mine.json()['id']}/submit", headers=bearer(op)).status_code == 200
 
 

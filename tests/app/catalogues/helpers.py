@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Chain, ChainNode, Enterprise, Need, NeedNode
+from app.models._types import utcnow
 
 _seq = itertools.count(1)
 
@@ -29,10 +30,12 @@ def create_chain(session: Session, *, code: str | None = None) -> Chain:
 
 def create_need(session: Session, *, poster: str = "100006", title: str = "采购碳酸锂", kind: str = "procurement",
                 nodes: tuple[str, ...] = ("碳酸锂",), status: str = "draft", **fields: Any) -> Need:
+    # A published need has its publication time, as the needs service and the publication job set it.
+    published_at = fields.pop("published_at", utcnow() if status == "published" else None)
     need = Need(poster_org_id=enterprise_id(session, poster), kind=kind, title=title,
                 description=fields.pop("description", f"{title}，长期合作"), scope=fields.pop("scope", "node"),
                 status=status, version=1, required_certifications=fields.pop("required_certifications", []),
-                **fields)
+                published_at=published_at, **fields)
     session.add(need)
     session.flush()
     for name in nodes:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.background import job_registry
 from app.catalogues.tabular import COLUMNS
 from app.jobs.runner import run_once
-from app.models import Need
+from app.models import Enterprise, Need
 from tests.app.catalogues.helpers import create_chain, create_need
 from tests.app.conftest import Tokens
 
@@ -31,6 +31,10 @@ def draft(client: TestClient, tokens: Tokens, small: Session, period: str = "202
 
 def filled(client: TestClient, tokens: Tokens, small: Session) -> str:
     base = draft(client, tokens, small)
+    # Only chain-leader firms post needs, so the second poster is one too (its rows must import again).
+    second = small.scalar(select(Enterprise).where(Enterprise.code == "100001"))
+    assert second is not None
+    second.kind = "leader"
     needs = [
         create_need(small, title="=HYPERLINK(\"http://evil\")", description="-2+3 cmd", nodes=("碳酸锂", "氢氧化锂"),
                     quantity="500吨", budget_min=120.0, budget_max=300.5, deadline=date(2026, 12, 31),

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Need, Opportunity
@@ -147,3 +148,28 @@ def test_anonymous_poster_is_hidden_from_solvers(client: TestClient, tokens: Tok
     assert client.get(URL, headers=tokens.header("other_sme")).json()["items"][0]["poster"] is None
     assert client.get(one, headers=tokens.header("operator")).json()["poster"]["code"] == "100006"
     assert client.get(one, headers=tokens.header("leader")).json()["poster"]["code"] == "100006"
+
+
+def test_a_page_of_challenges_costs_the_same_statements_for_one_or_many(client: TestClient, tokens: Tokens,
+                                                                         connection: Connection) -> None:
+    def listed() -> tuple[list[dict[str, Any]], int]:
+        statements = [0]
+
+        def count(*_: object) -> None:
+            statements[0] += 1
+
+        event.listen(connection, "before_cursor_execute", count)
+        page = client.get(URL, headers=tokens.header("operator")).json()["items"]
+        event.remove(connection, "before_cursor_execute", count)
+        return page, statements[0]
+
+    published(client, tokens)
+    _, for_one = listed()
+    post_challenge(client, tokens)
+    published(client, tokens)
+    page, for_three = listed()
+    assert len(page) == 3 and for_three == for_one
+    for item in page:
+        alone = client.get(f"{URL}/{item['id']}", headers=tokens.header("operator")).json()
+        assert item["delivered_to"] == alone["delivered_to"]
+    assert sorted(i["delivered_to"] > 0 for i in page) == [False, True, True]  # the draft reached nobody yet

@@ -7,5 +7,6 @@ from tests.app.catalogues.access import job_path
 
 ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/jobs"): Access("/api/v1/jobs", ANY),
-    ("GET", "/api/v1/jobs/{job_id}"): Access(job_path, only({"admin": 200, "operator": 200}, others=404)),
+    ("GET", "/api/v1/jobs/{job_id}"): Access(job_path, only({"admin": 200, "operator": 200, "op_region": 200,
+                                                            "op_chain": 200}, others=404)),
 }

@@ -17,30 +17,32 @@ from tests.app.needs.helpers import (
 )
 
 STAFF = {"admin": 200, "operator": 200, "leader": 200}
-# A draft is private: firms outside the posting one do not learn it exists (integrations may not write at all).
-DRAFT_HIDDEN = {"sme": 404, "other_sme": 404}
+# A draft is private: firms outside the posting one, and operators whose reach does not cover it, do not learn it
+# exists (integrations may not write at all). Published, it is theirs to read, not to manage (403).
+DRAFT_HIDDEN = {"sme": 404, "other_sme": 404, "op_region": 404, "op_chain": 404}
 
 
 def _published(ctx: Ctx) -> str:
     if "needs.published" not in ctx.cache:
-        ctx.cache["needs.published"] = published_need(ctx.client, ctx.tokens)["id"]
+        ctx.cache["needs.published"] = published_need(ctx.client, ctx.tokens, anonymous=True)["id"]
     return f"{URL}/{ctx.cache['needs.published']}"
 
 
 def _fresh_published(ctx: Ctx) -> str:
-    nid = reusable(ctx, "needs.to_close", lambda: published_need(ctx.client, ctx.tokens, top_n=3)["id"],
+    nid = reusable(ctx, "needs.to_close",
+                   lambda: published_need(ctx.client, ctx.tokens, top_n=3, anonymous=True)["id"],
                    lambda s, i: need_status(s, i) == "published")
     return f"{URL}/{nid}"
 
 
 def _fresh_draft(ctx: Ctx) -> str:
-    nid = reusable(ctx, "needs.draft", lambda: post_need(ctx.client, ctx.tokens)["id"],
+    nid = reusable(ctx, "needs.draft", lambda: post_need(ctx.client, ctx.tokens, anonymous=True)["id"],
                    lambda s, i: need_status(s, i) == "draft")
     return f"{URL}/{nid}"
 
 
 def _interested(ctx: Ctx) -> int:
-    nid = published_need(ctx.client, ctx.tokens, top_n=3)["id"]
+    nid = published_need(ctx.client, ctx.tokens, top_n=3, anonymous=True)["id"]
     resp = ctx.client.post(f"/api/v1/me/opportunities/{nid}/interest", json={"message": "感兴趣"},
                            headers=ctx.as_("sme"))
     assert resp.status_code == 200, resp.text
@@ -60,11 +62,12 @@ def answered(session: Session, need_id: int) -> bool:
 
 ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/needs"): Access(path=URL, body=lambda _ctx: need_body(), expected=only({"leader": 201})),
-    ("GET", "/api/v1/needs"): Access(path=URL, expected=ANY),
-    ("GET", "/api/v1/needs/{need_id}"): Access(path=_published, expected=ANY),
+    ("GET", "/api/v1/needs"): Access(path=URL, expected=ANY, poster_private=True),
+    ("GET", "/api/v1/needs/{need_id}"): Access(path=_published, expected=ANY, poster_private=True),
     ("PATCH", "/api/v1/needs/{need_id}"): Access(path=_published, body=lambda _ctx: {"quantity": "700吨"},
                                                  expected=only(STAFF)),
-    ("GET", "/api/v1/needs/{need_id}/versions"): Access(path=lambda ctx: f"{_published(ctx)}/versions", expected=ANY),
+    ("GET", "/api/v1/needs/{need_id}/versions"): Access(path=lambda ctx: f"{_published(ctx)}/versions", expected=ANY,
+                                                        poster_private=True),
     ("POST", "/api/v1/needs/{need_id}/publish"): Access(path=lambda ctx: f"{_fresh_draft(ctx)}/publish",
                                                         expected=only(STAFF | DRAFT_HIDDEN)),
     ("POST", "/api/v1/needs/{need_id}/close"): Access(path=lambda ctx: f"{_fresh_published(ctx)}/close",

@@ -115,11 +115,15 @@ def test_interest_answer_and_contacts_only_after_both_agree(client: TestClient, 
     again = client.post(f"{URL}/{nid}/interests/100002/answer", json={"accept": True},
                         headers=tokens.header("leader"))
     assert again.status_code == 409
-    # The SME now sees the poster and its contact; another SME still sees neither.
-    mine = client.get(f"{ME}/{nid}", headers=tokens.header("sme")).json()
-    assert mine["agreed"] and mine["poster_status"] == "invited" and mine["poster_reason"] == "欢迎洽谈"
-    assert mine["need"]["poster"]["code"] == "100006" and mine["poster_contact"]["email"] == "buyer@byd.example.cn"
-    assert client.get(f"{URL}/{nid}", headers=tokens.header("sme")).json()["poster"]["code"] == "100006"
+    # Both agreed, but the poster chose anonymity: the SME learns the answer, never who gave it (the poster has the
+    # SME's contact and reaches out); another SME sees nothing either.
+    mine = client.get(f"{ME}/{nid}", headers=tokens.header("sme"))
+    assert mine.json()["agreed"] and mine.json()["poster_status"] == "invited"
+    assert mine.json()["poster_reason"] == "欢迎洽谈"
+    assert mine.json()["need"]["poster"] is None and mine.json()["poster_contact"] is None
+    assert "100006" not in mine.text and "buyer@byd.example.cn" not in mine.text
+    assert client.get(f"{URL}/{nid}", headers=tokens.header("sme")).json()["poster"] is None
+    assert "poster" not in answered[0].payload
     theirs = client.get(f"{ME}/{nid}", headers=tokens.header("other_sme"))
     assert theirs.json()["need"]["poster"] is None and "buyer@byd.example.cn" not in theirs.text
     assert client.get(f"{URL}/{nid}", headers=tokens.header("other_sme")).json()["poster"] is None

@@ -20,7 +20,8 @@ def _fresh_note_for_the_sme(ctx: Ctx) -> str:
 
 
 ACCESS = {
-    ("GET", URL): Access(URL, ANY),
+    # By now the leader has accepted the SME's interest in an anonymous need: the answer must not name the poster.
+    ("GET", URL): Access(URL, ANY, poster_private=True),
     ("POST", URL + "/{notification_id}/read"): Access(_fresh_note_for_the_sme,
                                                       only({"sme": 200}, others=404)),
     ("POST", URL + "/read-all"): Access(URL + "/read-all", ANY),

@@ -11,19 +11,20 @@ SMES = {"sme": 200, "other_sme": 200}
 
 def _published(ctx: Ctx) -> str:
     if "opportunities.need" not in ctx.cache:
-        ctx.cache["opportunities.need"] = published_need(ctx.client, ctx.tokens)["id"]
+        ctx.cache["opportunities.need"] = published_need(ctx.client, ctx.tokens, anonymous=True)["id"]
     return f"{ME}/{ctx.cache['opportunities.need']}"
 
 
 def _fresh(ctx: Ctx, key: str) -> str:
     # Interest and dismissal are one-off per firm: a need some firm answered is replaced by a new one.
-    nid = reusable(ctx, key, lambda: published_need(ctx.client, ctx.tokens, top_n=3)["id"], untouched_by_firms)
+    nid = reusable(ctx, key, lambda: published_need(ctx.client, ctx.tokens, top_n=3, anonymous=True)["id"],
+                   untouched_by_firms)
     return f"{ME}/{nid}"
 
 
 ACCESS: dict[tuple[str, str], Access] = {
-    ("GET", "/api/v1/me/opportunities"): Access(path=ME, expected=only(SMES)),
-    ("GET", "/api/v1/me/opportunities/{need_id}"): Access(path=_published, expected=only(SMES)),
+    ("GET", "/api/v1/me/opportunities"): Access(path=ME, expected=only(SMES), poster_private=True),
+    ("GET", "/api/v1/me/opportunities/{need_id}"): Access(path=_published, expected=only(SMES), poster_private=True),
     ("POST", "/api/v1/me/opportunities/{need_id}/interest"): Access(
         path=lambda ctx: f"{_fresh(ctx, 'opportunities.interest')}/interest", body=lambda _ctx: {"message": "感兴趣"},
         expected=only(SMES)),
