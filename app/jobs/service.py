@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.access.reach import reaches_all
 from app.errors import NotFound
 from app.models import Job, Principal
 
@@ -24,18 +25,19 @@ def enqueue(*, session: Session, kind: str, params: BaseModel, principal: Princi
 
 
 def get_visible(*, session: Session, job_id: int, principal: Principal) -> Job:
-    """Operators and admins see every job; anyone else only the jobs they started (others are 404)."""
+    """Admins and operators without limits see every job; anyone else, limited operators included (a job's
+    parameters and errors name needs of any region or chain), only the jobs they started (others are 404)."""
     job = session.get(Job, job_id)
-    if job is None or (principal.role not in ("admin", "operator") and job.created_by != principal.id):
+    if job is None or (not reaches_all(principal) and job.created_by != principal.id):
         raise NotFound(f"job {job_id} not found")
     return job
 
 
 def search(*, session: Session, principal: Principal, status: str | None, kind: str | None, limit: int,
            offset: int) -> tuple[list[Job], int]:
-    """Operators and admins list every job; anyone else the jobs they started."""
+    """Admins and operators without limits list every job; anyone else the jobs they started."""
     stmt = select(Job)
-    if principal.role not in ("admin", "operator"):
+    if not reaches_all(principal):
         stmt = stmt.where(Job.created_by == principal.id)
     if status:
         stmt = stmt.where(Job.status == status)

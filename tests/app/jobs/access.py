@@ -1,4 +1,5 @@
-"""Who may read a job: its creator, operators and admins; to anyone else it does not exist (404)."""
+"""Who may read a job: its creator, admins and operators without limits; to anyone else, limited operators
+included, it does not exist (404)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,5 @@ from tests.app.catalogues.access import job_path
 
 ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/jobs"): Access("/api/v1/jobs", ANY),
-    ("GET", "/api/v1/jobs/{job_id}"): Access(job_path, only({"admin": 200, "operator": 200, "op_region": 200,
-                                                            "op_chain": 200}, others=404)),
+    ("GET", "/api/v1/jobs/{job_id}"): Access(job_path, only({"admin": 200, "operator": 200}, others=404)),
 }
