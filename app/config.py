@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # Catalogue spreadsheets: the upload itself, and the xlsx's total uncompressed size (zip bombs).
     import_max_bytes: int = 5_000_000
     import_max_unpacked_bytes: int = 50_000_000
+    # Counters shared by every worker for rate limits and login throttling: Redis when set (redis://host:6379/0),
+    # else the database's rate_counters table. Keys start with counter_prefix (several deployments, one Redis).
+    redis_url: str | None = None
+    counter_prefix: str = "chainmatch:"
 
 
 @lru_cache
