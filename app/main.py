@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
+from app.auth.login import LoginGuard
 from app.auth.router import router as auth_router
 from app.chains.router import chains_router, nodes_router
 from app.config import Settings, get_settings
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         app.state.settings, app.state.engine, app.state.sessionmaker = settings, engine, factory
         counters = open_stores(settings, session_factory=session_factory)
         app.state.rate_limits = RateLimits.from_settings(counters.limits, settings, factory)
+        app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
         holder = IndexHolder(factory)
         app.state.index = holder
         freshness.install(factory, holder.refresh)
