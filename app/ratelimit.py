@@ -48,6 +48,8 @@ class RateLimits:
         self._clock = clock
         self._blocked: dict[str, float] = {}
         self._tokens: dict[str, int] = {}
+        # The previous window's count per key: closed, so read once per window instead of on every request.
+        self._previous: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
         self._next_warning = 0.0
 
@@ -106,7 +108,7 @@ class RateLimits:
         elapsed = now - window * WINDOW_SECONDS
         try:
             current = self.store.hit(f"rl:{key}:{window}", 2 * WINDOW_SECONDS).value
-            previous = self.store.peek(f"rl:{key}:{window - 1}").value if current <= limit else 0
+            previous = self._previous_count(key, window) if current <= limit else 0
         except Exception as exc:  # noqa: BLE001 - any store failure: let the request through, never a 500
             self._warn(exc)
             return 0.0
@@ -115,6 +117,14 @@ class RateLimits:
         wait = _wait(limit, current, previous, elapsed)
         self._remember(self._blocked, key, now + wait)
         return wait
+
+    def _previous_count(self, key: str, window: int) -> int:
+        known = self._previous.get(key)
+        if known is not None and known[0] == window:
+            return known[1]
+        count = self.store.peek(f"rl:{key}:{window - 1}").value
+        self._remember(self._previous, key, (window, count))
+        return count
 
     def _remember(self, memory: dict, key: str, value: object) -> None:  # type: ignore[type-arg]
         with self._lock:

@@ -68,14 +68,12 @@ class CounterStores:
 def open_stores(settings: Settings, *, session_factory: sessionmaker[Session] | None = None) -> CounterStores:
     """The stores for this process; tests pass their session factory so counts roll back with the test."""
     engine = None
-    if session_factory is None:
-        from app.db import make_sessionmaker
-
+    bind = session_factory.kw.get("bind") if session_factory is not None else None
+    if bind is None:
         # A pool of its own: a request holding its connection while waiting for a counter's connection from the
         # same pool could starve it; and the counter's transaction stays short and separate from the request's.
-        engine = counter_engine(settings.database_url)
-        session_factory = make_sessionmaker(engine)
-    database = DbCounters(session_factory, prefix=settings.counter_prefix)
+        engine = bind = counter_engine(settings.database_url)
+    database = DbCounters(bind, prefix=settings.counter_prefix)
     closers: list[Callable[[], None]] = [engine.dispose] if engine is not None else []
     limits: Counters = database
     logins: Counters = database

@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import cast
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, select
+from sqlalchemy import Table, bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from app.counters.types import Count
@@ -31,50 +31,70 @@ _TABLE = cast(Table, RateCounter.__table__)
 PRUNE_EVERY_SECONDS = 60.0
 
 
+def _hit_statement(dialect: str, *, extend: bool) -> Any:
+    """The upsert, built once with bound parameters (k, now, end): a hit is on every request's path."""
+    c = _TABLE.c
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_TABLE)
+    closed = c.window_end_ms <= bindparam("now")
+    return insert.values(key=bindparam("k"), count=1, window_end_ms=bindparam("end")).on_conflict_do_update(
+        index_elements=[c.key], set_={
+            "count": case((closed, 1), else_=c.count + 1),
+            "window_end_ms": bindparam("end") if extend else case((closed, bindparam("end")), else_=c.window_end_ms),
+        }).returning(c.count, c.window_end_ms)
+
+
+_PEEK = select(_TABLE.c.count, _TABLE.c.window_end_ms).where(_TABLE.c.key == bindparam("k"),
+                                                             _TABLE.c.window_end_ms > bindparam("now"))
+
+
 class DbCounters:
-    def __init__(self, factory: sessionmaker[Session], *, prefix: str = "",
-                 clock: Callable[[], float] = time.time) -> None:
-        self._factory = factory
+    """Counters through ``bind``: an engine (each call its own committed transaction) or, in tests, a connection
+    already inside the test's transaction (each call a savepoint, rolled back with the test)."""
+
+    def __init__(self, bind: Engine | Connection, *, prefix: str = "", clock: Callable[[], float] = time.time) -> None:
+        self._bind = bind
         self._prefix = prefix
         self._clock = clock
-        bind = factory.kw.get("bind")
-        self._insert = postgresql.insert if bind is not None and bind.dialect.name == "postgresql" else sqlite.insert
+        self._hit = {extend: _hit_statement(bind.dialect.name, extend=extend) for extend in (False, True)}
         self._next_prune = 0.0
         self._prune_lock = threading.Lock()
 
     def hit(self, key: str, ttl: float, *, extend: bool = False) -> Count:
         now = self._ms()
         end = now + max(1, int(ttl * 1000))
-        closed = _TABLE.c.window_end_ms <= now
-        insert = self._insert(_TABLE).values(key=self._prefix + key, count=1, window_end_ms=end)
-        stmt = insert.on_conflict_do_update(index_elements=[_TABLE.c.key], set_={
-            "count": case((closed, 1), else_=_TABLE.c.count + 1),
-            "window_end_ms": end if extend else case((closed, end), else_=_TABLE.c.window_end_ms),
-        }).returning(_TABLE.c.count, _TABLE.c.window_end_ms)
         # Its own short transaction: committed at once, never part of (or rolled back with) the request's.
-        with self._factory() as session, session.begin():
-            count, window_end = session.execute(stmt).one()
+        with self._transaction() as conn:
+            count, window_end = conn.execute(self._hit[extend], {"k": self._prefix + key, "now": now,
+                                                                 "end": end}).one()
         self._maybe_prune(now)
         return Count(int(count), max(0.0, (window_end - now) / 1000))
 
     def peek(self, key: str) -> Count:
         now = self._ms()
-        with self._factory() as session, session.begin():
-            row = session.execute(select(_TABLE.c.count, _TABLE.c.window_end_ms)
-                                  .where(_TABLE.c.key == self._prefix + key, _TABLE.c.window_end_ms > now)).first()
+        with self._transaction() as conn:
+            row = conn.execute(_PEEK, {"k": self._prefix + key, "now": now}).first()
         return Count(0, 0.0) if row is None else Count(int(row[0]), (row[1] - now) / 1000)
 
     def clear(self, *keys: str) -> None:
         if not keys:
             return
-        with self._factory() as session, session.begin():
-            session.execute(delete(_TABLE).where(_TABLE.c.key.in_([self._prefix + k for k in keys])))
+        with self._transaction() as conn:
+            conn.execute(delete(_TABLE).where(_TABLE.c.key.in_([self._prefix + k for k in keys])))
 
     def prune(self) -> int:
         """Delete the rows whose window has closed (of every prefix); returns how many."""
-        with self._factory() as session, session.begin():
-            result = session.execute(delete(_TABLE).where(_TABLE.c.window_end_ms <= self._ms()))
-        return int(getattr(result, "rowcount", 0) or 0)
+        with self._transaction() as conn:
+            result = conn.execute(delete(_TABLE).where(_TABLE.c.window_end_ms <= self._ms()))
+        return int(result.rowcount or 0)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        if isinstance(self._bind, Engine):
+            with self._bind.begin() as conn:
+                yield conn
+        else:
+            with self._bind.begin_nested():
+                yield self._bind
 
     def _maybe_prune(self, now_ms: int) -> None:
         if now_ms / 1000 < self._next_prune or not self._prune_lock.acquire(blocking=False):

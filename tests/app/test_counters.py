@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from app.counters import Counters, FallbackCounters, StoreUnavailable
 from app.counters.database import DbCounters
 from app.counters.redis_store import RedisCounters
-from app.db import make_sessionmaker
 from app.models import RateCounter
 from tests.app.conftest import dead_redis_url
 
@@ -29,7 +28,7 @@ def make_store(request: pytest.FixtureRequest, engine: Engine,
             made.append(RedisCounters(request.getfixturevalue("redis_url"), prefix=prefix))
             return made[-1]
         # Its own committed transactions, like a server's: not the test's rolled-back connection.
-        return DbCounters(make_sessionmaker(engine), prefix=prefix)
+        return DbCounters(engine, prefix=prefix)
 
     yield make
     for r in made:
@@ -107,7 +106,7 @@ def test_prefixes_keep_deployments_apart(store: Counters, make_store: Callable[[
 
 def test_database_prune_deletes_closed_windows_only(engine: Engine, counter_prefix: str) -> None:
     now = [1_000_000.0]
-    store = DbCounters(make_sessionmaker(engine), prefix=counter_prefix, clock=lambda: now[0])
+    store = DbCounters(engine, prefix=counter_prefix, clock=lambda: now[0])
     store.hit("old", 10)
     store.hit("live", 100)
     now[0] += 50
@@ -129,7 +128,7 @@ def test_unreachable_redis_fails_fast_and_falls_back(engine: Engine, counter_pre
     with pytest.raises(StoreUnavailable):
         down.peek("k")  # within the back-off: no new connection attempt
     assert time.perf_counter() - started < 0.05
-    database = DbCounters(make_sessionmaker(engine), prefix=counter_prefix)
+    database = DbCounters(engine, prefix=counter_prefix)
     both = FallbackCounters(down, database)
     assert both.hit("k", 30).value == 1 and both.hit("k", 30).value == 2
     assert database.peek("k").value == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -75,12 +76,12 @@ def test_redis_down_lets_requests_through_with_a_warning(migrated_url: str, sess
     assert any("unavailable" in r.getMessage() for r in caplog.records if r.name.startswith("chainmatch"))
 
 
-def test_limit_slides_across_the_minute_boundary(session_factory: sessionmaker[Session]) -> None:
+def test_limit_slides_across_the_minute_boundary(connection: Connection) -> None:
     from app.counters.database import DbCounters
     from app.ratelimit import RateLimits
 
     now = [60_000 * 60 + 50.0]  # 50 s into a minute
-    store = DbCounters(session_factory, prefix="slide:", clock=lambda: now[0])
+    store = DbCounters(connection, prefix="slide:", clock=lambda: now[0])
     known = {"cm_aaaa_secret": 7, "cm_bbbb_secret": 8}
     limits = RateLimits(store, per_token=10, per_ip=0, verify=known.get, clock=lambda: now[0])
     assert [limits.check("10.0.0.1", "cm_aaaa_secret") for _ in range(10)] == [0.0] * 10
