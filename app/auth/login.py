@@ -45,11 +45,12 @@ class LoginGuard:
         return cls(LoginThrottle(store, LoginPolicy.from_settings(settings)), gate, factory)
 
     async def attempt(self, *, login: str, password: str, address: str) -> Attempt:
+        # First what costs nothing: in a flood most attempts end here, and each must stay cheap.
+        if self.gate.full():
+            return Attempt(refused="busy", retry_after=self.gate.retry_after())
         locked = await anyio.to_thread.run_sync(lambda: self.throttle.locked_for(login=login, address=address))
         if locked:
             return Attempt(refused="locked", retry_after=_seconds(locked))
-        if self.gate.full():
-            return Attempt(refused="busy", retry_after=self.gate.retry_after())
         user = await anyio.to_thread.run_sync(self._find, login)
         try:
             ok = await self.gate.run(verify_password, user.password_hash if user else None, password)
