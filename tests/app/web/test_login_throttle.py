@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ class CountingHasher:
         self.delay = delay
         # calls: every argon2 operation; checks: password verifications only (the unknown-user hash is made once).
         self.running = self.peak = self.calls = self.checks = 0
+        self.niceness: set[int] = set()
         self._lock = threading.Lock()
 
     def _timed(self, fn: Any, *args: Any) -> Any:
@@ -42,6 +44,7 @@ class CountingHasher:
             self.running += 1
             self.calls += 1
             self.peak = max(self.peak, self.running)
+            self.niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         try:
             time.sleep(self.delay)
             return fn(*args)
@@ -152,6 +155,8 @@ def test_password_checks_never_exceed_the_limit(tmp_path: Path, hasher: Counting
             codes = list(pool.map(attempt, range(12)))
     assert codes == [401] * 12
     assert hasher.peak == 2 and hasher.checks == 12
+    # Checks run at a lower CPU priority than the rest of the API, which keeps its own.
+    assert hasher.niceness == {passwords.HASH_NICENESS} and os.getpriority(os.PRIO_PROCESS, 0) == 0
 
 
 def test_a_full_queue_answers_503_with_retry_after(tmp_path: Path, hasher: CountingHasher) -> None:
