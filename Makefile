@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/match_speed.py
 	$(BIN)/python bench/publish_speed.py
 	$(BIN)/python bench/fuzz.py
+	$(BIN)/python bench/login_flood.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache chainmatch-demo.db*
