@@ -139,12 +139,14 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="prepare the database only")] = False,
 ) -> None:
     """A fresh SQLite database with the bundled demo data, then serve it."""
+    from app.counters.database import side_file
     from app.imports.demo import DEMO_DIR, apply_overlay
     from app.imports.demo_activity import seed_quarter
     from app.migrations import upgrade
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    for path in (str(db), side_file(str(db))):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db.resolve()}"
     upgrade(url)
     run_chainkg_import(url, DEMO_DIR / "chainkg", quiet=True)

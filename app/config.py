@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     # Catalogue spreadsheets: the upload itself, and the xlsx's total uncompressed size (zip bombs).
     import_max_bytes: int = 5_000_000
     import_max_unpacked_bytes: int = 50_000_000
+    # Counters shared by every worker for rate limits and login throttling: Redis when set (redis://host:6379/0),
+    # else the database's rate_counters table. Keys start with counter_prefix (several deployments, one Redis).
+    redis_url: str | None = None
+    counter_prefix: str = "chainmatch:"
+    # Password checks (argon2, ~64 MB each) run at most login_hash_concurrency at a time per worker; at most
+    # login_hash_queue more wait, each up to login_hash_wait_seconds, and beyond that a login is answered 503.
+    login_hash_concurrency: int = 2
+    login_hash_queue: int = 8
+    login_hash_wait_seconds: float = 5.0
+    # After this many failed logins for one account (or from one address; 0 turns either off), with less than
+    # login_window_seconds between them, logins are refused for login_lock_first_seconds, doubling with each
+    # further failure up to login_lock_max_seconds. A success clears the account's count.
+    login_account_failures: int = 5
+    login_address_failures: int = 20
+    login_window_seconds: float = 900.0
+    login_lock_first_seconds: float = 1.0
+    login_lock_max_seconds: float = 900.0
 
 
 @lru_cache

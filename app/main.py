@@ -11,10 +11,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
+from app.auth.login import LoginGuard
 from app.auth.router import router as auth_router
 from app.background import job_registry
 from app.chains.router import chains_router, nodes_router
 from app.config import Settings, get_settings
+from app.counters import open_stores
 from app.db import make_engine, make_sessionmaker
 from app.enterprises.router import router as enterprises_router
 from app.errors import document_errors, install_error_handlers
@@ -25,7 +27,7 @@ from app.matches import freshness
 from app.matches.index_holder import IndexHolder
 from app.matches.router import router as matches_router
 from app.middleware import SecurityMiddleware
-from app.ratelimit import RateLimitMiddleware
+from app.ratelimit import RateLimitMiddleware, RateLimits
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
@@ -42,6 +44,9 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         engine = make_engine(settings.database_url)
         factory = session_factory or make_sessionmaker(engine)
         app.state.settings, app.state.engine, app.state.sessionmaker = settings, engine, factory
+        counters = open_stores(settings, session_factory=session_factory)
+        app.state.rate_limits = RateLimits.from_settings(counters.limits, settings, factory)
+        app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
         holder = IndexHolder(factory)
         app.state.index = holder
         freshness.install(factory, holder.refresh)
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         if runner is not None:
             runner.stop()
         holder.stop()
+        counters.close()
         engine.dispose()
 
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,
@@ -77,8 +83,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
-    app.add_middleware(RateLimitMiddleware, per_token=settings.rate_limit_per_token,
-                       per_ip=settings.rate_limit_per_ip)
+    app.add_middleware(RateLimitMiddleware)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.import_max_bytes + 1_000_000)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,

@@ -78,6 +78,17 @@ def authenticate(session: Session, token: str, *, now: datetime | None = None) -
     return principal
 
 
+def verified_token_id(session: Session, token: str) -> int | None:
+    """The database id of a genuine token (revoked and expired ones too), None for a malformed or forged one."""
+    parts = token.split("_")
+    if len(parts) < 3 or not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.execute(select(ApiToken.id, ApiToken.token_hash).where(ApiToken.prefix == parts[1])).first()
+    if row is None or not hmac.compare_digest(row.token_hash, _hash(token)):
+        return None
+    return int(row.id)
+
+
 def revoke_token(session: Session, *, prefix: str) -> ApiToken:
     record = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
     if record is None:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.audit import record
-from app.auth.passwords import hash_password, verify_password
+from app.auth.passwords import hash_password
 from app.errors import Conflict, Invalid, NotFound
 from app.models import ROLES, Enterprise, Principal, WebSession
 from app.models._types import utcnow
@@ -49,10 +49,13 @@ def create_user(session: Session, *, login: str, password: str, role: str, name:
     return user
 
 
-def log_in(session: Session, *, login: str, password: str) -> tuple[str, WebSession] | None:
-    user = session.scalar(select(Principal).where(Principal.login == login, Principal.active.is_(True)))
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        return None
+def find_user(session: Session, login: str) -> Principal | None:
+    """The active user with this login, if any (the password is checked by app.auth.login, off this thread)."""
+    return session.scalar(select(Principal).where(Principal.login == login, Principal.active.is_(True)))
+
+
+def start(session: Session, user: Principal) -> tuple[str, WebSession]:
+    """A new browser session for a user whose password has been checked; returns the cookie's secret."""
     secret = secrets.token_urlsafe(32)
     web = WebSession(principal_id=user.id, token_hash=_hash(secret), csrf_token=secrets.token_urlsafe(24),
                      expires_at=utcnow() + LIFETIME)

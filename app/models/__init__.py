@@ -12,6 +12,7 @@ from app.models.challenge import (
     Challenge,
     Offer,
 )
+from app.models.counter import RateCounter
 from app.models.enterprise import CAPABILITY_SOURCES, ENTERPRISE_KINDS, TIERS, Capability, Enterprise
 from app.models.industry import Industry, IndustryUpstream
 from app.models.need import NEED_KINDS, NEED_SCOPES, NEED_STATUSES, Need, NeedNode, NeedVersion
@@ -25,5 +26,5 @@ __all__ = [
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
     "ChainNode", "Challenge", "Enterprise", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode", "NeedVersion",
     "NodeEdge",
-    "Notification", "Offer", "Opportunity", "Principal", "Webhook", "WebhookDelivery", "WebSession",
+    "Notification", "Offer", "Opportunity", "Principal", "RateCounter", "Webhook", "WebhookDelivery", "WebSession",
 ]

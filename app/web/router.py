@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.auth import web_sessions
+from app.auth.login import LoginGuard
 from app.deps import RowId, SessionDep
 from app.errors import AppError
 from app.opportunities import service as opportunities
@@ -27,6 +28,8 @@ LOGIN_CSRF = "cm_csrf"
 # The API's error messages are for developers; people on the pages read these.
 WEB_ERRORS = {409: "您已对该需求作答，或该需求已关闭。", 404: "该需求不存在或您无权查看。", 403: "您无权进行此操作。",
               422: "填写的内容有误，请检查后重试。"}
+LOGIN_REFUSED = {"wrong": (401, "用户名或密码错误。"), "busy": (503, "登录请求过多，系统繁忙。"),
+                 "locked": (429, "登录失败次数过多，账号或网络地址已被暂时锁定。")}
 
 
 def _secure(request: Request) -> bool:
@@ -46,17 +49,24 @@ def login_form(request: Request, cm_csrf: Annotated[str | None, Cookie()] = None
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, login: Annotated[str, Form(max_length=100)],
-          password: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
-          cm_csrf: Annotated[str | None, Cookie()] = None) -> Response:
+async def login(request: Request, login: Annotated[str, Form(max_length=100)],
+                password: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
+                cm_csrf: Annotated[str | None, Cookie()] = None) -> Response:
     if not cm_csrf or not secrets.compare_digest(cm_csrf, csrf):
         return _page(request, "login.html", 403, csrf=cm_csrf or "", error="页面已过期，请刷新后重新登录。")
-    made = web_sessions.log_in(session, login=login, password=password)
-    if made is None:
-        return _page(request, "login.html", 401, csrf=cm_csrf, error="用户名或密码错误。")
-    secret, _ = made
+    guard: LoginGuard = request.app.state.login_guard
+    address = request.client.host if request.client else "unknown"
+    made = await guard.attempt(login=login, password=password, address=address)
+    if made.secret is None:
+        status, error = LOGIN_REFUSED[made.refused or "wrong"]
+        if made.retry_after:
+            error += f"请在 {made.retry_after} 秒后重试。"
+        page = _page(request, "login.html", status, csrf=cm_csrf, error=error)
+        if made.retry_after:
+            page.headers["Retry-After"] = str(made.retry_after)
+        return page
     resp = RedirectResponse("/", status_code=303)
-    resp.set_cookie(web_sessions.COOKIE, secret, httponly=True, samesite="lax", secure=_secure(request),
+    resp.set_cookie(web_sessions.COOKIE, made.secret, httponly=True, samesite="lax", secure=_secure(request),
                     max_age=int(web_sessions.LIFETIME.total_seconds()))
     resp.delete_cookie(LOGIN_CSRF)
     return resp

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +20,52 @@ from app.main import create_app
 from app.models import Enterprise, Principal
 from graph.chainkg import read_chainkg
 from tests.conftest import FIXTURES
+
+REDIS_URL = os.environ.get("CHAINMATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def require_redis() -> str:
+    """The test Redis's URL; skips the test when unreachable, except under CI=true, where that is a failure."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {REDIS_URL} (required under CI=true): {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture()
+def redis_url() -> str:
+    return require_redis()
+
+
+@pytest.fixture()
+def counter_prefix() -> Iterator[str]:
+    """A key prefix of this test's own, so tests share no counters; its Redis keys are deleted afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        keys = list(client.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass
+    finally:
+        client.close()
+
+
+def dead_redis_url() -> str:
+    """A Redis URL where nothing listens: a port this process reserved and closed."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"redis://127.0.0.1:{s.getsockname()[1]}/0"
 
 
 @dataclass
