@@ -351,12 +351,12 @@ class Ctx:
             base |= {"rate_limit_per_token": "0", "rate_limit_per_ip": "0"}
         return child_env(url, **(base | settings))
 
-    def server(self, label: str, *, url: str | None = None, rate_limits: bool = False,
+    def server(self, label: str, *, url: str | None = None, rate_limits: bool = False, workers: int = 2,
                **settings: str) -> tuple[Server, str]:
         """A server (not started yet) on a fresh clone of the seeded database, or on ``url``."""
         url = url or self.backend.clone(f"s_{label}")
         srv = Server(self.env(url, rate_limits=rate_limits, **settings), self.root,
-                     f"{self.backend.name}-{label}-{len(self.servers)}")
+                     f"{self.backend.name}-{label}-{len(self.servers)}", workers=workers)
         self.servers.append(srv)
         return srv, url
 

@@ -63,7 +63,7 @@ def read_your_writes(ctx: Ctx) -> Report:
     rep.row("writes acknowledged (201) / attempted", f"{len(gets)} / {len(posts)}")
     rep.row("POST /api/v1/needs answers", kinds(posts))
     rep.row("GET of the new id at once, new connection: answers", kinds(gets))
-    rep.row("misses (acknowledged, then not found)", misses, "0 in 1,000",
+    rep.row("misses (acknowledged, then not read back: 404 or an error)", misses, "0 in 1,000",
             misses == 0 and len(gets) >= 1000 if not ctx.quick else None)
     rep.row("POST p50 / p95; GET p50 / p95", f"{fmt_ms([a.seconds for a in posts])}; "
                                             f"{fmt_ms([g.seconds for g in gets])}")
@@ -231,7 +231,7 @@ def duplicates(ctx: Ctx) -> Report:
         rep.row(f"{labels[key]}: answers over {c['trials']} trials", kinds_of(c["answers"]))
         if key == "writers":
             rep.row(f"{labels[key]}: acknowledged / sent; trials with every 201 stored",
-                    f"{c['acknowledged']} / {16 * c['trials']}; {c['exactly_one']} / {c['trials']}")
+                    f"{c['acknowledged']} / {16 * c['trials']}; {sum(c['effects'])} / {c['trials']}")
         else:
             rep.row(f"{labels[key]}: trials with one winner and one effect", f"{c['exactly_one']} / {c['trials']}",
                     "all", c["exactly_one"] == c["trials"])

@@ -144,12 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     backends = _names(args.backends, BACKENDS, "backend")
     scenarios = _names(args.scenarios, SCENARIOS, "scenario")
     root = make_root(args.keep)
-    t0 = time.perf_counter()
+    t0, load0 = time.perf_counter(), os.getloadavg()[0]
     results = {b: run_backend(b, scenarios, args, root) for b in backends}
     meta = {"commit": commit(), "date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
-            "quick": args.quick, "seconds": round(time.perf_counter() - t0, 1)}
-    print(f"\n### Fault benchmark: commit {meta['commit']}, {meta['date']}, {meta['cpus']} CPUs, "
-          f"{'quick, ' if args.quick else ''}{meta['seconds']:.0f} s")
+            "quick": args.quick, "seconds": round(time.perf_counter() - t0, 1), "load_start": load0,
+            "load_end": os.getloadavg()[0]}
+    # The machine's load average is printed because these figures are only as good as the idle CPU behind them.
+    print(f"\n### Fault benchmark: commit {meta['commit']}, {meta['date']}, {meta['cpus']} CPUs, load average "
+          f"{load0:.1f} → {meta['load_end']:.1f}, {'quick, ' if args.quick else ''}{meta['seconds']:.0f} s")
     print(table(results, scenarios))
     path = args.json or Path(tempfile.gettempdir()) / f"chainmatch-faults-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(jsonable({"meta": meta, "results": results}), ensure_ascii=False, indent=1, default=str),
