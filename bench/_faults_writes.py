@@ -13,7 +13,7 @@ from _faults_env import Ctx, Report, query
 from _faults_http import Answer, call, client, fmt_ms, kinds, settled, together
 
 # Effects are counted this long after the answers: a commit that lands just after its response is not a loss.
-SETTLE_S = 0.5
+SETTLE_S = 0.3
 
 
 def _need(title: str, node: str) -> dict[str, Any]:
