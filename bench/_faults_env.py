@@ -100,8 +100,9 @@ class PrivatePostgres:
         self.dir.mkdir()
         self.data, self.logfile = self.dir / "data", self.dir / "server.log"
         self.port = free_port()
-        self.user = pwd.getpwnam("postgres")
-        os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root; as anyone else it runs as that user
+            user = pwd.getpwnam("postgres")
+            os.chown(self.dir, user.pw_uid, user.pw_gid)
         self.running = False
 
     def _as_postgres(self, *args: str, timeout: float = 120.0) -> None:

@@ -12,6 +12,9 @@ from typing import Any
 from _faults_env import Ctx, Report, query
 from _faults_http import Answer, call, client, fmt_ms, kinds, settled, together
 
+# What "one effect" counts, per case.
+EFFECTS = {"need_publish": "versions written (+ firms notified twice)",
+           "interest": "interest.received notifications", "catalogue_publish": "publication jobs"}
 # Effects are counted this long after the answers: a commit that lands just after its response is not a loss.
 SETTLE_S = 0.3
 
@@ -235,6 +238,7 @@ def duplicates(ctx: Ctx) -> Report:
         else:
             rep.row(f"{labels[key]}: trials with one winner and one effect", f"{c['exactly_one']} / {c['trials']}",
                     "all", c["exactly_one"] == c["trials"])
+            rep.row(f"{labels[key]}: {EFFECTS[key]} per trial, most", max(c["effects"]), "1", max(c["effects"]) == 1)
         rep.row(f"{labels[key]}: 5xx or no answer", c["server_errors"], "0", c["server_errors"] == 0)
     return rep
 
