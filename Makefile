@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/access_speed.py
 	$(BIN)/python bench/login_flood.py
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache chainmatch-demo.db*
