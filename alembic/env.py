@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 from app import models  # noqa: F401  (registers every table on Base.metadata)
-from app.config import Settings
-from app.db import Base, make_engine
+from app.core.config import Settings
+from app.core.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

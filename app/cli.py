@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from app.config import Settings
+from app.core.config import Settings
 
 app = typer.Typer(help="chainmatch: supply-chain matchmaking between chain leaders and specialist SMEs.",
                   no_args_is_help=True)
@@ -31,7 +31,7 @@ def _settings() -> Settings:
 
 
 def _session_factory(url: str):  # type: ignore[no-untyped-def]
-    from app.db import WRITER, make_engine, make_sessionmaker
+    from app.core.db import WRITER, make_engine, make_sessionmaker
 
     # Every CLI command writes: on SQLite it takes the write lock up front (BEGIN IMMEDIATE), so it waits for a
     # running server's writers instead of failing on a stale read. Commands print success only after commit.
@@ -41,7 +41,7 @@ def _session_factory(url: str):  # type: ignore[no-untyped-def]
 @app.command()
 def init() -> None:
     """Create or migrate the database named by CHAINMATCH_DATABASE_URL (alembic upgrade head)."""
-    from app.migrations import upgrade
+    from app.core.migrations import upgrade
 
     url = _settings().database_url
     upgrade(url)
@@ -126,7 +126,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=32)] = 1,
 ) -> None:
     """Run the API with uvicorn."""
-    from app.serve import run
+    from app.core.serve import run
 
     run(host=host, port=port, workers=workers)
 
@@ -139,10 +139,10 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="prepare the database only")] = False,
 ) -> None:
     """A fresh SQLite database with the bundled demo data, then serve it."""
-    from app.counters.database import side_file
+    from app.core.counters.database import side_file
+    from app.core.migrations import upgrade
     from app.imports.demo import DEMO_DIR, apply_overlay
     from app.imports.demo_activity import seed_quarter
-    from app.migrations import upgrade
 
     for path in (str(db), side_file(str(db))):
         for suffix in ("", "-wal", "-shm"):
@@ -209,7 +209,7 @@ def token_create(
 ) -> None:
     """Create an API token; it is printed once, as the last line."""
     from app.auth.tokens import create_token
-    from app.errors import AppError
+    from app.core.errors import AppError
 
     factory = _session_factory(_settings().database_url)
     try:
@@ -227,7 +227,7 @@ def token_create(
 def token_revoke(prefix: Annotated[str, typer.Argument(help="the token's prefix (the part after cm_)")]) -> None:
     """Revoke a token at once."""
     from app.auth.tokens import revoke_token
-    from app.errors import AppError
+    from app.core.errors import AppError
 
     factory = _session_factory(_settings().database_url)
     try:
@@ -249,7 +249,7 @@ def user_create(
 ) -> None:
     """Create a web user with a password (asked for when not given)."""
     from app.auth.web_sessions import create_user
-    from app.errors import AppError
+    from app.core.errors import AppError
 
     factory = _session_factory(_settings().database_url)
     try:

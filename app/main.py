@@ -15,19 +15,19 @@ from app.auth.login import LoginGuard
 from app.auth.router import router as auth_router
 from app.background import job_registry
 from app.chains.router import chains_router, nodes_router
-from app.config import Settings, get_settings
-from app.counters import open_stores
-from app.db import make_engine, make_sessionmaker
+from app.core.config import Settings, get_settings
+from app.core.counters import open_stores
+from app.core.db import make_engine, make_sessionmaker
+from app.core.errors import document_errors, install_error_handlers
+from app.core.middleware import SecurityMiddleware
+from app.core.ratelimit import RateLimitMiddleware, RateLimits
 from app.enterprises.router import router as enterprises_router
-from app.errors import document_errors, install_error_handlers
 from app.health.router import router as health_router
 from app.industries.router import router as industries_router
 from app.jobs.runner import JobRunner
-from app.matches import freshness
-from app.matches.index_holder import IndexHolder
+from app.match_index import freshness
+from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
-from app.middleware import SecurityMiddleware
-from app.ratelimit import RateLimitMiddleware, RateLimits
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 

@@ -51,9 +51,9 @@ def seed_child(url: str) -> dict[str, Any]:
     from sqlalchemy import select
 
     from app.cli import DEMO_PASSWORD, _demo_tokens, _session_factory, run_chainkg_import
+    from app.core.migrations import upgrade
     from app.imports.demo import DEMO_DIR, apply_overlay
     from app.imports.demo_activity import seed_quarter
-    from app.migrations import upgrade
     from app.models import ChainNode, Enterprise, Need, NeedNode
 
     upgrade(url)

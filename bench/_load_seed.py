@@ -60,10 +60,10 @@ def seed(url: str, n_leaders: int, needs_per_leader: int, n_smes: int) -> dict:
     from sqlalchemy import func, select
 
     from app.auth.tokens import create_token
-    from app.db import make_engine, make_sessionmaker
+    from app.core.db import make_engine, make_sessionmaker
     from app.enterprises import service as enterprises
     from app.enterprises.schemas import EnterpriseWrite
-    from app.matches.index_holder import IndexHolder
+    from app.match_index.holder import IndexHolder
     from app.models import Capability, Enterprise, Opportunity, Principal
     from app.needs import service as needs
     from app.needs.schemas import NeedCreate

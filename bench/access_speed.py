@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from app.catalogues import service as catalogues  # noqa: E402
 from app.challenges import service as challenges  # noqa: E402
-from app.db import make_engine, make_sessionmaker  # noqa: E402
+from app.core.db import make_engine, make_sessionmaker  # noqa: E402
+from app.core.migrations import upgrade  # noqa: E402
 from app.imports.chainkg import import_chainkg  # noqa: E402
-from app.migrations import upgrade  # noqa: E402
 from app.models import Catalogue, Chain, Challenge, Enterprise, Need, Principal  # noqa: E402
 from app.needs import service as needs  # noqa: E402
 from graph.chainkg import read_chainkg  # noqa: E402

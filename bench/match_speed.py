@@ -67,8 +67,8 @@ def load_needs(path: Path, total: int) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------ child: build
 def child_build(url: str) -> dict:
-    from app.db import make_engine, make_sessionmaker
-    from app.matches.index_holder import IndexHolder
+    from app.core.db import make_engine, make_sessionmaker
+    from app.match_index.holder import IndexHolder
 
     holder = IndexHolder(make_sessionmaker(make_engine(url)))
     holder.build()
@@ -81,8 +81,8 @@ def child_bm25(url: str, needs_file: str) -> dict:
     import bm25s
     import numpy as np
 
-    from app.db import make_engine, make_sessionmaker
-    from app.matches.repository import load_records
+    from app.core.db import make_engine, make_sessionmaker
+    from app.match_index.snapshot import load_records
 
     sys.path.insert(0, str(REPO / "bench"))
     try:

@@ -31,9 +31,9 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import func, select  # noqa: E402
 
 from app.catalogues import service as catalogues  # noqa: E402
-from app.db import make_engine, make_sessionmaker  # noqa: E402
+from app.core.db import make_engine, make_sessionmaker  # noqa: E402
 from app.jobs.runner import run_once  # noqa: E402
-from app.matches.index_holder import IndexHolder  # noqa: E402
+from app.match_index.holder import IndexHolder  # noqa: E402
 from app.models import Catalogue, Chain, ChainNode, Enterprise, Job, Need, NeedNode, Opportunity, Principal  # noqa: E402
 from app.needs.delivery import need_query  # noqa: E402
 from matching import rank  # noqa: E402

@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine
-from app.migrations import upgrade
+from app.core.db import make_engine
+from app.core.migrations import upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CHAINMATCH_SHARED", REPO.parent / "shared"))

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import object_session
 
 from app.access.reach import catalogues_in_reach, covers_chain, is_staff
-from app.errors import Forbidden, NotFound
+from app.core.errors import Forbidden, NotFound
 from app.models import Catalogue, Chain, Principal
 
 PUBLIC_STATUSES = ("published", "closed")

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from app.access.reach import catalogues_in_reach, covers_firm, firms_in_reach, reaches_all
-from app.errors import Forbidden, NotFound
+from app.core.errors import Forbidden, NotFound
 from app.models import Enterprise, Need, Opportunity, Principal
 
 AGREED_POSTER_STATUSES = ("invited", "selected")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
-from app.errors import Forbidden
+from app.core.errors import Forbidden
 from app.models import Catalogue, Chain, Enterprise, Principal
 
 

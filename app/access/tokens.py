@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, true
 
 from app.access.reach import firms_in_reach, is_limited, require_firm
-from app.errors import Forbidden, Invalid
+from app.core.errors import Forbidden, Invalid
 from app.models import Enterprise, Principal
 
 # Operators look after firms and machine clients; only admins make admins and operators.

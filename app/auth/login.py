@@ -15,13 +15,13 @@ from typing import Literal
 import anyio
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit import record
 from app.auth import web_sessions
 from app.auth.passwords import Busy, HashGate, verify_password
 from app.auth.throttle import LoginPolicy, LoginThrottle
-from app.config import Settings
-from app.counters import Counters
-from app.db import begin_writer
+from app.core.audit import record
+from app.core.config import Settings
+from app.core.counters import Counters
+from app.core.db import begin_writer
 from app.models import Principal
 
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query
 
 from app.auth import service
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
-from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, SessionDep, require_roles
 from app.models import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])

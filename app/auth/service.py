@@ -6,11 +6,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.access import tokens as policy
-from app.audit import record, redact_contacts
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
 from app.auth.tokens import create_token, revoke_token
+from app.core.audit import record, redact_contacts
+from app.core.errors import NotFound
 from app.enterprises import service as enterprises
-from app.errors import NotFound
 from app.models import ApiToken, AuditEntry, Enterprise, Principal
 
 

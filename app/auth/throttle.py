@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from app.config import Settings
-from app.counters import Counters
+from app.core.config import Settings
+from app.core.counters import Counters
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.audit import record
 from app.auth.passwords import hash_password
-from app.errors import Conflict, Invalid, NotFound
+from app.core.audit import record
+from app.core.errors import Conflict, Invalid, NotFound
 from app.models import ROLES, Enterprise, Principal, WebSession
 from app.models._types import utcnow
 

@@ -21,11 +21,11 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from app.access.needs import may_file_for
-from app.audit import record
 from app.catalogues.repository import CatalogueRepository
 from app.catalogues.service import log_event
 from app.catalogues.tabular import ANONYMOUS, COLUMNS, KIND_LABELS, NO, SCOPE_LABELS, TIER_LABELS, YES, unescape
-from app.errors import AppError, Conflict
+from app.core.audit import record
+from app.core.errors import AppError, Conflict
 from app.models import Catalogue, Enterprise, Need, NeedNode, Principal
 from app.models._types import utcnow
 

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import record
 from app.catalogues.schemas import PublishParams
 from app.catalogues.service import PUBLISH_JOB, log_event
-from app.db import begin_writer
-from app.errors import AppError
+from app.core.audit import record
+from app.core.db import begin_writer
+from app.core.errors import AppError
 from app.jobs.context import JobContext
 from app.jobs.registry import JobKind
 from app.models import Catalogue, ChainNode, Need, NeedNode, NeedVersion

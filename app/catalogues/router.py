@@ -27,10 +27,10 @@ from app.catalogues.schemas import (
     ItemAdd,
     PublishAccepted,
 )
-from app.deps import CurrentPrincipal, SessionDep, SettingsDep, require_roles
+from app.core.deps import CurrentPrincipal, SessionDep, SettingsDep, require_roles
+from app.core.schemas import Page
 from app.jobs.schemas import JobOut
 from app.models import Principal
-from app.schemas_common import Page
 
 router = APIRouter(prefix="/api/v1/catalogues", tags=["catalogues"])
 

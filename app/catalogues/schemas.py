@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schemas import IntId, NodeRef
+from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
 from app.jobs.schemas import JobOut, UtcDateTime
-from app.schemas_common import IntId, NodeRef
-from app.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
 
 # 2026Q4 for quarterly supply/demand catalogues, 2026H2 for half-year technology challenge lists (Art. 9, 13).
 PERIOD_PATTERN = r"^20\d{2}(Q[1-4]|H[12])$"

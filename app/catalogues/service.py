@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from app.access import catalogues as policy
 from app.access import needs as need_policy
 from app.access.reach import is_staff, require_chain
-from app.audit import record, snapshot
 from app.catalogues.repository import CatalogueFilter, CatalogueRepository
 from app.catalogues.schemas import (
     CatalogueCounts,
@@ -25,12 +24,13 @@ from app.catalogues.schemas import (
     PublishParams,
 )
 from app.chains.repository import ChainRepository
-from app.db import lock
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.audit import record, snapshot
+from app.core.db import lock
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.schemas import NodeRef, Page
 from app.jobs.service import enqueue
 from app.models import Catalogue, CatalogueEvent, Chain, Enterprise, Job, Need, Principal
 from app.models._types import utcnow
-from app.schemas_common import NodeRef, Page
 
 EDITABLE = ("draft", "in_review")
 # action: (allowed from, to)

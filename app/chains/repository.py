@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.db import like_pattern
+from app.core.db import like_pattern
+from app.core.schemas import parse_id
 from app.models import Capability, Chain, ChainMember, ChainNode, NodeEdge
-from app.schemas_common import parse_id
 
 
 class ChainRepository:

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.chains import service
 from app.chains.repository import ChainRepository
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, NodeDetail, NodeSummary
-from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.schemas import Page
 from app.models import Principal
-from app.schemas_common import Page
 
 nodes_router = APIRouter(prefix="/api/v1/nodes", tags=["chain nodes"])
 chains_router = APIRouter(prefix="/api/v1/chains", tags=["chains"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas_common import NodeRef
+from app.core.schemas import NodeRef
 
 
 class NodeSummary(BaseModel):

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.audit import record
 from app.chains.repository import ChainRepository
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, GraphEdge, GraphNode, NodeDetail
-from app.enterprises.service import resolve_node
-from app.errors import Conflict, Invalid, NotFound
+from app.core.audit import record
+from app.core.errors import Conflict, Invalid, NotFound
+from app.core.schemas import NodeRef, parse_id
 from app.models import Chain, ChainMember, ChainNode, Principal
-from app.schemas_common import NodeRef
 from graph import ChainGraph, NodeSpec, chain_members
 
 MAX_GRAPH_NODES = 2000
+
+
+def resolve_node(session: Session, key: str) -> ChainNode | None:
+    node = session.scalar(select(ChainNode).where(ChainNode.name == key))
+    if node is None and (id_ := parse_id(key)) is not None:
+        node = session.get(ChainNode, id_)
+    return node
+
 
 
 def get_node(*, session: Session, key: str) -> ChainNode:

@@ -7,17 +7,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
-from app.audit import record, snapshot
 from app.challenges.repository import ApplicationRepository, ChallengeRepository
 from app.challenges.schemas import ApplicationCreate, ApplicationDecision, ApplicationOut
 from app.challenges.service import today
-from app.db import lock
+from app.core.audit import record, snapshot
+from app.core.db import lock
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.schemas import Page
 from app.enterprises.schemas import EnterpriseSummary
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Application, Challenge, Enterprise, Need, Principal
 from app.models._types import utcnow
 from app.notifications.outbox import emit
-from app.schemas_common import Page
 
 SOLVER_KINDS = ("sme", "university", "institute")
 # Which decisions may follow which state; selected, rejected and withdrawn are final.

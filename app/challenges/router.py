@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from app.challenges import applications, service
 from app.challenges.schemas import (
@@ -26,9 +26,10 @@ from app.challenges.schemas import (
     ChallengeOut,
     ChallengeWrite,
 )
-from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.schemas import Page
+from app.match_index.deps import IndexDep
 from app.models import Principal
-from app.schemas_common import Page
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -81,10 +82,10 @@ def update_challenge(challenge_id: Id, data: ChallengeWrite, session: SessionDep
 
 @challenges.post("/{challenge_id}/publish", response_model=ChallengeOut,
                  summary="Publish and deliver to fitting solvers (the poster, operators, admins)")
-def publish_challenge(challenge_id: Id, request: Request, session: SessionDep,
+def publish_challenge(challenge_id: Id, session: SessionDep, index: IndexDep,
                       principal: CurrentPrincipal) -> ChallengeOut:
     need, ch = service.get_visible(session, principal, challenge_id)
-    service.publish(session=session, holder=request.app.state.index, need=need, challenge=ch, principal=principal)
+    service.publish(session=session, holder=index, need=need, challenge=ch, principal=principal)
     return _one(session, principal, challenge_id)
 
 

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schemas import IntId, NodeRef, UtcDateTime
 from app.enterprises.schemas import EnterpriseSummary
-from app.schemas_common import IntId, NodeRef, UtcDateTime
 
 Mode = Literal["competitive", "directed", "team"]
 NodeKey = str | IntId

@@ -11,18 +11,18 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
-from app.audit import record, snapshot
 from app.challenges.repository import ChallengeRepository
 from app.challenges.schemas import ChallengeCreate, ChallengeOut, ChallengeWrite
-from app.db import lock
+from app.core.audit import record, snapshot
+from app.core.db import lock
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.schemas import NodeRef, Page
+from app.core.vocabulary import DEFAULT_TOP_N
 from app.enterprises.schemas import EnterpriseSummary
-from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 from app.models import Challenge, Need, NeedNode, Principal
 from app.models._types import utcnow
 from app.needs.delivery import deliver
-from app.schemas_common import NodeRef, Page
-from app.vocabulary import DEFAULT_TOP_N
 
 NEED_FIELDS = ("title", "description", "scope", "deadline", "anonymous", "status", "published_at")
 TERM_FIELDS = ("prize_amount", "mode", "ip_terms", "max_winners")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, select, union
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from app.db import like_pattern
+from app.core.db import like_pattern
+from app.core.schemas import parse_id
 from app.models import Capability, ChainNode, Enterprise, Industry
-from app.schemas_common import parse_id
 
 
 @dataclass(frozen=True)

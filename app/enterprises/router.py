@@ -9,14 +9,15 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import StringConstraints
 
 from app.access.reach import require_region
-from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.chains import service as chains
+from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.errors import Invalid
+from app.core.schemas import Page
 from app.enterprises import service
 from app.enterprises.repository import EnterpriseFilter
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseDetail, EnterpriseSummary, EnterpriseWrite
-from app.errors import Invalid
-from app.matches.freshness import queue_reindex
+from app.industries import service as industries
 from app.models import Principal
-from app.schemas_common import Page
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises"])
 
@@ -39,11 +40,11 @@ def list_enterprises(
 ) -> Page[EnterpriseSummary]:
     node_id = None
     if node is not None:
-        found = service.resolve_node(session, node)
+        found = chains.resolve_node(session, node)
         if found is None:
             raise Invalid("node", f"unknown chain node {node}")
         node_id = found.id
-    industry_ids = service.industry_scope(session, industry) if industry else None
+    industry_ids = industries.industry_scope(session, industry) if industry else None
     f = EnterpriseFilter(q=q.strip() if q else None, kinds=kind or (), tiers=tier or (), region=region,
                          node_id=node_id, industry_ids=industry_ids)
     return service.search(session=session, f=f, limit=limit, offset=offset)
@@ -63,7 +64,6 @@ def create_enterprise(
 ) -> EnterpriseDetail:
     require_region(principal, data.region or "")
     enterprise = service.create(session=session, data=data, principal=principal)
-    queue_reindex(session, enterprise.id)
     return service.detail(session=session, enterprise=enterprise, principal=principal)
 
 
@@ -72,5 +72,4 @@ def update_enterprise(key: str, data: EnterpriseWrite, session: SessionDep,
                       principal: CurrentPrincipal) -> EnterpriseDetail:
     enterprise = service.get(session=session, key=key)
     service.update(session=session, enterprise=enterprise, data=data, principal=principal)
-    queue_reindex(session, enterprise.id)
     return service.detail(session=session, enterprise=enterprise, principal=principal)

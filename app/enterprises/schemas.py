@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core.schemas import NodeRef
 from app.models import ENTERPRISE_KINDS, TIERS
-from app.schemas_common import NodeRef
 
 Kind = str
 _KINDS, _TIERS = ENTERPRISE_KINDS, TIERS

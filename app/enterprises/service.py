@@ -6,7 +6,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.access.reach import require_firm
-from app.audit import record, snapshot
+from app.core.audit import record, snapshot
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.schemas import NodeRef, Page
 from app.enterprises.repository import EnterpriseFilter, EnterpriseRepository
 from app.enterprises.schemas import (
     CapabilityOut,
@@ -17,10 +19,9 @@ from app.enterprises.schemas import (
     EnterpriseWrite,
     IndustryRef,
 )
-from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import Capability, ChainNode, Enterprise, Industry, Principal
+from app.match_index.freshness import queue_reindex
+from app.models import Capability, Enterprise, Principal
 from app.models._types import utcnow
-from app.schemas_common import NodeRef, Page, parse_id
 
 
 def can_see_private(principal: Principal, enterprise: Enterprise) -> bool:
@@ -38,25 +39,6 @@ def private_visible_codes(*, session: Session, principal: Principal, codes: set[
 def can_edit(principal: Principal, enterprise: Enterprise) -> bool:
     return principal.role in ("admin", "operator") or (
         principal.role in ("leader", "sme") and principal.org_id == enterprise.id)
-
-
-def industry_scope(session: Session, code: str) -> list[int]:
-    """The industry with that code and all industries below it (level 1 and 2 codes cover their subtree)."""
-    root = session.scalar(select(Industry).where(Industry.code == code))
-    if root is None:
-        raise Invalid("industry", f"unknown industry code {code}")
-    ids, frontier = [root.id], [root.id]
-    while frontier:
-        frontier = list(session.scalars(select(Industry.id).where(Industry.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
-
-
-def resolve_node(session: Session, key: str) -> ChainNode | None:
-    node = session.scalar(select(ChainNode).where(ChainNode.name == key))
-    if node is None and (id_ := parse_id(key)) is not None:
-        node = session.get(ChainNode, id_)
-    return node
 
 
 def search(*, session: Session, f: EnterpriseFilter, limit: int, offset: int) -> Page[EnterpriseSummary]:
@@ -143,6 +125,8 @@ def create(*, session: Session, data: EnterpriseCreate, principal: Principal | N
     after = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
     record(session, principal=principal, action="enterprise.create", entity="enterprise", entity_id=enterprise.code,
            after=after)
+    # The match index picks the firm up once this transaction commits (and only if it does).
+    queue_reindex(session, enterprise.id)
     return enterprise
 
 
@@ -158,5 +142,7 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
     after = snapshot(enterprise, AUDITED) | {"capabilities": _capability_list(session, enterprise)}
     record(session, principal=principal, action="enterprise.update", entity="enterprise", entity_id=enterprise.code,
            before=before, after=after)
+    # The match index picks the firm up once this transaction commits (and only if it does).
+    queue_reindex(session, enterprise.id)
     return enterprise
 

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app import __version__
-from app.errors import RETRY_AFTER_SECONDS
+from app.core.errors import RETRY_AFTER_SECONDS
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)

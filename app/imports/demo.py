@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.chains.schemas import ChainCreate
 from app.chains.service import create_chain
+from app.core.errors import AppError
 from app.enterprises import service as enterprises
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseWrite
-from app.errors import AppError
-from app.matches.repository import load_graph_parts
+from app.match_index.snapshot import load_graph_parts
 from app.models import Chain, Enterprise
 from graph import ChainGraph
 

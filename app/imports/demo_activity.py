@@ -16,7 +16,7 @@ from app.background import job_registry
 from app.catalogues import service as catalogues
 from app.catalogues.schemas import CatalogueCreate
 from app.jobs.runner import run_once
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 from app.models import Enterprise, Principal
 from app.needs import service as needs
 from app.needs.schemas import NeedCreate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.deps import CurrentPrincipal, SessionDep
+from app.core.deps import CurrentPrincipal, SessionDep
 from app.industries import service
 from app.industries.schemas import IndustryDetail, IndustryTreeNode
 

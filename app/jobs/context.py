@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.jobs.repository import JobRepository
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 
 DEFAULT_BATCH = 50
 

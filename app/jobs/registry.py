@@ -1,5 +1,5 @@
 """What the job runner can run: each kind of job declares its typed parameters, its handler, whether it needs the
-match index, and (for periodic work) how often it runs. The composition root (app/background.py) lists them all;
+match index, and (for periodic work) how often it runs. The composition root (app/core/background.py) lists them all;
 nothing is found by module name."""
 
 from __future__ import annotations

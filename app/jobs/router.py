@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from app.deps import CurrentPrincipal, SessionDep
+from app.core.deps import CurrentPrincipal, SessionDep
+from app.core.schemas import Page
 from app.jobs import service
 from app.jobs.schemas import JobOut
-from app.schemas_common import Page
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 

@@ -18,12 +18,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import begin_writer
+from app.core.db import begin_writer
 from app.jobs.context import DEFAULT_BATCH, JobContext, JobLost
 from app.jobs.registry import NoParams, Registry
 from app.jobs.repository import JobRepository
 from app.jobs.service import MAX_ATTEMPTS, enqueue
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 from app.models import Job
 from app.models._types import utcnow
 

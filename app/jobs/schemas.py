@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from app.schemas_common import UtcDateTime
+from app.core.schemas import UtcDateTime
 
 
 class JobOut(BaseModel):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.access.reach import reaches_all
-from app.errors import NotFound
+from app.core.errors import NotFound
 from app.models import Job, Principal
 
 # A job run that comes back this often without finishing is given up rather than retried for ever.

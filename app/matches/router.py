@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
-from app.deps import SessionDep, require_roles
+from app.core.deps import SessionDep, require_roles
+from app.match_index.deps import IndexDep
 from app.matches import service
 from app.matches.schemas import MatchRequest, MatchResponse
 from app.models import Principal
@@ -17,8 +18,8 @@ router = APIRouter(prefix="/api/v1/match", tags=["matching"])
 @router.post("", response_model=MatchResponse, summary="Rank enterprises for a need, with explanations")
 def match(
     data: MatchRequest,
-    request: Request,
     session: SessionDep,
+    index: IndexDep,
     principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin", "integration"))],
 ) -> MatchResponse:
-    return service.match(session=session, holder=request.app.state.index, request=data, principal=principal)
+    return service.match(session=session, holder=index, request=data, principal=principal)

@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.core.schemas import IntId
 from app.enterprises.schemas import EnterpriseSummary
 from app.models import ENTERPRISE_KINDS, TIERS
-from app.schemas_common import IntId
 
 _KINDS, _TIERS = ENTERPRISE_KINDS, TIERS
 

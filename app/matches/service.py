@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
+from app.core.errors import AppError, Invalid
+from app.core.schemas import parse_id
 from app.enterprises.schemas import EnterpriseSummary
-from app.errors import AppError, Invalid
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 from app.matches.schemas import MatchItem, MatchRequest, MatchResponse
 from app.models import Enterprise, Principal
-from app.schemas_common import parse_id
 from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, UnknownNodeError, rank
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.core.db import Base
+from app.core.vocabulary import DEFAULT_TOP_N
 from app.models._types import utcnow
-from app.vocabulary import DEFAULT_TOP_N
 
 CATALOGUE_STATUSES = ("draft", "in_review", "published", "closed")
 

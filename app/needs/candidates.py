@@ -8,18 +8,18 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
-from app.audit import record, snapshot
-from app.db import lock
+from app.core.audit import record, snapshot
+from app.core.db import lock
+from app.core.errors import Conflict, Invalid, NotFound
+from app.core.schemas import Page
 from app.enterprises.schemas import Contact, EnterpriseSummary
-from app.errors import Conflict, Invalid, NotFound
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 from app.matches.service import rank_query
 from app.models import Enterprise, Need, Opportunity, Principal
 from app.needs.delivery import RECEIVING_KINDS, need_query
 from app.needs.repository import NeedRepository
 from app.needs.schemas import AnswerIn, CandidateIn, CandidateState, InterestItem, NeedMatches, NeedMatchItem
 from app.notifications.outbox import emit
-from app.schemas_common import Page
 
 _EVENTS = {"invited": "candidate.invited", "rejected": "candidate.rejected", "selected": "candidate.selected"}
 _OPP_FIELDS = ("sme_status", "poster_status", "poster_reason")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 from app.matches.service import rank_query
 from app.models import TIERS, ChainNode, Need, NeedNode, Opportunity
 from app.models._types import utcnow

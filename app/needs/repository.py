@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
-from app.db import like_pattern
+from app.core.db import like_pattern
 from app.enterprises.repository import EnterpriseRepository
 from app.models import ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
 

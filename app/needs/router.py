@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
-from app.deps import CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.schemas import Page
+from app.match_index.deps import IndexDep
 from app.needs import candidates, service
 from app.needs.schemas import (
     AnswerIn,
@@ -24,7 +26,6 @@ from app.needs.schemas import (
     NeedVersionOut,
     PublishIn,
 )
-from app.schemas_common import Page
 
 router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
 
@@ -81,10 +82,10 @@ def need_versions(need_id: RowId, session: SessionDep, principal: CurrentPrincip
 
 @router.post("/{need_id}/publish", response_model=NeedPublished,
              summary="Publish a draft and deliver it to the best-fitting firms (the posting firm, operators, admins)")
-def publish_need(need_id: RowId, request: Request, session: SessionDep, principal: CurrentPrincipal,
+def publish_need(need_id: RowId, session: SessionDep, index: IndexDep, principal: CurrentPrincipal,
                  data: PublishIn | None = None) -> NeedPublished:
     need = service.get(session=session, need_id=need_id, principal=principal)
-    delivered = service.publish(session=session, holder=request.app.state.index, need=need, principal=principal,
+    delivered = service.publish(session=session, holder=index, need=need, principal=principal,
                                 top_n=(data or PublishIn()).top_n)
     return NeedPublished(**service.present(session, need, principal).model_dump(), delivered=delivered)
 
@@ -100,8 +101,8 @@ def close_need(need_id: RowId, session: SessionDep, principal: CurrentPrincipal)
             summary="Ranked, explained firms for the need (the posting firm, operators, admins)")
 def need_matches(
     need_id: RowId,
-    request: Request,
     session: SessionDep,
+    index: IndexDep,
     principal: CurrentPrincipal,
     _: Staff,
     kinds: Annotated[list[ReceivingKind] | None, Query()] = None,
@@ -111,7 +112,7 @@ def need_matches(
     offset: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> NeedMatches:
     need = service.get(session=session, need_id=need_id, principal=principal)
-    return candidates.matches(session=session, holder=request.app.state.index, need=need, principal=principal,
+    return candidates.matches(session=session, holder=index, need=need, principal=principal,
                               kinds=kinds or (), tiers=tiers or (), regions=regions or (), limit=limit, offset=offset)
 
 

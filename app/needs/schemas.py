@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core.schemas import IntId, NodeRef, UtcDateTime
+from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
 from app.enterprises.schemas import Contact, EnterpriseSummary
-from app.schemas_common import IntId, NodeRef, UtcDateTime
-from app.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
 
 NeedKind = Literal["procurement", "cooperation", "technology"]
 Scope = Literal["node", "upstream"]

@@ -9,17 +9,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
-from app.audit import record
-from app.db import lock
-from app.errors import Conflict, Forbidden, Invalid
-from app.matches.index_holder import IndexHolder
+from app.core.audit import record
+from app.core.db import lock
+from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.schemas import NodeRef, Page
+from app.match_index.holder import IndexHolder
 from app.models import ChainNode, Enterprise, Need, NeedVersion, Principal
 from app.models._types import utcnow
 from app.needs.delivery import deliver
 from app.needs.repository import NeedFilter, NeedRepository
 from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
 from app.notifications.outbox import emit
-from app.schemas_common import NodeRef, Page
 
 # What a version freezes and what "changed_fields" can name.
 CONTENT_FIELDS = ("kind", "title", "description", "scope", "quantity", "budget_min", "budget_max", "deadline",

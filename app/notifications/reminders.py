@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import begin_writer
+from app.core.db import begin_writer
 from app.jobs.context import JobContext
 from app.jobs.registry import JobKind, NoParams
 from app.models import Need, Notification, Opportunity

@@ -7,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from app.deps import CurrentPrincipal, SessionDep
-from app.errors import Invalid
+from app.core.deps import CurrentPrincipal, SessionDep
+from app.core.errors import Invalid
+from app.core.schemas import Page
 from app.notifications import service
 from app.notifications.outbox import EVENTS
 from app.notifications.repository import InboxFilter
 from app.notifications.schemas import NotificationOut, ReadAllResult
-from app.schemas_common import Page
 
 router = APIRouter(prefix="/api/v1/me/notifications", tags=["notifications"])
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.audit import record
-from app.errors import NotFound
+from app.core.audit import record
+from app.core.errors import NotFound
+from app.core.schemas import Page
 from app.models import Notification, Principal
 from app.models._types import utcnow
 from app.notifications.repository import InboxFilter, NotificationRepository
 from app.notifications.schemas import NotificationOut, ReadAllResult
-from app.schemas_common import Page
 
 # Large read-all calls are cut into chunks so the IN (...) list stays within every backend's parameter limit.
 _CHUNK = 500

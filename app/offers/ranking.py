@@ -14,7 +14,7 @@ from collections.abc import Hashable
 
 from sqlalchemy.orm import Session
 
-from app.errors import AppError, Invalid
+from app.core.errors import AppError, Invalid
 from app.models import Enterprise, Need, Offer
 from app.needs.delivery import need_query
 from app.offers.repository import OfferRepository

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db import like_pattern
+from app.core.db import like_pattern
 from app.models import AuditEntry, ChainNode, Enterprise, Offer
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.schemas import Page
+from app.match_index.deps import IndexDep
 from app.models import Principal
 from app.offers import ranking, service
 from app.offers.schemas import OfferCreate, OfferMatchResponse, OfferOut, OfferWrite
-from app.schemas_common import Page
 
 router = APIRouter(prefix="/api/v1/offers", tags=["offers"])
 
@@ -48,15 +49,15 @@ def list_offers(
 @router.get("/matches", response_model=OfferMatchResponse,
             summary="Offers ranked for a need, explained (the need's poster, operators, admins)")
 def match_offers(
-    request: Request,
     session: SessionDep,
+    index: IndexDep,
     principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin"))],
     need: Annotated[int, Query(ge=1, le=2**31 - 1, description="the need (or challenge) id")],
     kind: Annotated[Kind | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> OfferMatchResponse:
     row = service.need_for_matching(session=session, need_id=need, principal=principal)
-    return ranking.match(session=session, graph=request.app.state.index.graph, need=row, kind=kind, limit=limit)
+    return ranking.match(session=session, graph=index.graph, need=row, kind=kind, limit=limit)
 
 
 @router.get("/{offer_id}", response_model=OfferOut, summary="One offer (any token)")

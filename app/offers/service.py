@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
-from app.audit import record, snapshot
+from app.core.audit import record, snapshot
+from app.core.errors import Forbidden, Invalid, NotFound
+from app.core.schemas import Page
 from app.enterprises.schemas import EnterpriseSummary
-from app.errors import Forbidden, Invalid, NotFound
 from app.models import Enterprise, Need, Offer, Principal
 from app.offers.repository import OfferRepository
 from app.offers.schemas import OfferCreate, OfferOut, OfferWrite
-from app.schemas_common import Page
 
 FIELDS = ("kind", "title", "description", "nodes", "status")
 PUBLISHER_KINDS = ("sme", "university", "institute")

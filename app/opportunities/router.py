@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.deps import CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.schemas import Page
 from app.opportunities import service
 from app.opportunities.schemas import FeedItem, InterestIn
-from app.schemas_common import Page
 
 router = APIRouter(prefix="/api/v1/me", tags=["opportunities"])
 

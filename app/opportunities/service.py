@@ -9,10 +9,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
-from app.audit import record, snapshot
-from app.db import lock, upgrade_to_writer
+from app.core.audit import record, snapshot
+from app.core.db import lock, upgrade_to_writer
+from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.schemas import Page
 from app.enterprises.schemas import Contact
-from app.errors import Conflict, Forbidden, Invalid
 from app.models import Enterprise, Need, Opportunity, Principal
 from app.models._types import utcnow
 from app.needs import service as needs
@@ -20,7 +21,6 @@ from app.needs.repository import NeedRepository
 from app.notifications.outbox import emit
 from app.opportunities.repository import FeedFilter, FeedRepository
 from app.opportunities.schemas import FeedItem
-from app.schemas_common import Page
 
 # Shortlisting is the poster's private working list; the firm learns only of invitations and decisions.
 _SHOWN_POSTER_STATUSES = ("invited", "rejected", "selected")

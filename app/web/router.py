@@ -16,8 +16,9 @@ from fastapi.templating import Jinja2Templates
 
 from app.auth import web_sessions
 from app.auth.login import LoginGuard
-from app.deps import RowId, SessionDep
-from app.errors import AppError
+from app.core.deps import RowId, SessionDep
+from app.core.errors import AppError
+from app.match_index.deps import IndexDep
 from app.opportunities import service as opportunities
 from app.web import views
 
@@ -100,7 +101,7 @@ def home(request: Request, session: SessionDep, cm_session: Annotated[str | None
 
 
 @router.get("/needs/{need_id}")
-def need(need_id: RowId, request: Request, session: SessionDep,
+def need(need_id: RowId, request: Request, session: SessionDep, index: IndexDep,
          cm_session: Annotated[str | None, Cookie()] = None) -> Response:
     found = web_sessions.current(session, cm_session)
     if found is None:
@@ -110,7 +111,7 @@ def need(need_id: RowId, request: Request, session: SessionDep,
     if item is None:
         return _page(request, "base.html", 404, user=user, csrf=web.csrf_token)
     return _page(request, "need.html", user=user, csrf=web.csrf_token,
-                 **views.need_page(session, request.app.state.index, item, user))
+                 **views.need_page(session, index, item, user))
 
 
 @router.post("/opportunities/{need_id}/{answer}")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
-from app.matches.index_holder import IndexHolder
+from app.match_index.holder import IndexHolder
 from app.models import Need, Principal
 from app.needs.candidates import matches
 from app.needs.schemas import NeedOut

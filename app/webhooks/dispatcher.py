@@ -22,7 +22,7 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import begin_writer
+from app.core.db import begin_writer
 from app.models import Notification, Webhook, WebhookDelivery
 from app.models._types import utcnow
 from app.webhooks.fanout import fan_out

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.catalogues import service as catalogues
 from app.challenges import service as challenges
-from app.errors import AppError
+from app.core.errors import AppError
 from app.models import ApiToken, Notification, Principal, Webhook
 from app.needs import service as needs
 

@@ -17,8 +17,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.deps import CurrentPrincipal, SessionDep, SettingsDep
-from app.schemas_common import Page
+from app.core.deps import CurrentPrincipal, SessionDep, SettingsDep
+from app.core.schemas import Page
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 

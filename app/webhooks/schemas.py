@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core.schemas import UtcDateTime
 from app.notifications.outbox import EVENTS
-from app.schemas_common import UtcDateTime
 
 MAX_URL = 500
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.audit import record, snapshot
-from app.errors import Conflict, Invalid, NotFound
+from app.core.audit import record, snapshot
+from app.core.errors import Conflict, Invalid, NotFound
+from app.core.schemas import Page
 from app.models import Notification, Principal, Webhook, WebhookDelivery
 from app.models._types import utcnow
-from app.schemas_common import Page
 from app.webhooks.addresses import Unresolvable, url_refusal
 from app.webhooks.repository import WebhookRepository
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut

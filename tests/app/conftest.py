@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.tokens import create_token
-from app.config import Settings
+from app.core.config import Settings
 from app.imports.chainkg import import_chainkg
 from app.main import create_app
 from app.models import Enterprise, Principal

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.access import catalogues, needs, reach, tokens
 from app.auth.tokens import create_token
-from app.errors import AppError
+from app.core.errors import AppError
 from app.models import ApiToken, Catalogue, Chain, Enterprise, Need, Principal
 from tests.app.catalogues.helpers import create_need
 

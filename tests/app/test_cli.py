@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from app.cli import app
-from app.db import make_engine
+from app.core.db import make_engine
 from app.models import Capability, Chain, Enterprise, Job, Opportunity
 from tests.conftest import FIXTURES
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
-from app.counters import Counters, FallbackCounters, StoreUnavailable
-from app.counters.database import DbCounters
-from app.counters.redis_store import RedisCounters
+from app.core.counters import Counters, FallbackCounters, StoreUnavailable
+from app.core.counters.database import DbCounters
+from app.core.counters.redis_store import RedisCounters
 from app.models import RateCounter
 from tests.app.conftest import dead_redis_url
 

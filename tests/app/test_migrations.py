@@ -12,8 +12,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from alembic import command
-from app.db import Base, make_engine
-from app.migrations import alembic_config, downgrade, upgrade
+from app.core.db import Base, make_engine
+from app.core.migrations import alembic_config, downgrade, upgrade
 from tests.conftest import fresh_database
 
 

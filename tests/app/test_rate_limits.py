@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
-from app.db import WRITER, make_engine
-from app.migrations import upgrade
+from app.core.config import Settings
+from app.core.db import WRITER, make_engine
+from app.core.migrations import upgrade
 from tests.app.conftest import Tokens, dead_redis_url, make_client
 
 
@@ -77,8 +77,8 @@ def test_redis_down_lets_requests_through_with_a_warning(migrated_url: str, sess
 
 
 def test_limit_slides_across_the_minute_boundary(connection: Connection) -> None:
-    from app.counters.database import DbCounters
-    from app.ratelimit import RateLimits
+    from app.core.counters.database import DbCounters
+    from app.core.ratelimit import RateLimits
 
     now = [60_000 * 60 + 50.0]  # 50 s into a minute
     store = DbCounters(connection, prefix="slide:", clock=lambda: now[0])
@@ -97,7 +97,7 @@ def test_limit_slides_across_the_minute_boundary(connection: Connection) -> None
 
 def test_sqlite_counters_do_not_wait_for_the_databases_write_lock(tmp_path: Path) -> None:
     """A writing request holds SQLite's write lock until it commits; rate limits must not queue behind it."""
-    from app.counters import open_stores
+    from app.core.counters import open_stores
 
     url = f"sqlite:///{tmp_path / 'service.db'}"
     upgrade(url)

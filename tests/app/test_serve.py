@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import serve
+from app.core import serve
 
 
 def test_a_busy_worker_is_given_a_minute_before_the_supervisor_kills_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.audit import record
 from app.auth.tokens import create_token
+from app.core.audit import record
 from app.models import Principal
 from tests.app.conftest import Tokens
 

@@ -42,7 +42,7 @@ def test_rejections(client: TestClient, tokens: Tokens, small: Session) -> None:
 def test_leader_token_needs_an_org(small: Session) -> None:
     import pytest
 
-    from app.errors import Invalid, NotFound
+    from app.core.errors import Invalid, NotFound
 
     with pytest.raises(Invalid):
         create_token(small, role="leader", name="x")

@@ -18,8 +18,8 @@ from sqlalchemy.orm import sessionmaker
 
 from app.auth.tokens import create_token
 from app.auth.web_sessions import create_user
-from app.db import make_engine
-from app.migrations import upgrade
+from app.core.db import make_engine
+from app.core.migrations import upgrade
 from tests.app.conftest import load_small
 from tests.conftest import REPO, fresh_database
 

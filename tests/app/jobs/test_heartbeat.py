@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine, make_sessionmaker
+from app.core.db import make_engine, make_sessionmaker
+from app.core.migrations import upgrade
 from app.jobs.context import JobContext
 from app.jobs.registry import JobKind, NoParams, Registry
 from app.jobs.runner import MAX_ATTEMPTS, run_once, schedule_periodic
 from app.jobs.service import enqueue
-from app.migrations import upgrade
 from app.models import Job
 from app.models._types import utcnow
 from tests.conftest import fresh_database

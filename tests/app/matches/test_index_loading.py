@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from app.matches.repository import industry_paths, load_graph_parts, load_records
+from app.match_index.snapshot import industry_paths, load_graph_parts, load_records
 from app.models import Capability, ChainNode, Enterprise
 
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.tokens import authenticate
+from app.core.authn import authenticate
 from app.models import AuditEntry, Enterprise, Notification
 from app.models._types import utcnow
 from app.notifications.outbox import emit

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth import passwords
 from app.auth.web_sessions import create_user
-from app.config import Settings
+from app.core.config import Settings
+from app.core.migrations import upgrade
 from app.main import create_app
-from app.migrations import upgrade
 from app.models import AuditEntry
 from tests.app.conftest import Tokens, dead_redis_url, make_client
 from tests.app.web.test_pages import PASSWORD, csrf_of
@@ -114,7 +114,7 @@ def test_a_success_clears_the_accounts_failures(migrated_url: str, session_facto
 
 def test_lockout_doubles_with_each_further_failure(connection: Connection) -> None:
     from app.auth.throttle import LoginPolicy, LoginThrottle
-    from app.counters.database import DbCounters
+    from app.core.counters.database import DbCounters
 
     now = [1_000_000.0]
     store = DbCounters(connection, prefix="lockout:", clock=lambda: now[0])

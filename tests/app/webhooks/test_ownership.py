@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine
-from app.migrations import alembic_config, upgrade
+from app.core.db import make_engine
+from app.core.migrations import alembic_config, upgrade
 from app.models import ApiToken, Catalogue, Principal
 from app.models._types import utcnow
 from app.notifications.outbox import emit

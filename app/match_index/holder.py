@@ -1,6 +1,6 @@
 """The process's in-memory match index: built once from a database snapshot, then updated per enterprise.
 
-Two paths keep it fresh. In the process that made a change, the commit hook (matches/freshness.py)
+Two paths keep it fresh. In the process that made a change, the commit hook (match_index/freshness.py)
 refreshes the changed firms at once. Every process also polls ``enterprises.updated_at`` twice a second,
 so changes made by another worker or by the CLI reach it within a second too.
 """
@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.matches.repository import load_graph_parts, load_records
+from app.match_index.snapshot import load_graph_parts, load_records
 from app.models import Enterprise
 from graph import ChainGraph
 from matching import MatchIndex

@@ -14,9 +14,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
-from app.counters.database import DbCounters, counter_engine
-from app.counters.types import Count, StoreUnavailable
+from app.core.config import Settings
+from app.core.counters.database import DbCounters, counter_engine
+from app.core.counters.types import Count, StoreUnavailable
 
 __all__ = ["Count", "CounterStores", "Counters", "FallbackCounters", "StoreUnavailable", "open_stores"]
 
@@ -78,7 +78,7 @@ def open_stores(settings: Settings, *, session_factory: sessionmaker[Session] | 
     limits: Counters = database
     logins: Counters = database
     if settings.redis_url:
-        from app.counters.redis_store import RedisCounters
+        from app.core.counters.redis_store import RedisCounters
 
         shared = RedisCounters(settings.redis_url, prefix=settings.counter_prefix)
         closers.append(shared.close)

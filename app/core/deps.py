@@ -9,10 +9,10 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from app.auth.tokens import authenticate
-from app.config import Settings
-from app.db import session_scope
-from app.errors import Forbidden, Unauthorized
+from app.core.authn import authenticate
+from app.core.config import Settings
+from app.core.db import session_scope
+from app.core.errors import Forbidden, Unauthorized
 from app.models import Principal
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,6 +29,7 @@ def get_settings_dep(request: Request) -> Settings:
 # scope="function": the transaction commits before the response is sent, so a 2xx means the write is durable
 # and the next request, on any worker, reads it; a failed commit answers with an error instead.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
 # A row id in a path: bounded, so a huge number is a 422, not an overflow in the database driver.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

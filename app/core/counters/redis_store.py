@@ -8,7 +8,7 @@ import time
 
 import redis
 
-from app.counters.types import Count, StoreUnavailable
+from app.core.counters.types import Count, StoreUnavailable
 
 log = logging.getLogger("chainmatch.counters")
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from app.counters.types import Count
+from app.core.counters.types import Count
 from app.models import RateCounter
 
 log = logging.getLogger("chainmatch.counters")
@@ -119,7 +119,7 @@ def side_file(database: str) -> str:
 
 def counter_engine(database_url: str) -> Engine:
     """The engine counters use for this service database (see the module's docstring for SQLite)."""
-    from app.db import make_engine
+    from app.core.db import make_engine
 
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):

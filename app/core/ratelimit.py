@@ -1,6 +1,6 @@
 """Request rate limits per client address and per API token, answering 429 with Retry-After.
 
-Counts live in the shared counter store (app.counters), so every worker and machine spends one budget. A token
+Counts live in the shared counter store (app.core.counters), so every worker and machine spends one budget. A token
 is charged only once it is verified (its hash matches the database's), keyed by its database id: a forged token
 that merely carries a real prefix spends nothing but its sender's address budget.
 
@@ -27,9 +27,9 @@ import anyio
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.auth.tokens import TOKEN_PREFIX, verified_token_id
-from app.config import Settings
-from app.counters import Counters
+from app.core.authn import TOKEN_PREFIX, verified_token_id
+from app.core.config import Settings
+from app.core.counters import Counters
 
 log = logging.getLogger("chainmatch.ratelimit")
 WINDOW_SECONDS = 60.0

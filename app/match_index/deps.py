@@ -1,0 +1,16 @@
+"""The worker's match index as a typed dependency: routes name it instead of reaching into app.state."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.match_index.holder import IndexHolder
+
+
+def get_index(request: Request) -> IndexHolder:
+    return request.app.state.index  # type: ignore[no-any-return]
+
+
+IndexDep = Annotated[IndexHolder, Depends(get_index)]
