@@ -29,6 +29,7 @@ from app.catalogues.schemas import (
 )
 from app.core.deps import CurrentPrincipal, SessionDep, SettingsDep, require_roles
 from app.core.schemas import Page
+from app.core.vocabulary import CatalogueStatus
 from app.jobs.schemas import JobOut
 from app.models import Principal
 
@@ -36,7 +37,7 @@ router = APIRouter(prefix="/api/v1/catalogues", tags=["catalogues"])
 
 Manager = Annotated[Principal, Depends(require_roles("admin", "operator"))]
 CatalogueId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-Status = Annotated[str, Query(pattern="^(draft|in_review|published|closed)$")]
+Status = CatalogueStatus
 
 
 @router.post("", response_model=CatalogueDetail, status_code=201,

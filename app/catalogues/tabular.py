@@ -24,13 +24,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.catalogues.schemas import CatalogueItem
+from app.core.vocabulary import NEED_KIND_LABELS, REQUIRED_TIER_LABELS
 
 COLUMNS = ("序号", "需求类型", "需求名称", "需求描述", "产业链环节", "范围", "数量", "预算下限(万元)", "预算上限(万元)",
            "截止日期", "交付地区", "资质要求", "企业等级要求", "发布单位", "是否匿名")
-KIND_LABELS = {"cooperation": "重点项目合作", "technology": "关键技术攻关", "procurement": "大宗物资采购"}
+KIND_LABELS = NEED_KIND_LABELS
 SCOPE_LABELS = {"node": "本环节", "upstream": "含上游配套"}
-TIER_LABELS = {"none": "不限", "innovative": "创新型中小企业", "provincial": "省级专精特新",
-               "little_giant": "国家级专精特新\u201c小巨人\u201d"}
+TIER_LABELS = REQUIRED_TIER_LABELS
 YES, NO = "是", "否"
 ANONYMOUS = "匿名"
 JOIN = "、"

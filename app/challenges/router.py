@@ -28,12 +28,11 @@ from app.challenges.schemas import (
 )
 from app.core.deps import CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
+from app.core.vocabulary import Limit, Offset
 from app.match_index.deps import IndexDep
 from app.models import Principal
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 AppStatus = Literal["submitted", "shortlisted", "selected", "rejected", "withdrawn"]
 
 challenges = APIRouter(prefix="/api/v1/challenges")

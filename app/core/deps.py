@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from app.core.authn import authenticate
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.errors import Forbidden, Unauthorized
+from app.core.vocabulary import RowId  # noqa: F401 - re-exported: routers take it from the dependencies
 from app.models import Principal
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -30,8 +31,6 @@ def get_settings_dep(request: Request) -> Settings:
 # and the next request, on any worker, reads it; a failed commit answers with an error instead.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
-# A row id in a path: bounded, so a huge number is a 422, not an overflow in the database driver.
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer cm_…`")

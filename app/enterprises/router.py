@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import StringConstraints
 
 from app.access.reach import require_region
 from app.chains import service as chains
 from app.core.deps import CurrentPrincipal, SessionDep, require_roles
 from app.core.errors import Invalid
 from app.core.schemas import Page
+from app.core.vocabulary import EnterpriseKind, Tier
 from app.enterprises import service
 from app.enterprises.repository import EnterpriseFilter
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseDetail, EnterpriseSummary, EnterpriseWrite
@@ -21,8 +21,7 @@ from app.models import Principal
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises"])
 
-Kind = Annotated[str, StringConstraints(pattern="^(leader|sme|university|institute)$")]
-Tier = Annotated[str, StringConstraints(pattern="^(none|innovative|provincial|little_giant)$")]
+Kind = EnterpriseKind
 
 
 @router.get("", response_model=Page[EnterpriseSummary], summary="Search enterprises")

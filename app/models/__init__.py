@@ -1,21 +1,30 @@
 """All models, imported here so Alembic's autogenerate and metadata see every table."""
 
-from app.models.auth import ROLES, ApiToken, Principal, WebSession
-from app.models.catalogue import CATALOGUE_STATUSES, Catalogue, CatalogueEvent
-from app.models.chain import EDGE_TYPES, NODE_KINDS, Chain, ChainMember, ChainNode, NodeEdge
+from app.core.vocabulary import (
+    CATALOGUE_STATUSES,
+    ENTERPRISE_KINDS,
+    NEED_KINDS,
+    NEED_STATUSES,
+    NODE_KINDS,
+    OFFER_KINDS,
+    ROLES,
+    TIERS,
+)
+from app.models.auth import ApiToken, Principal, WebSession
+from app.models.catalogue import Catalogue, CatalogueEvent
+from app.models.chain import EDGE_TYPES, Chain, ChainMember, ChainNode, NodeEdge
 from app.models.challenge import (
     APPLICATION_STATUSES,
     CHALLENGE_MODES,
-    OFFER_KINDS,
     OFFER_STATUSES,
     Application,
     Challenge,
     Offer,
 )
 from app.models.counter import RateCounter
-from app.models.enterprise import CAPABILITY_SOURCES, ENTERPRISE_KINDS, TIERS, Capability, Enterprise
+from app.models.enterprise import CAPABILITY_SOURCES, Capability, Enterprise
 from app.models.industry import Industry, IndustryUpstream
-from app.models.need import NEED_KINDS, NEED_SCOPES, NEED_STATUSES, Need, NeedNode, NeedVersion
+from app.models.need import NEED_SCOPES, Need, NeedNode, NeedVersion
 from app.models.opportunity import POSTER_STATUSES, SME_STATUSES, Opportunity
 from app.models.outbox import JOB_STATUSES, AuditEntry, Job, Notification, Webhook, WebhookDelivery
 

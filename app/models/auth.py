@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Base
 from app.models._types import utcnow
 
-ROLES = ("admin", "operator", "leader", "sme", "integration")
-
 
 class Principal(Base):
     __tablename__ = "principals"

@@ -11,8 +11,6 @@ from app.core.db import Base
 from app.core.vocabulary import DEFAULT_TOP_N
 from app.models._types import utcnow
 
-CATALOGUE_STATUSES = ("draft", "in_review", "published", "closed")
-
 
 class Catalogue(Base):
     __tablename__ = "catalogues"

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Base
 from app.models._types import utcnow
 
-NODE_KINDS = ("product", "segment")
 # "input": src is an upstream input of dst; "subkind": dst is a narrower kind of src.
 EDGE_TYPES = ("input", "subkind")
 

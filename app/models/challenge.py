@@ -12,7 +12,6 @@ from app.models._types import utcnow
 
 CHALLENGE_MODES = ("competitive", "directed", "team")
 APPLICATION_STATUSES = ("submitted", "shortlisted", "selected", "rejected", "withdrawn")
-OFFER_KINDS = ("capability", "result")
 OFFER_STATUSES = ("draft", "published", "closed")
 
 

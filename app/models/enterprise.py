@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Base
 from app.models._types import utcnow
 
-ENTERPRISE_KINDS = ("leader", "sme", "university", "institute")
-TIERS = ("none", "innovative", "provincial", "little_giant")
 CAPABILITY_SOURCES = ("declared", "imported", "inferred")
 
 

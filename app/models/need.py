@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Base
 from app.models._types import utcnow
 
-NEED_KINDS = ("procurement", "cooperation", "technology")
-NEED_STATUSES = ("draft", "published", "closed")
 NEED_SCOPES = ("node", "upstream")
 
 

@@ -6,12 +6,13 @@ leaders only. The rules themselves: app/access/needs.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from app.core.deps import CurrentPrincipal, RowId, SessionDep, require_roles
 from app.core.schemas import Page
+from app.core.vocabulary import Limit, NeedKind, NeedStatus, Offset, ReceivingKind, Tier
 from app.match_index.deps import IndexDep
 from app.needs import candidates, service
 from app.needs.schemas import (
@@ -31,12 +32,8 @@ router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
 
 Leader = Annotated[object, Depends(require_roles("leader"))]
 Staff = Annotated[object, Depends(require_roles("leader", "operator", "admin"))]
-Kind = Literal["procurement", "cooperation", "technology"]
-Status = Literal["draft", "published", "closed"]
-ReceivingKind = Literal["sme", "university", "institute", "leader"]
-Tier = Literal["none", "innovative", "provincial", "little_giant"]
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Kind = NeedKind
+Status = NeedStatus
 
 
 @router.post("", response_model=NeedOut, status_code=201, summary="Post a need as a draft (chain leaders)")

@@ -8,12 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.schemas import IntId, NodeRef, UtcDateTime
-from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
+from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N, NeedKind, Tier
 from app.enterprises.schemas import Contact, EnterpriseSummary
 
-NeedKind = Literal["procurement", "cooperation", "technology"]
 Scope = Literal["node", "upstream"]
-Tier = Literal["none", "innovative", "provincial", "little_giant"]
 CandidateStatus = Literal["shortlisted", "invited", "rejected", "selected"]
 
 

@@ -8,12 +8,13 @@ a draft the caller may not see is 404.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.core.deps import CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
+from app.core.vocabulary import OfferKind
 from app.match_index.deps import IndexDep
 from app.models import Principal
 from app.offers import ranking, service
@@ -22,7 +23,7 @@ from app.offers.schemas import OfferCreate, OfferMatchResponse, OfferOut, OfferW
 router = APIRouter(prefix="/api/v1/offers", tags=["offers"])
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Kind = Literal["capability", "result"]
+Kind = OfferKind
 
 
 @router.post("", response_model=OfferOut, status_code=201, summary="Publish an offer (SME tokens)")

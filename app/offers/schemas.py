@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.challenges.schemas import UtcDateTime
+from app.core.vocabulary import OfferKind
 from app.enterprises.schemas import EnterpriseSummary
 
-Kind = Literal["capability", "result"]
+Kind = OfferKind
 
 
 class OfferWrite(BaseModel):

@@ -4,12 +4,13 @@ Allowed: SME members only, always scoped to their own firm (org)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from app.core.deps import CurrentPrincipal, RowId, SessionDep, require_roles
 from app.core.schemas import Page
+from app.core.vocabulary import NeedKind
 from app.opportunities import service
 from app.opportunities.schemas import FeedItem, InterestIn
 
@@ -24,7 +25,7 @@ def my_opportunities(
     session: SessionDep,
     principal: CurrentPrincipal,
     _: Sme,
-    kind: Literal["procurement", "cooperation", "technology"] | None = None,
+    kind: NeedKind | None = None,
     chain: Annotated[str | None, Query(max_length=40, description="chain code of the need's catalogue")] = None,
     deadline_before: Annotated[date | None, Query(description="deadline on or before this day")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
+from app.core.vocabulary import FIRM_TIER_LABELS, NEED_KIND_LABELS, NEED_STATUS_LABELS, ROLE_LABELS
 from app.match_index.holder import IndexHolder
 from app.models import Need, Principal
 from app.needs.candidates import matches
@@ -15,15 +16,10 @@ from app.needs.service import present, search
 from app.opportunities.schemas import FeedItem
 from app.opportunities.service import feed
 
-ROLE_NAMES = {"admin": "管理员", "operator": "运营方", "leader": "链主企业", "sme": "中小企业",
-              "integration": "系统对接"}
-KIND_NAMES = {"procurement": "物资采购", "cooperation": "项目合作", "technology": "技术攻关"}
-NEED_STATUS_NAMES = {"draft": "草稿", "published": "已发布", "closed": "已关闭"}
 SME_STATUS_NAMES = {"none": "未响应", "interested": "已表达意向", "dismissed": "已忽略"}
 POSTER_STATUS_NAMES = {"none": "", "invited": "对方已邀请", "rejected": "对方已婉拒", "selected": "已入选"}
-TIER_NAMES = {"none": "—", "innovative": "创新型中小企业", "provincial": "省级专精特新", "little_giant": "国家级小巨人"}
-NAMES = {"role_names": ROLE_NAMES, "kind_names": KIND_NAMES, "need_status_names": NEED_STATUS_NAMES,
-         "status_names": SME_STATUS_NAMES, "tier_names": TIER_NAMES, "poster_status_names": POSTER_STATUS_NAMES}
+NAMES = {"role_names": ROLE_LABELS, "kind_names": NEED_KIND_LABELS, "need_status_names": NEED_STATUS_LABELS,
+         "status_names": SME_STATUS_NAMES, "tier_names": FIRM_TIER_LABELS, "poster_status_names": POSTER_STATUS_NAMES}
 
 
 def opportunities(session: Session, user: Principal) -> list[FeedItem]:

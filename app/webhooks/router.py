@@ -19,14 +19,13 @@ from fastapi import APIRouter, Path, Query, Response
 
 from app.core.deps import CurrentPrincipal, SessionDep, SettingsDep
 from app.core.schemas import Page
+from app.core.vocabulary import Limit, Offset
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
 WebhookId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.post("", response_model=WebhookCreated, status_code=201,
