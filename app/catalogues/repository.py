@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from app.core.pagination import count_rows
 from app.enterprises.repository import EnterpriseRepository
 from app.models import Catalogue, CatalogueEvent, Chain, ChainNode, Enterprise, Need, Opportunity
 from app.needs.repository import NeedRepository
@@ -40,7 +41,7 @@ class CatalogueRepository:
             stmt = stmt.where(Catalogue.period == f.period)
         if f.statuses:
             stmt = stmt.where(Catalogue.status.in_(list(f.statuses)))
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = count_rows(self.session, stmt)
         rows = self.session.scalars(stmt.order_by(Catalogue.period.desc(), Catalogue.id.desc())
                                     .limit(limit).offset(offset))
         return list(rows), total

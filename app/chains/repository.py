@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.core.db import like_pattern
+from app.core.pagination import count_rows
 from app.core.schemas import parse_id
 from app.models import Capability, Chain, ChainMember, ChainNode, NodeEdge
 
@@ -20,7 +21,7 @@ class ChainRepository:
         stmt = select(ChainNode)
         if q:
             stmt = stmt.where(ChainNode.name.ilike(like_pattern(q), escape="\\"))
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = count_rows(self.session, stmt)
         # Exact and short names first: a search for 锂电池 should show 锂电池 before 锂电池隔膜.
         ordered = stmt.order_by((ChainNode.name != (q or "")), func.length(ChainNode.name), ChainNode.name)
         return list(self.session.scalars(ordered.limit(limit).offset(offset))), total

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
+from app.core.pagination import count_rows
 from app.enterprises.repository import EnterpriseRepository
 from app.models import Application, ChainNode, Challenge, Enterprise, Need, Opportunity
 from app.needs.repository import NeedRepository
@@ -33,7 +34,7 @@ class ChallengeRepository:
             stmt = stmt.where(Challenge.mode == mode)
         if status:
             stmt = stmt.where(Need.status == status)
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = count_rows(self.session, stmt)
         rows = self.session.execute(stmt.order_by(Need.id.desc()).limit(limit).offset(offset)).all()
         return [(row[0], row[1]) for row in rows], total
 
@@ -77,7 +78,7 @@ class ApplicationRepository:
         return self._page(stmt, limit, offset)
 
     def _page(self, stmt: Select[Any], limit: int, offset: int) -> tuple[list[Application], int]:
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = count_rows(self.session, stmt)
         rows = self.session.scalars(stmt.order_by(Application.id).limit(limit).offset(offset)).all()
         return list(rows), total
 

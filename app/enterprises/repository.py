@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, sele
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.core.db import like_pattern
+from app.core.pagination import count_rows
 from app.core.schemas import parse_id
 from app.models import Capability, ChainNode, Enterprise, Industry
 
@@ -88,7 +89,7 @@ class EnterpriseRepository:
         elif offset == 0:
             total = 0
         else:  # past the end: the window saw no row, so count apart
-            total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            total = count_rows(self.session, stmt)
         found = self.by_ids([id_ for id_, _ in page])
         return [found[id_] for id_, _ in page if id_ in found], total
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access.reach import reaches_all
 from app.core.errors import NotFound
+from app.core.pagination import count_rows
 from app.models import Job, Principal
 
 # A job run that comes back this often without finishing is given up rather than retried for ever.
@@ -43,6 +44,6 @@ def search(*, session: Session, principal: Principal, status: str | None, kind: 
         stmt = stmt.where(Job.status == status)
     if kind:
         stmt = stmt.where(Job.kind == kind)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total = count_rows(session, stmt)
     rows = session.scalars(stmt.order_by(Job.id.desc()).limit(limit).offset(offset))
     return list(rows), total

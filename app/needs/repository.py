@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
 from app.core.db import like_pattern
+from app.core.pagination import count_rows
 from app.enterprises.repository import EnterpriseRepository
 from app.models import ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
 
@@ -45,7 +46,7 @@ class NeedRepository:
             pattern = like_pattern(f.q)
             stmt = stmt.where(or_(Need.title.ilike(pattern, escape="\\"),
                                   Need.description.ilike(pattern, escape="\\")))
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = count_rows(self.session, stmt)
         rows = self.session.scalars(stmt.order_by(Need.id.desc()).limit(limit).offset(offset))
         return list(rows), total
 
@@ -111,6 +112,6 @@ class NeedRepository:
     def interests(self, need_id: int, *, limit: int, offset: int) -> tuple[list[tuple[Opportunity, Enterprise]], int]:
         stmt = (select(Opportunity, Enterprise).join(Enterprise, Enterprise.id == Opportunity.enterprise_id)
                 .where(Opportunity.need_id == need_id, Opportunity.sme_status == "interested"))
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = count_rows(self.session, stmt)
         rows = self.session.execute(stmt.order_by(Opportunity.updated_at, Opportunity.id).limit(limit).offset(offset))
         return [(o, e) for o, e in rows], total

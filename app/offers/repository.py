@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.db import like_pattern
+from app.core.pagination import count_rows
 from app.models import AuditEntry, ChainNode, Enterprise, Offer
 
 
@@ -26,7 +27,7 @@ class OfferRepository:
         if kind:
             stmt = stmt.where(Offer.kind == kind)
         if node is None:
-            total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            total = count_rows(self.session, stmt)
             return list(self.session.scalars(stmt.order_by(Offer.id).limit(limit).offset(offset))), total
         # Node lists are JSON, queried alike on SQLite and PostgreSQL only in Python; offers are few per filter.
         hits = [o for o in self.session.scalars(stmt.order_by(Offer.id)) if node in (o.nodes or [])]

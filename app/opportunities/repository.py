@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.pagination import count_rows
 from app.models import Catalogue, Chain, Need, Opportunity
 
 
@@ -36,7 +37,7 @@ class FeedRepository:
             stmt = stmt.join(Catalogue, Catalogue.id == Need.catalogue_id).where(Catalogue.chain_id == f.chain_id)
         if f.deadline_before is not None:
             stmt = stmt.where(Need.deadline.is_not(None), Need.deadline <= f.deadline_before)
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = count_rows(self.session, stmt)
         ordered = stmt.order_by(func.coalesce(Opportunity.score, -1.0).desc(), Need.id.desc())
         rows = self.session.execute(ordered.limit(limit).offset(offset))
         return [(o, n) for o, n in rows], total
