@@ -26,8 +26,9 @@ from app.catalogues.service import log_event
 from app.catalogues.tabular import ANONYMOUS, COLUMNS, KIND_LABELS, NO, SCOPE_LABELS, TIER_LABELS, YES, unescape
 from app.core.audit import record
 from app.core.errors import AppError, Conflict
-from app.models import Catalogue, Enterprise, Need, NeedNode, Principal
+from app.models import Catalogue, Enterprise, Need, Principal
 from app.models._types import utcnow
+from app.needs import lifecycle
 
 MAX_ROWS = 5000
 MAX_ZIP_MEMBERS = 1000
@@ -277,12 +278,9 @@ def write(session: Session, catalogue: Catalogue, drafts: list[NeedDraft], princ
                     delivery_region=d.delivery_region, required_tier=d.required_tier,
                     required_certifications=d.certifications, anonymous=d.anonymous, status="draft", version=1,
                     created_at=now, updated_at=now)
-        session.add(need)
         needs.append(need)
-    session.flush()
-    for need, d in zip(needs, drafts, strict=True):
-        for node_id in d.node_ids:
-            session.add(NeedNode(need_id=need.id, node_id=node_id))
+    lifecycle.add(session, needs, [d.node_ids for d in drafts])
+    for need in needs:
         record(session, principal=principal, action="need.import", entity="need", entity_id=need.id,
                after={"catalogue_id": catalogue.id, "poster_org_id": need.poster_org_id, "title": need.title,
                       "kind": need.kind, "status": "draft"})

@@ -19,35 +19,19 @@ from app.core.db import begin_writer
 from app.core.errors import AppError
 from app.jobs.context import JobContext
 from app.jobs.registry import JobKind
-from app.models import Catalogue, ChainNode, Need, NeedNode, NeedVersion
+from app.models import Catalogue, Need
 from app.models._types import utcnow
+from app.needs import lifecycle
 from app.needs.delivery import deliver
 from app.notifications.outbox import emit
 
-SNAPSHOT_FIELDS = ("kind", "title", "description", "scope", "quantity", "budget_min", "budget_max", "deadline",
-                   "delivery_region", "required_tier", "required_certifications", "anonymous")
 MAX_ERRORS_KEPT = 50
-
-
-def need_snapshot(session: Session, need: Need) -> dict[str, Any]:
-    snap: dict[str, Any] = {}
-    for f in SNAPSHOT_FIELDS:
-        value = getattr(need, f)
-        snap[f] = value.isoformat() if hasattr(value, "isoformat") else value
-    snap["nodes"] = list(session.scalars(select(ChainNode.name).join(NeedNode, NeedNode.node_id == ChainNode.id)
-                                         .where(NeedNode.need_id == need.id).order_by(ChainNode.name)))
-    return snap
 
 
 def mark_published(session: Session, need: Need) -> None:
     """A draft item becomes a published need with its first frozen version (kept if one exists already)."""
     now = utcnow()
-    need.status, need.published_at = "published", now
-    has_version = session.scalar(select(NeedVersion.id).where(NeedVersion.need_id == need.id,
-                                                              NeedVersion.version == need.version))
-    if has_version is None:
-        session.add(NeedVersion(need_id=need.id, version=need.version, snapshot=need_snapshot(session, need),
-                                changed_fields=[], created_at=now))
+    lifecycle.mark_published(session, need, now=now)
     record(session, principal=None, action="need.publish", entity="need", entity_id=need.id,
            before={"status": "draft", "published_at": None}, after={"status": "published", "published_at": now})
 

@@ -17,6 +17,7 @@ from app.core.schemas import Page
 from app.enterprises.schemas import EnterpriseSummary
 from app.models import Application, Challenge, Enterprise, Need, Principal
 from app.models._types import utcnow
+from app.needs import lifecycle
 from app.notifications.outbox import emit
 
 SOLVER_KINDS = ("sme", "university", "institute")
@@ -60,7 +61,7 @@ def apply(*, session: Session, need: Need, challenge: Challenge, data: Applicati
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "published":
         raise Conflict(f"the challenge is {need.status}; applications are closed")
-    if need.deadline is not None and need.deadline < today():
+    if lifecycle.deadline_passed(need, today()):
         raise Conflict("the deadline has passed")
     if ApplicationRepository(session).exists(need.id, applicant.id) is not None:
         raise Conflict("your organisation has applied to this challenge already")

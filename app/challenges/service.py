@@ -22,6 +22,7 @@ from app.enterprises.schemas import EnterpriseSummary
 from app.match_index.holder import IndexHolder
 from app.models import Challenge, Need, NeedNode, Principal
 from app.models._types import utcnow
+from app.needs import lifecycle
 from app.needs.delivery import deliver
 
 NEED_FIELDS = ("title", "description", "scope", "deadline", "anonymous", "status", "published_at")
@@ -63,16 +64,18 @@ def create(*, session: Session, data: ChallengeCreate, principal: Principal) -> 
     if principal.role != "leader" or principal.org_id is None:
         raise Forbidden("only chain leaders post challenges")
     _check_deadline(data.deadline)
+    nodes, unknown = ChallengeRepository(session).nodes_by_key(data.nodes)
+    if unknown:
+        raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:10])}")
     need = Need(poster_org_id=principal.org_id, created_by=principal.id, kind="technology", title=data.title,
                 description=data.description, scope=data.scope, deadline=data.deadline, anonymous=data.anonymous,
                 status="draft", required_certifications=[])
-    session.add(need)
-    session.flush()
+    lifecycle.add(session, [need], [[n.id for n in nodes]])
     challenge = Challenge(need_id=need.id, prize_amount=data.prize_amount, mode=data.mode, ip_terms=data.ip_terms,
                           max_winners=data.max_winners)
     session.add(challenge)
-    names = _set_nodes(session, need, data.nodes)
     session.flush()
+    names = sorted(n.name for n in nodes)
     record(session, principal=principal, action="challenge.create", entity="challenge", entity_id=need.id,
            after=_snap(need, challenge) | {"nodes": names})
     return need
@@ -120,11 +123,11 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Cha
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status} already")
-    if need.deadline is not None and need.deadline <= today():
+    if lifecycle.deadline_passed(need, today()):
         raise Conflict("the deadline has passed; move it before publishing")
     before = _snap(need, challenge)
-    need.status, need.published_at = "published", utcnow()
-    session.flush()
+    # A challenge is a need: published the same way, with its first frozen version.
+    lifecycle.mark_published(session, need)
     reached = deliver(session, holder, need, top_n=DEFAULT_TOP_N)
     record(session, principal=principal, action="challenge.publish", entity="challenge", entity_id=need.id,
            before=before, after=_snap(need, challenge) | {"delivered_to": reached})
@@ -137,8 +140,7 @@ def close(*, session: Session, need: Need, challenge: Challenge, principal: Prin
     if need.status == "closed":
         raise Conflict("the challenge is closed already")
     before = _snap(need, challenge)
-    need.status = "closed"
-    session.flush()
+    lifecycle.close(session, need)
     record(session, principal=principal, action="challenge.close", entity="challenge", entity_id=need.id,
            before=before, after=_snap(need, challenge))
     return need

@@ -74,6 +74,10 @@ class NeedRepository:
     def enterprise_by_key(self, key: str) -> Enterprise | None:
         return EnterpriseRepository(self.session).get(key)
 
+    def has_version(self, need_id: int, version: int) -> bool:
+        stmt = select(NeedVersion.id).where(NeedVersion.need_id == need_id, NeedVersion.version == version)
+        return self.session.scalar(stmt) is not None
+
     def versions(self, need_id: int) -> list[NeedVersion]:
         stmt = select(NeedVersion).where(NeedVersion.need_id == need_id).order_by(NeedVersion.version)
         return list(self.session.scalars(stmt))

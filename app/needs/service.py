@@ -16,14 +16,12 @@ from app.core.schemas import NodeRef, Page
 from app.match_index.holder import IndexHolder
 from app.models import ChainNode, Enterprise, Need, NeedVersion, Principal
 from app.models._types import utcnow
+from app.needs import lifecycle
 from app.needs.delivery import deliver
 from app.needs.repository import NeedFilter, NeedRepository
 from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
 from app.notifications.outbox import emit
 
-# What a version freezes and what "changed_fields" can name.
-CONTENT_FIELDS = ("kind", "title", "description", "scope", "quantity", "budget_min", "budget_max", "deadline",
-                  "delivery_region", "required_tier", "required_certifications", "anonymous")
 _NOT_NULL = ("kind", "title", "scope", "anonymous", "nodes")
 _EMPTY_IF_NULL: dict[str, Any] = {"description": "", "delivery_region": ""}
 
@@ -33,11 +31,7 @@ def get(*, session: Session, need_id: int, principal: Principal) -> Need:
 
 
 def content(need: Need, nodes: Sequence[ChainNode]) -> dict[str, Any]:
-    out: dict[str, Any] = {f: getattr(need, f) for f in CONTENT_FIELDS}
-    out["deadline"] = need.deadline.isoformat() if need.deadline else None
-    out["required_certifications"] = list(need.required_certifications or [])
-    out["nodes"] = [n.name for n in nodes]
-    return out
+    return lifecycle.snapshot(need, [n.name for n in nodes])
 
 
 def _poster_ref(e: Enterprise | None) -> PosterRef | None:
@@ -125,9 +119,7 @@ def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
     _check_values(need, data)
     nodes = _resolve_nodes(repo, data.nodes)
     _apply(need, data)
-    session.add(need)
-    session.flush()
-    repo.set_nodes(need.id, [n.id for n in nodes])
+    lifecycle.add(session, [need], [[n.id for n in nodes]])
     record(session, principal=principal, action="need.create", entity="need", entity_id=need.id,
            after={**content(need, nodes), "status": need.status})
     return need
@@ -146,7 +138,7 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
     old_version = need.version
     _apply(need, data)
     after = content(need, nodes)
-    changed = [f for f in (*CONTENT_FIELDS, "nodes") if before[f] != after[f]]
+    changed = [f for f in (*lifecycle.CONTENT_FIELDS, "nodes") if before[f] != after[f]]
     if not changed:
         return need
     if "nodes" in changed:
@@ -172,13 +164,9 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Pri
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status != "draft":
         raise Conflict(f"only a draft can be published; this need is {need.status}")
-    if need.deadline is not None and need.deadline < utcnow().date():
+    if lifecycle.deadline_passed(need) and need.deadline is not None:
         raise Conflict(f"the deadline {need.deadline.isoformat()} has passed; change it before publishing")
-    repo = NeedRepository(session)
-    need.status, need.published_at = "published", utcnow()
-    snapshot = content(need, repo.nodes_of([need.id])[need.id])
-    session.add(NeedVersion(need_id=need.id, version=need.version, snapshot=snapshot, changed_fields=[]))
-    session.flush()
+    lifecycle.mark_published(session, need)
     delivered = deliver(session, holder, need, top_n=top_n)
     record(session, principal=principal, action="need.publish", entity="need", entity_id=need.id,
            before={"status": "draft"}, after={"status": "published", "delivered": delivered, "top_n": top_n})
@@ -191,8 +179,7 @@ def close(*, session: Session, need: Need, principal: Principal) -> Need:
     if need.status == "closed":
         raise Conflict("this need is closed already")
     before = need.status
-    need.status = "closed"
-    session.flush()
+    lifecycle.close(session, need)
     record(session, principal=principal, action="need.close", entity="need", entity_id=need.id,
            before={"status": before}, after={"status": "closed"})
     return need

@@ -125,7 +125,8 @@ def test_publish_delivers_to_fitting_solvers_then_close(client: TestClient, toke
     assert client.post(f"{URL}/{made['id']}/close", headers=tokens.header("leader")).status_code == 409
     assert client.get(f"{URL}/{made['id']}", headers=tokens.header("sme")).status_code == 200
     actions = small.scalars(select(AuditEntry.action).where(AuditEntry.entity == "challenge",
-                                                            AuditEntry.entity_id == str(made["id"]))).all()
+                                                            AuditEntry.entity_id == str(made["id"]))
+                            .order_by(AuditEntry.id)).all()
     assert list(actions) == ["challenge.create", "challenge.publish", "challenge.close"]
 
 

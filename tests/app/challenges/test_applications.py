@@ -77,7 +77,8 @@ def test_full_flow_alone_and_as_a_team(client: TestClient, tokens: Tokens, small
         (org_id(small, "100002"), "shortlisted"), (org_id(small, "100002"), "selected"),
         (org_id(small, "100003"), "selected"), (org_id(small, "100004"), "rejected")]
     audit = small.scalars(select(AuditEntry).where(AuditEntry.entity == "application",
-                                                   AuditEntry.entity_id == str(alone["id"]))).all()
+                                                   AuditEntry.entity_id == str(alone["id"]))
+                          .order_by(AuditEntry.id)).all()
     assert [a.action for a in audit] == ["application.create", "application.decide", "application.decide"]
     assert audit[2].before == {"status": "shortlisted"} and audit[2].after == {"status": "selected"}
 

@@ -1,0 +1,64 @@
+"""The Need aggregate's state changes, each written once: a need is created with its chain nodes, published with
+its first frozen version, and closed here, whether it was posted directly, filed in a catalogue or posted as a
+challenge (a challenge is a need plus its terms; a catalogue is a list of needs plus a publication job).
+
+needs/, challenges/ and catalogues/ add their own checks and side effects (delivery, audit, events) around these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.models import Need, NeedVersion
+from app.models._types import utcnow
+from app.needs.repository import NeedRepository
+
+# What a version freezes and what "changed_fields" can name.
+CONTENT_FIELDS = ("kind", "title", "description", "scope", "quantity", "budget_min", "budget_max", "deadline",
+                  "delivery_region", "required_tier", "required_certifications", "anonymous")
+
+
+def snapshot(need: Need, node_names: Sequence[str]) -> dict[str, Any]:
+    """The need's content as a version freezes it (JSON-ready)."""
+    out: dict[str, Any] = {f: getattr(need, f) for f in CONTENT_FIELDS}
+    out["deadline"] = need.deadline.isoformat() if need.deadline else None
+    out["required_certifications"] = list(need.required_certifications or [])
+    out["nodes"] = list(node_names)
+    return out
+
+
+def deadline_passed(need: Need, today: date | None = None) -> bool:
+    """The deadline day itself is still open; the day after, the need no longer takes answers."""
+    return need.deadline is not None and need.deadline < (today or utcnow().date())
+
+
+def add(session: Session, needs: Sequence[Need], node_ids: Sequence[Sequence[int]]) -> None:
+    """Store new needs (as drafts) with their chain nodes, one list of node ids per need."""
+    for need in needs:
+        need.status, need.version = "draft", need.version or 1
+        session.add(need)
+    session.flush()
+    repo = NeedRepository(session)
+    for need, ids in zip(needs, node_ids, strict=True):
+        repo.set_nodes(need.id, ids)
+
+
+def mark_published(session: Session, need: Need, *, now: datetime | None = None) -> None:
+    """A draft becomes published with its first frozen version (kept if a resumed publication wrote it already)."""
+    now = now or utcnow()
+    need.status, need.published_at = "published", now
+    repo = NeedRepository(session)
+    if not repo.has_version(need.id, need.version):
+        names = [n.name for n in repo.nodes_of([need.id])[need.id]]
+        session.add(NeedVersion(need_id=need.id, version=need.version, snapshot=snapshot(need, names),
+                                changed_fields=[], created_at=now))
+    session.flush()
+
+
+def close(session: Session, need: Need) -> None:
+    need.status = "closed"
+    session.flush()
