@@ -13,6 +13,7 @@ from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
+from matching.understanding import Understanding
 
 __all__ = ["rank"]
 
@@ -20,18 +21,92 @@ __all__ = ["rank"]
 _TEXT_LINK_WEIGHT = 0.5
 
 
-def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int, float]:
+def _given(index: MatchIndex, query: MatchQuery) -> dict[int, float]:
     G = index.graph_
     unknown = [n for n in query.nodes if G.lookup(n) is None]
     if unknown:
         raise UnknownNodeError(unknown)
-    seeds: dict[int, float] = {node: 1.0 for node in map(G.lookup, query.nodes) if node is not None}
+    return {node: 1.0 for node in map(G.lookup, query.nodes) if node is not None}
+
+
+def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int, float]:
+    seeds = _given(index, query)
     if not seeds:
         return {lk.node: lk.weight for lk in links}
     if query.scope == "node":  # in upstream scope the text restates what the poster itself makes
         for lk in links:
             seeds.setdefault(lk.node, _TEXT_LINK_WEIGHT * lk.weight)
     return seeds
+
+
+def _wanted_seeds(index: MatchIndex, u: Understanding) -> tuple[dict[int, float], set[int]]:
+    """Seed weights of the wanted products, and of the broader kinds their names fall back to when the
+    named product has few makers; the second value lists the fallback nodes."""
+    cfg = index.config
+    seeds: dict[int, float] = {}
+    backoff: set[int] = set()
+    for m in u.wanted:
+        for n in m.node_ids:
+            seeds[n] = max(seeds.get(n, 0.0), m.weight)
+    for m in u.wanted:
+        makers = int(index.node_df_[list(m.node_ids)].sum()) if m.node_ids else 0
+        back = cfg.backoff_few if makers < cfg.backoff_makers else cfg.backoff_many
+        for k, n in enumerate(m.broader_ids):
+            w = m.weight * back * (0.8**k)
+            if w > seeds.get(n, 0.0):
+                seeds[n] = w
+                backoff.add(n)
+    return seeds, backoff
+
+
+def _understood(
+    index: MatchIndex, query: MatchQuery
+) -> tuple[Understanding, dict[int, float], set[int], list[str]]:
+    """Node scope with text: the understanding, the seeds (given nodes first), which seeds are only
+    fallbacks to a broader kind, and the query terms."""
+    u = index.understand(query.text)
+    seeds = _given(index, query)
+    wanted, backoff = _wanted_seeds(index, u)
+    for node, w in wanted.items():
+        if node not in seeds:
+            seeds[node] = w if not query.nodes else _TEXT_LINK_WEIGHT * w
+    backoff = {n for n in backoff if n not in query.nodes}
+    return u, seeds, backoff, list(dict.fromkeys(index.analyzer_.terms_of_words(u.words)))
+
+
+def _named_evidence(index: MatchIndex, seeds: dict[int, float], backoff: set[int], scope: str) -> bool | None:
+    """Whether any firm has graph evidence for the named products (fallback kinds aside); None when
+    there is no fallback, so the usual rule applies."""
+    if not backoff:
+        return None
+    named = tuple(sorted((n, w) for n, w in seeds.items() if n not in backoff))
+    if not named:
+        return False
+    return bool(index.node_df_[list(index.expansion(named, scope).weights)].any())
+
+
+def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
+    """1 for firms that list one of ``nodes`` itself (not a product merely containing its name) and
+    have no graph evidence of a wanted product."""
+    n = len(index.alive_)
+    if not nodes:
+        return np.zeros(n)
+    cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
+    listed = index.nodes_.column_sums(cols, np.ones(len(cols)), reduce="max")
+    return ((listed >= 0.999 * index.revenue_factor(0.0)) & (g_max < index.config.wanted_evidence)).astype(float)
+
+
+def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float],
+               g_max: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Peers (firms making the poster's own products) and makers of modifier or purpose products, both
+    only when they make no wanted product."""
+    if u is None:
+        return None, None
+    spec = index.linker_._specificity
+    names = index.graph_.names_
+    own = {n for n in u.own_ids if n not in seeds and spec(names[n].lower()) >= index.config.own_specificity}
+    aside = {n for n in u.aside_ids if n not in seeds} - own
+    return (_listing(index, own, g_max) if own else None), (_listing(index, aside, g_max) if aside else None)
 
 
 def _query_terms(
@@ -84,10 +159,17 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
 
 
 def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
-    links = index.link_need(query.text) if query.text.strip() else []
-    seeds = _seeds(index, query, links)
-    terms = _query_terms(index, query, seeds)
+    links: list[Link] = []
+    u: Understanding | None = None
+    backoff: set[int] = set()
+    if query.scope == "node" and query.text.strip():
+        u, seeds, backoff, terms = _understood(index, query)
+    else:
+        links = index.link_need(query.text) if query.text.strip() else []
+        seeds = _seeds(index, query, links)
+        terms = _query_terms(index, query, seeds)
     if not seeds and not terms and query.text.strip():
+        u = None
         # a text made only of filler words (需要配套): then the filler is what is asked for
         links = index.link_need(query.text, respect_filler=False)
         seeds = _seeds(index, query, links)
@@ -141,8 +223,11 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         return []
     g_c, text_c, cooc_c, fb_c = g_max[cand], relative(text[cand]), relative(cooc[cand]), relative(fb[cand])
     ind_c = relative(ind[cand])
+    peer, aside = _set_aside(index, u, seeds, g_max)
     score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c,
-                 industry=ind_c)
+                 industry=ind_c, peer=None if peer is None else peer[cand],
+                 aside=None if aside is None else aside[cand],
+                 text_only=None if (named := _named_evidence(index, seeds, backoff, query.scope)) is None else not named)
     k = min(query.limit, len(cand))
     pick = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
     # ties broken by enterprise id so results are reproducible

@@ -109,6 +109,14 @@ class MatchConfig:
     w_industry: float = 0.2
     industry_parent: float = 0.3  # weight of the parent industry's value relative to the firm's own
     industry_smoothing: float = 1.0  # added to an industry's size: one maker in a tiny industry is no proof
+    # need understanding (node scope): the poster's peers and the makers of what a wanted product is for
+    peer_penalty: float = 1.0  # firms listing the poster's own products and no wanted one
+    aside_penalty: float = 0.3  # firms listing a modifier or purpose product and no wanted one
+    wanted_evidence: float = 0.2  # graph evidence above which a firm counts as making a wanted product
+    own_specificity: float = 0.4  # own-product mentions less specific than this (化工) say too little
+    backoff_few: float = 0.0  # weight of a wanted name's broader kind (铝电解电容器 → 电容器) …
+    backoff_many: float = 0.0  # … and when the named product already has backoff_makers makers
+    backoff_makers: int = 5
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 
