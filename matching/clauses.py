@@ -232,7 +232,9 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         for m in re.finditer(re.escape(word), text[s:e]):
             i = s + m.start()
             if i > s and _word(i, i + len(word), boundaries):
-                mark(_phrase_start(text, s, i), i, "purpose")
+                # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP)
+                j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
+                mark(j, i, "purpose")
     for m in re.finditer("用", text[s:e]):
         i = s + m.start()
         # an infix 用 standing alone (光伏组件/用/EVA胶膜): what comes before it in the phrase modifies what follows

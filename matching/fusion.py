@@ -28,7 +28,6 @@ def fuse(
     industry: np.ndarray | None = None,
     peer: np.ndarray | None = None,
     aside: np.ndarray | None = None,
-    text_only: bool | None = None,
 ) -> np.ndarray:
     """Score every slot (see :class:`MatchConfig` for the formula).
 
@@ -36,13 +35,11 @@ def fuse(
     ``feedback`` (the makers' words) already relative (0..1); ``competitor``: 1 where the candidate
     makes what an upstream poster makes; ``industry``: industry evidence (see :mod:`matching.industry`);
     ``peer``/``aside``: 1 where the candidate lists the poster's own products / a modifier or purpose
-    product of the need and makes no wanted product (see :mod:`matching.understanding`); ``text_only``:
-    whether the words are all the evidence there is about the named products (default: no graph
-    evidence at all), which gives the text ``w_text_no_nodes``.
+    product of the need and makes no wanted product (see :mod:`matching.understanding`).
     """
     g = np.minimum(graph_max + config.sum_bonus * (graph_sum - graph_max), 1.5)
     w_text = config.w_text_upstream if scope == "upstream" else config.w_text
-    if (not graph_max.any()) if text_only is None else text_only:
+    if not graph_max.any():
         w_text = config.w_text_no_nodes
     score = config.w_graph * g + w_text * text + config.w_cooc * cooc
     if feedback is not None:

@@ -39,50 +39,26 @@ def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int,
     return seeds
 
 
-def _wanted_seeds(index: MatchIndex, u: Understanding) -> tuple[dict[int, float], set[int]]:
-    """Seed weights of the wanted products, and of the broader kinds their names fall back to when the
-    named product has few makers; the second value lists the fallback nodes."""
-    cfg = index.config
+def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
+    """Seed weights of the wanted products: the named nodes, and their synonyms from the alias list."""
     seeds: dict[int, float] = {}
-    backoff: set[int] = set()
     for m in u.wanted:
         for n in m.node_ids:
             seeds[n] = max(seeds.get(n, 0.0), m.weight)
     for m in u.wanted:
-        makers = int(index.node_df_[list(m.node_ids)].sum()) if m.node_ids else 0
-        back = cfg.backoff_few if makers < cfg.backoff_makers else cfg.backoff_many
-        for k, n in enumerate(m.broader_ids):
-            w = m.weight * back * (0.8**k)
-            if w > seeds.get(n, 0.0):
-                seeds[n] = w
-                backoff.add(n)
-    return seeds, backoff
+        for n in m.synonym_ids:
+            seeds[n] = max(seeds.get(n, 0.0), index.config.synonym_weight * m.weight)
+    return seeds
 
 
-def _understood(
-    index: MatchIndex, query: MatchQuery
-) -> tuple[Understanding, dict[int, float], set[int], list[str]]:
-    """Node scope with text: the understanding, the seeds (given nodes first), which seeds are only
-    fallbacks to a broader kind, and the query terms."""
+def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
+    """Node scope with text: the understanding, the seeds (given nodes first) and the query terms."""
     u = index.understand(query.text)
     seeds = _given(index, query)
-    wanted, backoff = _wanted_seeds(index, u)
-    for node, w in wanted.items():
+    for node, w in _wanted_seeds(index, u).items():
         if node not in seeds:
             seeds[node] = w if not query.nodes else _TEXT_LINK_WEIGHT * w
-    backoff = {n for n in backoff if n not in query.nodes}
-    return u, seeds, backoff, list(dict.fromkeys(index.analyzer_.terms_of_words(u.words)))
-
-
-def _named_evidence(index: MatchIndex, seeds: dict[int, float], backoff: set[int], scope: str) -> bool | None:
-    """Whether any firm has graph evidence for the named products (fallback kinds aside); None when
-    there is no fallback, so the usual rule applies."""
-    if not backoff:
-        return None
-    named = tuple(sorted((n, w) for n, w in seeds.items() if n not in backoff))
-    if not named:
-        return False
-    return bool(index.node_df_[list(index.expansion(named, scope).weights)].any())
+    return u, seeds, list(dict.fromkeys(index.analyzer_.terms_of_words(u.words)))
 
 
 def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
@@ -161,9 +137,8 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
 def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     links: list[Link] = []
     u: Understanding | None = None
-    backoff: set[int] = set()
     if query.scope == "node" and query.text.strip():
-        u, seeds, backoff, terms = _understood(index, query)
+        u, seeds, terms = _understood(index, query)
     else:
         links = index.link_need(query.text) if query.text.strip() else []
         seeds = _seeds(index, query, links)
@@ -226,8 +201,7 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     peer, aside = _set_aside(index, u, seeds, g_max)
     score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c,
                  industry=ind_c, peer=None if peer is None else peer[cand],
-                 aside=None if aside is None else aside[cand],
-                 text_only=None if (named := _named_evidence(index, seeds, backoff, query.scope)) is None else not named)
+                 aside=None if aside is None else aside[cand])
     k = min(query.limit, len(cand))
     pick = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
     # ties broken by enterprise id so results are reproducible

@@ -114,9 +114,7 @@ class MatchConfig:
     aside_penalty: float = 0.3  # firms listing a modifier or purpose product and no wanted one
     wanted_evidence: float = 0.2  # graph evidence above which a firm counts as making a wanted product
     own_specificity: float = 0.4  # own-product mentions less specific than this (化工) say too little
-    backoff_few: float = 0.0  # weight of a wanted name's broader kind (铝电解电容器 → 电容器) …
-    backoff_many: float = 0.0  # … and when the named product already has backoff_makers makers
-    backoff_makers: int = 5
+    synonym_weight: float = 0.7  # nodes the alias list makes synonyms of a named node (热轧板卷 = 热轧卷板)
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 

@@ -47,13 +47,15 @@ EMPTY_HEADS = frozenset(
         "服务", "方案", "解决方案", "业务", "工程", "项目", "技术", "关键技术", "工艺", "加工", "外协", "团队", "能力",
         "类", "系列", "产线", "配送", "合作", "开发", "研发", "创新", "质量", "供应", "主营", "主要产品为", "以上",
         "内容", "国产", "替代", "国产化", "定制", "处理", "运营", "投资", "产业", "行业", "市场", "框架", "进口",
-        "出口", "现货", "期货", "批发", "零售", "销售", "采购", "需求",
+        "出口", "现货", "期货", "批发", "零售", "销售", "采购", "需求", "国产化", "国产替代", "替代", "一体化",
     )
 )
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
 _WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",
              "制造", "生产", "服务", "业务", "外协", "定制", "配送", "销售")
+_EQUIPMENT = ("设备", "装备", "生产设备", "成套设备", "生产线")
+_EQUIPMENT_GAP = re.compile(r"(?:产线|生产线|整线|生产|制造|专用|成套|全套|自动化|智能|用)*")
 _SEPARATORS = set("、,;:/+()（）[]《》<>\"'“”‘’ \t\n|·")
 _JOINERS = set("和及与或跟并")  # separators only when they stand alone as a word
 _COMPARATOR = re.compile(r"\s*[≥≤<>±=]")
@@ -68,8 +70,9 @@ class Mention:
     """A product named in the text: ``words`` as written, the ``nodes`` it stands for (names), its role.
 
     ``weight`` (0..1) is how surely it is wanted (only for wanted mentions), ``how`` "exact", "alias" or
-    "fuzzy". ``broader`` names nodes the mention is a kind of by its name (铝电解电容器 → 电容器), which a
-    ranker may fall back to. ``note`` says why a mention was set aside, in words a poster reads.
+    "fuzzy". ``synonyms`` are further nodes the alias list gives a node name (热轧板卷 = 热轧卷板);
+    ``broader`` names nodes the mention is a kind of by its name (铝电解电容器 → 电容器), which a ranker
+    may fall back to. ``note`` says why a mention was set aside, in words a poster reads.
     """
 
     words: str
@@ -79,13 +82,17 @@ class Mention:
     how: str = "exact"
     start: int = 0
     end: int = 0
+    synonyms: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
     note: str = ""
     node_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    synonym_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)
     broader_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def as_dict(self) -> dict:
         out: dict = {"words": self.words, "nodes": list(self.nodes)}
+        if self.synonyms:
+            out["synonyms"] = list(self.synonyms)
         if self.role == "wanted":
             out["weight"] = round(self.weight, 3)
             out["how"] = self.how
@@ -128,12 +135,12 @@ class Understanding:
     @property
     def own_ids(self) -> set[int]:
         """Nodes of the poster's own products, and what their names are kinds of."""
-        return {n for m in self.own for n in (*m.node_ids, *m.broader_ids)}
+        return {n for m in self.own for n in (*m.node_ids, *m.synonym_ids, *m.broader_ids)}
 
     @property
     def aside_ids(self) -> set[int]:
         """Nodes of modifiers and purposes: products the wanted one goes into, or is used with."""
-        return {n for m in (*self.modifiers, *self.purposes) for n in m.node_ids}
+        return {n for m in (*self.modifiers, *self.purposes) for n in (*m.node_ids, *m.synonym_ids)}
 
 
 @dataclass
@@ -212,15 +219,25 @@ class NeedReader:
                 return True
         if _COMPARATOR.match(t, e):
             return True
-        return (form in PROPERTY_WORDS or self.analyzer_.is_general_word(form)) and bool(re.match(r"\d", t[e:e + 1]))
+        return form in PROPERTY_WORDS and bool(re.match(r"\d", t[e:e + 1]))
 
     # ---- phrases ---------------------------------------------------------------------------------
-    def _heads(self, t: str, hits: list[_Hit], boundaries: set[int], fill: list[tuple[int, int]]) -> None:
+    def _heads(self, t: str, hits: list[_Hit], zone: list[str], boundaries: set[int],
+               fill: list[tuple[int, int]]) -> None:
         """Within each noun phrase, the last mention is the head and the mentions before it modify it."""
         phrase: list[_Hit] = []
 
         def close() -> None:
+            while phrase and phrase[-1].form in EMPTY_HEADS and len(phrase) > 1:
+                phrase.pop()  # 国产替代, 服务: words after the product that name none
             if not phrase:
+                return
+            tail = _tail(t, phrase[-1].end, zone, boundaries, fill) if phrase[-1].zone in ("object", "title") else ""
+            if tail:
+                # 车载中控屏 with no product named 中控屏: the mentions only qualify an unknown head
+                for h in phrase:
+                    h.role, h.note = "modifier", f"修饰{tail}"
+                phrase.clear()
                 return
             head = max(phrase, key=lambda h: (h.end, h.end - h.start))
             rest = [h for h in phrase if h is not head]
@@ -280,7 +297,8 @@ class NeedReader:
             h.role = _SET_ASIDE.get(h.zone, "context")
             h.in_paren = _in_parens(t, h.start)
             h.clause = clause_of[h.start]
-        self._heads(t, hits, boundaries, fill)
+        self._heads(t, hits, zone, boundaries, fill)
+        self._compose(t, hits)
         wanted = self._choose(hits)
         for h in hits:
             if h.role == "head":
@@ -301,8 +319,26 @@ class NeedReader:
             own=tuple(self._mention(h, note="需求方自身产品") for h in own),
             context=tuple(self._mention(h) for h in hits if h.role == "context" and h.form not in EMPTY_HEADS),
             ignored=tuple(dict.fromkeys(x for x in ignored if x)),
-            words=tuple(self._words(t, zone, hits, wanted, specs)),
+            words=tuple(self._words(t, zone, hits, wanted, specs, fill)),
         )
+
+    def _compose(self, t: str, hits: list[_Hit]) -> None:
+        """Equipment for a product (电芯产线整线设备): the wanted thing is the product's equipment node
+        (锂电池设备, through the alias 电芯 → 锂电池) when the data has one; the product is its purpose."""
+        lk = self.linker_
+        names = self.graph_.names_
+        for i, eq in enumerate(hits):
+            if eq.form not in _EQUIPMENT or eq.role not in ("head", "context"):
+                continue
+            for x in reversed(hits[:i]):
+                if x.role != "head" or x.zone != eq.zone or not _EQUIPMENT_GAP.fullmatch(t[x.end:eq.start]):
+                    continue
+                stems = dict.fromkeys([x.form, *(names[n].lower() for n in x.nodes)])
+                found = tuple(n for st in stems for n in lk.nodes_of(st + eq.form))
+                if found:
+                    eq.nodes, eq.form, eq.role = found, t[x.start:eq.end], "head"
+                    x.role, x.note = "purpose", f"{x.form}所用{eq.form[-2:]}"
+                break
 
     def _choose(self, hits: list[_Hit]) -> list[_Hit]:
         """The wanted mentions: heads in wanted zones; else heads elsewhere, earliest first; else anything."""
@@ -343,10 +379,13 @@ class NeedReader:
     def _mention(self, h: _Hit, *, weight: float = 0.0, note: str = "") -> Mention:
         names = self.graph_.names_
         broader = tuple(n for n in self.name_heads(h.form) if n not in h.nodes)
+        # a node name keeps its own node first; what the alias list adds to it are synonyms
+        own, syn = (h.nodes[:1], h.nodes[1:]) if h.how == "exact" else (h.nodes, ())
         return Mention(
-            words=h.form, nodes=tuple(names[n] for n in h.nodes), role=h.role, weight=weight, how=h.how,
-            start=h.start, end=h.end, broader=tuple(names[n] for n in broader), note=h.note or note,
-            node_ids=h.nodes, broader_ids=broader,
+            words=h.form, nodes=tuple(names[n] for n in own), role=h.role, weight=weight, how=h.how,
+            start=h.start, end=h.end, synonyms=tuple(names[n] for n in syn),
+            broader=tuple(names[n] for n in broader), note=h.note or note,
+            node_ids=own, synonym_ids=syn, broader_ids=broader,
         )
 
     def name_heads(self, form: str, depth: int = 2) -> list[int]:
@@ -373,15 +412,18 @@ class NeedReader:
         return list(dict.fromkeys(out))
 
     def _words(self, t: str, zone: list[str], hits: list[_Hit], wanted: list[_Hit],
-               specs: list[tuple[int, int, str]]) -> list[str]:
+               specs: list[tuple[int, int, str]], fill: list[tuple[int, int]]) -> list[str]:
         """Content words of the wanted phrases, without specifications and set-aside mentions; the
         wanted zones when no mention was wanted there; every unset-aside word when nothing else."""
         keep = [False] * len(t)
+        filler = [False] * len(t)
+        for a, b in fill:
+            filler[a:b] = [True] * (b - a)
         for h in wanted:
             s, e = h.start, h.end
-            while s > 0 and zone[s - 1] == zone[h.start] and t[s - 1] not in _SEPARATORS:
+            while s > 0 and zone[s - 1] == zone[h.start] and t[s - 1] not in _SEPARATORS and not filler[s - 1]:
                 s -= 1
-            while e < len(t) and zone[e] == zone[h.start] and t[e] not in _SEPARATORS:
+            while e < len(t) and zone[e] == zone[h.start] and t[e] not in _SEPARATORS and not filler[e]:
                 e += 1
             for i in range(s, e):
                 keep[i] = True
@@ -413,6 +455,21 @@ def _in_parens(t: str, i: int) -> bool:
         elif ch in ")）":
             depth = max(0, depth - 1)
     return depth > 0
+
+
+def _tail(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[tuple[int, int]]) -> str:
+    """Content that continues a phrase after its last mention (two Chinese characters or more, up to
+    a separator or filler), or "" when the mention ends the phrase."""
+    e = end
+    while e < len(t) and "\u3400" <= t[e] <= "\u9fff" and zone[e] == zone[end - 1] \
+            and not any(s <= e < f for s, f in fill) \
+            and not (t[e] in _JOINERS and e in boundaries and e + 1 in boundaries):
+        e += 1
+    tail = t[end:e]
+    # words that name no product (工作站, 国产化, 服务) do not make an unknown head
+    if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(_WRAPPERS) or tail.startswith(_WRAPPERS):
+        return ""
+    return tail
 
 
 def _separated(t: str, a: int, b: int, boundaries: set[int], fill: list[tuple[int, int]]) -> bool:
