@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matching.spec import word_list
+
 __all__ = ["WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
 
 ZONES = ("object", "title", "detail", "purpose", "modifier", "own", "require", "deliver", "verb", "marker", "context")
@@ -31,16 +33,13 @@ WANTED_ZONES = ("object", "title", "detail")
 _CLAUSE_END = set(",;:!?。\n\r|【】[]")
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
-_WANT = re.compile(
-    "|".join(
-        (
-            "长期采购", "长单采购", "公开征集", "框架采购", "集中采购", "现需采购", "拟采购", "现采购", "采购", "求购", "收购",
-            "购买", "订购", "选购", "外购", "询价", "询购", "寻找", "寻求", "寻源", "征集", "征求", "诚征", "招募", "招标",
-            "邀标", "外协", "外包", "委外", "委托加工", "定制", "代工", "需要(?!具备|提供|通过)", "急需", "现需", "拟购",
-            "欲购", "需求", "攻关", "联合开发", "共同开发", "合作开发", "联合研发", "技术合作", "揭榜", "引进",
-        )
-    )
-)
+_WANT_WORDS = word_list("""
+    长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
+    寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
+    联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进
+""")
+# 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
+_WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)"]))
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
 _WANT_CHARS = set("寻找求需购招征")
 
@@ -73,7 +72,8 @@ _PURPOSE = re.compile(
 )
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
 # words that end in 用 (通用、专用、使用 …) and are not that
-_PURPOSE_END = re.compile(r"(?<![通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼])用$")
+_NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
+_PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # X原料 / X辅料: inputs *of* X, so X is what they are for
 _INPUTS_OF = ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件")
 _LABEL = re.compile(r"^.{1,8}$")

@@ -107,14 +107,14 @@ class NodeLinker:
         also: dict[str, list[int]] = {}
         alias_forms: set[str] = set()
         for alias, name in aliases:
-            node, f = graph.lookup(name), normalize(alias).strip()
-            if node is None or not f:
+            target, f = graph.lookup(name), normalize(alias).strip()
+            if target is None or not f:
                 continue
             if f not in forms:
-                forms[f] = node
+                forms[f] = target
                 alias_forms.add(f)
-            elif forms[f] != node and node not in also.setdefault(f, []):
-                also[f].append(node)
+            elif forms[f] != target and target not in also.setdefault(f, []):
+                also[f].append(target)
         self.forms_ = forms
         self.also_ = {f: tuple(v) for f, v in also.items() if v}
         self.alias_forms_ = frozenset(alias_forms)

@@ -7,11 +7,12 @@ import numpy as np
 from graph import SCOPES
 from matching.bm25 import bm25_idf
 from matching.cooccur import cooccurrence, feedback, makers
-from matching.explain import explain, need_nodes
+from matching.explain import explain, found_in_text, need_nodes, whole_words
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
+from matching.scale import best_evidence, match_score
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 from matching.understanding import Understanding
 
@@ -19,6 +20,7 @@ __all__ = ["rank"]
 
 # text links count for less than nodes the poster attached by hand
 _TEXT_LINK_WEIGHT = 0.5
+_POOL = 100  # firms whose 匹配度 is worked out before the answer is cut to the limit
 
 
 def _given(index: MatchIndex, query: MatchQuery) -> dict[int, float]:
@@ -59,6 +61,20 @@ def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, di
         if node not in seeds:
             seeds[node] = w if not query.nodes else _TEXT_LINK_WEIGHT * w
     return u, seeds, list(dict.fromkeys(index.analyzer_.terms_of_words(u.words)))
+
+
+def _synonyms(u: Understanding | None, query: MatchQuery) -> frozenset[int]:
+    """Seeds that only the alias list adds to a named product (not named, not given themselves)."""
+    if u is None:
+        return frozenset()
+    named = {n for m in u.wanted for n in m.node_ids}
+    return frozenset(n for m in u.wanted for n in m.synonym_ids if n not in named) - set(query.nodes)
+
+
+def _tier(match: int) -> int:
+    """Makers of a wanted product (匹配度 ≥ 65) come first, then makers of a narrower kind (≥ 50), then the
+    rest by raw score: graph relations beyond that are no better evidence than products made together."""
+    return 3 if match >= 80 else 2 if match >= 65 else 1 if match >= 50 else 0
 
 
 def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
@@ -202,13 +218,27 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c,
                  industry=ind_c, peer=None if peer is None else peer[cand],
                  aside=None if aside is None else aside[cand])
-    k = min(query.limit, len(cand))
-    pick = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
+    # 匹配度 of a pool wider than the answer, so that the answer lists firms band by band (a firm making the
+    # product never below one with weak evidence only) and, within a band, by the raw score
+    w_text = (cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if g_max.any() else cfg.w_text_no_nodes
+    w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
+    synonyms = _synonyms(u, query)
+    k = min(max(2 * query.limit, _POOL), len(cand))
+    pool = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
+    matches = {}
+    for i in pool.tolist():
+        slot = int(cand[i])
+        other = sum(w * v for w, v in zip(w_other, (text_c[i], cooc_c[i], fb_c[i], ind_c[i]), strict=True))
+        pushed = bool(competitor[slot] or (peer is not None and peer[slot]) or (aside is not None and aside[slot]))
+        ev = best_evidence(exp, seeds, index.product_evidence(int(index.slot_ids_[slot])), synonyms)
+        matches[i] = match_score(ev, other / sum(w_other), penalised=pushed)
+    band = np.array([_tier(matches[i]) for i in pool.tolist()])
     # ties broken by enterprise id so results are reproducible
-    pick = pick[np.lexsort((index.slot_ids_[cand[pick]], -score[pick]))]
+    pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]
 
     given = {node for node in map(index.graph_.lookup, query.nodes) if node is not None}
-    need = need_nodes(index, seeds, links, given)
+    need = need_nodes(index, seeds, found_in_text(links, u), given)
+    shown = whole_words(index, [t[2:] for t in terms if t.startswith("w:")])
     out = []
     for i in pick.tolist():
         slot = int(cand[i])
@@ -220,7 +250,7 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             same = vote.makers_like(index, slot) if ind_c[i] > 0 else None
         expl = explain(
             index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=cooc_nodes, parts=parts,
-            competitor=bool(competitor[slot]), industry=same,
+            competitor=bool(competitor[slot]), industry=same, shown_words=shown, match=matches[i],
         )
-        out.append(MatchResult(eid, float(score[i]), expl))
+        out.append(MatchResult(eid, float(score[i]), expl, matches[i]))
     return out

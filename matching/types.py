@@ -54,9 +54,14 @@ class MatchQuery:
 
 @dataclass(frozen=True)
 class MatchResult:
+    """One ranked firm: ``score`` is the raw fused score (ranks firms within one need, no fixed range);
+    ``match`` is 匹配度, 0–100 on the fixed scale of :mod:`matching.scale` (≥ 80 makes a wanted product
+    as a main line of business, < 30 weak evidence only), which a caller can hold to a minimum."""
+
     enterprise_id: int
     score: float
     explanation: dict
+    match: int = 0
 
 
 @dataclass(frozen=True)

@@ -26,40 +26,27 @@ from graph import ChainGraph
 from matching.analyzer import normalize
 from matching.clauses import zones
 from matching.linking import NodeLinker
+from matching.phrases import (
+    CLASS_HEADS,
+    EMPTY_HEADS,
+    SEPARATORS,
+    WRAPPERS,
+    Hit,
+    choose_wanted,
+    compose_equipment,
+    in_parens,
+    is_latin,
+    mark_heads,
+    runs,
+)
 from matching.spec import PROPERTY_WORDS, merged, spec_spans
 
-__all__ = ["CLASS_HEADS", "EMPTY_HEADS", "ROLES", "Mention", "NeedReader", "Understanding"]
+__all__ = ["ROLES", "Mention", "NeedReader", "Understanding"]
 
 ROLES = ("wanted", "modifier", "purpose", "own", "context")
 
-# Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,
-# 轴承钢棒材); both are kept, the specific one first.
-CLASS_HEADS = frozenset(
-    (
-        "模块", "模组", "总成", "组件", "部件", "零部件", "配件", "零件", "设备", "装置", "系统", "产品", "材料", "原料",
-        "制品", "用品", "器件", "元件", "元器件", "传感器", "芯片", "控制器", "仪器", "仪表", "整机", "成套设备",
-        "棒材", "板材", "管材", "线材", "型材", "带材", "箔材", "丝材", "粉末", "颗粒", "专用料", "工作站",
-    )
-)
-# Heads that name no product at all: never wanted themselves.
-EMPTY_HEADS = frozenset(
-    (
-        "服务", "方案", "解决方案", "业务", "工程", "项目", "技术", "关键技术", "工艺", "加工", "外协", "团队", "能力",
-        "类", "系列", "产线", "配送", "合作", "开发", "研发", "创新", "质量", "供应", "主营", "主要产品为", "以上",
-        "内容", "国产", "替代", "国产化", "定制", "处理", "运营", "投资", "产业", "行业", "市场", "框架", "进口",
-        "出口", "现货", "期货", "批发", "零售", "销售", "采购", "需求", "国产化", "国产替代", "替代", "一体化",
-    )
-)
-# A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
-# 烟标印刷 is about 烟标).
-_WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",
-             "制造", "生产", "服务", "业务", "外协", "定制", "配送", "销售")
-_EQUIPMENT = ("设备", "装备", "生产设备", "成套设备", "生产线")
-_EQUIPMENT_GAP = re.compile(r"(?:产线|生产线|整线|生产|制造|专用|成套|全套|自动化|智能|用)*")
-_SEPARATORS = set("、,;:/+()（）[]《》<>\"'“”‘’ \t\n|·")
-_JOINERS = set("和及与或跟并")  # separators only when they stand alone as a word
 _COMPARATOR = re.compile(r"\s*[≥≤<>±=]")
-_ZONE_WEIGHT = {"object": 1.0, "title": 1.0, "detail": 0.7}
+_ZONE_WEIGHT = {"object": 1.0, "title": 1.0, "detail": 0.5}
 _PAREN_WEIGHT = 0.6  # a mention in brackets glosses or details the one before it
 _FUZZY_WEIGHT = 0.6
 _SET_ASIDE = {"purpose": "purpose", "own": "own", "modifier": "modifier", "require": "ignored", "deliver": "ignored"}
@@ -143,22 +130,6 @@ class Understanding:
         return {n for m in (*self.modifiers, *self.purposes) for n in (*m.node_ids, *m.synonym_ids)}
 
 
-@dataclass
-class _Hit:
-    start: int
-    end: int
-    form: str
-    nodes: tuple[int, ...]
-    how: str
-    zone: str = "context"
-    role: str = "context"
-    note: str = ""
-    in_paren: bool = False
-    weight_factor: float = 1.0
-    clause: int = -1
-    head: _Hit | None = None
-
-
 class NeedReader:
     """Read need texts into :class:`Understanding` (fit on a fitted :class:`NodeLinker` and its graph).
 
@@ -180,11 +151,11 @@ class NeedReader:
 
     # ---- mentions --------------------------------------------------------------------------------
     def _mentions(self, t: str, zone: list[str], boundaries: set[int], fill: list[tuple[int, int]],
-                  specs: list[tuple[int, int, str]]) -> tuple[list[_Hit], list[str]]:
+                  specs: list[tuple[int, int, str]]) -> tuple[list[Hit], list[str]]:
         lk = self.linker_
         hits = [h for h in lk._hits(t) if not any(h[0] < e and s < h[1] for s, e in fill)]
         # a Chinese mention cutting a word at both ends is an accident (面包 in 表面包覆)
-        hits = [h for h in hits if h[0] in boundaries or h[1] in boundaries or _latin(h[2])]
+        hits = [h for h in hits if h[0] in boundaries or h[1] in boundaries or is_latin(h[2])]
         # a want verb or self-description marker is never part of a product (设备招标), unless a product
         # name starts with it (定制家具)
         hits = [h for h in hits if zone[h[1] - 1] not in ("verb", "marker")
@@ -201,13 +172,13 @@ class NeedReader:
             own_zones = [z for z in zone[s:e] if z != "verb"]
             z = max(set(own_zones), key=own_zones.count)
             how = "alias" if form in lk.alias_forms_ else "exact"
-            out.append(_Hit(s, e, form, lk.nodes_of(form), how, z))
+            out.append(Hit(s, e, form, lk.nodes_of(form), how, z))
         exact_wanted = any(h.zone in _ZONE_WEIGHT for h in out)
-        for s, e in _runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
+        for s, e in runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
             run = t[s:e]
             if len(run) >= 3 and not exact_wanted:
                 for link in lk.fuzzy(run):
-                    out.append(_Hit(s, e, lk.names_[link.node], (link.node,), "fuzzy", zone[s]))
+                    out.append(Hit(s, e, lk.names_[link.node], (link.node,), "fuzzy", zone[s]))
         out.sort(key=lambda h: (h.start, h.end))
         return out, ignored
 
@@ -222,48 +193,7 @@ class NeedReader:
         return form in PROPERTY_WORDS and bool(re.match(r"\d", t[e:e + 1]))
 
     # ---- phrases ---------------------------------------------------------------------------------
-    def _heads(self, t: str, hits: list[_Hit], zone: list[str], boundaries: set[int],
-               fill: list[tuple[int, int]]) -> None:
-        """Within each noun phrase, the last mention is the head and the mentions before it modify it."""
-        phrase: list[_Hit] = []
-
-        def close() -> None:
-            while phrase and phrase[-1].form in EMPTY_HEADS and len(phrase) > 1:
-                phrase.pop()  # 国产替代, 服务: words after the product that name none
-            if not phrase:
-                return
-            tail = _tail(t, phrase[-1].end, zone, boundaries, fill) if phrase[-1].zone in ("object", "title") else ""
-            if tail:
-                # 车载中控屏 with no product named 中控屏: the mentions only qualify an unknown head
-                for h in phrase:
-                    h.role, h.note = "modifier", f"修饰{tail}"
-                phrase.clear()
-                return
-            head = max(phrase, key=lambda h: (h.end, h.end - h.start))
-            rest = [h for h in phrase if h is not head]
-            head.role = "head"
-            if head.form in CLASS_HEADS | EMPTY_HEADS and rest:
-                # IGBT模块, TPMS传感器: the mention before a class word says which one is meant
-                prev = max(rest, key=lambda h: h.end)
-                prev.role = "head"
-                head.role = "head" if head.form in CLASS_HEADS else "context"
-                head.weight_factor = 0.5
-                rest.remove(prev)
-                head = prev
-            for h in rest:
-                h.role, h.head = "modifier", head
-            phrase.clear()
-
-        for h in hits:
-            if h.role != "context":
-                close()
-                continue
-            if phrase and (phrase[-1].zone != h.zone or _separated(t, phrase[-1].end, h.start, boundaries, fill)):
-                close()
-            phrase.append(h)
-        close()
-
-    def _relation(self, modifier: _Hit, head: _Hit | None) -> str:
+    def _relation(self, modifier: Hit, head: Hit | None) -> str:
         """How the chain graph relates a modifier to the product it modifies, in words."""
         if head is None:
             return modifier.note or "修饰所需产品"
@@ -295,11 +225,11 @@ class NeedReader:
         hits, ignored = self._mentions(t, zone, boundaries, fill, specs)
         for h in hits:
             h.role = _SET_ASIDE.get(h.zone, "context")
-            h.in_paren = _in_parens(t, h.start)
+            h.in_paren = in_parens(t, h.start)
             h.clause = clause_of[h.start]
-        self._heads(t, hits, zone, boundaries, fill)
-        self._compose(t, hits)
-        wanted = self._choose(hits)
+        mark_heads(t, hits, zone, boundaries, fill)
+        compose_equipment(t, hits, self.linker_)
+        wanted = choose_wanted(hits)
         for h in hits:
             if h.role == "head":
                 h.role = "context"
@@ -322,44 +252,7 @@ class NeedReader:
             words=tuple(self._words(t, zone, hits, wanted, specs, fill)),
         )
 
-    def _compose(self, t: str, hits: list[_Hit]) -> None:
-        """Equipment for a product (电芯产线整线设备): the wanted thing is the product's equipment node
-        (锂电池设备, through the alias 电芯 → 锂电池) when the data has one; the product is its purpose."""
-        lk = self.linker_
-        names = self.graph_.names_
-        for i, eq in enumerate(hits):
-            if eq.form not in _EQUIPMENT or eq.role not in ("head", "context"):
-                continue
-            for x in reversed(hits[:i]):
-                if x.role != "head" or x.zone != eq.zone or not _EQUIPMENT_GAP.fullmatch(t[x.end:eq.start]):
-                    continue
-                stems = dict.fromkeys([x.form, *(names[n].lower() for n in x.nodes)])
-                found = tuple(n for st in stems for n in lk.nodes_of(st + eq.form))
-                if found:
-                    eq.nodes, eq.form, eq.role = found, t[x.start:eq.end], "head"
-                    x.role, x.note = "purpose", f"{x.form}所用{eq.form[-2:]}"
-                break
-
-    def _choose(self, hits: list[_Hit]) -> list[_Hit]:
-        """The wanted mentions: heads in wanted zones; else heads elsewhere, earliest first; else anything."""
-        heads = [h for h in hits if h.role == "head" and h.form not in EMPTY_HEADS]
-        loose = [h for h in heads if h.zone == "context"]
-        first = min((h.clause for h in loose), default=-1)  # a header without a product: the next clause says it
-        tiers = (
-            [h for h in heads if h.zone in _ZONE_WEIGHT],
-            [h for h in loose if h.clause == first],
-            [h for h in hits if h.role in ("head", "context", "modifier")],
-        )
-        for i, tier in enumerate(tiers):
-            if tier:
-                for h in tier:
-                    h.role = "wanted"
-                    if i:
-                        h.zone = "loose"
-                return tier
-        return []
-
-    def _wanted(self, hits: list[_Hit]) -> list[Mention]:
+    def _wanted(self, hits: list[Hit]) -> list[Mention]:
         best: dict[tuple[int, ...], Mention] = {}
         spec = {id(h): self.linker_._specificity(h.form) for h in hits}
         top = max(spec.values(), default=1.0) or 1.0
@@ -376,7 +269,7 @@ class NeedReader:
         out = [replace(m, weight=m.weight / top_w) for m in best.values() if m.weight >= self.keep_ratio * top_w]
         return sorted(out, key=lambda m: -m.weight)
 
-    def _mention(self, h: _Hit, *, weight: float = 0.0, note: str = "") -> Mention:
+    def _mention(self, h: Hit, *, weight: float = 0.0, note: str = "") -> Mention:
         names = self.graph_.names_
         broader = tuple(n for n in self.name_heads(h.form) if n not in h.nodes)
         # a node name keeps its own node first; what the alias list adds to it are synonyms
@@ -394,24 +287,24 @@ class NeedReader:
         (三相智能电能表 → 智能电能表 → 电能表; 电容器 never gives 容器, which cuts 电容)."""
         lk = self.linker_
         out: list[int] = []
-        for w in _WRAPPERS:
+        for w in WRAPPERS:
             stem = form[: -len(w)]
             if form.endswith(w) and len(stem) >= 2 and stem in lk.forms_:
                 out.extend(lk.nodes_of(stem))
-        if _latin(form):
+        if is_latin(form):
             return list(dict.fromkeys(out))
         words = self.analyzer_.general_cut(form)
         for k in range(1, len(words)):
             suffix = "".join(words[k:])
             if len(suffix) >= 2 and suffix in lk.forms_ and suffix not in CLASS_HEADS | EMPTY_HEADS \
-                    and suffix not in _WRAPPERS:
+                    and suffix not in WRAPPERS:
                 out.extend(lk.nodes_of(suffix))
                 depth -= 1
                 if depth == 0:
                     break
         return list(dict.fromkeys(out))
 
-    def _words(self, t: str, zone: list[str], hits: list[_Hit], wanted: list[_Hit],
+    def _words(self, t: str, zone: list[str], hits: list[Hit], wanted: list[Hit],
                specs: list[tuple[int, int, str]], fill: list[tuple[int, int]]) -> list[str]:
         """Content words of the wanted phrases, without specifications and set-aside mentions; the
         wanted zones when no mention was wanted there; every unset-aside word when nothing else."""
@@ -421,9 +314,9 @@ class NeedReader:
             filler[a:b] = [True] * (b - a)
         for h in wanted:
             s, e = h.start, h.end
-            while s > 0 and zone[s - 1] == zone[h.start] and t[s - 1] not in _SEPARATORS and not filler[s - 1]:
+            while s > 0 and zone[s - 1] == zone[h.start] and t[s - 1] not in SEPARATORS and not filler[s - 1]:
                 s -= 1
-            while e < len(t) and zone[e] == zone[h.start] and t[e] not in _SEPARATORS and not filler[e]:
+            while e < len(t) and zone[e] == zone[h.start] and t[e] not in SEPARATORS and not filler[e]:
                 e += 1
             for i in range(s, e):
                 keep[i] = True
@@ -440,66 +333,4 @@ class NeedReader:
                     if not any(w.start <= i < w.end for w in wanted):
                         chars[i] = " "
         # one Chinese character alone (高, 型) is no evidence of a product
-        return [w for w in self.analyzer_.words("".join(chars)) if len(w) > 1 or _latin(w)]
-
-
-def _latin(form: str) -> bool:
-    return bool(re.fullmatch(r"[a-z0-9.\-+/# ]+", form))
-
-
-def _in_parens(t: str, i: int) -> bool:
-    depth = 0
-    for ch in t[:i]:
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-    return depth > 0
-
-
-def _tail(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[tuple[int, int]]) -> str:
-    """Content that continues a phrase after its last mention (two Chinese characters or more, up to
-    a separator or filler), or "" when the mention ends the phrase."""
-    e = end
-    while e < len(t) and "\u3400" <= t[e] <= "\u9fff" and zone[e] == zone[end - 1] \
-            and not any(s <= e < f for s, f in fill) \
-            and not (t[e] in _JOINERS and e in boundaries and e + 1 in boundaries):
-        e += 1
-    tail = t[end:e]
-    # words that name no product (工作站, 国产化, 服务) do not make an unknown head
-    if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(_WRAPPERS) or tail.startswith(_WRAPPERS):
-        return ""
-    return tail
-
-
-def _separated(t: str, a: int, b: int, boundaries: set[int], fill: list[tuple[int, int]]) -> bool:
-    """Whether two mentions ending at ``a`` and starting at ``b`` belong to different phrases."""
-    if b <= a:
-        return False  # overlapping mentions (动力电池 / 电池隔膜) are one phrase
-    gap = t[a:b]
-    if any(ch in _SEPARATORS for ch in gap) or not re.fullmatch(r"[a-z0-9\u3400-\u9fff.\-]*", gap):
-        return True
-    if any(s < b and a < e for s, e in fill):
-        return True
-    return any(t[i] in _JOINERS and i in boundaries and i + 1 in boundaries for i in range(a, b))
-
-
-def _runs(t: str, zone: list[str], fill: list[tuple[int, int]],
-          specs: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """Chinese content runs of the wanted zones (no filler, no specification)."""
-    blocked = [False] * len(t)
-    for s, e in fill:
-        blocked[s:e] = [True] * (e - s)
-    for s, e, _ in specs:
-        blocked[s:e] = [True] * (e - s)
-    out, start = [], None
-    for i, ch in enumerate(t):
-        ok = not blocked[i] and zone[i] in _ZONE_WEIGHT and "\u3400" <= ch <= "\u9fff"
-        if ok and start is None:
-            start = i
-        elif not ok and start is not None:
-            out.append((start, i))
-            start = None
-    if start is not None:
-        out.append((start, len(t)))
-    return out
+        return [w for w in self.analyzer_.words("".join(chars)) if len(w) > 1 or is_latin(w)]
