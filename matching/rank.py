@@ -12,7 +12,7 @@ from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
-from matching.scale import best_evidence, match_score
+from matching.scale import Evidence, best_evidence, match_score
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 from matching.understanding import Understanding
 
@@ -20,7 +20,7 @@ __all__ = ["rank"]
 
 # text links count for less than nodes the poster attached by hand
 _TEXT_LINK_WEIGHT = 0.5
-_POOL = 100  # firms whose 匹配度 is worked out before the answer is cut to the limit
+_POOL = 40  # at least this many firms get a 匹配度 before the answer is cut to the limit
 
 
 def _given(index: MatchIndex, query: MatchQuery) -> dict[int, float]:
@@ -225,13 +225,20 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     synonyms = _synonyms(u, query)
     k = min(max(2 * query.limit, _POOL), len(cand))
     pool = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
-    matches = {}
-    for i in pool.tolist():
+    other = (w_other[0] * text_c[pool] + w_other[1] * cooc_c[pool] + w_other[2] * fb_c[pool]
+             + w_other[3] * ind_c[pool]) / sum(w_other)
+    pushed = competitor[cand[pool]] > 0
+    for flags in (peer, aside):
+        if flags is not None:
+            pushed |= flags[cand[pool]] > 0
+    matches: dict[int, int] = {}
+    roots: dict[int, int] = {}
+    for j, i in enumerate(pool.tolist()):
         slot = int(cand[i])
-        other = sum(w * v for w, v in zip(w_other, (text_c[i], cooc_c[i], fb_c[i], ind_c[i]), strict=True))
-        pushed = bool(competitor[slot] or (peer is not None and peer[slot]) or (aside is not None and aside[slot]))
-        ev = best_evidence(exp, seeds, index.product_evidence(int(index.slot_ids_[slot])), synonyms)
-        matches[i] = match_score(ev, other / sum(w_other), penalised=pushed)
+        # no graph evidence, nothing to look up: the weak band
+        ev = best_evidence(exp, seeds, index.product_evidence(int(index.slot_ids_[slot])), synonyms, roots) \
+            if g_c[i] > 0 else Evidence()
+        matches[i] = match_score(ev, float(other[j]), penalised=bool(pushed[j]))
     band = np.array([_tier(matches[i]) for i in pool.tolist()])
     # ties broken by enterprise id so results are reproducible
     pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]

@@ -54,20 +54,23 @@ class Evidence:
 
 
 def best_evidence(
-    exp: Expansion, seeds: dict[int, float], product_evidence: dict, synonyms: frozenset[int] = frozenset()
+    exp: Expansion, seeds: dict[int, float], product_evidence: dict, synonyms: frozenset[int] = frozenset(),
+    roots: dict[int, int] | None = None,
 ) -> Evidence:
     """The strongest :class:`Evidence` among a firm's products (``product_evidence`` as
     :meth:`matching.MatchIndex.product_evidence` returns it) for the expanded need ``exp`` with seed
-    weights ``seeds``; ``synonyms`` are seeds the alias list added to a named product."""
+    weights ``seeds``; ``synonyms`` are seeds the alias list added to a named product; ``roots`` caches
+    the seed each reached node comes from, across the firms of one need."""
     best = Evidence()
     best_key = (0.0, 0.0, 0.0)
-    for node, (_w, _product, share, link) in product_evidence.items():
-        weight = exp.weights.get(node)
-        if not weight:
-            continue
-        root = exp.path(node)[0][0]
+    roots = {} if roots is None else roots
+    for node in product_evidence.keys() & exp.weights.keys():
+        _w, _product, share, link = product_evidence[node]
+        root = roots.get(node)
+        if root is None:
+            root = roots[node] = exp.path(node)[0][0]
         # relative to the seed it came from: 1 for the wanted node itself, 0.6 for a sub-kind …
-        proximity = min(1.0, weight / seeds[root]) if seeds.get(root) else weight
+        proximity = min(1.0, exp.weights[node] / seeds[root]) if seeds.get(root) else exp.weights[node]
         named = root not in synonyms
         key = (proximity * link, float(named), share)
         if key > best_key:

@@ -202,10 +202,10 @@ class NeedReader:
             around = {m, *G.broader(m).tolist(), *G.narrower(m).tolist()}
             ins = {i for a in around for i in G.inputs(a).tolist()}
             outs = {o for a in around for o in G.outputs(a).tolist()}
-            for h in head.nodes:
-                if h in ins:
+            for node in {n for h in head.nodes for n in (h, *G.broader(h).tolist())}:
+                if node in ins:
                     return f"{head.form}是{modifier.form}的上游材料"
-                if h in outs:
+                if node in outs:
                     return f"{modifier.form}是{head.form}的上游材料"
         return f"修饰{head.form}"
 
@@ -215,12 +215,14 @@ class NeedReader:
         t = normalize(text)
         if not t.strip():
             return Understanding()
-        boundaries, pos = {0}, 0
+        boundaries, fill, pos = {0}, [], 0
+        filler = self.analyzer_.filler
         for tok in self.analyzer_.tokenizer_.cut(t, HMM=False):
+            if tok in filler and len(tok) > 1:  # as NodeLinker does: filler words never hold a product
+                fill.append((pos, pos + len(tok)))
             pos += len(tok)
             boundaries.add(pos)
         zone, clause_of = zones(t, boundaries)
-        fill = self.linker_._filler_spans(t)
         specs = spec_spans(t)
         hits, ignored = self._mentions(t, zone, boundaries, fill, specs)
         for h in hits:
