@@ -147,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--token", default="", help="bearer token for --http")
     ap.add_argument("--skip-holdout", action="store_true")
     ap.add_argument("--skip-b4", action="store_true")
+    ap.add_argument("--needs", type=Path, default=None,
+                    help="B4 needs file (default: realistic_needs.jsonl of --bench); bench/b4_fresh_needs.jsonl "
+                         "holds 24 needs written after development, as a check the engine was not tuned on")
     args = ap.parse_args(argv)
 
     def cap(qs: list[dict]) -> list[dict]:
@@ -172,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{'':<22} bm25 p50 {1000 * float(np.median(btimes)):.2f} ms")
 
     if not args.skip_b4:
-        needs = cap(b4_queries(args.bench / "realistic_needs.jsonl", kg))
+        needs = cap(b4_queries(args.needs or args.bench / "realistic_needs.jsonl", kg))
         _print_b4(engine, base, needs)
 
     if not args.skip_holdout:

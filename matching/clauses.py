@@ -74,6 +74,7 @@ _PURPOSE = re.compile(
 # words that end in 用 (通用、专用、使用 …) and are not that
 _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
+_FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
 # X原料 / X辅料: inputs *of* X, so X is what they are for
 _INPUTS_OF = ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件")
 _LABEL = re.compile(r"^.{1,8}$")
@@ -222,6 +223,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         mark(m.start(), e, "own")
     for m in _REQUIRE_REL.finditer(text, s, e):
         mark(m.start(), m.end(), "require")
+    for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
+        mark(_phrase_start(text, s, m.start()), m.end(), "purpose")
     m = _PURPOSE.search(text, s, e)
     if m and m.start() > s:
         mark(m.start(), e, "purpose")

@@ -172,7 +172,12 @@ class NeedReader:
             own_zones = [z for z in zone[s:e] if z != "verb"]
             z = max(set(own_zones), key=own_zones.count)
             how = "alias" if form in lk.alias_forms_ else "exact"
-            out.append(Hit(s, e, form, lk.nodes_of(form), how, z))
+            nodes = lk.nodes_of(form)
+            # a product named with its grade (电池级碳酸锂) is also the product without it
+            for a, b, kind in specs:
+                if kind == "grade" and a == s and b < e and form[b - s:] in lk.forms_:
+                    nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(form[b - s:])]))
+            out.append(Hit(s, e, form, nodes, how, z))
         exact_wanted = any(h.zone in _ZONE_WEIGHT for h in out)
         for s, e in runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
             run = t[s:e]
@@ -183,10 +188,12 @@ class NeedReader:
         return out, ignored
 
     def _is_spec(self, t: str, s: int, e: int, form: str, specs: list[tuple[int, int, str]]) -> bool:
-        """A mention that is a specification: inside a grade or certificate, partly inside a number (μm in
-        9μm; a product named by a number, 18650, covers it whole), or a property before its value."""
+        """A mention that is a specification: inside a grade or certificate (电池 in 电池级), partly inside a
+        number (μm in 9μm), or a property before its value (水分≤14%)."""
         for a, b, kind in specs:
-            if a < e and s < b and (kind != "number" or not (s <= a and b <= e)):
+            # a product name may hold a number (18650) or start with its grade (电池级碳酸锂), never be one
+            covers = s <= a and b <= e and (kind == "number" or e - s > b - a)
+            if a < e and s < b and not covers:
                 return True
         if _COMPARATOR.match(t, e):
             return True
