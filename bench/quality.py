@@ -1,12 +1,14 @@
 """Quality benchmark: nDCG@10, Recall@50 and MRR per query kind, engine vs a bigram BM25 baseline.
 
     .venv/bin/python bench/quality.py [--data ../shared/data/chainkg] [--bench ../shared/bench]
-                                      [--limit-queries N] [--http URL --token T]
+                                      [--limit-queries N] [--http URL --token T] [--skip-holdout] [--skip-b4]
 
 B1/B2 come from queries.jsonl on the full data; B3 from holdout_queries.jsonl on the data re-read
 without the holdout.csv links (known makers are dropped from the ranking before the target is
-scored). With ``--http`` the engine is the running service (POST {URL}/api/v1/match); for B3 that
-service must have been imported without the holdout links.
+scored); B4 from realistic_needs.jsonl on the full data, text only (see bench/quality_b4.py), with
+nDCG@10 per trap, the share of top-10 slots taken by the poster's peers, and the two halves of the
+file (odd and even lines) apart. With ``--http`` the engine is the running service (POST
+{URL}/api/v1/match); for B3 that service must have been imported without the holdout links.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from quality_b4 import b4_queries, evaluate_b4, split  # noqa: E402
 from quality_data import load, read_holdout_links, read_queries  # noqa: E402
 from quality_metrics import ndcg_at_k, recall_at_k, reciprocal_rank, summarise  # noqa: E402
 
@@ -120,6 +123,21 @@ def _print(kind: str, engine: dict[str, float], base: dict[str, float], times: l
     print(f"{kind:<22} {cells}  p50 {p50:.2f} ms  n={len(times)}")
 
 
+def _print_b4(engine: Ranker, base: Ranker, needs: list[dict]) -> None:
+    odd, even = split(needs)
+    for label, qs in (("B4 realistic", needs), ("B4 odd lines", odd), ("B4 even lines", even)):
+        t0 = time.perf_counter()
+        e = evaluate_b4(engine, qs)
+        per_query_ms = 1000 * (time.perf_counter() - t0) / max(len(qs), 1)
+        b = evaluate_b4(base, qs)
+        main_keys = ("nDCG@10", "Recall@50", "MRR", "peers@10")
+        cells = "  ".join(f"{k} {e[k]:.3f} (bm25 {b[k]:.3f})" for k in main_keys)
+        print(f"{label:<22} {cells}  {per_query_ms:.2f} ms/need  n={len(qs)}")
+        if qs is needs:
+            traps = "  ".join(f"{k[8:]} {e[k]:.3f} ({b[k]:.3f})" for k in e if k.startswith("nDCG@10 "))
+            print(f"{'':<22} nDCG@10 by trap: {traps}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "chainkg")
@@ -128,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--http", default="", help="rank through a running service at this base URL")
     ap.add_argument("--token", default="", help="bearer token for --http")
     ap.add_argument("--skip-holdout", action="store_true")
+    ap.add_argument("--skip-b4", action="store_true")
+    ap.add_argument("--needs", type=Path, default=None,
+                    help="B4 needs file (default: realistic_needs.jsonl of --bench); bench/b4_fresh_needs.jsonl "
+                         "holds 24 needs written after development, as a check the engine was not tuned on")
     args = ap.parse_args(argv)
 
     def cap(qs: list[dict]) -> list[dict]:
@@ -137,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     b1 = cap([q for q in queries if q["id"].startswith("B1")])
     b2 = cap([q for q in queries if q["id"].startswith("B2")])
 
-    _, graph, records = load(args.data)
+    kg, graph, records = load(args.data)
     if args.http:
         engine = http_ranker(args.http, args.token)
     else:
@@ -151,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         b, btimes = evaluate_graded(base, qs)
         _print(kind, e, b, times)
         print(f"{'':<22} bm25 p50 {1000 * float(np.median(btimes)):.2f} ms")
+
+    if not args.skip_b4:
+        needs = cap(b4_queries(args.needs or args.bench / "realistic_needs.jsonl", kg))
+        _print_b4(engine, base, needs)
 
     if not args.skip_holdout:
         held = cap(read_queries(args.bench / "holdout_queries.jsonl"))

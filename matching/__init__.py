@@ -1,10 +1,13 @@
-"""The ranking engine: text analysis, node linking, score fusion and explanations (pure numpy/scipy)."""
+"""The ranking engine: need understanding, text analysis, node linking, score fusion, 匹配度 and
+explanations (pure numpy/scipy)."""
 
+from matching.aliases import Alias, default_aliases, read_aliases
 from matching.analyzer import FILLER_WORDS, ChineseAnalyzer
 from matching.fusion import fuse
 from matching.index import MatchIndex
 from matching.linking import Link, NodeLinker
 from matching.rank import rank
+from matching.scale import band_of
 from matching.types import (
     EmptyQueryError,
     EnterpriseRecord,
@@ -13,9 +16,11 @@ from matching.types import (
     MatchResult,
     UnknownNodeError,
 )
+from matching.understanding import Mention, NeedReader, Understanding
 
 __all__ = [
     "FILLER_WORDS",
+    "Alias",
     "ChineseAnalyzer",
     "EmptyQueryError",
     "EnterpriseRecord",
@@ -24,8 +29,14 @@ __all__ = [
     "MatchIndex",
     "MatchQuery",
     "MatchResult",
+    "Mention",
+    "NeedReader",
     "NodeLinker",
+    "Understanding",
     "UnknownNodeError",
+    "band_of",
+    "default_aliases",
     "fuse",
     "rank",
+    "read_aliases",
 ]

@@ -46,18 +46,24 @@ _WORD_RE = re.compile(r"[a-z0-9][a-z0-9.\-+/#]*|[\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-_DEFAULT: tuple[dict[str, int], int] | None = None
+_DEFAULT: jieba.Tokenizer | None = None
 _DEFAULT_LOCK = threading.Lock()
 
 
-def _default_dictionary() -> tuple[dict[str, int], int]:
+def _default_tokenizer() -> jieba.Tokenizer:
+    """jieba's general dictionary, loaded once per process and never changed (copies are fitted)."""
     global _DEFAULT
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
             tk = jieba.Tokenizer()
             tk.initialize()
-            _DEFAULT = (tk.FREQ, tk.total)
+            _DEFAULT = tk
         return _DEFAULT
+
+
+def _default_dictionary() -> tuple[dict[str, int], int]:
+    tk = _default_tokenizer()
+    return tk.FREQ, tk.total
 
 
 def normalize(text: str) -> str:
@@ -115,7 +121,18 @@ class ChineseAnalyzer:
             tk.add_word(w, _FILLER_FREQ)
         self.tokenizer_ = tk
         self.general_freq_ = general  # general-language frequency of each fitted word, before fitting
+        self._general = _default_tokenizer() if self.use_default_dict else None
         return self
+
+    def is_general_word(self, word: str) -> bool:
+        """Whether ``word`` (two characters or more) is a word of general Chinese (jieba's dictionary)."""
+        return self._general is not None and len(word) > 1 and self._general.FREQ.get(word, 0) > 0
+
+    def general_cut(self, text: str) -> list[str]:
+        """``text`` cut with general Chinese only (no product names): how a reader splits a compound name."""
+        if self._general is None:
+            return [text]
+        return [w for w in self._general.cut(text, HMM=False) if w]
 
     def general_frequency(self, word: str) -> int:
         """How common a fitted ``word`` is in general Chinese (jieba's dictionary); 0 when unknown."""

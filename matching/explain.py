@@ -5,13 +5,19 @@ Everything returned is plain JSON (dict / list / str / float / int / bool).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from graph import Expansion
 from matching.index import MatchIndex
 from matching.linking import Link
+from matching.scale import band_of
+from matching.understanding import Understanding
 
-__all__ = ["EDGE_LABELS", "explain", "need_nodes"]
+__all__ = ["EDGE_LABELS", "explain", "found_in_text", "need_nodes", "whole_words"]
+
+_LATIN = re.compile(r"[a-z0-9][a-z0-9.\-+/#]*")
 
 # how a walked edge reads in an explanation path
 EDGE_LABELS = {"input": "上游材料", "narrower": "细分品类", "broader": "上位品类"}
@@ -32,23 +38,40 @@ def _path(index: MatchIndex, exp: Expansion, node: int) -> tuple[list[dict], str
     return out, text
 
 
+def found_in_text(links: list[Link], u: Understanding | None) -> dict[int, tuple[str, str]]:
+    """node -> (the words that named it, how): "exact", "alias", "fuzzy" or "synonym" (of a named node)."""
+    if u is None:
+        return {lk.node: (lk.form, lk.how) for lk in links}
+    out: dict[int, tuple[str, str]] = {}
+    for m in u.wanted:
+        for n in m.node_ids:
+            out.setdefault(n, (m.words, m.how))
+        for n in m.synonym_ids:
+            out.setdefault(n, (m.words, "synonym"))
+    return out
+
+
 def need_nodes(
-    index: MatchIndex, seeds: dict[int, float], links: list[Link], given: set[int]
+    index: MatchIndex, seeds: dict[int, float], found: dict[int, tuple[str, str]], given: set[int]
 ) -> list[dict]:
-    """The nodes a query was about, heaviest first; ``how`` is "given" (by the poster), "exact" or
-    "fuzzy" (found in the text)."""
+    """The nodes a query was about, heaviest first; ``how`` is "given" (by the poster) or how the text
+    named it (see :func:`found_in_text`)."""
     names = index.graph_.names_
-    found = {lk.node: lk for lk in links}
     out = []
     for node, weight in sorted(seeds.items(), key=lambda kv: -kv[1]):
-        lk = None if node in given else found.get(node)
-        out.append({
-            "node": names[node],
-            "form": lk.form if lk else names[node],
-            "how": lk.how if lk else "given",
-            "weight": round(float(weight), 4),
-        })
+        form, how = (names[node], "given") if node in given or node not in found else found[node]
+        out.append({"node": names[node], "form": form, "how": how, "weight": round(float(weight), 4)})
     return out
+
+
+def whole_words(index: MatchIndex, words: list[str] | tuple[str, ...]) -> set[str]:
+    """The query words fit to show people: product names and general Chinese words of two characters
+    or more, and Latin words; never a fragment such as 极材 or 化 that a cut left behind."""
+    forms = index.linker_.forms_
+    return {
+        w for w in words
+        if _LATIN.fullmatch(w) or (len(w) > 1 and (w in forms or index.analyzer_.is_general_word(w)))
+    }
 
 
 def explain(
@@ -62,10 +85,13 @@ def explain(
     parts: dict[str, float],
     competitor: bool,
     industry: tuple[int, int] | None = None,
+    shown_words: set[str] | None = None,
+    match: int | None = None,
     max_paths: int = 3,
 ) -> dict:
     """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`); ``industry``:
-    how many of the need's makers share the firm's industry and its parent industry, when that counted."""
+    how many of the need's makers share the firm's industry and its parent industry, when that counted;
+    ``shown_words``: the query words fit to show (see :func:`whole_words`); ``match``: its 匹配度."""
     names = index.graph_.names_
     ev = index.product_evidence(enterprise_id)
     graph_hits = sorted(
@@ -88,7 +114,8 @@ def explain(
     cols, _ = index.text_.row(slot)
     wanted = set(query_cols.tolist())
     common = [index.terms_[c] for c in cols.tolist() if c in wanted]
-    words = sorted(t[2:] for t in common if t.startswith("w:")) or sorted(t[2:] for t in common)
+    # whole words only: bigrams and cut-off pieces (极材, 化) are evidence, not reasons people read
+    words = sorted(t[2:] for t in common if t.startswith("w:") and (shown_words is None or t[2:] in shown_words))
     together = [{"product": ev[n][1], "node": names[n]} for _, n in related]
     industry_text = _industry_text(industry, need)
     if paths:
@@ -112,6 +139,9 @@ def explain(
     }
     if industry_text:
         out["industry"] = industry_text
+    if match is not None:
+        level, meaning = band_of(match)
+        out["match"] = {"score": match, "level": level, "meaning": meaning}
     return out
 
 

@@ -26,12 +26,16 @@ def fuse(
     scope: str = "node",
     feedback: np.ndarray | None = None,
     industry: np.ndarray | None = None,
+    peer: np.ndarray | None = None,
+    aside: np.ndarray | None = None,
 ) -> np.ndarray:
     """Score every slot (see :class:`MatchConfig` for the formula).
 
     ``graph_max``/``graph_sum``: best and summed node evidence per candidate; ``text``, ``cooc`` and
     ``feedback`` (the makers' words) already relative (0..1); ``competitor``: 1 where the candidate
-    makes what an upstream poster makes; ``industry``: industry evidence (see :mod:`matching.industry`).
+    makes what an upstream poster makes; ``industry``: industry evidence (see :mod:`matching.industry`);
+    ``peer``/``aside``: 1 where the candidate lists the poster's own products / a modifier or purpose
+    product of the need and makes no wanted product (see :mod:`matching.understanding`).
     """
     g = np.minimum(graph_max + config.sum_bonus * (graph_sum - graph_max), 1.5)
     w_text = config.w_text_upstream if scope == "upstream" else config.w_text
@@ -44,4 +48,8 @@ def fuse(
         score = score + config.w_industry * industry
     if scope == "upstream":
         score = score - config.competitor_penalty * competitor
+    if peer is not None:
+        score = score - config.peer_penalty * peer
+    if aside is not None:
+        score = score - config.aside_penalty * aside
     return score

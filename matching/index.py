@@ -17,11 +17,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph import ChainGraph, Expansion, expand
+from matching.aliases import default_aliases
 from matching.analyzer import ChineseAnalyzer, normalize
 from matching.bm25 import bm25_tf
 from matching.linking import Link, NodeLinker
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
+from matching.understanding import NeedReader, Understanding
 
 __all__ = ["MatchIndex"]
 
@@ -44,19 +46,33 @@ class MatchIndex:
         self.lock = threading.RLock()
 
     # ---- building ------------------------------------------------------------------------------
-    def fit(self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord]) -> MatchIndex:
-        with self.lock:
-            return self._fit(graph, enterprises)
+    def fit(
+        self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord],
+        aliases: Iterable[tuple[str, str]] | None = None,
+    ) -> MatchIndex:
+        """Index ``enterprises`` against ``graph``.
 
-    def _fit(self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord]) -> MatchIndex:
+        ``aliases`` are ``(alias, node name)`` pairs that name nodes in need texts and product lists
+        (abbreviations, trade names, synonyms); ``None`` uses the reviewed list shipped with the engine
+        (:func:`matching.aliases.default_aliases`), ``()`` none at all.
+        """
+        with self.lock:
+            return self._fit(graph, enterprises, default_aliases() if aliases is None else list(aliases))
+
+    def _fit(
+        self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord], aliases: list[tuple[str, str]]
+    ) -> MatchIndex:
         cfg = self.config
         self.graph_ = graph
-        self.analyzer_ = ChineseAnalyzer().fit(graph.surface_forms())
-        self.linker_ = NodeLinker().fit(graph, self.analyzer_)
+        self.aliases_ = aliases
+        self.analyzer_ = ChineseAnalyzer().fit([*graph.surface_forms(), *(a for a, _ in aliases)])
+        self.linker_ = NodeLinker().fit(graph, self.analyzer_, aliases)
+        self.reader_ = NeedReader().fit(self.linker_, graph)
         self._isolated = graph.degree() == 0
         self._terms_cache: dict[str, list[str]] = {}
         self._links_cache: dict[str, list[tuple[int, float]]] = {}
         self._link_need = lru_cache(maxsize=_CACHE)(self.linker_.link_need)
+        self._understand = lru_cache(maxsize=_CACHE)(self.reader_.read)
         self._expand_cached = lru_cache(maxsize=_CACHE)(self._expand)
         self.vocab_: dict[str, int] = {}
         self.records_: dict[int, EnterpriseRecord] = {}
@@ -290,6 +306,10 @@ class MatchIndex:
     # ---- query-side helpers --------------------------------------------------------------------
     def link_need(self, text: str, *, respect_filler: bool = True) -> list[Link]:
         return list(self._link_need(text, respect_filler=respect_filler))
+
+    def understand(self, text: str) -> Understanding:
+        """What a need text asks for and what it sets aside (see :class:`matching.NeedReader`); cached."""
+        return self._understand(text)
 
     def expansion(self, seeds: tuple[tuple[int, float], ...], scope: str) -> Expansion:
         """Cached typed neighbourhood of the seeds (the graph never changes under a fitted index)."""

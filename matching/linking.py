@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph import ChainGraph
@@ -86,7 +87,16 @@ class NodeLinker:
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_max_postings = fuzzy_max_postings
 
-    def fit(self, graph: ChainGraph, analyzer: ChineseAnalyzer) -> NodeLinker:
+    def fit(
+        self, graph: ChainGraph, analyzer: ChineseAnalyzer, aliases: Iterable[tuple[str, str]] = ()
+    ) -> NodeLinker:
+        """Learn the surface forms of ``graph`` (names and its own aliases) plus ``aliases``.
+
+        ``aliases`` are ``(alias, node name)`` pairs (see :mod:`matching.aliases`); pairs naming a node
+        the graph lacks are skipped. An alias may name several nodes (IGBT: 半导体器件 and 功率半导体器件);
+        when the alias is itself a node name it keeps its own node and adds the others as synonyms
+        (热轧板卷 = 热轧卷板). Text mentions link to all of them; listed products to the first only.
+        """
         self.analyzer_ = analyzer
         forms: dict[str, int] = {}
         for form, node in graph.surface_forms().items():
@@ -94,7 +104,20 @@ class NodeLinker:
             # a real name keeps its own node when an alias normalises to the same string
             if f and (f not in forms or graph.index_.get(form) == node):
                 forms[f] = node
+        also: dict[str, list[int]] = {}
+        alias_forms: set[str] = set()
+        for alias, name in aliases:
+            target, f = graph.lookup(name), normalize(alias).strip()
+            if target is None or not f:
+                continue
+            if f not in forms:
+                forms[f] = target
+                alias_forms.add(f)
+            elif forms[f] != target and target not in also.setdefault(f, []):
+                also[f].append(target)
         self.forms_ = forms
+        self.also_ = {f: tuple(v) for f, v in also.items() if v}
+        self.alias_forms_ = frozenset(alias_forms)
         self.prefixes_ = {f[:k] for f in forms for k in range(1, len(f))}
         self.maxlen_ = max((len(f) for f in forms), default=0)
         grams: dict[str, list[str]] = {}
@@ -104,6 +127,13 @@ class NodeLinker:
         self.grams_ = grams
         self.names_ = graph.names_
         return self
+
+    def nodes_of(self, form: str) -> tuple[int, ...]:
+        """Every node a surface form stands for: its own first, then synonyms from the aliases."""
+        node = self.forms_.get(form)
+        if node is None:
+            return ()
+        return (node, *self.also_.get(form, ()))
 
     # ---- raw matching ------------------------------------------------------------------------
     def _hits(self, text: str) -> list[tuple[int, int, str]]:

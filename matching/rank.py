@@ -7,31 +7,98 @@ import numpy as np
 from graph import SCOPES
 from matching.bm25 import bm25_idf
 from matching.cooccur import cooccurrence, feedback, makers
-from matching.explain import explain, need_nodes
+from matching.explain import explain, found_in_text, need_nodes, whole_words
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
+from matching.scale import Evidence, best_evidence, match_score
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
+from matching.understanding import Understanding
 
 __all__ = ["rank"]
 
 # text links count for less than nodes the poster attached by hand
 _TEXT_LINK_WEIGHT = 0.5
+_POOL = 40  # at least this many firms get a 匹配度 before the answer is cut to the limit
 
 
-def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int, float]:
+def _given(index: MatchIndex, query: MatchQuery) -> dict[int, float]:
     G = index.graph_
     unknown = [n for n in query.nodes if G.lookup(n) is None]
     if unknown:
         raise UnknownNodeError(unknown)
-    seeds: dict[int, float] = {node: 1.0 for node in map(G.lookup, query.nodes) if node is not None}
+    return {node: 1.0 for node in map(G.lookup, query.nodes) if node is not None}
+
+
+def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int, float]:
+    seeds = _given(index, query)
     if not seeds:
         return {lk.node: lk.weight for lk in links}
     if query.scope == "node":  # in upstream scope the text restates what the poster itself makes
         for lk in links:
             seeds.setdefault(lk.node, _TEXT_LINK_WEIGHT * lk.weight)
     return seeds
+
+
+def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
+    """Seed weights of the wanted products: the named nodes, and their synonyms from the alias list."""
+    seeds: dict[int, float] = {}
+    for m in u.wanted:
+        for n in m.node_ids:
+            seeds[n] = max(seeds.get(n, 0.0), m.weight)
+    for m in u.wanted:
+        for n in m.synonym_ids:
+            seeds[n] = max(seeds.get(n, 0.0), index.config.synonym_weight * m.weight)
+    return seeds
+
+
+def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
+    """Node scope with text: the understanding, the seeds (given nodes first) and the query terms."""
+    u = index.understand(query.text)
+    seeds = _given(index, query)
+    for node, w in _wanted_seeds(index, u).items():
+        if node not in seeds:
+            seeds[node] = w if not query.nodes else _TEXT_LINK_WEIGHT * w
+    return u, seeds, list(dict.fromkeys(index.analyzer_.terms_of_words(u.words)))
+
+
+def _synonyms(u: Understanding | None, query: MatchQuery) -> frozenset[int]:
+    """Seeds that only the alias list adds to a named product (not named, not given themselves)."""
+    if u is None:
+        return frozenset()
+    named = {n for m in u.wanted for n in m.node_ids}
+    return frozenset(n for m in u.wanted for n in m.synonym_ids if n not in named) - set(query.nodes)
+
+
+def _tier(match: int) -> int:
+    """Makers of a wanted product (匹配度 ≥ 65) come first, then makers of a narrower kind (≥ 50), then the
+    rest by raw score: graph relations beyond that are no better evidence than products made together."""
+    return 3 if match >= 80 else 2 if match >= 65 else 1 if match >= 50 else 0
+
+
+def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
+    """1 for firms that list one of ``nodes`` itself (not a product merely containing its name) and
+    have no graph evidence of a wanted product."""
+    n = len(index.alive_)
+    if not nodes:
+        return np.zeros(n)
+    cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
+    listed = index.nodes_.column_sums(cols, np.ones(len(cols)), reduce="max")
+    return ((listed >= 0.999 * index.revenue_factor(0.0)) & (g_max < index.config.wanted_evidence)).astype(float)
+
+
+def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float],
+               g_max: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Peers (firms making the poster's own products) and makers of modifier or purpose products, both
+    only when they make no wanted product."""
+    if u is None:
+        return None, None
+    spec = index.linker_._specificity
+    names = index.graph_.names_
+    own = {n for n in u.own_ids if n not in seeds and spec(names[n].lower()) >= index.config.own_specificity}
+    aside = {n for n in u.aside_ids if n not in seeds} - own
+    return (_listing(index, own, g_max) if own else None), (_listing(index, aside, g_max) if aside else None)
 
 
 def _query_terms(
@@ -84,10 +151,16 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
 
 
 def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
-    links = index.link_need(query.text) if query.text.strip() else []
-    seeds = _seeds(index, query, links)
-    terms = _query_terms(index, query, seeds)
+    links: list[Link] = []
+    u: Understanding | None = None
+    if query.scope == "node" and query.text.strip():
+        u, seeds, terms = _understood(index, query)
+    else:
+        links = index.link_need(query.text) if query.text.strip() else []
+        seeds = _seeds(index, query, links)
+        terms = _query_terms(index, query, seeds)
     if not seeds and not terms and query.text.strip():
+        u = None
         # a text made only of filler words (需要配套): then the filler is what is asked for
         links = index.link_need(query.text, respect_filler=False)
         seeds = _seeds(index, query, links)
@@ -141,15 +214,38 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         return []
     g_c, text_c, cooc_c, fb_c = g_max[cand], relative(text[cand]), relative(cooc[cand]), relative(fb[cand])
     ind_c = relative(ind[cand])
+    peer, aside = _set_aside(index, u, seeds, g_max)
     score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c,
-                 industry=ind_c)
-    k = min(query.limit, len(cand))
-    pick = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
+                 industry=ind_c, peer=None if peer is None else peer[cand],
+                 aside=None if aside is None else aside[cand])
+    # 匹配度 of a pool wider than the answer, so that the answer lists firms band by band (a firm making the
+    # product never below one with weak evidence only) and, within a band, by the raw score
+    w_text = (cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if g_max.any() else cfg.w_text_no_nodes
+    w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
+    synonyms = _synonyms(u, query)
+    k = min(max(2 * query.limit, _POOL), len(cand))
+    pool = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
+    other = (w_other[0] * text_c[pool] + w_other[1] * cooc_c[pool] + w_other[2] * fb_c[pool]
+             + w_other[3] * ind_c[pool]) / sum(w_other)
+    pushed = competitor[cand[pool]] > 0
+    for flags in (peer, aside):
+        if flags is not None:
+            pushed |= flags[cand[pool]] > 0
+    matches: dict[int, int] = {}
+    roots: dict[int, int] = {}
+    for j, i in enumerate(pool.tolist()):
+        slot = int(cand[i])
+        # no graph evidence, nothing to look up: the weak band
+        ev = best_evidence(exp, seeds, index.product_evidence(int(index.slot_ids_[slot])), synonyms, roots) \
+            if g_c[i] > 0 else Evidence()
+        matches[i] = match_score(ev, float(other[j]), penalised=bool(pushed[j]))
+    band = np.array([_tier(matches[i]) for i in pool.tolist()])
     # ties broken by enterprise id so results are reproducible
-    pick = pick[np.lexsort((index.slot_ids_[cand[pick]], -score[pick]))]
+    pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]
 
     given = {node for node in map(index.graph_.lookup, query.nodes) if node is not None}
-    need = need_nodes(index, seeds, links, given)
+    need = need_nodes(index, seeds, found_in_text(links, u), given)
+    shown = whole_words(index, [t[2:] for t in terms if t.startswith("w:")])
     out = []
     for i in pick.tolist():
         slot = int(cand[i])
@@ -161,7 +257,7 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             same = vote.makers_like(index, slot) if ind_c[i] > 0 else None
         expl = explain(
             index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=cooc_nodes, parts=parts,
-            competitor=bool(competitor[slot]), industry=same,
+            competitor=bool(competitor[slot]), industry=same, shown_words=shown, match=matches[i],
         )
-        out.append(MatchResult(eid, float(score[i]), expl))
+        out.append(MatchResult(eid, float(score[i]), expl, matches[i]))
     return out

@@ -54,9 +54,14 @@ class MatchQuery:
 
 @dataclass(frozen=True)
 class MatchResult:
+    """One ranked firm: ``score`` is the raw fused score (ranks firms within one need, no fixed range);
+    ``match`` is 匹配度, 0–100 on the fixed scale of :mod:`matching.scale` (≥ 80 makes a wanted product
+    as a main line of business, < 30 weak evidence only), which a caller can hold to a minimum."""
+
     enterprise_id: int
     score: float
     explanation: dict
+    match: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,12 @@ class MatchConfig:
     w_industry: float = 0.2
     industry_parent: float = 0.3  # weight of the parent industry's value relative to the firm's own
     industry_smoothing: float = 1.0  # added to an industry's size: one maker in a tiny industry is no proof
+    # need understanding (node scope): the poster's peers and the makers of what a wanted product is for
+    peer_penalty: float = 1.0  # firms listing the poster's own products and no wanted one
+    aside_penalty: float = 0.3  # firms listing a modifier or purpose product and no wanted one
+    wanted_evidence: float = 0.2  # graph evidence above which a firm counts as making a wanted product
+    own_specificity: float = 0.4  # own-product mentions less specific than this (化工) say too little
+    synonym_weight: float = 0.7  # nodes the alias list makes synonyms of a named node (热轧板卷 = 热轧卷板)
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 

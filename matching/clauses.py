@@ -1,0 +1,278 @@
+"""Where in a need text each part sits: the thing asked for, what it is for, who is asking, the fine print.
+
+A need is read clause by clause (split at sentence and clause punctuation outside brackets). Each
+character of the normalised text gets a *zone*:
+
+* ``object``: what a want verb (采购、求购、寻找、征集、需要 …) asks for, or the topic before it (电解液采购);
+* ``title``: a first clause without a verb (18寸铝合金轮毂，…), read as the thing asked for;
+* ``detail``: a clause that elaborates an ``object``/``title`` clause ending in a colon (…化学品：硫酸、双氧水);
+* ``purpose``: what the product is for (用于、应用于、配套、适配、…用、X原料);
+* ``modifier``: the part before an infix 用 (光伏组件用EVA胶膜);
+* ``own``: the poster describing itself (我司为、主营、需求单位：);
+* ``require`` and ``deliver``: conditions, certificates, delivery and commercial terms;
+* ``verb`` and ``marker``: the want verbs and the self-description markers themselves;
+* ``context``: everything else.
+
+The marker lists are ordinary procurement language, not product knowledge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matching.spec import word_list
+
+__all__ = ["WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
+
+ZONES = ("object", "title", "detail", "purpose", "modifier", "own", "require", "deliver", "verb", "marker", "context")
+WANTED_ZONES = ("object", "title", "detail")
+
+# hard clause ends outside brackets; NFKC has already turned ，：；！？ into , : ; ! ?
+_CLAUSE_END = set(",;:!?。\n\r|【】[]")
+_OPEN, _CLOSE = "(（《「『[", ")）》」』]"
+
+_WANT_WORDS = word_list("""
+    长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
+    寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
+    联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进
+""")
+# 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
+_WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)"]))
+# one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
+_WANT_CHARS = set("寻找求需购招征")
+
+_SELF = r"(?:我司|我公司|本公司|我们|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行)"
+_OWN_START = re.compile(
+    "^" + _SELF + r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|运营|在|拥有|现有|一家|有|目前)(?:一家)?"
+)
+_OWN_LABEL = re.compile(
+    r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位)"
+)
+_OWN_MID = re.compile(r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事")
+_OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
+
+_REQUIRE_START = re.compile(
+    r"^(?:需(?!求|要(?!具备))|须|必须|应(?!用)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|其他要求|技术要求|考核|"
+    r"具备|具有|持有|有意|可|能|接受|优先|满足|符合|通过|随货|提供|注|备注|说明|欢迎)"
+)
+_REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者")
+# a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
+_REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
+_DELIVER = re.compile(
+    r"交付|交货|运至|运到|送到|送达|到货|到港|发往|汽运|铁运|铁路运|水运|海运|陆运|配送至|结算|付款|账期|框架期|服务期|"
+    r"合同|协议|长约|现货|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输"
+)
+_DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于)?(?:" + _DELIVER.pattern + ")")
+_HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
+_PURPOSE = re.compile(
+    r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为|适配|下游|供应给|提供给)|配套(?![:的])(?=.)"
+    r"|为(?=[^,]{1,20}(?:提供|配套))"
+)
+# a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
+# words that end in 用 (通用、专用、使用 …) and are not that
+_NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
+_PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
+_FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
+# X原料 / X辅料: inputs *of* X, so X is what they are for
+_INPUTS_OF = ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件")
+_LABEL = re.compile(r"^.{1,8}$")
+
+Mark = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """``text[start:end]`` with the punctuation that ended it (``""`` at the end of the text)."""
+
+    start: int
+    end: int
+    stop: str
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Clauses of ``text``, split at clause punctuation that is not inside brackets."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN and ch != "[":
+            depth += 1
+        elif ch in _CLOSE and ch != "]":
+            depth = max(0, depth - 1)
+        elif ch in _CLAUSE_END and depth == 0:
+            if text[start:i].strip():
+                out.append(Clause(start, i, ch))
+            start = i + 1
+    if text[start:].strip():
+        out.append(Clause(start, len(text), ""))
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    """Trim spaces, list numbering (1. 一、 ·) and bullets from both ends of a span."""
+    while s < e and (text[s].isspace() or text[s] in "·•-*#"):
+        s += 1
+    m = re.match(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.])\s*", text[s:e])
+    if m:
+        s += m.end()
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _word(i: int, j: int, boundaries: set[int]) -> bool:
+    return i in boundaries and j in boundaries
+
+
+def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[int, int]]:
+    found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])]
+    for i in range(s, e):
+        if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found):
+            found.append((i, i + 1))
+    return sorted(found)
+
+
+def _label_role(label: str) -> str:
+    """What a short label before a colon (采购内容：、资质要求：、需求单位：) says about the clause after it."""
+    if _OWN_LABEL.match(label):
+        return "own"
+    if re.search(r"要求|指标|条件|资格|资质", label):
+        return "require"
+    if re.search(r"地点|方式|期$|联系|时间", label):
+        return "deliver"
+    if re.search(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种", label):
+        return "detail"
+    return "context"
+
+
+def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
+    """A zone (see :data:`ZONES`) for every character of normalised ``text``, and the number of the
+    clause each character is in (-1 between clauses).
+
+    ``boundaries`` are the token boundaries of the text (offsets where a word starts or ends), so a
+    one-character verb or an infix 用 is recognised only as a word of its own.
+    """
+    zone = ["context"] * len(text)
+    clause_of = [-1] * len(text)
+
+    def mark(s: int, e: int, z: str) -> None:
+        for i in range(s, e):
+            zone[i] = z
+
+    seen_title = False
+    carry = ""  # the role a label or a topic clause ending in a colon hands to the clause after it
+    for n, c in enumerate(split_clauses(text)):
+        s, e = _strip(text, c.start, c.end)
+        if s >= e:
+            continue
+        clause_of[s:e] = [n] * (e - s)
+        body = text[s:e]
+        verbs = _want_verbs(text, s, e, boundaries)
+        role = _clause_role(body, bool(verbs), c.stop, carry)
+        carry = ""
+        if role == "label":
+            carry = _label_role(body)
+            continue
+        if role == "header":
+            continue
+        if role in ("own", "require", "deliver", "purpose"):
+            mark(s, e, role)
+        elif role == "want":
+            _mark_want(text, s, e, verbs, boundaries, mark)
+            carry = "detail" if c.stop == ":" else ""
+        elif role == "detail" or not seen_title:
+            mark(s, e, "detail" if role == "detail" else "title")
+            _mark_inner(text, s, e, boundaries, mark)
+            carry = "detail" if c.stop == ":" and role != "detail" else ""
+        else:
+            _mark_inner(text, s, e, boundaries, mark)
+        for m in _OWN_PLACE.finditer(text, s, e):  # 交付至我司盐城组件工厂: the poster's own product
+            mark(m.start(1), m.end(1), "own")
+        for m in _OWN_MID.finditer(text, s, e):
+            mark(m.start(), m.end(), "marker")
+        for vs, ve in verbs:
+            mark(vs, ve, "verb")
+        seen_title = True
+    return zone, clause_of
+
+
+def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
+    if stop == ":" and _LABEL.match(body) and _label_role(body) != "context":
+        return "label"
+    if _OWN_LABEL.match(body):
+        return "own"
+    if _OWN_START.match(body):
+        return "want" if has_verb else "own"
+    if _HEADER.search(body):
+        return "header"
+    if _REQUIRE_START.match(body) or (not has_verb and _REQUIRE_ANY.search(body)):
+        return "require"
+    if _PURPOSE.match(body) or _PURPOSE_END.search(body):
+        return "purpose"
+    if _DELIVER_START.match(body):
+        return "deliver"
+    if has_verb:
+        return "want"
+    return carry or "other"
+
+
+def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
+    """Sub-spans of a clause that change its zone: own, purpose, conditions, delivery and infix 用."""
+    m = _OWN_MID.search(text, s, e)
+    if m:
+        mark(m.start(), e, "own")
+    for m in _REQUIRE_REL.finditer(text, s, e):
+        mark(m.start(), m.end(), "require")
+    for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
+        mark(_phrase_start(text, s, m.start()), m.end(), "purpose")
+    m = _PURPOSE.search(text, s, e)
+    if m and m.start() > s:
+        mark(m.start(), e, "purpose")
+    m = _DELIVER.search(text, s, e)
+    if m and m.start() > s:
+        mark(m.start(), e, "deliver")
+    for word in _INPUTS_OF:
+        for m in re.finditer(re.escape(word), text[s:e]):
+            i = s + m.start()
+            if i > s and _word(i, i + len(word), boundaries):
+                # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP)
+                j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
+                mark(j, i, "purpose")
+    for m in re.finditer("用", text[s:e]):
+        i = s + m.start()
+        # an infix 用 standing alone (光伏组件/用/EVA胶膜): what comes before it in the phrase modifies what follows
+        if s < i < e - 1 and _word(i, i + 1, boundaries) and text[i + 1] not in "于在作":
+            mark(_phrase_start(text, s, i), i + 1, "modifier")
+
+
+def _phrase_start(text: str, s: int, i: int) -> int:
+    while i > s and text[i - 1] not in "、,/+ ()（）和及与或":
+        i -= 1
+    return i
+
+
+def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundaries: set[int], mark: Mark) -> None:
+    """A clause with a want verb: the object after the verb, or the topic before it."""
+    mark(s, e, "context")
+    own = _OWN_START.match(text[s:e])
+    prev = s
+    for k, (vs, ve) in enumerate(verbs):
+        nxt = verbs[k + 1][0] if k + 1 < len(verbs) else e
+        after, before = (ve, nxt), (prev, vs)
+        if _has_content(text, *after):
+            mark(*after, "object")
+            _mark_inner(text, after[0], after[1], boundaries, mark)
+            if _has_content(text, *before) and k == 0 and not own:
+                # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
+                mark(*before, "title")
+                _mark_inner(text, before[0], before[1], boundaries, mark)
+        elif _has_content(text, *before) and not (own and k == 0):
+            mark(*before, "object")
+            _mark_inner(text, before[0], before[1], boundaries, mark)
+        prev = ve
+    if own:
+        mark(s, verbs[0][0] if verbs else e, "own")
+
+
+def _has_content(text: str, s: int, e: int) -> bool:
+    return bool(re.search(r"[a-z\u3400-\u9fff]{2,}", text[s:e]))

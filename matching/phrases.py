@@ -1,0 +1,206 @@
+"""Noun phrases of a need: which mention heads a phrase, and which only modify it.
+
+In Chinese the head of a noun phrase is its last part: 动力电池隔膜 is a 隔膜 for 动力电池. A phrase here is a
+run of mentions with no separator (、，和 …), filler (供应商) or zone change between them. Its last mention
+is the head; the ones before modify it. Three refinements keep that rule honest:
+
+* a class word as head (模块, 传感器, 棒材) only says what kind of thing: the mention before it says which
+  (IGBT模块, TPMS传感器, 轴承钢棒材), and both are kept;
+* words that name no product (服务, 国产化) are dropped from the end of a phrase, and a phrase that goes on
+  past its last mention (车载中控屏, with no product called 中控屏) has an unknown head: its mentions only
+  qualify it;
+* equipment for a product (电芯产线整线设备) is that product's equipment node when the data has one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matching.clauses import WANTED_ZONES
+from matching.linking import NodeLinker
+from matching.spec import word_list
+
+__all__ = [
+    "CLASS_HEADS", "EMPTY_HEADS", "SEPARATORS", "WRAPPERS", "Hit", "choose_wanted", "compose_equipment",
+    "in_parens", "is_latin", "mark_heads", "runs", "separated",
+]
+
+# Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,
+# 轴承钢棒材); both are kept, the specific one first.
+CLASS_HEADS = frozenset(word_list("""
+    模块 模组 总成 组件 部件 零部件 配件 零件 设备 装置 系统 产品 材料 原料 制品 用品 器件 元件 元器件 传感器 芯片
+    控制器 仪器 仪表 整机 成套设备 棒材 板材 管材 线材 型材 带材 箔材 丝材 粉末 颗粒 专用料 工作站
+"""))
+# Heads that name no product at all: never wanted themselves.
+EMPTY_HEADS = frozenset(word_list("""
+    服务 方案 解决方案 业务 工程 项目 技术 关键技术 工艺 加工 外协 团队 能力 类 系列 产线 配送 合作 开发 研发 创新
+    质量 供应 主营 主要产品为 以上 内容 国产 替代 国产化 国产替代 定制 处理 运营 投资 产业 行业 市场 框架 进口 出口
+    现货 期货 批发 零售 销售 采购 需求 一体化
+"""))
+# A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
+# 烟标印刷 is about 烟标).
+WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",
+             "制造", "生产", "服务", "业务", "外协", "定制", "配送", "销售")
+EQUIPMENT = ("设备", "装备", "生产设备", "成套设备", "生产线")
+EQUIPMENT_GAP = re.compile(r"(?:产线|生产线|整线|生产|制造|专用|成套|全套|自动化|智能|用)*")
+SEPARATORS = set("、,;:/+()（）[]《》<>\"'“”‘’ \t\n|·")
+JOINERS = set("和及与或跟并")  # separators only when they stand alone as a word
+
+@dataclass
+class Hit:
+    """A mention being read: where it is, what it names, and the role it ends up with."""
+
+    start: int
+    end: int
+    form: str
+    nodes: tuple[int, ...]
+    how: str
+    zone: str = "context"
+    role: str = "context"
+    note: str = ""
+    in_paren: bool = False
+    weight_factor: float = 1.0
+    clause: int = -1
+    head: Hit | None = None
+
+
+def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], fill: list[tuple[int, int]]) -> None:
+    """Within each noun phrase, the last mention is the head and the mentions before it modify it."""
+    phrase: list[Hit] = []
+
+    def close() -> None:
+        while phrase and phrase[-1].form in EMPTY_HEADS and len(phrase) > 1:
+            phrase.pop()  # 国产替代, 服务: words after the product that name none
+        if not phrase:
+            return
+        tail = tail_of(t, phrase[-1].end, zone, boundaries, fill) if phrase[-1].zone in ("object", "title") else ""
+        if tail:
+            # 车载中控屏 with no product named 中控屏: the mentions only qualify an unknown head
+            for h in phrase:
+                h.role, h.note = "modifier", f"修饰{tail}"
+            phrase.clear()
+            return
+        head = max(phrase, key=lambda h: (h.end, h.end - h.start))
+        rest = [h for h in phrase if h is not head]
+        head.role = "head"
+        if head.form in CLASS_HEADS | EMPTY_HEADS and rest:
+            # IGBT模块, TPMS传感器: the mention before a class word says which one is meant
+            prev = max(rest, key=lambda h: h.end)
+            prev.role = "head"
+            head.role = "head" if head.form in CLASS_HEADS else "context"
+            head.weight_factor = 0.5
+            rest.remove(prev)
+            head = prev
+        for h in rest:
+            h.role, h.head = "modifier", head
+        phrase.clear()
+
+    for h in hits:
+        if h.role != "context":
+            close()
+            continue
+        if phrase and (phrase[-1].zone != h.zone or separated(t, phrase[-1].end, h.start, boundaries, fill)):
+            close()
+        phrase.append(h)
+    close()
+
+
+def compose_equipment(t: str, hits: list[Hit], linker: NodeLinker) -> None:
+    """Equipment for a product (电芯产线整线设备): the wanted thing is the product's equipment node
+    (锂电池设备, through the alias 电芯 → 锂电池) when the data has one; the product is its purpose."""
+    lk, names = linker, linker.names_
+    for i, eq in enumerate(hits):
+        if eq.form not in EQUIPMENT or eq.role not in ("head", "context"):
+            continue
+        for x in reversed(hits[:i]):
+            if x.role != "head" or x.zone != eq.zone or not EQUIPMENT_GAP.fullmatch(t[x.end:eq.start]):
+                continue
+            stems = dict.fromkeys([x.form, *(names[n].lower() for n in x.nodes)])
+            found = tuple(n for st in stems for n in lk.nodes_of(st + eq.form))
+            if found:
+                eq.nodes, eq.form, eq.role = found, t[x.start:eq.end], "head"
+                x.role, x.note = "purpose", f"{x.form}所用{eq.form[-2:]}"
+            break
+
+
+def choose_wanted(hits: list[Hit]) -> list[Hit]:
+    """The wanted mentions: heads in wanted zones; else heads elsewhere, earliest first; else anything."""
+    heads = [h for h in hits if h.role == "head" and h.form not in EMPTY_HEADS]
+    loose = [h for h in heads if h.zone == "context"]
+    first = min((h.clause for h in loose), default=-1)  # a header without a product: the next clause says it
+    tiers = (
+        [h for h in heads if h.zone in WANTED_ZONES],
+        [h for h in loose if h.clause == first],
+        [h for h in hits if h.role in ("head", "context", "modifier")],
+    )
+    for i, tier in enumerate(tiers):
+        if tier:
+            for h in tier:
+                h.role = "wanted"
+                if i:
+                    h.zone = "loose"
+            return tier
+    return []
+
+
+def is_latin(form: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9.\-+/# ]+", form))
+
+
+def in_parens(t: str, i: int) -> bool:
+    depth = 0
+    for ch in t[:i]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[tuple[int, int]]) -> str:
+    """Content that continues a phrase after its last mention (two Chinese characters or more, up to
+    a separator or filler), or "" when the mention ends the phrase."""
+    e = end
+    while e < len(t) and "\u3400" <= t[e] <= "\u9fff" and zone[e] == zone[end - 1] \
+            and not any(s <= e < f for s, f in fill) \
+            and not (t[e] in JOINERS and e in boundaries and e + 1 in boundaries):
+        e += 1
+    tail = t[end:e]
+    # words that name no product (工作站, 国产化, 服务) do not make an unknown head
+    if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) or tail.startswith(WRAPPERS):
+        return ""
+    return tail
+
+
+def separated(t: str, a: int, b: int, boundaries: set[int], fill: list[tuple[int, int]]) -> bool:
+    """Whether two mentions ending at ``a`` and starting at ``b`` belong to different phrases."""
+    if b <= a:
+        return False  # overlapping mentions (动力电池 / 电池隔膜) are one phrase
+    gap = t[a:b]
+    if any(ch in SEPARATORS for ch in gap) or not re.fullmatch(r"[a-z0-9\u3400-\u9fff.\-]*", gap):
+        return True
+    if any(s < b and a < e for s, e in fill):
+        return True
+    return any(t[i] in JOINERS and i in boundaries and i + 1 in boundaries for i in range(a, b))
+
+
+def runs(t: str, zone: list[str], fill: list[tuple[int, int]],
+          specs: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Chinese content runs of the wanted zones (no filler, no specification)."""
+    blocked = [False] * len(t)
+    for s, e in fill:
+        blocked[s:e] = [True] * (e - s)
+    for s, e, _ in specs:
+        blocked[s:e] = [True] * (e - s)
+    out, start = [], None
+    for i, ch in enumerate(t):
+        ok = not blocked[i] and zone[i] in WANTED_ZONES and "\u3400" <= ch <= "\u9fff"
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(t)))
+    return out

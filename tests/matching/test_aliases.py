@@ -1,0 +1,64 @@
+"""Vocabulary as data: the shipped alias file, its checks, and aliases as plain engine input."""
+
+import pytest
+
+from graph import ChainGraph, NodeSpec
+from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
+from matching.aliases import DEFAULT_ALIASES, AliasFileError, default_aliases, read_aliases
+
+
+def test_the_shipped_file_is_reviewed_data():
+    rows = read_aliases()
+    assert len(rows) >= 300
+    assert all(r.source.strip() for r in rows)  # every row says where it comes from
+    # the abbreviations the issue names are there
+    assert {"IGBT", "MCU", "PCB", "BMS", "SiC", "灯珠", "热卷", "原药"} <= {r.alias for r in rows}
+    assert default_aliases() == [(r.alias, r.node) for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("alias,node\nIGBT,半导体器件\n", "header"),
+        ("alias,node,source\nIGBT,半导体器件\n", "three non-empty fields"),
+        ("alias,node,source\nIGBT,半导体器件,abbreviation\nIGBT,半导体器件,again\n", "appears twice"),
+        ("alias,node,source\n热卷,热卷,self\n", "alias of itself"),
+        ("", "no header"),
+    ],
+)
+def test_a_bad_file_is_refused_with_its_line(tmp_path, text, reason):
+    path = tmp_path / "aliases.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AliasFileError, match=reason):
+        read_aliases(path)
+
+
+def test_comments_and_blank_lines_are_skipped(tmp_path):
+    path = tmp_path / "aliases.csv"
+    path.write_text("# reviewed\nalias,node,source\n\n# a comment\nIGBT,半导体器件,abbreviation\n", encoding="utf-8")
+    assert [(a.alias, a.node) for a in read_aliases(path)] == [("IGBT", "半导体器件")]
+
+
+def test_aliases_are_plain_input_of_the_index():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("半导体器件", "热轧卷板", "热轧板卷", "钢材")], [])
+    firms = [
+        EnterpriseRecord(1, "1", "甲微电子", "sme", "none", "", products=(("半导体器件", 0.7),)),
+        EnterpriseRecord(2, "2", "乙钢铁", "sme", "none", "", products=(("热轧板卷", 0.6),)),
+        EnterpriseRecord(3, "3", "丙钢铁", "sme", "none", "", products=(("热轧卷板", 0.6),)),
+    ]
+    plain = MatchIndex().fit(graph, firms, aliases=())
+    assert rank(plain, MatchQuery(text="采购IGBT模块")) == []
+    aliases = [("IGBT", "半导体器件"), ("热轧板卷", "热轧卷板"), ("SiC", "不在图里的节点")]
+    idx = MatchIndex().fit(graph, firms, aliases=aliases)
+    assert [r.enterprise_id for r in rank(idx, MatchQuery(text="采购IGBT模块"))] == [1]
+    # an alias that is itself a node name keeps its node and adds the other as a synonym, ranked after it
+    assert [r.enterprise_id for r in rank(idx, MatchQuery(text="采购热轧板卷"))][:2] == [2, 3]
+    assert idx.understand("采购热轧板卷").wanted[0].synonyms == ("热轧卷板",)
+
+
+def test_the_shipped_list_is_the_default():
+    graph = ChainGraph.build([NodeSpec("半导体器件")], [])
+    idx = MatchIndex().fit(graph, [EnterpriseRecord(1, "1", "甲", "sme", "none", "", products=(("半导体器件", 1.0),))])
+    assert idx.aliases_ == default_aliases()
+    assert [r.enterprise_id for r in rank(idx, MatchQuery(text="IGBT模块国产替代"))] == [1]
+    assert DEFAULT_ALIASES.name == "aliases.csv"
