@@ -12,7 +12,7 @@ from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
-from matching.scale import Evidence, best_evidence, match_score
+from matching.scale import best_evidence, match_scores
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 from matching.understanding import Understanding
 
@@ -20,7 +20,7 @@ __all__ = ["rank"]
 
 # text links count for less than nodes the poster attached by hand
 _TEXT_LINK_WEIGHT = 0.5
-_POOL = 40  # at least this many firms get a 匹配度 before the answer is cut to the limit
+_POOL = 30  # at least this many firms (and 15 more than asked for) get a 匹配度 before the answer is cut
 
 
 def _given(index: MatchIndex, query: MatchQuery) -> dict[int, float]:
@@ -71,12 +71,6 @@ def _synonyms(u: Understanding | None, query: MatchQuery) -> frozenset[int]:
     return frozenset(n for m in u.wanted for n in m.synonym_ids if n not in named) - set(query.nodes)
 
 
-def _tier(match: int) -> int:
-    """Makers of a wanted product (匹配度 ≥ 65) come first, then makers of a narrower kind (≥ 50), then the
-    rest by raw score: graph relations beyond that are no better evidence than products made together."""
-    return 3 if match >= 80 else 2 if match >= 65 else 1 if match >= 50 else 0
-
-
 def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
     """1 for firms that list one of ``nodes`` itself (not a product merely containing its name) and
     have no graph evidence of a wanted product."""
@@ -113,8 +107,8 @@ def _query_terms(
 
 
 def _top(x: np.ndarray, mask: np.ndarray) -> float:
-    nz = np.flatnonzero(x)
-    return float(x[nz][mask[nz]].max(initial=0.0))
+    # a masked reduction: no index arrays as long as the matches (common bigrams match most firms)
+    return float(np.max(x, where=mask, initial=0.0))
 
 
 def _mask(index: MatchIndex, query: MatchQuery) -> np.ndarray:
@@ -176,8 +170,11 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     exp = index.expansion(tuple(sorted(seeds.items())), query.scope)
     nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
     weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
-    g_max = index.nodes_.column_sums(nodes, weights, reduce="max")
-    g_sum = index.nodes_.column_sums(nodes, weights)
+    # one gather serves the best and the summed graph evidence, and later the 匹配度 of the pool
+    e_rows, e_which, e_vals = index.nodes_.column_entries(nodes, weights)
+    g_max = np.zeros(n)
+    np.maximum.at(g_max, e_rows, e_vals)
+    g_sum = np.bincount(e_rows, weights=e_vals, minlength=n).astype(np.float64)
     competitor = np.zeros(n)
     if exp.avoid:
         avoid = np.fromiter(exp.avoid, dtype=np.int64)
@@ -223,7 +220,7 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     w_text = (cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if g_max.any() else cfg.w_text_no_nodes
     w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
     synonyms = _synonyms(u, query)
-    k = min(max(2 * query.limit, _POOL), len(cand))
+    k = min(max(query.limit + _POOL // 2, _POOL), len(cand))
     pool = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
     other = (w_other[0] * text_c[pool] + w_other[1] * cooc_c[pool] + w_other[2] * fb_c[pool]
              + w_other[3] * ind_c[pool]) / sum(w_other)
@@ -231,15 +228,19 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     for flags in (peer, aside):
         if flags is not None:
             pushed |= flags[cand[pool]] > 0
-    matches: dict[int, int] = {}
-    roots: dict[int, int] = {}
-    for j, i in enumerate(pool.tolist()):
-        slot = int(cand[i])
-        # no graph evidence, nothing to look up: the weak band
-        ev = best_evidence(exp, seeds, index.product_evidence(int(index.slot_ids_[slot])), synonyms, roots) \
-            if g_c[i] > 0 else Evidence()
-        matches[i] = match_score(ev, float(other[j]), penalised=bool(pushed[j]))
-    band = np.array([_tier(matches[i]) for i in pool.tolist()])
+    # the graph entries of the pool's firms, found by a search in the few pool slots
+    order = np.argsort(cand[pool])
+    pool_slots = cand[pool][order]
+    at = np.minimum(np.searchsorted(pool_slots, e_rows), len(pool_slots) - 1)
+    sel = np.flatnonzero(pool_slots[at] == e_rows)
+    link, share = index.link_and_share(e_vals[sel] / weights[e_which[sel]])
+    made = (order[at[sel]], nodes[e_which[sel]], link, share)
+    pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms), other, pushed)
+    matches = dict(zip(pool.tolist(), pool_match.tolist(), strict=True))
+    # makers of a wanted product first (main line of business, then other makers), then makers of a
+    # narrower kind, then the rest by raw score: graph relations beyond that are no better evidence
+    # than products made together
+    band = np.select([pool_match >= 80, pool_match >= 65, pool_match >= 50], [3, 2, 1], default=0)
     # ties broken by enterprise id so results are reproducible
     pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]
 

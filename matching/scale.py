@@ -27,9 +27,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from graph import Expansion
 
-__all__ = ["BANDS", "MAIN_SHARE", "Evidence", "band_floor", "band_of", "best_evidence", "match_score"]
+__all__ = [
+    "BANDS", "MAIN_SHARE", "Evidence", "band_floor", "band_of", "best_evidence", "match_score", "match_scores",
+]
 
 MAIN_SHARE = 0.10
 BANDS = (
@@ -45,49 +49,39 @@ BANDS = (
 class Evidence:
     """A firm's best graph evidence for a need: ``proximity`` of its product's node to the wanted node
     it comes from (1 = the wanted node itself, 0.6 a sub-kind …), ``link`` how surely the product is
-    that node (1 = it is, 0.3 = its name contains it), ``share`` the product's revenue share."""
+    that node (1 = it is, 0.3 = its name contains it), ``share`` the product's revenue share, ``named``
+    False when the wanted node is a synonym the alias list adds to a named one."""
 
     proximity: float = 0.0
     link: float = 0.0
     share: float = 0.0
-    named: bool = True  # False when the wanted node is a synonym the alias list adds to a named one
-
-
-def best_evidence(
-    exp: Expansion, seeds: dict[int, float], product_evidence: dict, synonyms: frozenset[int] = frozenset(),
-    roots: dict[int, int] | None = None,
-) -> Evidence:
-    """The strongest :class:`Evidence` among a firm's products (``product_evidence`` as
-    :meth:`matching.MatchIndex.product_evidence` returns it) for the expanded need ``exp`` with seed
-    weights ``seeds``; ``synonyms`` are seeds the alias list added to a named product; ``roots`` caches
-    the seed each reached node comes from, across the firms of one need."""
-    best = Evidence()
-    best_key = (0.0, 0.0, 0.0)
-    roots = {} if roots is None else roots
-    for node in product_evidence.keys() & exp.weights.keys():
-        _w, _product, share, link = product_evidence[node]
-        root = roots.get(node)
-        if root is None:
-            root = roots[node] = exp.path(node)[0][0]
-        # relative to the seed it came from: 1 for the wanted node itself, 0.6 for a sub-kind …
-        proximity = min(1.0, exp.weights[node] / seeds[root]) if seeds.get(root) else exp.weights[node]
-        named = root not in synonyms
-        key = (proximity * link, float(named), share)
-        if key > best_key:
-            best, best_key = Evidence(proximity, link, share, named), key
-    return best
+    named: bool = True
 
 
 def match_score(ev: Evidence, other: float, *, penalised: bool = False) -> int:
     """匹配度 (0–100) from graph evidence ``ev`` and ``other``, the rest of the evidence in 0..1."""
-    p = ev.proximity * ev.link
+    return _score(ev.proximity * ev.link, ev.share, ev.named, other, penalised)
+
+
+def match_scores(p: np.ndarray, share: np.ndarray, named: np.ndarray, other: np.ndarray,
+                 penalised: np.ndarray) -> np.ndarray:
+    """匹配度 of many firms at once: ``p`` proximity × link of each one's best evidence (0 = none),
+    ``share`` that product's revenue share, ``named`` whether its wanted node was named (not a synonym),
+    ``other`` the rest of the evidence in 0..1, ``penalised`` whether the firm was pushed down."""
+    # a plain loop: the pool is a few dozen firms, fewer than numpy's per-call cost pays for
+    rows = zip(p.tolist(), share.tolist(), named.tolist(), other.tolist(), penalised.tolist(), strict=True)
+    return np.array([_score(*row) for row in rows], dtype=np.int64)
+
+
+def _score(p: float, share: float, named: bool, other: float, penalised: bool) -> int:
+    share = min(max(share, 0.0), 1.0)
     if p >= 0.95:
-        if ev.share >= MAIN_SHARE and not ev.named:
+        if share >= MAIN_SHARE and not named:
             value = 79.9  # a synonym or kind from the alias list: the product, but not as named
-        elif ev.share >= MAIN_SHARE:
-            value = 80 + 20 * math.sqrt((min(ev.share, 1.0) - MAIN_SHARE) / (1 - MAIN_SHARE))
+        elif share >= MAIN_SHARE:
+            value = 80 + 20 * math.sqrt((share - MAIN_SHARE) / (1 - MAIN_SHARE))
         else:
-            value = 65 + 15 * max(ev.share, 0.0) / MAIN_SHARE
+            value = 65 + 15 * share / MAIN_SHARE
     elif p >= 0.4:
         value = 50 + 15 * (p - 0.4) / 0.55
     elif p > 0:
@@ -98,6 +92,35 @@ def match_score(ev: Evidence, other: float, *, penalised: bool = False) -> int:
         value /= 2
     # rounded down, so a value never reaches the band above the evidence it has
     return int(math.floor(min(value, 100.0)))
+
+
+def best_evidence(
+    exp: Expansion, seeds: dict[int, float], n: int, made: tuple[np.ndarray, ...],
+    synonyms: frozenset[int] = frozenset(),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The strongest evidence of each of ``n`` firms for the expanded need ``exp`` with seed weights
+    ``seeds``, as arrays ``(p, share, named)`` for :func:`match_scores`; ``made`` lists what the firms
+    make as arrays (firm position, node, link weight, revenue share; see
+    :meth:`matching.MatchIndex.link_and_share`); ``synonyms`` are seeds the alias list added to a named
+    product."""
+    pos, nodes, link, share = made
+    p, best_share, named = np.zeros(n), np.zeros(n), np.ones(n, dtype=bool)
+    if len(pos) == 0:
+        return p, best_share, named
+    uniq, inverse = np.unique(nodes, return_inverse=True)
+    prox, is_named = np.empty(len(uniq)), np.empty(len(uniq), dtype=bool)
+    for k, node in enumerate(uniq.tolist()):
+        root = exp.path(node)[0][0]
+        weight = exp.weights[node]
+        # relative to the seed it came from: 1 for the wanted node itself, 0.6 for a sub-kind …
+        prox[k] = min(1.0, weight / seeds[root]) if seeds.get(root) else weight
+        is_named[k] = root not in synonyms
+    strength, entry_named = prox[inverse] * link, is_named[inverse]
+    # per firm, the best entry by (strength, named, share): sorted ascending, the last one of each firm wins
+    order = np.lexsort((share, entry_named, strength, pos))
+    last = order[np.r_[pos[order][1:] != pos[order][:-1], True]]
+    p[pos[last]], best_share[pos[last]], named[pos[last]] = strength[last], share[last], entry_named[last]
+    return p, best_share, named
 
 
 def band_floor(score: float) -> int:

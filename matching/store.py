@@ -142,6 +142,23 @@ class SparseRows:
             return m.indices[m.indptr[i] : m.indptr[i + 1]], m.data[m.indptr[i] : m.indptr[i + 1]]
         return self._extra[slot - n_main]
 
+    def column_entries(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every stored entry of the given columns, as (slot, position of the column in ``cols``, value ×
+        its column's weight): what :meth:`column_sums` reduces, for callers that need both reductions or
+        the entries themselves."""
+        parts = [self._main_csc]
+        if self._extra:
+            parts.append(self._overlay()[1])
+        rows_all, which_all, vals_all = [], [], []
+        base = 0
+        for csc in parts:
+            rows, vals, which = gather_columns(csc, cols, weights)
+            rows_all.append(rows + base)
+            which_all.append(which)
+            vals_all.append(vals)
+            base += csc.shape[0]
+        return np.concatenate(rows_all), np.concatenate(which_all), np.concatenate(vals_all)
+
     def rows_dot(self, slots: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``sum_i weights[i] * row(slots[i])`` over few rows, as (columns touched, values)."""
         slots = np.asarray(slots, dtype=np.int64)

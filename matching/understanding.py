@@ -255,7 +255,7 @@ class NeedReader:
             wanted=tuple(self._wanted(wanted)),
             modifiers=tuple(self._mention(h) for h in hits if h.role == "modifier"),
             purposes=tuple(self._mention(h, note="用途") for h in hits if h.role == "purpose"),
-            own=tuple(self._mention(h, note="需求方自身产品") for h in own),
+            own=tuple(self._mention(h, note="需求方自身产品", heads=True) for h in own),
             context=tuple(self._mention(h) for h in hits if h.role == "context" and h.form not in EMPTY_HEADS),
             ignored=tuple(dict.fromkeys(x for x in ignored if x)),
             words=tuple(self._words(t, zone, hits, wanted, specs, fill)),
@@ -271,16 +271,17 @@ class NeedReader:
             if specific and h.form in CLASS_HEADS:
                 w *= 0.5  # 制品 beside 白蛋白: a class word says little when a product is named
             w *= (_PAREN_WEIGHT if h.in_paren else 1.0) * (_FUZZY_WEIGHT if h.how == "fuzzy" else 1.0)
-            m = self._mention(h, weight=w)
+            m = self._mention(h, weight=w, heads=True)
             if h.nodes not in best or best[h.nodes].weight < w:
                 best[h.nodes] = m
         top_w = max((m.weight for m in best.values()), default=1.0)
         out = [replace(m, weight=m.weight / top_w) for m in best.values() if m.weight >= self.keep_ratio * top_w]
         return sorted(out, key=lambda m: -m.weight)
 
-    def _mention(self, h: Hit, *, weight: float = 0.0, note: str = "") -> Mention:
+    def _mention(self, h: Hit, *, weight: float = 0.0, note: str = "", heads: bool = False) -> Mention:
         names = self.graph_.names_
-        broader = tuple(n for n in self.name_heads(h.form) if n not in h.nodes)
+        # what a name is a kind of matters for wanted and own products only (and costs a word cut)
+        broader = tuple(n for n in self.name_heads(h.form) if n not in h.nodes) if heads else ()
         # a node name keeps its own node first; what the alias list adds to it are synonyms
         own, syn = (h.nodes[:1], h.nodes[1:]) if h.how == "exact" else (h.nodes, ())
         return Mention(
