@@ -26,7 +26,7 @@ from app.challenges.schemas import (
     ChallengeOut,
     ChallengeWrite,
 )
-from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
 from app.core.vocabulary import Limit, Offset
 from app.match_index.deps import IndexDep
@@ -51,7 +51,7 @@ def create_challenge(data: ChallengeCreate, session: SessionDep,
     return _one(session, principal, need.id)
 
 
-@challenges.get("", response_model=Page[ChallengeOut],
+@challenges.get("", openapi_extra=READ, response_model=Page[ChallengeOut],
                 summary="List challenges (any token; drafts only for the poster, operators, admins)")
 def list_challenges(
     session: SessionDep,
@@ -65,7 +65,7 @@ def list_challenges(
                           offset=offset)
 
 
-@challenges.get("/{challenge_id}", response_model=ChallengeOut,
+@challenges.get("/{challenge_id}", openapi_extra=READ, response_model=ChallengeOut,
                 summary="One challenge (any token; a draft only for the poster, operators, admins)")
 def get_challenge(challenge_id: Id, session: SessionDep, principal: CurrentPrincipal) -> ChallengeOut:
     return _one(session, principal, challenge_id)
@@ -105,7 +105,7 @@ def apply(challenge_id: Id, data: ApplicationCreate, session: SessionDep,
     return applications.out(session, [made], principal)[0]
 
 
-@challenges.get("/{challenge_id}/applications", response_model=Page[ApplicationOut],
+@challenges.get("/{challenge_id}/applications", openapi_extra=READ, response_model=Page[ApplicationOut],
                 summary="A challenge's applications (the poster, operators, admins)")
 def list_applications(challenge_id: Id, session: SessionDep, principal: CurrentPrincipal,
                       status: Annotated[AppStatus | None, Query()] = None, limit: Limit = 50,
@@ -125,7 +125,8 @@ def decide(challenge_id: Id, app_id: Id, data: ApplicationDecision, session: Ses
     return applications.out(session, [done], principal)[0]
 
 
-@mine.get("", response_model=Page[ApplicationOut], summary="My organisation's applications (SME tokens)")
+@mine.get("", openapi_extra=READ,
+          response_model=Page[ApplicationOut], summary="My organisation's applications (SME tokens)")
 def my_applications(session: SessionDep, principal: CurrentPrincipal,
                     status: Annotated[AppStatus | None, Query()] = None, limit: Limit = 50,
                     offset: Offset = 0) -> Page[ApplicationOut]:

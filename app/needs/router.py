@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.core.deps import CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep, require_roles
 from app.core.schemas import Page
 from app.core.vocabulary import Limit, NeedKind, NeedStatus, Offset, ReceivingKind, Tier
 from app.match_index.deps import IndexDep
@@ -42,7 +42,7 @@ def create_need(data: NeedCreate, session: SessionDep, principal: CurrentPrincip
     return service.present(session, need, principal)
 
 
-@router.get("", response_model=Page[NeedOut],
+@router.get("", openapi_extra=READ, response_model=Page[NeedOut],
             summary="List needs (leaders: their own; operators, admins: all; others: published ones)")
 def list_needs(
     session: SessionDep,
@@ -57,7 +57,8 @@ def list_needs(
                           q=q.strip() if q and q.strip() else None, limit=limit, offset=offset)
 
 
-@router.get("/{need_id}", response_model=NeedOut, summary="One need (any token; drafts only for the poster and staff)")
+@router.get("/{need_id}", openapi_extra=READ,
+            response_model=NeedOut, summary="One need (any token; drafts only for the poster and staff)")
 def get_need(need_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
     return service.present(session, service.get(session=session, need_id=need_id, principal=principal), principal)
 
@@ -70,7 +71,7 @@ def update_need(need_id: RowId, data: NeedUpdate, session: SessionDep, principal
     return service.present(session, need, principal)
 
 
-@router.get("/{need_id}/versions", response_model=list[NeedVersionOut],
+@router.get("/{need_id}/versions", openapi_extra=READ, response_model=list[NeedVersionOut],
             summary="Published versions and what changed (anyone who may see the need)")
 def need_versions(need_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[NeedVersionOut]:
     need = service.get(session=session, need_id=need_id, principal=principal)
@@ -94,7 +95,7 @@ def close_need(need_id: RowId, session: SessionDep, principal: CurrentPrincipal)
     return service.present(session, need, principal)
 
 
-@router.get("/{need_id}/matches", response_model=NeedMatches,
+@router.get("/{need_id}/matches", openapi_extra=READ, response_model=NeedMatches,
             summary="Ranked, explained firms for the need (the posting firm, operators, admins)")
 def need_matches(
     need_id: RowId,
@@ -121,7 +122,7 @@ def decide_candidate(need_id: RowId, enterprise: str, data: CandidateIn, session
     return candidates.decide(session=session, need=need, key=enterprise, data=data, principal=principal)
 
 
-@router.get("/{need_id}/interests", response_model=Page[InterestItem],
+@router.get("/{need_id}/interests", openapi_extra=READ, response_model=Page[InterestItem],
             summary="Firms interested in the need; contacts once both agreed (the posting firm, operators, admins)")
 def need_interests(need_id: RowId, session: SessionDep, principal: CurrentPrincipal, _: Staff,
                    limit: Limit = 50, offset: Offset = 0) -> Page[InterestItem]:
