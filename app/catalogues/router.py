@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Query, Request, Response, UploadFile
 
 from app.catalogues import importing, service, tabular
 from app.catalogues.schemas import (
@@ -29,14 +29,14 @@ from app.catalogues.schemas import (
 )
 from app.core.deps import READ, CurrentPrincipal, SessionDep, SettingsDep, require_roles
 from app.core.schemas import Page
-from app.core.vocabulary import CatalogueStatus
+from app.core.vocabulary import CatalogueStatus, RowId
 from app.jobs.schemas import JobOut
 from app.models import Principal
 
 router = APIRouter(prefix="/api/v1/catalogues", tags=["catalogues"])
 
 Manager = Annotated[Principal, Depends(require_roles("admin", "operator"))]
-CatalogueId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+CatalogueId = RowId
 Status = CatalogueStatus
 
 
@@ -88,7 +88,7 @@ def add_item(catalogue_id: CatalogueId, data: ItemAdd, session: SessionDep,
 
 @router.delete("/{catalogue_id}/items/{need_id}", status_code=204,
                summary="Remove a need from a draft or in-review catalogue (operators, admins, the need's leader)")
-def remove_item(catalogue_id: CatalogueId, need_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+def remove_item(catalogue_id: CatalogueId, need_id: RowId,
                 session: SessionDep, principal: CurrentPrincipal) -> Response:
     service.remove_item(session=session, catalogue_id=catalogue_id, need_id=need_id, principal=principal)
     return Response(status_code=204)

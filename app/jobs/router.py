@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from app.core.deps import READ, CurrentPrincipal, SessionDep
+from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep
 from app.core.schemas import Page
 from app.jobs import service
 from app.jobs.schemas import JobOut
@@ -32,6 +32,6 @@ def list_jobs(
 
 @router.get("/{job_id}", openapi_extra=READ,
             response_model=JobOut, summary="A job's status and progress (its creator, operators, admins)")
-def get_job(job_id: Annotated[int, Path(ge=1, le=2_147_483_647)], session: SessionDep,
+def get_job(job_id: RowId, session: SessionDep,
             principal: CurrentPrincipal) -> JobOut:
     return JobOut.model_validate(service.get_visible(session=session, job_id=job_id, principal=principal))

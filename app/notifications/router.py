@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from app.core.deps import READ, CurrentPrincipal, SessionDep
+from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep
 from app.core.errors import Invalid
 from app.core.schemas import Page
 from app.notifications import service
@@ -17,7 +17,7 @@ from app.notifications.schemas import NotificationOut, ReadAllResult
 
 router = APIRouter(prefix="/api/v1/me/notifications", tags=["notifications"])
 
-NotificationId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+NotificationId = RowId
 
 
 def _filter(unread: bool | None, event: str | None) -> InboxFilter:

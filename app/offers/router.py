@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
-from app.core.vocabulary import OfferKind
+from app.core.vocabulary import OfferKind, RowId
 from app.match_index.deps import IndexDep
 from app.models import Principal
 from app.offers import ranking, service
@@ -22,7 +22,7 @@ from app.offers.schemas import OfferCreate, OfferMatchResponse, OfferOut, OfferW
 
 router = APIRouter(prefix="/api/v1/offers", tags=["offers"])
 
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Id = RowId
 Kind = OfferKind
 
 

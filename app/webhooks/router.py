@@ -15,17 +15,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app.core.deps import WEBHOOKS, CurrentPrincipal, SessionDep, SettingsDep
 from app.core.schemas import Page
-from app.core.vocabulary import Limit, Offset
+from app.core.vocabulary import Limit, Offset, RowId
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-WebhookId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+WebhookId = RowId
 
 
 @router.post("", openapi_extra=WEBHOOKS, response_model=WebhookCreated, status_code=201,
@@ -71,6 +71,6 @@ def list_deliveries(
 
 @router.post("/{webhook_id}/deliveries/{delivery_id}/retry", openapi_extra=WEBHOOKS, response_model=DeliveryOut,
              summary="Queue a failed delivery again, with a fresh round of attempts (its owner or an admin)")
-def retry_delivery(webhook_id: WebhookId, delivery_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+def retry_delivery(webhook_id: WebhookId, delivery_id: RowId,
                    session: SessionDep, principal: CurrentPrincipal) -> DeliveryOut:
     return service.retry(session=session, principal=principal, webhook_id=webhook_id, delivery_id=delivery_id)
