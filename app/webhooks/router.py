@@ -58,9 +58,7 @@ def delete_webhook(webhook_id: WebhookId, session: SessionDep, principal: Curren
 @router.get("/{webhook_id}/deliveries", openapi_extra=WEBHOOKS, response_model=Page[DeliveryOut],
             summary="Delivery log of a webhook, newest first (its owner or an admin)")
 def list_deliveries(
-    webhook_id: WebhookId,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    webhook_id: WebhookId, session: SessionDep, principal: CurrentPrincipal,
     status: Annotated[str | None, Query(pattern="^(pending|delivered|failed|skipped)$")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
