@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.match_index.snapshot import load_graph_parts, load_records
 from app.models import Enterprise
+from app.models._types import utcnow
 from graph import ChainGraph
 from matching import MatchIndex
 
-# Rows whose transaction committed after a later timestamp was seen are caught by looking back this far.
+# Rows whose transaction committed after a later timestamp was seen are caught by looking back this far: a change
+# commits at most this long after the time it was stamped with.
 _LOOKBACK = timedelta(seconds=5)
 
 
@@ -30,6 +32,7 @@ class IndexHolder:
         self._lock = threading.Lock()
         self._seen: dict[int, datetime] = {}
         self._since: datetime | None = None
+        self._looked_at: datetime | None = None  # when the last successful look (or the build's snapshot) began
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.graph: ChainGraph | None = None
@@ -38,7 +41,7 @@ class IndexHolder:
         self.build_seconds: float | None = None
 
     def build(self) -> None:
-        started = time.perf_counter()
+        started, looked_at = time.perf_counter(), utcnow()
         with self._factory() as session:
             since = session.scalar(select(func.max(Enterprise.updated_at)))
             recent = dict(session.execute(select(Enterprise.id, Enterprise.updated_at).where(
@@ -49,7 +52,7 @@ class IndexHolder:
         index = MatchIndex().fit(graph, records)
         with self._lock:
             self.graph, self.index = graph, index
-            self._since, self._seen = since, recent
+            self._since, self._seen, self._looked_at = since, recent, looked_at
             self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
 
     def refresh(self, ids: Sequence[int]) -> None:
@@ -70,19 +73,33 @@ class IndexHolder:
 
     def sync_once(self) -> int:
         """Pick up enterprises changed since the last look (by any process); returns how many were refreshed."""
-        if self.index is None or self._since is None:
+        floor = self.window_start()
+        if self.index is None or floor is None:
             return 0
-        floor = self._since - _LOOKBACK
+        looked_at = utcnow()
         with self._factory() as session:
             rows = session.execute(select(Enterprise.id, Enterprise.updated_at)
                                    .where(Enterprise.updated_at >= floor)).all()
         changed = [id_ for id_, stamp in rows if self._seen.get(id_) != stamp]
         if rows:
-            self._since = max(self._since, max(stamp for _, stamp in rows))
+            self._since = max(self._since or floor, max(stamp for _, stamp in rows))
         self.refresh(changed)
+        self._looked_at = looked_at
         # Forget what has fallen out of the look-back window, so the map stays small.
-        self._seen = {i: s for i, s in self._seen.items() if s >= self._since - _LOOKBACK}
+        self._seen = {i: s for i, s in self._seen.items() if s >= floor}
         return len(changed)
+
+    def window_start(self) -> datetime | None:
+        """The oldest change stamp the next look reads from.
+
+        Whatever committed before the previous look began was seen by it, and a change stamped earlier than that
+        look minus the margin cannot still be in flight. Bounded by the newest stamp alone, the window stayed put
+        after a bulk import (100,000 firms stamped within a second) and every worker re-read them all twice a
+        second until the next change.
+        """
+        if self._looked_at is None:
+            return None
+        return max(self._since or self._looked_at, self._looked_at) - _LOOKBACK
 
     def start_sync(self, interval: float = 0.5) -> None:
         def loop() -> None:

@@ -101,3 +101,25 @@ def test_changes_by_another_process_are_picked_up(client: TestClient, tokens: To
                                                           headers=tokens.header("admin")).json()["items"]]
     assert "100009" in codes[:2]
     assert holder.sync_once() == 0
+
+
+def test_the_change_poll_does_not_reread_old_stamps(client: TestClient, tokens: Tokens, small) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from app.models import Enterprise
+    from app.models._types import utcnow
+
+    # as after a bulk import a minute ago: every firm stamped within the same second
+    small.execute(update(Enterprise).values(updated_at=utcnow() - timedelta(seconds=60)))
+    small.commit()
+    holder = client.app.state.index  # type: ignore[attr-defined]
+    holder.build()
+    newest = small.scalar(select(func.max(Enterprise.updated_at)))
+    assert holder.window_start() > newest  # the poll reads none of them, not all of them twice a second
+    assert holder.sync_once() == 0
+    bank = small.scalar(select(Enterprise).where(Enterprise.code == "100009"))
+    bank.updated_at = utcnow()
+    small.commit()
+    assert holder.sync_once() == 1
