@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from app.core.deps import MATCH, SessionDep, require_roles
+from app.core.deps import MATCH, READS_ONLY, SessionDep, require_roles
+from app.core.responses import JsonResponse, json_response
 from app.match_index.deps import IndexDep
 from app.matches import service
 from app.matches.schemas import MatchRequest, MatchResponse
@@ -15,12 +16,12 @@ from app.models import Principal
 router = APIRouter(prefix="/api/v1/match", tags=["matching"])
 
 
-@router.post("", openapi_extra=MATCH,
+@router.post("", openapi_extra=MATCH | READS_ONLY,
              response_model=MatchResponse, summary="Rank enterprises for a need, with explanations")
 def match(
     data: MatchRequest,
     session: SessionDep,
     index: IndexDep,
     principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin", "integration"))],
-) -> MatchResponse:
-    return service.match(session=session, holder=index, request=data, principal=principal)
+) -> JsonResponse:
+    return json_response(service.match(session=session, holder=index, request=data, principal=principal))

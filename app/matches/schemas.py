@@ -10,6 +10,9 @@ from app.core.schemas import IntId
 from app.core.vocabulary import EnterpriseKind, Tier
 from app.enterprises.schemas import EnterpriseSummary
 
+# What a brief explanation keeps of the engine's (matching.explain): enough to show a ranked list.
+BRIEF_REASONS = frozenset({"summary", "match", "matched_words", "competitor", "scores", "industry"})
+
 
 class MatchFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -36,6 +39,9 @@ class MatchRequest(BaseModel):
                                      description="enterprise ids or external codes")
     filters: MatchFilters = Field(default_factory=MatchFilters)
     limit: int = Field(default=20, ge=1, le=200)
+    explain: Literal["brief", "full"] = Field(
+        default="brief", description="brief: each firm's summary, 匹配度, matched words and scores; full: also its "
+        "graph paths, products made together and the need's nodes (the answer always lists those once)")
 
     @model_validator(mode="after")
     def _something_to_match(self) -> MatchRequest:
@@ -50,7 +56,15 @@ class MatchItem(BaseModel):
     explanation: dict[str, Any]
 
 
+class NeedNode(BaseModel):
+    node: str
+    form: str = Field(description="the words that named it")
+    how: str = Field(description="given, exact, alias, fuzzy or synonym")
+    weight: float
+
+
 class MatchResponse(BaseModel):
     items: list[MatchItem]
+    need_nodes: list[NeedNode] = Field(description="the chain nodes the need was understood to be about")
     index_version: int
     took_ms: float

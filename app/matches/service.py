@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from app.chains.repository import ChainRepository
 from app.core.errors import AppError, Invalid
 from app.core.schemas import parse_id
-from app.enterprises.schemas import EnterpriseSummary
 from app.match_index.holder import IndexHolder
-from app.matches.schemas import MatchItem, MatchRequest, MatchResponse
+from app.matches.schemas import BRIEF_REASONS, MatchRequest
 from app.models import Enterprise, Principal
 from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, UnknownNodeError, rank
 
@@ -62,7 +61,24 @@ def rank_query(*, holder: IndexHolder, query: MatchQuery) -> tuple[list[MatchRes
         raise Invalid("text", str(exc) or "nothing to match in the text") from None
 
 
-def match(*, session: Session, holder: IndexHolder, request: MatchRequest, principal: Principal) -> MatchResponse:
+def _summaries(session: Session, ids: list[int]) -> dict[int, dict]:  # type: ignore[type-arg]
+    """The answer's firms as EnterpriseSummary dicts, in one query of plain columns (no ORM rows)."""
+    e = Enterprise
+    rows = session.execute(select(e.id, e.code, e.name, e.kind, e.tier, e.province, e.city, e.district)
+                           .where(e.id.in_(ids))).all()
+    return {r.id: {"id": r.id, "code": r.code, "name": r.name, "kind": r.kind, "tier": r.tier,
+                   "region": "/".join(p for p in (r.province, r.city, r.district) if p)} for r in rows}
+
+
+def _sized(explanation: dict, detail: str) -> dict:  # type: ignore[type-arg]
+    # need_nodes is the same for every firm: the answer carries it once
+    if detail == "full":
+        return explanation
+    return {k: v for k, v in explanation.items() if k in BRIEF_REASONS}
+
+
+def match(*, session: Session, holder: IndexHolder, request: MatchRequest, principal: Principal) -> dict:  # type: ignore[type-arg]
+    """The answer as plain data shaped as MatchResponse (the router sends it as it is: no models to build)."""
     started = time.perf_counter()
     _ready(holder)
     exclude = _exclusions(session, request.exclude)
@@ -72,9 +88,9 @@ def match(*, session: Session, holder: IndexHolder, request: MatchRequest, princ
                        exclude=exclude, kinds=tuple(request.filters.kinds), tiers=tuple(request.filters.tiers),
                        regions=tuple(request.filters.regions), limit=request.limit)
     results, version = rank_query(holder=holder, query=query)
-    rows = {e.id: e for e in session.scalars(select(Enterprise).where(
-        Enterprise.id.in_([r.enterprise_id for r in results])))}
-    items = [MatchItem(enterprise=EnterpriseSummary.model_validate(rows[r.enterprise_id]), score=round(r.score, 6),
-                       explanation=r.explanation) for r in results if r.enterprise_id in rows]
-    return MatchResponse(items=items, index_version=version,
-                         took_ms=round((time.perf_counter() - started) * 1000, 3))
+    firms = _summaries(session, [r.enterprise_id for r in results])
+    items = [{"enterprise": firms[r.enterprise_id], "score": round(r.score, 6),
+              "explanation": _sized(r.explanation, request.explain)} for r in results if r.enterprise_id in firms]
+    need = results[0].explanation.get("need_nodes", []) if results else []
+    return {"items": items, "need_nodes": need, "index_version": version,
+            "took_ms": round((time.perf_counter() - started) * 1000, 3)}

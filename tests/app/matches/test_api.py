@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.app.conftest import Tokens
@@ -123,3 +124,44 @@ def test_the_change_poll_does_not_reread_old_stamps(client: TestClient, tokens: 
     bank.updated_at = utcnow()
     small.commit()
     assert holder.sync_once() == 1
+
+
+def test_explanations_brief_by_default_full_on_request(client: TestClient, tokens: Tokens) -> None:
+    from app.matches.schemas import BRIEF_REASONS, MatchResponse
+
+    body = {"text": "采购电池级碳酸锂，要求纯度99.5%以上"}
+    brief = client.post(URL, json=body, headers=tokens.header("leader")).json()
+    full = client.post(URL, json=body | {"explain": "full"}, headers=tokens.header("leader")).json()
+    # the answer is sent as built, without a model: it must still be what the schema documents
+    MatchResponse.model_validate(brief)
+    MatchResponse.model_validate(full)
+    assert [i["enterprise"] for i in brief["items"]] == [i["enterprise"] for i in full["items"]]
+    assert [i["score"] for i in brief["items"]] == [i["score"] for i in full["items"]]
+    top_brief, top_full = brief["items"][0]["explanation"], full["items"][0]["explanation"]
+    assert set(top_brief) <= BRIEF_REASONS and {"summary", "match", "scores"} <= set(top_brief)
+    assert {"graph_paths", "need_nodes", "made_together"} <= set(top_full)
+    assert top_brief["summary"] == top_full["summary"] and top_brief["match"] == top_full["match"]
+    assert brief["need_nodes"] == full["need_nodes"] == top_full["need_nodes"]
+    assert brief["need_nodes"][0]["node"] == "碳酸锂"
+    assert len(client.post(URL, json=body, headers=tokens.header("leader")).content) < len(
+        client.post(URL, json=body | {"explain": "full"}, headers=tokens.header("leader")).content)
+    bad = client.post(URL, json=body | {"explain": "some"}, headers=tokens.header("leader"))
+    assert bad.status_code == 422 and "explain" in bad.text
+
+
+def test_a_match_reads_without_taking_the_write_lock(client: TestClient, tokens: Tokens) -> None:
+    from app.core import deps
+
+    seen: list[bool] = []
+    real = deps.session_scope
+
+    def spy(factory, *, writer=False):  # type: ignore[no-untyped-def]
+        seen.append(writer)
+        yield from real(factory, writer=writer)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(deps, "session_scope", spy)
+        assert client.post(URL, json={"text": "碳酸锂"}, headers=tokens.header("leader")).status_code == 200
+        assert client.post("/api/v1/needs", json={}, headers=tokens.header("leader")).status_code == 422
+    # on SQLite a writer begins with BEGIN IMMEDIATE and queues behind every other writer of both workers
+    assert seen == [False, True]
