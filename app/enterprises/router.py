@@ -17,6 +17,7 @@ from app.enterprises import service
 from app.enterprises.repository import EnterpriseFilter
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseDetail, EnterpriseSummary, EnterpriseWrite
 from app.industries import service as industries
+from app.match_index.deps import IndexDep
 from app.models import Principal
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises"])
@@ -28,6 +29,7 @@ Kind = EnterpriseKind
 def list_enterprises(
     session: SessionDep,
     _: CurrentPrincipal,
+    index: IndexDep,
     q: Annotated[str | None, Query(max_length=100, description="name or product text")] = None,
     kind: Annotated[list[Kind] | None, Query()] = None,
     tier: Annotated[list[Tier] | None, Query()] = None,
@@ -46,7 +48,7 @@ def list_enterprises(
     industry_ids = industries.industry_scope(session, industry) if industry else None
     f = EnterpriseFilter(q=q.strip() if q else None, kinds=kind or (), tiers=tier or (), region=region,
                          node_id=node_id, industry_ids=industry_ids)
-    return service.search(session=session, f=f, limit=limit, offset=offset)
+    return service.search(session=session, f=f, limit=limit, offset=offset, directory=index.directory)
 
 
 @router.get("/{key}", openapi_extra=READ,

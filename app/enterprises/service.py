@@ -19,6 +19,8 @@ from app.enterprises.schemas import (
     EnterpriseWrite,
     IndustryRef,
 )
+from app.match_index.directory import Directory
+from app.match_index.directory import Filter as DirectoryFilter
 from app.match_index.freshness import queue_reindex
 from app.models import Capability, Enterprise, Principal
 from app.models._types import utcnow
@@ -41,8 +43,22 @@ def can_edit(principal: Principal, enterprise: Enterprise) -> bool:
         principal.role in ("leader", "sme") and principal.org_id == enterprise.id)
 
 
-def search(*, session: Session, f: EnterpriseFilter, limit: int, offset: int) -> Page[EnterpriseSummary]:
-    rows, total = EnterpriseRepository(session).search(f, limit=limit, offset=offset)
+def search(*, session: Session, f: EnterpriseFilter, limit: int, offset: int,
+           directory: Directory | None = None) -> Page[EnterpriseSummary]:
+    """A text search is answered from the worker's directory when it can (match_index/directory.py), the rest by
+    the database; the page's rows are read from the database either way."""
+    repo = EnterpriseRepository(session)
+    found = None
+    if directory is not None and f.q and f.node_id is None and f.industry_ids is None:
+        region = [p for p in (f.region or "").split("/") if p]
+        found = directory.search(f.q, DirectoryFilter(kinds=tuple(f.kinds), tiers=tuple(f.tiers), region=region),
+                                 limit=limit, offset=offset)
+    if found is None:
+        rows, total = repo.search(f, limit=limit, offset=offset)
+    else:
+        ids, total = found
+        by_id = repo.by_ids(ids)
+        rows = [by_id[i] for i in ids if i in by_id]
     return Page(items=[EnterpriseSummary.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.match_index.snapshot import load_graph_parts, load_records
+from app.match_index.directory import Directory, Listing
+from app.match_index.snapshot import load_directory_fields, load_graph_parts, load_records
 from app.models import Enterprise
 from app.models._types import utcnow
 from graph import ChainGraph
-from matching import MatchIndex
+from matching import EnterpriseRecord, MatchIndex
 
 # Rows whose transaction committed after a later timestamp was seen are caught by looking back this far: a change
 # commits at most this long after the time it was stamped with.
@@ -37,6 +38,7 @@ class IndexHolder:
         self._thread: threading.Thread | None = None
         self.graph: ChainGraph | None = None
         self.index: MatchIndex | None = None
+        self.directory: Directory | None = None  # enterprise search, kept fresh with the index
         self.built_at: float | None = None
         self.build_seconds: float | None = None
 
@@ -48,10 +50,12 @@ class IndexHolder:
                 Enterprise.updated_at >= since - _LOOKBACK)).all()) if since else {}
             nodes, edges = load_graph_parts(session)
             records = load_records(session)
+            fields = load_directory_fields(session)
         graph = ChainGraph.build(nodes, edges)
         index = MatchIndex().fit(graph, records)
+        directory = Directory(_listing(r, fields[r.id]) for r in records if r.id in fields)
         with self._lock:
-            self.graph, self.index = graph, index
+            self.graph, self.index, self.directory = graph, index, directory
             self._since, self._seen, self._looked_at = since, recent, looked_at
             self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
 
@@ -61,14 +65,19 @@ class IndexHolder:
             return
         with self._factory() as session:
             records = {r.id: r for r in load_records(session, ids)}
+            fields = load_directory_fields(session, ids)
             stamps = dict(session.execute(select(Enterprise.id, Enterprise.updated_at)
                                           .where(Enterprise.id.in_(list(ids)))).all())
         with self._lock:
             for id_ in ids:
                 if id_ in records:
                     self.index.upsert(records[id_])
+                    if self.directory is not None and id_ in fields:
+                        self.directory.upsert(_listing(records[id_], fields[id_]))
                 else:
                     self.index.remove(id_)
+                    if self.directory is not None:
+                        self.directory.remove(id_)
             self._seen.update(stamps)
 
     def sync_once(self) -> int:
@@ -122,3 +131,9 @@ class IndexHolder:
             return {"ready": False}
         return {"ready": True, "version": self.index.version_, "enterprises": self.index.size,
                 "build_seconds": round(self.build_seconds or 0.0, 3)}
+
+
+def _listing(record: EnterpriseRecord, fields: tuple[str, list[str]]) -> Listing:
+    full_name, region = fields
+    return Listing.of(record.id, names=[record.name, full_name, *(p for p, _ in record.products)],
+                      kind=record.kind, tier=record.tier, region=region)

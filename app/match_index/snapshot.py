@@ -81,3 +81,12 @@ def load_records(session: Session, ids: Sequence[int] | None = None) -> list[Ent
                                     description=desc or "", products=tuple(products.get(id_, ())),
                                     industry=paths.get(ind, "") if ind is not None else ""))
     return out
+
+
+def load_directory_fields(session: Session, ids: Sequence[int] | None = None) -> dict[int, tuple[str, list[str]]]:
+    """Full names and region parts as stored, for the directory (the engine's records have neither)."""
+    e = Enterprise
+    stmt = select(e.id, e.full_name, e.province, e.city, e.district)
+    if ids is not None:
+        stmt = stmt.where(e.id.in_(list(ids)))
+    return {id_: (full or "", [p or "" for p in parts]) for id_, full, *parts in _stream(session, stmt)}

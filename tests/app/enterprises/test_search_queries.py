@@ -1,7 +1,9 @@
 """Enterprise search at scale: the same answers, from one pass over the firms, through the indexes made for it.
 
 At 100,000 firms (bench/load.py) a search that counted and paged in two statements, each testing every firm's
-every product row with LIKE, took seconds; these tests hold the query shape that replaced it.
+every product row with LIKE, took seconds; these tests hold the query shape that replaced it. A worker with its
+match index answers text searches from its in-memory directory instead (app/match_index/directory.py): the
+database query is what a worker without one (or a search by node or industry) uses, and the two must agree.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Capability
-from tests.app.conftest import Tokens
+from tests.app.conftest import Tokens, make_client
 
 URL = "/api/v1/enterprises"
 
@@ -61,8 +64,38 @@ def test_names_linked_and_unlinked_products_are_all_found(client: TestClient, to
     assert client.get(URL, params={"q": "不存在的产品"}, headers=h).json()["total"] == 0
 
 
-def test_the_text_match_runs_once_for_the_page_and_the_total(client: TestClient, tokens: Tokens,
+@pytest.fixture()
+def sql_client(migrated_url: str, session_factory: sessionmaker[Session], tokens: Tokens) -> Iterator[TestClient]:
+    """A worker without a match index: every search goes to the database."""
+    with make_client(migrated_url, session_factory, build_index=False) as c:
+        yield c
+
+
+def test_the_directory_and_the_database_agree(client: TestClient, sql_client: TestClient, tokens: Tokens) -> None:
+    h = tokens.header("operator")
+    assert client.app.state.index.directory is not None  # type: ignore[attr-defined]
+    assert sql_client.app.state.index.directory is None  # type: ignore[attr-defined]
+    # changed and new firms are answered from the directory's side table until its next rebuild
+    assert client.patch(f"{URL}/100004", headers=h, json={
+        "capabilities": [{"product": "Graphene-X9 浆料"}]}).status_code == 200
+    assert client.post(URL, headers=h, json={"code": "NEW9", "name": "新材公司", "region": "山东省/济南市",
+                                             "capabilities": [{"product": "碳酸锂"}]}).status_code == 201
+    assert "NEW9" in codes(client.get(URL, params={"q": "碳酸锂"}, headers=h))
+    queries = ["碳酸锂", "电池", "锂", "公司", "有限公司", "graphene", "GRAPHENE-x9", "%", "_", "x", "浆料", "新材",
+               "不存在", "山东"]
+    filters = [{}, {"kind": "sme"}, {"tier": ["provincial", "innovative"]}, {"region": "山东省"},
+               {"region": "山东省/济南市"}, {"kind": "leader", "region": "四川省"}, {"offset": 1, "limit": 2}]
+    for q in queries:
+        for extra in filters:
+            params = {"q": q, "limit": 50} | extra
+            fast = client.get(URL, params=params, headers=h).json()
+            slow = sql_client.get(URL, params=params, headers=h).json()
+            assert fast == slow, (params, fast, slow)
+
+
+def test_the_text_match_runs_once_for_the_page_and_the_total(sql_client: TestClient, tokens: Tokens,
                                                              connection: Connection) -> None:
+    client = sql_client
     with statements(connection) as seen:
         body = client.get(URL, params={"q": "碳酸锂"}, headers=tokens.header("sme")).json()
     assert body["total"] == 2 and [i["code"] for i in body["items"]] == ["100002", "100003"]
@@ -84,7 +117,8 @@ def _plan(connection: Connection, statement: str, parameters: object) -> str:
 
 
 def test_products_are_reached_through_node_names_not_every_capability_row(
-        client: TestClient, tokens: Tokens, connection: Connection) -> None:
+        sql_client: TestClient, tokens: Tokens, connection: Connection) -> None:
+    client = sql_client
     with statements(connection) as seen:
         assert codes(client.get(URL, params={"q": "碳酸锂"}, headers=tokens.header("sme"))) == ["100002", "100003"]
     statement, parameters = next((s, p) for s, p in seen if "LIKE" in s.upper())

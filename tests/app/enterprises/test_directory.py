@@ -1,0 +1,42 @@
+"""The in-memory directory on its own: substring hits per firm, filters, paging, changes before and after a rebuild."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.match_index import directory as directory_module
+from app.match_index.directory import Directory, Filter, Listing
+
+
+def firm(id_: int, name: str, *products: str, kind: str = "sme", tier: str = "none",
+         region: tuple[str, ...] = ("山东省", "济南市")) -> Listing:
+    return Listing.of(id_, names=[name, f"{name}有限公司", *products], kind=kind, tier=tier, region=region)
+
+
+def test_search_counts_each_firm_once_in_id_order_with_filters() -> None:
+    d = Directory([firm(3, "锂业", "碳酸锂", "碳酸锂粉"), firm(1, "电池厂", "锂电池", kind="leader"),
+                   firm(2, "铜箔厂", "铜箔", region=("广东省", "深圳市"))])
+    assert d.search("锂", Filter(), limit=10, offset=0) == ([1, 3], 2)
+    assert d.search("有限公司", Filter(), limit=2, offset=1) == ([2, 3], 3)
+    assert d.search("有限公司", Filter(kinds=("sme",)), limit=10, offset=0) == ([2, 3], 2)
+    assert d.search("有限公司", Filter(region=("广东省",)), limit=10, offset=0) == ([2], 1)
+    assert d.search("有限公司", Filter(region=("山东省", "青岛市")), limit=10, offset=0) == ([], 0)
+    assert d.search("锂业有限", Filter(), limit=10, offset=0) == ([3], 1)  # the full name
+    assert d.search("公司碳", Filter(), limit=10, offset=0) == ([], 0)  # never across two fields
+    assert d.search("a\x1fb", Filter(), limit=10, offset=0) is None  # left to the database
+
+
+def test_changes_are_seen_at_once_and_survive_a_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    d = Directory([firm(1, "电池厂", "锂电池"), firm(2, "铜箔厂", "铜箔")])
+    d.upsert(firm(2, "铜箔厂", "铜箔", "锂电铜箔"))
+    d.upsert(firm(5, "新锂", "碳酸锂", tier="innovative"))
+    d.remove(1)
+    assert d.search("锂", Filter(), limit=10, offset=0) == ([2, 5], 2)
+    assert d.search("锂", Filter(tiers=("innovative",)), limit=10, offset=0) == ([5], 1)
+    assert d.search("电池", Filter(), limit=10, offset=0) == ([], 0)
+    assert len(d) == 2
+    monkeypatch.setattr(directory_module, "_REBUILD_AT", 1)
+    d.upsert(firm(6, "Graphene Co", "GRAPHENE-X9"))  # folds the side table into the big string
+    assert d.search("graphene-x9", Filter(), limit=10, offset=0) == ([6], 1)
+    assert d.search("锂", Filter(), limit=1, offset=1) == ([5], 2)
+    assert len(d) == 3
