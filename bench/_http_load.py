@@ -1,10 +1,9 @@
-"""Helpers of bench/match_speed.py: percentiles, /proc memory readings, and the HTTP load loops (httpx)."""
+"""Helpers of bench/match_speed.py: percentiles, /proc memory readings, the HTTP loops (bench/_lean_http.py)."""
 
 from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from pathlib import Path
 
@@ -48,65 +47,82 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def timed_post(client, body: dict) -> tuple[float, int, str]:  # type: ignore[no-untyped-def]
-    import httpx
+async def _post(conn, token: str, body: dict) -> tuple[float, int, bytes]:  # type: ignore[no-untyped-def]
+    from _lean_http import HttpError
 
     t = time.perf_counter()
     try:
-        r = client.post("/api/v1/match", json=body)
-        code, text = r.status_code, r.text
-    except httpx.HTTPError as exc:
-        code, text = 0, repr(exc)
-    return time.perf_counter() - t, code, text
+        code, data = await conn.request("POST", "/api/v1/match", json_body=body,
+                                        headers={"Authorization": f"Bearer {token}"})
+    except (HttpError, TimeoutError) as exc:
+        code, data = 0, repr(exc).encode()
+    return time.perf_counter() - t, code, data
 
 
-def client_for(base: str, token: str):  # type: ignore[no-untyped-def]
-    import httpx
+def _run(coro):  # type: ignore[no-untyped-def]
+    import asyncio
 
-    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=REQUEST_TIMEOUT)
+    try:
+        import uvloop
+
+        return uvloop.run(coro)
+    except ImportError:
+        return asyncio.run(coro)
 
 
-def http_sequential(base: str, token: str, needs: list[dict]) -> dict:
-    times, took, bad = [], [], []
-    with client_for(base, token) as client:
+def http_sequential(base: str, token: str, needs: list[dict], reference=None) -> dict:  # type: ignore[no-untyped-def]
+    """Each need once over one keep-alive connection; with ``reference`` (text -> None, e.g. bm25s top-20),
+    that is timed just before each request, so both see the same machine load query by query."""
+    from _lean_http import LeanConnection
+
+    async def go() -> dict:
+        times, took, engine, ref, bad = [], [], [], [], []
+        conn = LeanConnection(base, REQUEST_TIMEOUT)
         for body in needs[:WARMUP]:
-            timed_post(client, body)
+            await _post(conn, token, body)
         for body in needs:
-            dt, code, text = timed_post(client, body)
+            if reference is not None:
+                t = time.perf_counter()
+                reference(body["text"] or " ".join(str(x) for x in body["nodes"]))
+                ref.append(time.perf_counter() - t)
+            dt, code, data = await _post(conn, token, body)
             times.append(dt)
             if code == 200:
-                took.append(float(json.loads(text).get("took_ms", 0.0)))
+                answer = json.loads(data)
+                took.append(float(answer.get("took_ms", 0.0)))
+                engine.append(float(answer.get("engine_ms", 0.0)))
             else:
-                bad.append(f"{code} {body['text'][:30]!r} {body['nodes']}: {text[:200]}")
-    return {"times": times, "took_ms": took, "bad": bad}
+                bad.append(f"{code} {body['text'][:30]!r} {body['nodes']}: {data[:200]!r}")
+        await conn.close()
+        return {"times": times, "took_ms": took, "engine_ms": engine, "ref": ref, "bad": bad}
+
+    return _run(go())  # type: ignore[no-any-return]
 
 
-def http_load(base: str, token: str, needs: list[dict], total: int, threads: int) -> dict:
-    lock, start = threading.Lock(), threading.Barrier(threads + 1)
-    todo = iter(range(total))
-    times: list[float] = []
-    bad: list[str] = []
+def http_load(base: str, token: str, needs: list[dict], total: int, clients: int) -> dict:
+    """``total`` requests from ``clients`` concurrent keep-alive connections; the generator's CPU is measured."""
+    from _lean_http import CpuClock, LeanConnection
 
-    def worker() -> None:
-        with client_for(base, token) as client:
-            start.wait()
-            while True:
-                with lock:
-                    k = next(todo, None)
-                if k is None:
-                    return
-                dt, code, text = timed_post(client, needs[k % len(needs)])
-                with lock:
-                    times.append(dt)
-                    if code != 200:
-                        bad.append(f"{code} {needs[k % len(needs)]['text'][:30]!r}: {text[:200]}")
+    async def go() -> dict:
+        import asyncio
 
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
-    for th in pool:
-        th.start()
-    start.wait()
-    t0 = time.perf_counter()
-    for th in pool:
-        th.join()
-    wall = time.perf_counter() - t0
-    return {"wall": wall, "rps": len(times) / wall if wall else 0.0, "times": times, "bad": bad}
+        todo = iter(range(total))
+        times: list[float] = []
+        bad: list[str] = []
+        conns = [LeanConnection(base, REQUEST_TIMEOUT) for _ in range(clients)]
+        await asyncio.gather(*(c.request("GET", "/health") for c in conns))
+
+        async def client(conn) -> None:  # type: ignore[no-untyped-def]
+            while (k := next(todo, None)) is not None:
+                dt, code, data = await _post(conn, token, needs[k % len(needs)])
+                times.append(dt)
+                if code != 200:
+                    bad.append(f"{code} {needs[k % len(needs)]['text'][:30]!r}: {data[:200]!r}")
+            await conn.close()
+
+        with CpuClock() as clock:
+            await asyncio.gather(*(client(c) for c in conns))
+        return {"wall": clock.wall, "rps": len(times) / clock.wall if clock.wall else 0.0, "times": times,
+                "bad": bad, "client_cpu_s": clock.cpu}
+
+    return _run(go())  # type: ignore[no-any-return]

@@ -8,7 +8,9 @@ Errors are counted by kind: status >= 500, connection errors, timeouts, and 4xx 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import random
 import threading
 import time
@@ -16,12 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from _http_load import proc_status_kb, process_tree
+from _lean_http import HttpError, LeanConnection
 
 REQUEST_TIMEOUT = 30.0
 # (route label, weight in %): reads, then writes adding up to 15 %.
 MIX = [("match", 35), ("sme_feed", 30), ("needs_list", 10), ("enterprise_search", 10),
        ("write_need_create", 3), ("write_need_edit", 2), ("write_need_publish", 1),
        ("write_profile", 4), ("write_interest", 5)]
+LEARNS_FROM = frozenset({"sme_feed", "write_need_create"})  # see Scenario.learn
 EXPECTED_4XX = {"write_interest": {409}, "write_need_publish": {409}}
 
 
@@ -136,45 +140,51 @@ class Scenario:
 
 
 def run_mix(base: str, seed: dict, queries: list[dict], clients: int, duration: float, stats: Stats) -> float:
-    """``clients`` threads, each drawing routes from MIX until ``duration`` seconds are over; returns the wall time."""
-    import httpx
+    """``clients`` simulated clients, each on its own keep-alive connection, drawing routes from MIX until
+    ``duration`` seconds are over; returns the wall time. One asyncio loop (uvloop when installed) drives them all:
+    the generator shares the server's cores, so it must cost little per request (bench/_lean_http.py)."""
+    try:
+        import uvloop
 
+        return uvloop.run(_run_mix(base, seed, queries, clients, duration, stats))
+    except ImportError:
+        return asyncio.run(_run_mix(base, seed, queries, clients, duration, stats))
+
+
+async def _run_mix(base: str, seed: dict, queries: list[dict], clients: int, duration: float, stats: Stats) -> float:
     routes, weights = zip(*MIX, strict=True)
-    start = threading.Barrier(clients + 1)
-    stop_at = [0.0]
+    conns = [LeanConnection(base, REQUEST_TIMEOUT) for _ in range(clients)]
+    # every connection is open before the clock starts, as the threads' clients were
+    await asyncio.gather(*(c.request("GET", "/health") for c in conns))
+    stop_at = time.perf_counter() + duration
 
-    def client(k: int) -> None:
+    async def client(k: int, http: LeanConnection) -> None:
         rng = random.Random(1000 + k)
         scen = Scenario(seed, queries, rng)
-        with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as http:
-            start.wait()
-            while time.perf_counter() < stop_at[0]:
-                route = rng.choices(routes, weights)[0]
-                label, token, method, path, params, body = scen.request(route)
-                query = {k: v for k, v in (params or {}).items() if not k.startswith("_")}
-                t = time.perf_counter()
-                try:
-                    res = http.request(method, path, params=query or None, json=body,
-                                       headers={"Authorization": f"Bearer {token}"})
-                except httpx.TimeoutException as exc:
-                    stats.failure(label, time.perf_counter() - t, "timeout", repr(exc))
-                    continue
-                except httpx.HTTPError as exc:
-                    stats.failure(label, time.perf_counter() - t, "connection", repr(exc))
-                    continue
-                dt = time.perf_counter() - t
-                stats.add(label, dt, res.status_code, res.text)
+        while time.perf_counter() < stop_at:
+            route = rng.choices(routes, weights)[0]
+            label, token, method, path, params, body = scen.request(route)
+            query = {k: v for k, v in (params or {}).items() if not k.startswith("_")}
+            t = time.perf_counter()
+            try:
+                status, data = await http.request(method, path, params=query or None, json_body=body,
+                                                  headers={"Authorization": f"Bearer {token}"})
+            except TimeoutError as exc:
+                stats.failure(label, time.perf_counter() - t, "timeout", repr(exc))
+                continue
+            except HttpError as exc:
+                stats.failure(label, time.perf_counter() - t, "connection", str(exc))
+                continue
+            dt = time.perf_counter() - t
+            ok = 200 <= status < 300
+            stats.add(label, dt, status, "" if ok else data.decode("utf-8", "replace"))
+            if ok and label in LEARNS_FROM:  # parse only the answers the scenario reads
                 with contextlib.suppress(ValueError):
-                    scen.learn(label, params, body, res.status_code, res.json())
+                    scen.learn(label, params, body, status, json.loads(data))
+        await http.close()
 
-    pool = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
-    for th in pool:
-        th.start()
-    stop_at[0] = time.perf_counter() + duration
-    start.wait()
     t0 = time.perf_counter()
-    for th in pool:
-        th.join()
+    await asyncio.gather(*(client(k, c) for k, c in enumerate(conns)))
     return time.perf_counter() - t0
 
 

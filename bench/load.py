@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _http_load import free_port, pct  # noqa: E402
+from _lean_http import CpuClock  # noqa: E402
 from _load_mix import MIX, Stats, Watcher, run_mix  # noqa: E402
 from match_speed import DEFAULT_QUERIES, find_cli, load_needs  # noqa: E402
 
@@ -113,14 +114,17 @@ def measure(db: str, cli: str, env: dict[str, str], seed: dict, queries: list[di
     try:
         stats = Stats()
         watcher = Watcher(base, proc.pid).start()
-        wall = run_mix(base, seed, queries, args.clients, args.duration, stats)
+        with CpuClock() as clock:
+            wall = run_mix(base, seed, queries, args.clients, args.duration, stats)
         watcher.stop()
+        load = os.getloadavg()
     finally:
         stop(proc)
     total = sum(len(v) for v in stats.times.values())
     return {"db": db, "server_exceptions": server_exceptions(tmp / f"serve-{db}.log"), "ready_s": ready_s,
             "index": health.get("index"), "wall_s": wall, "requests": total,
-            "rps": total / wall, "routes": {r: summary(ts) for r, ts in sorted(stats.times.items())},
+            "rps": total / wall, "generator_cpu_s": clock.cpu, "generator_line": clock.line(total),
+            "loadavg_after": load, "routes": {r: summary(ts) for r, ts in sorted(stats.times.items())},
             "all": summary([t for ts in stats.times.values() for t in ts]),
             "health": summary([s for _, s, _ in watcher.health]) | {
                 "failed": sum(1 for *_, st in watcher.health if st != 200)},
@@ -164,7 +168,9 @@ def report(res: dict, n: int, clients: int, workers: int) -> str:
     for route, s in [*res["routes"].items(), ("all", res["all"]), ("/health (probe, same run)", res["health"])]:
         if s["n"]:
             out.append(f"| {route} | {s['n']} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['p99_ms']:.0f} |")
-    out += ["", f"throughput: {res['rps']:.1f} requests/s; "
+    out += ["", res.get("generator_line", ""),
+            "load average at the end of the run (1/5/15 min): " + " / ".join(f"{x:.1f}" for x in res["loadavg_after"]),
+            f"throughput: {res['rps']:.1f} requests/s; "
             f"start-up until every worker is ready: {res['ready_s']:.1f} s "
             f"(index build {res['index'].get('build_seconds')} s in the worker that answered)",
             f"expected 4xx (409 on a repeated interest or publish): {res['expected_4xx'] or 'none'}",

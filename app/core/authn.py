@@ -26,7 +26,10 @@ def authenticate(session: Session, token: str, *, now: datetime | None = None) -
     parts = token.split("_")
     if len(parts) < 3 or not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("malformed token")
-    record = session.scalar(select(ApiToken).where(ApiToken.prefix == parts[1]))
+    # The token and its principal in one statement: every authenticated request pays for this lookup.
+    found = session.execute(select(ApiToken, Principal).outerjoin(Principal, Principal.id == ApiToken.principal_id)
+                            .where(ApiToken.prefix == parts[1])).first()
+    record, principal = found if found is not None else (None, None)
     if record is None or not hmac.compare_digest(record.token_hash, token_hash(token)):
         raise Unauthorized("unknown token")
     moment = now or utcnow()
@@ -34,7 +37,6 @@ def authenticate(session: Session, token: str, *, now: datetime | None = None) -
         raise Unauthorized("token revoked")
     if record.expires_at is not None and record.expires_at <= moment:
         raise Unauthorized("token expired")
-    principal = session.get(Principal, record.principal_id)
     if principal is None or not principal.active:
         raise Unauthorized("unknown token")
     principal.token_scopes = tuple(record.scopes or ())

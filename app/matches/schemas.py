@@ -67,4 +67,5 @@ class MatchResponse(BaseModel):
     items: list[MatchItem]
     need_nodes: list[NeedNode] = Field(description="the chain nodes the need was understood to be about")
     index_version: int
-    took_ms: float
+    took_ms: float = Field(description="time in the service: exclusions, node lookup, ranking, the firms' rows")
+    engine_ms: float = Field(description="of which ranking in the engine (matching.rank)")
