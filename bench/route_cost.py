@@ -1,0 +1,142 @@
+"""Server CPU per request, route by route, for the routes of the mixed load (bench/load.py), on one worker.
+
+    python bench/route_cost.py [--n 100000] [--requests 400] [--clients 4] [--cache DIR] [--routes a,b]
+
+Uses bench/load.py's cached, seeded SQLite database (made on first use), serves a copy with one worker and,
+for each route of bench/_load_mix.py in turn, sends ``--requests`` requests from ``--clients`` keep-alive
+connections. The worker's CPU time (user + system, /proc/PID/stat) over each route's requests divided by their
+number is the figure: it does not depend on how busy the rest of the machine is the way latency does, so it
+says where a saturated server's time goes, and what the mix costs per request (sum of share × CPU). The load
+generator's own CPU is shown beside it. To measure another commit, copy bench/ into a checkout of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _http_load import pct, process_tree  # noqa: E402
+from _lean_http import CpuClock, HttpError, LeanConnection  # noqa: E402
+from _load_mix import LEARNS_FROM, MIX, Scenario  # noqa: E402
+from load import DEFAULT_CACHE, run, seed_database, serve, sqlite_copy, stop  # noqa: E402
+from match_speed import DEFAULT_QUERIES, find_cli, load_needs  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / TICK
+
+
+async def drive(base: str, seed: dict, queries: list[dict], route: str, requests: int, clients: int) -> dict:
+    conns = [LeanConnection(base) for _ in range(clients)]
+    await asyncio.gather(*(c.request("GET", "/health") for c in conns))
+    todo = iter(range(requests))
+    times: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def client(k: int, http: LeanConnection) -> None:
+        scen = Scenario(seed, queries, random.Random(7000 + k))
+        while next(todo, None) is not None:
+            label, token, method, path, params, body = scen.request(route)
+            query = {a: b for a, b in (params or {}).items() if not a.startswith("_")}
+            t = time.perf_counter()
+            try:
+                status, data = await http.request(method, path, params=query or None, json_body=body,
+                                                  headers={"Authorization": f"Bearer {token}"})
+            except (HttpError, TimeoutError):
+                status, data = 0, b""
+            times.append(time.perf_counter() - t)
+            statuses[status] = statuses.get(status, 0) + 1
+            if 200 <= status < 300 and label in LEARNS_FROM:
+                scen.learn(label, params, body, status, json.loads(data))
+        await http.close()
+
+    await asyncio.gather(*(client(k, c) for k, c in enumerate(conns)))
+    return {"times": times, "statuses": statuses}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=400)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--routes", default=",".join(r for r, _ in MIX))
+    args = ap.parse_args(argv)
+    cli = find_cli()
+    if cli is None:
+        print("chainmatch CLI not found")
+        return 1
+    tmp = Path(tempfile.mkdtemp(prefix="chainmatch-routecost-"))
+    env = {**os.environ, "PYTHONPATH": str(REPO), "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0",
+           "CHAINMATCH_RATE_LIMIT_PER_IP": "0"}
+    cached = args.cache / f"seeded-{args.n}.db"
+    if not cached.exists():
+        print(f"no seeded database in {args.cache}: making one (bench/load.py's)")
+        args.cache.mkdir(parents=True, exist_ok=True)
+        scale = args.cache / f"scale-{args.n}"
+        if not (scale / "companies.csv.gz").exists():
+            run([sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(args.n), "--out", str(scale)],
+                env, "make_scale_data.py")
+        seeding = env | {"CHAINMATCH_DATABASE_URL": f"sqlite:///{tmp / 'seeding.db'}"}
+        seed = seed_database(cli, seeding, scale, (20, 20, 64) if args.n >= 50_000 else (10, 12, 32))
+        sqlite_copy(tmp / "seeding.db", cached)
+        (args.cache / f"seeded-{args.n}.json").write_text(json.dumps(seed, ensure_ascii=False))
+    seed = json.loads((args.cache / f"seeded-{args.n}.json").read_text())
+    sqlite_copy(cached, tmp / "cost.db")
+    env["CHAINMATCH_DATABASE_URL"] = f"sqlite:///{tmp / 'cost.db'}"
+    run([cli, "init"], env, "chainmatch init (migrate the copy)")
+    queries = load_needs(DEFAULT_QUERIES, 300)
+    proc, base, ready_s, _ = serve(cli, env, 1, tmp / "serve.log")
+    rows = []
+    try:
+        pids = process_tree(proc.pid)
+        time.sleep(3)  # let start-up work settle
+        idle0, t0 = cpu_seconds(pids), time.perf_counter()
+        time.sleep(5)
+        idle = (cpu_seconds(pids) - idle0) / (time.perf_counter() - t0)
+        for route in [r.strip() for r in args.routes.split(",") if r.strip()]:
+            c0, w0 = cpu_seconds(pids), time.perf_counter()
+            with CpuClock() as clock:
+                res = asyncio.run(drive(base, seed, queries, route, args.requests, args.clients))
+            wall = time.perf_counter() - w0
+            cpu = cpu_seconds(pids) - c0 - idle * wall
+            n = len(res["times"])
+            rows.append((route, n, 1000 * cpu / n, pct(res["times"], 50) * 1000, pct(res["times"], 95) * 1000,
+                         1000 * clock.cpu / n, res["statuses"]))
+            print(f"{route}: {rows[-1][2]:.2f} ms CPU per request", flush=True)
+    finally:
+        stop(proc)
+    weights = dict(MIX)
+    print(f"\n### Server CPU per request, 1 worker, {args.n:,} firms, {args.clients} clients "
+          f"(start-up {ready_s:.0f} s; idle worker {1000 * idle:.0f} ms CPU per second, subtracted; "
+          f"load average {os.getloadavg()[0]:.1f})\n")
+    print("| route | requests | server CPU ms / request | p50 / p95 ms | client CPU ms / request | statuses |")
+    print("|---|---|---|---|---|---|")
+    for route, n, cpu, p50, p95, ccpu, st in rows:
+        print(f"| {route} | {n} | {cpu:.2f} | {p50:.1f} / {p95:.1f} | {ccpu:.2f} | {st} |")
+    mix = sum(weights.get(r, 0) * cpu for r, _, cpu, *_ in rows) / max(sum(weights.get(r, 0) for r, *_ in rows), 1)
+    print(f"\nthe mix, weighted: {mix:.2f} ms of server CPU per request: at most {2000 / mix:.0f} requests/s on two "
+          "fully available cores with two workers, before the load generator's share")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
