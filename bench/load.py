@@ -6,7 +6,7 @@ worker memory over time and /health latency, all in the same run.
 
 --quick is 20,000 firms for 15 s. The generated firms (bench/make_scale_data.py) and a seeded SQLite database
 (bench/_load_seed.py: leaders, published needs delivered to SMEs, tokens) are cached in --cache and reused; each
-run works on a copy, migrated to the current head first. PostgreSQL gets its own database (chainmatch_load on the
+run works on a copy, migrated to the current head first. PostgreSQL gets its own database (chainmatch_load_<pid> on the
 local server, created and dropped by this script; no other database is touched), imported and seeded afresh.
 The mix and how errors are classified: bench/_load_mix.py. Figures are printed, never judged: the script exits
 non-zero only when the set-up fails (a server that does not come up, a command that fails).
@@ -36,7 +36,8 @@ from match_speed import DEFAULT_QUERIES, find_cli, load_needs  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "chainmatch-load-cache"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
-PG_DB = "chainmatch_load"
+# one database per run: two engineers' runs on the shared server must not drop each other's
+PG_DB = f"chainmatch_load_{os.getpid()}"
 STARTUP_TIMEOUT = 600.0
 TARGETS = "0 errors; enterprise search p95 ≤ 100 ms; whole mix ≥ 150 req/s; start-up ≤ 30 s (PostgreSQL)"
 
