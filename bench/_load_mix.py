@@ -130,6 +130,25 @@ class Scenario:
         return route, sme["token"], "POST", f"/api/v1/me/opportunities/{need_id}/interest", None, \
             {"message": "我司具备相关产品的稳定供货能力，希望进一步沟通。"}
 
+    async def send(self, http: LeanConnection, route: str) -> tuple[str, float, int, bytes, str]:
+        """One request of the route: (label, seconds, status, body, failure: "timeout", "connection" or "");
+        the scenario learns from the answer after the clock has stopped."""
+        label, token, method, path, params, body = self.request(route)
+        query = {k: v for k, v in (params or {}).items() if not k.startswith("_")}
+        t = time.perf_counter()
+        try:
+            status, data = await http.request(method, path, params=query or None, json_body=body,
+                                              headers={"Authorization": f"Bearer {token}"})
+        except TimeoutError as exc:
+            return label, time.perf_counter() - t, 0, repr(exc).encode(), "timeout"
+        except HttpError as exc:
+            return label, time.perf_counter() - t, 0, str(exc).encode(), "connection"
+        dt = time.perf_counter() - t
+        if 200 <= status < 300 and label in LEARNS_FROM:  # parse only the answers the scenario reads
+            with contextlib.suppress(ValueError):
+                self.learn(label, params, body, status, json.loads(data))
+        return label, dt, status, data, ""
+
     def learn(self, route: str, params: dict | None, body: dict | None, status: int, data: object) -> None:
         if not isinstance(data, dict):
             return
@@ -162,25 +181,11 @@ async def _run_mix(base: str, seed: dict, queries: list[dict], clients: int, dur
         rng = random.Random(1000 + k)
         scen = Scenario(seed, queries, rng)
         while time.perf_counter() < stop_at:
-            route = rng.choices(routes, weights)[0]
-            label, token, method, path, params, body = scen.request(route)
-            query = {k: v for k, v in (params or {}).items() if not k.startswith("_")}
-            t = time.perf_counter()
-            try:
-                status, data = await http.request(method, path, params=query or None, json_body=body,
-                                                  headers={"Authorization": f"Bearer {token}"})
-            except TimeoutError as exc:
-                stats.failure(label, time.perf_counter() - t, "timeout", repr(exc))
-                continue
-            except HttpError as exc:
-                stats.failure(label, time.perf_counter() - t, "connection", str(exc))
-                continue
-            dt = time.perf_counter() - t
-            ok = 200 <= status < 300
-            stats.add(label, dt, status, "" if ok else data.decode("utf-8", "replace"))
-            if ok and label in LEARNS_FROM:  # parse only the answers the scenario reads
-                with contextlib.suppress(ValueError):
-                    scen.learn(label, params, body, status, json.loads(data))
+            label, dt, status, data, failed = await scen.send(http, rng.choices(routes, weights)[0])
+            if failed:
+                stats.failure(label, dt, failed, data.decode("utf-8", "replace"))
+            else:
+                stats.add(label, dt, status, "" if 200 <= status < 300 else data.decode("utf-8", "replace"))
         await http.close()
 
     t0 = time.perf_counter()

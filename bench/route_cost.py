@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _http_load import pct, process_tree  # noqa: E402
-from _lean_http import CpuClock, HttpError, LeanConnection  # noqa: E402
-from _load_mix import LEARNS_FROM, MIX, Scenario  # noqa: E402
+from _lean_http import CpuClock, LeanConnection  # noqa: E402
+from _load_mix import MIX, Scenario  # noqa: E402
 from load import DEFAULT_CACHE, run, seed_database, serve, sqlite_copy, stop  # noqa: E402
 from match_speed import DEFAULT_QUERIES, find_cli, load_needs  # noqa: E402
 
@@ -54,18 +54,9 @@ async def drive(base: str, seed: dict, queries: list[dict], route: str, requests
     async def client(k: int, http: LeanConnection) -> None:
         scen = Scenario(seed, queries, random.Random(7000 + k))
         while next(todo, None) is not None:
-            label, token, method, path, params, body = scen.request(route)
-            query = {a: b for a, b in (params or {}).items() if not a.startswith("_")}
-            t = time.perf_counter()
-            try:
-                status, data = await http.request(method, path, params=query or None, json_body=body,
-                                                  headers={"Authorization": f"Bearer {token}"})
-            except (HttpError, TimeoutError):
-                status, data = 0, b""
-            times.append(time.perf_counter() - t)
+            _, dt, status, _, _ = await scen.send(http, route)
+            times.append(dt)
             statuses[status] = statuses.get(status, 0) + 1
-            if 200 <= status < 300 and label in LEARNS_FROM:
-                scen.learn(label, params, body, status, json.loads(data))
         await http.close()
 
     await asyncio.gather(*(client(k, c) for k, c in enumerate(conns)))
