@@ -135,5 +135,5 @@ class IndexHolder:
 
 def _listing(record: EnterpriseRecord, fields: tuple[str, list[str]]) -> Listing:
     full_name, region = fields
-    return Listing.of(record.id, names=[record.name, full_name, *(p for p, _ in record.products)],
+    return Listing.of(record.id, names=[record.name, full_name], products=[p for p, _ in record.products],
                       kind=record.kind, tier=record.tier, region=region)

@@ -10,7 +10,7 @@ from app.match_index.directory import Directory, Filter, Listing
 
 def firm(id_: int, name: str, *products: str, kind: str = "sme", tier: str = "none",
          region: tuple[str, ...] = ("山东省", "济南市")) -> Listing:
-    return Listing.of(id_, names=[name, f"{name}有限公司", *products], kind=kind, tier=tier, region=region)
+    return Listing.of(id_, names=[name, f"{name}有限公司"], products=products, kind=kind, tier=tier, region=region)
 
 
 def test_search_counts_each_firm_once_in_id_order_with_filters() -> None:
