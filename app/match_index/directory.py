@@ -41,7 +41,7 @@ class Listing:
     def of(cls, id_: int, *, names: Iterable[str], products: Iterable[str], kind: str, tier: str,
            region: Sequence[str | None]) -> Listing:
         parts = [*(region or ()), "", "", ""][:3]
-        unique = tuple(dict.fromkeys(p.lower() for p in products if p))
+        unique = tuple(dict.fromkeys([p.lower() for p in products if p]))
         return cls(id_, _FIELD_SEP.join(n.lower() for n in names if n), unique, kind, tier,
                    (parts[0] or "", parts[1] or "", parts[2] or ""))
 
@@ -60,39 +60,66 @@ class Filter:
                 and all(a == b for a, b in zip(self.region, x.region, strict=False)))
 
 
-class Directory:
-    def __init__(self, listings: Iterable[Listing] = ()) -> None:
-        self._changed: dict[int, Listing | None] = {}  # id -> its current listing (None: removed)
-        self._build(sorted(listings, key=lambda x: x.id))
+@dataclass(frozen=True)
+class _Built:
+    """The big strings and arrays of one build: replaced as a whole, so a search never mixes two builds."""
 
-    def _build(self, listings: list[Listing]) -> None:
-        self._listings = listings
-        self._ids = np.array([x.id for x in listings], dtype=np.int64)
-        self._names, self._name_starts = _joined([x.names for x in listings])
+    listings: list[Listing]
+    ids: np.ndarray
+    names: str
+    name_starts: list[int]
+    products: str
+    product_starts: list[int]
+    makers: np.ndarray  # firm slots, grouped by product
+    maker_ptr: list[int]
+    codes: dict[str, np.ndarray]  # filter field -> code per slot
+    values: dict[str, dict[str, int]]  # filter field -> value -> code
+
+    @classmethod
+    def of(cls, listings: list[Listing]) -> _Built:
         product_ids: dict[str, int] = {}
         made = np.array([product_ids.setdefault(p, len(product_ids)) for x in listings for p in x.products],
                         dtype=np.int64)
         slots = np.repeat(np.arange(len(listings)), [len(x.products) for x in listings])
-        self._products, self._product_starts = _joined(list(product_ids))
         order = np.argsort(made, kind="stable")
-        self._makers = slots[order]  # firm slots, grouped by product
-        self._maker_ptr = np.searchsorted(made[order], np.arange(len(product_ids) + 1)).tolist()
-        codes: dict[str, np.ndarray] = {}
-        for name, values in (("kind", [x.kind for x in listings]), ("tier", [x.tier for x in listings]),
+        codes, values = {}, {}
+        for name, column in (("kind", [x.kind for x in listings]), ("tier", [x.tier for x in listings]),
                              *((f"region{k}", [x.region[k] for x in listings]) for k in range(3))):
-            uniq, inverse = np.unique(np.array(values, dtype=object), return_inverse=True)
-            codes[name] = inverse
-            setattr(self, f"_{name}_values", {v: i for i, v in enumerate(uniq.tolist())})
-        self._codes = codes
-        self._changed = {}
+            uniq, codes[name] = np.unique(np.array(column, dtype=object), return_inverse=True)
+            values[name] = {v: i for i, v in enumerate(uniq.tolist())}
+        return cls(listings, np.array([x.id for x in listings], dtype=np.int64),
+                   *_joined([x.names for x in listings]), *_joined(list(product_ids)), slots[order],
+                   np.searchsorted(made[order], np.arange(len(product_ids) + 1)).tolist(), codes, values)
+
+    def position(self, id_: int) -> int | None:
+        k = int(np.searchsorted(self.ids, id_))
+        return k if k < len(self.ids) and self.ids[k] == id_ else None
+
+    def admitted(self, f: Filter, changed: Iterable[int]) -> np.ndarray:
+        """True for the firms of the big strings that the filter admits and that have not changed since."""
+        mask = np.ones(len(self.ids), dtype=bool)
+        for name, wanted in (("kind", f.kinds), ("tier", f.tiers),
+                             *((f"region{k}", (part,)) for k, part in enumerate(f.region))):
+            if wanted:
+                table = self.values[name]
+                mask &= np.isin(self.codes[name], [table[w] for w in wanted if w in table])
+        # a changed firm is answered from its new listing, not from the big strings
+        mask[[k for id_ in changed if (k := self.position(id_)) is not None]] = False
+        return mask
+
+
+class Directory:
+    """Safe to search from request threads while the holder (under its lock) changes it: a search reads the side
+    table first, then the build; a rebuild replaces the build first, then empties the side table."""
+
+    def __init__(self, listings: Iterable[Listing] = ()) -> None:
+        self._changed: dict[int, Listing | None] = {}  # id -> its current listing (None: removed)
+        self._built = _Built.of(sorted(listings, key=lambda x: x.id))
 
     def __len__(self) -> int:
-        stale = sum(1 for i in self._changed if self._position(i) is not None)
-        return len(self._ids) - stale + sum(1 for x in self._changed.values() if x is not None)
-
-    def _position(self, id_: int) -> int | None:
-        k = int(np.searchsorted(self._ids, id_))
-        return k if k < len(self._ids) and self._ids[k] == id_ else None
+        built, changed = self._built, dict(self._changed)
+        stale = sum(1 for i in changed if built.position(i) is not None)
+        return len(built.ids) - stale + sum(1 for x in changed.values() if x is not None)
 
     def upsert(self, listing: Listing) -> None:
         self._changed[listing.id] = listing
@@ -104,25 +131,14 @@ class Directory:
 
     def _maybe_rebuild(self) -> None:
         if len(self._changed) >= _REBUILD_AT:
-            current = {x.id: x for x in self._listings}
+            current = {x.id: x for x in self._built.listings}
             for id_, x in self._changed.items():
                 if x is None:
                     current.pop(id_, None)
                 else:
                     current[id_] = x
-            self._build(sorted(current.values(), key=lambda x: x.id))
-
-    def _admitted(self, f: Filter) -> np.ndarray:
-        """True for the firms of the big strings that the filter admits and that have not changed since."""
-        mask = np.ones(len(self._ids), dtype=bool)
-        for name, wanted in (("kind", f.kinds), ("tier", f.tiers),
-                             *((f"region{k}", (part,)) for k, part in enumerate(f.region))):
-            if wanted:
-                table: dict[str, int] = getattr(self, f"_{name}_values")
-                mask &= np.isin(self._codes[name], [table[w] for w in wanted if w in table])
-        # a changed firm is answered from its new listing, not from the big strings
-        mask[[k for id_ in self._changed if (k := self._position(id_)) is not None]] = False
-        return mask
+            self._built = _Built.of(sorted(current.values(), key=lambda x: x.id))
+            self._changed = {}
 
     def search(self, q: str, f: Filter, *, limit: int, offset: int) -> tuple[list[int], int] | None:
         """Ids of the page (by id) and the total of firms whose text contains ``q`` and that ``f`` admits.
@@ -132,17 +148,19 @@ class Directory:
         needle = q.lower()
         if not needle or _FIRM_SEP in needle or _FIELD_SEP in needle:
             return None
-        found = np.zeros(len(self._ids), dtype=bool)
-        found[_hits(self._names, self._name_starts, needle)] = True
-        products = _hits(self._products, self._product_starts, needle)
+        changed = dict(self._changed)  # a copy made in one step: other threads may add to it meanwhile
+        built = self._built
+        found = np.zeros(len(built.ids), dtype=bool)
+        found[_hits(built.names, built.name_starts, needle)] = True
+        products = _hits(built.products, built.product_starts, needle)
         if products:
-            ptr = self._maker_ptr
-            found[np.concatenate([self._makers[ptr[j]:ptr[j + 1]] for j in products])] = True
-        found &= self._admitted(f)
+            ptr = built.maker_ptr
+            found[np.concatenate([built.makers[ptr[j]:ptr[j + 1]] for j in products])] = True
+        found &= built.admitted(f, changed)
         want = offset + limit
-        page = self._ids[np.flatnonzero(found)[:want]].tolist()
+        page = built.ids[np.flatnonzero(found)[:want]].tolist()
         total = int(np.count_nonzero(found))
-        extra = sorted(id_ for id_, x in self._changed.items() if x is not None and x.contains(needle) and f.admits(x))
+        extra = sorted(id_ for id_, x in changed.items() if x is not None and x.contains(needle) and f.admits(x))
         if extra:
             total += len(extra)
             page = sorted(page + extra)[:want]
