@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
@@ -19,10 +18,11 @@ from app.core.schemas import NodeRef, Page
 from app.core.vocabulary import DEFAULT_TOP_N
 from app.enterprises.schemas import EnterpriseSummary
 from app.match_index.holder import IndexHolder
-from app.models import Challenge, Need, NeedNode, Principal
+from app.models import Challenge, Need, Principal
 from app.models._types import utcnow
 from app.needs import lifecycle
 from app.needs.delivery import deliver
+from app.needs.repository import NeedRepository
 
 NEED_FIELDS = ("title", "description", "scope", "deadline", "anonymous", "status", "published_at")
 TERM_FIELDS = ("prize_amount", "mode", "ip_terms", "max_winners")
@@ -54,8 +54,7 @@ def _set_nodes(session: Session, need: Need, keys: list[str | int]) -> list[str]
     nodes, unknown = ChallengeRepository(session).nodes_by_key(keys)
     if unknown:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:10])}")
-    session.execute(delete(NeedNode).where(NeedNode.need_id == need.id))
-    session.add_all(NeedNode(need_id=need.id, node_id=n.id) for n in nodes)
+    NeedRepository(session).set_nodes(need.id, [n.id for n in nodes])
     return sorted(n.name for n in nodes)
 
 
