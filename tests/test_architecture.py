@@ -15,8 +15,8 @@ SQL_ALLOWED = ("core", "access", "imports", "match_index", "health")
 # Cross-domain repository use along the Need aggregate: challenges and catalogues are needs plus their terms or
 # their publication, so they read needs' tables through its repository, and the aggregate resolves chain nodes
 # and firms through theirs. Everything else goes through the other domain's service.
-AGGREGATE = {"needs": {"chains", "enterprises"}, "challenges": {"needs", "chains", "enterprises"},
-             "catalogues": {"needs", "enterprises"}, "opportunities": {"needs"}, "match_index": {"chains"}}
+AGGREGATE = {"needs": {"chains", "enterprises"}, "challenges": {"needs", "enterprises"}, "catalogues": {"needs"},
+             "opportunities": {"needs"}, "match_index": {"chains"}}
 
 
 def _modules() -> list[Path]:

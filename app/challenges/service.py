@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
+from app.chains import service as chains
 from app.challenges.repository import ChallengeRepository
 from app.challenges.schemas import ChallengeCreate, ChallengeOut, ChallengeWrite
 from app.core.audit import record, snapshot
@@ -51,7 +52,7 @@ def _check_deadline(deadline: date | None) -> None:
 
 
 def _set_nodes(session: Session, need: Need, keys: list[str | int]) -> list[str]:
-    nodes, unknown = ChallengeRepository(session).nodes_by_key(keys)
+    nodes, unknown = chains.nodes_by_key(session, keys)
     if unknown:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:10])}")
     NeedRepository(session).set_nodes(need.id, [n.id for n in nodes])
@@ -62,7 +63,7 @@ def create(*, session: Session, data: ChallengeCreate, principal: Principal) -> 
     if principal.role != "leader" or principal.org_id is None:
         raise Forbidden("only chain leaders post challenges")
     _check_deadline(data.deadline)
-    nodes, unknown = ChallengeRepository(session).nodes_by_key(data.nodes)
+    nodes, unknown = chains.nodes_by_key(session, data.nodes)
     if unknown:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:10])}")
     need = Need(poster_org_id=principal.org_id, created_by=principal.id, kind="technology", title=data.title,

@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
-from app.chains.repository import ChainRepository
 from app.core.db import like_pattern
 from app.core.pagination import count_rows
 from app.enterprises.repository import EnterpriseRepository
@@ -90,9 +89,6 @@ class NeedRepository:
 
     def poster_ids(self, need_ids: Sequence[int]) -> set[int]:
         return set(self.session.scalars(select(Need.poster_org_id).where(Need.id.in_(need_ids))))
-
-    def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
-        return ChainRepository(self.session).nodes_by_key(keys)
 
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
         return EnterpriseRepository(self.session).by_ids(ids)
