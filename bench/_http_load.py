@@ -1,4 +1,4 @@
-"""Helpers of bench/match_speed.py: /proc memory readings and the HTTP load loops (httpx)."""
+"""Helpers of bench/match_speed.py: percentiles, /proc memory readings, and the HTTP load loops (httpx)."""
 
 from __future__ import annotations
 
