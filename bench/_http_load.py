@@ -12,15 +12,6 @@ WARMUP = 20
 REQUEST_TIMEOUT = 120.0
 
 
-def pct(xs: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
-    s = sorted(xs)
-    k = (len(s) - 1) * q / 100
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
 def proc_status_kb(pid: int | str, field: str) -> int:
     """The integer value of a /proc/<pid>/status field (kB for the Vm* fields)."""
     try:

@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from _http_load import proc_status_kb, process_tree
+from bench._http_load import proc_status_kb, process_tree
 
 REQUEST_TIMEOUT = 30.0
 # (route label, weight in %): reads, then writes adding up to 15 %.

@@ -31,8 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http_load import free_port, http_load, http_sequential, pct, proc_status_kb, process_tree  # noqa: E402
+from bench._http_load import free_port, http_load, http_sequential, proc_status_kb, process_tree
+from bench.common.bm25 import BigramBM25
+from bench.common.cli import find_cli
+from bench.common.stats import pct
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_QUERIES = REPO.parent / "shared" / "bench" / "queries.jsonl"
@@ -49,7 +51,7 @@ def run(cmd: list[str], env: dict[str, str], what: str) -> subprocess.CompletedP
 
 
 def child_json(args: list[str], env: dict[str, str], what: str) -> dict:
-    res = run([sys.executable, str(Path(__file__).resolve()), *args], env, what)
+    res = run([sys.executable, "-m", "bench.match_speed", *args], env, what)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -78,22 +80,8 @@ def child_build(url: str) -> dict:
 
 # ------------------------------------------------------------------------------------------- child: bm25
 def child_bm25(url: str, needs_file: str) -> dict:
-    import bm25s
-    import numpy as np
-
     from app.core.db import make_engine, make_sessionmaker
     from app.match_index.snapshot import load_records
-
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from quality import bigrams  # the baseline's own tokenizer
-        source = "bench/quality.py bigrams"
-    except Exception:  # noqa: BLE001 - fall back to the same definition
-        source = "local copy of bench/quality.py bigrams"
-
-        def bigrams(text: str) -> list[str]:
-            t = "".join(text.split()).lower()
-            return [t[i : i + 2] for i in range(len(t) - 1)] or ([t] if t else [])
 
     needs = json.loads(Path(needs_file).read_text(encoding="utf-8"))
     t = time.perf_counter()
@@ -101,41 +89,27 @@ def child_bm25(url: str, needs_file: str) -> dict:
         records = load_records(session)
     load_s = time.perf_counter() - t
     t = time.perf_counter()
-    corpus = [bigrams(r.name + " " + " ".join(p for p, _ in r.products)) for r in records]
-    retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
-    vocab = retriever.vocab_dict
+    baseline = BigramBM25(records)
     index_s = time.perf_counter() - t
-    del corpus
     rss_mb = proc_status_kb("self", "VmRSS") / 1024
 
-    def top20(text: str, full: bool) -> list[int]:
-        """Top 20 by argpartition, or (full) by an argsort of every score as bench/quality.py's ranker does."""
-        toks = [tok for tok in bigrams(text) if tok in vocab]
-        if not toks:
-            return []
-        scores = -retriever.get_scores(toks)
-        top = np.argsort(scores, kind="stable")[:20] if full else np.argpartition(scores, kth)[:20]
-        return [int(i) for i in top[np.argsort(scores[top], kind="stable")] if scores[i] < 0]
-
-    kth = min(20, len(records) - 1)
-    texts = [n["text"] or " ".join(str(x) for x in n["nodes"]) for n in needs]
-    for text in texts[:WARMUP]:
-        top20(text, False), top20(text, True)
     def retrieve(text: str) -> None:
         """The library's own call: bigram the text, then BM25.retrieve(k=20)."""
-        toks = [tok for tok in bigrams(text) if tok in vocab]
+        toks = baseline.tokens(text)
         if toks:
-            retriever.retrieve([toks], k=20, show_progress=False, n_threads=1)
+            baseline.retrieve(toks, k=20, n_threads=1)
 
+    texts = [n["text"] or " ".join(str(x) for x in n["nodes"]) for n in needs]
+    for text in texts[:WARMUP]:
+        baseline.top(text, 20), baseline.top(text, 20, full=True)
     for text in texts[:WARMUP]:
         retrieve(text)
     times, full_times, retrieve_times, hits = [], [], [], 0
     for text in texts:
         t = time.perf_counter()
-        hits += len(top20(text, False))
+        hits += len(baseline.top(text, 20))
         t1 = time.perf_counter()
-        top20(text, True)
+        baseline.top(text, 20, full=True)
         t2 = time.perf_counter()
         retrieve(text)
         times.append(t1 - t)
@@ -143,7 +117,7 @@ def child_bm25(url: str, needs_file: str) -> dict:
         retrieve_times.append(time.perf_counter() - t2)
     return {"records": len(records), "load_s": load_s, "index_s": index_s, "rss_mb": rss_mb, "times": times,
             "full_times": full_times, "retrieve_times": retrieve_times, "mean_hits": hits / len(texts),
-            "source": source}
+            "source": "bench/common/bm25.py"}
 
 
 # -------------------------------------------------------------------------------------------- HTTP runs
@@ -258,13 +232,6 @@ def table(setup: dict, build: dict | None, bm: dict | None, servers: list[dict],
 
 
 # -------------------------------------------------------------------------------------------------- main
-def find_cli() -> str | None:
-    for cand in (Path(sys.executable).parent / "chainmatch", REPO / ".venv" / "bin" / "chainmatch"):
-        if cand.exists():
-            return str(cand)
-    return None
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="enterprises to generate if no --scale-dir")
