@@ -28,15 +28,15 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
-	$(BIN)/python bench/import_speed.py
-	$(BIN)/python bench/quality.py
-	$(BIN)/python bench/match_speed.py
-	$(BIN)/python bench/publish_speed.py
-	$(BIN)/python bench/fuzz.py
-	$(BIN)/python bench/load.py
-	$(BIN)/python bench/access_speed.py
-	$(BIN)/python bench/login_flood.py
-	$(BIN)/python bench/faults.py
+	$(BIN)/python -m bench.import_speed
+	$(BIN)/python -m bench.quality
+	$(BIN)/python -m bench.match_speed
+	$(BIN)/python -m bench.publish_speed
+	$(BIN)/python -m bench.fuzz
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.access_speed
+	$(BIN)/python -m bench.login_flood
+	$(BIN)/python -m bench.faults
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache chainmatch-demo.db*

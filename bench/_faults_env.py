@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import pwd
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,20 +19,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _http_load import free_port
+from bench._http_load import free_port
+from bench.common.cli import REPO, require_cli
 
-REPO = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 90.0
-
-
-def cli() -> str:
-    for cand in (Path(sys.executable).parent / "chainmatch", REPO / ".venv" / "bin" / "chainmatch"):
-        if cand.exists():
-            return str(cand)
-    found = shutil.which("chainmatch")
-    if not found:
-        raise RuntimeError("the chainmatch CLI is not installed")
-    return found
 
 
 def child_env(url: str, **settings: str) -> dict[str, str]:
@@ -76,7 +65,7 @@ def seed_child(url: str) -> dict[str, Any]:
 
 
 def seed(url: str, log: Path) -> dict[str, Any]:
-    res = subprocess.run([sys.executable, str(REPO / "bench" / "faults.py"), "--child", "seed", "--url", url],
+    res = subprocess.run([sys.executable, "-m", "bench.faults", "--child", "seed", "--url", url],
                          env=child_env(url), cwd=REPO, capture_output=True, text=True)
     log.write_text(res.stdout + res.stderr, encoding="utf-8")
     if res.returncode != 0:
@@ -279,7 +268,7 @@ class Server:
         self.log_path = self.logdir / f"{self.label}-{self.starts}.log"
         t0 = time.perf_counter()
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen([cli(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+            self.proc = subprocess.Popen([require_cli(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                                           "--workers", str(self.workers)], env=self.env, cwd=REPO, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         while time.perf_counter() - t0 < READY_TIMEOUT and self.proc.poll() is None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from _http_load import pct
+
+from bench.common.stats import pct
 
 TIMEOUT = 30.0
 

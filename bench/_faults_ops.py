@@ -9,9 +9,9 @@ import time
 from collections import Counter
 from typing import Any
 
-from _faults_env import Ctx, Report, Server, query
-from _faults_http import Answer, call, client, fmt_ms, kinds, ms, settled
-from _faults_writes import _need, _payload
+from bench._faults_env import Ctx, Report, Server, query
+from bench._faults_http import Answer, call, client, fmt_ms, kinds, ms, settled
+from bench._faults_writes import _need, _payload
 
 RECOVERY_S = 10.0  # the bar: no errors once the database has been back this long
 PROBE_S = 0.25  # the login flood's /me probe interval

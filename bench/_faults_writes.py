@@ -9,8 +9,8 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from _faults_env import Ctx, Report, query
-from _faults_http import Answer, call, client, fmt_ms, kinds, settled, together
+from bench._faults_env import Ctx, Report, query
+from bench._faults_http import Answer, call, client, fmt_ms, kinds, settled, together
 
 # What "one effect" counts, per case.
 EFFECTS = {"need_publish": "versions written (+ firms notified twice)",

@@ -11,15 +11,6 @@ WARMUP = 20
 REQUEST_TIMEOUT = 120.0
 
 
-def pct(xs: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
-    s = sorted(xs)
-    k = (len(s) - 1) * q / 100
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
 def proc_status_kb(pid: int | str, field: str) -> int:
     """The integer value of a /proc/<pid>/status field (kB for the Vm* fields)."""
     try:
@@ -48,7 +39,7 @@ def free_port() -> int:
 
 
 async def _post(conn, token: str, body: dict) -> tuple[float, int, bytes]:  # type: ignore[no-untyped-def]
-    from _lean_http import HttpError
+    from bench._lean_http import HttpError
 
     t = time.perf_counter()
     try:
@@ -73,7 +64,7 @@ def _run(coro):  # type: ignore[no-untyped-def]
 def http_sequential(base: str, token: str, needs: list[dict], reference=None) -> dict:  # type: ignore[no-untyped-def]
     """Each need once over one keep-alive connection; with ``reference`` (text -> None, e.g. bm25s top-20),
     that is timed just before each request, so both see the same machine load query by query."""
-    from _lean_http import LeanConnection
+    from bench._lean_http import LeanConnection
 
     async def go() -> dict:
         times, took, engine, ref, bad = [], [], [], [], []
@@ -101,7 +92,7 @@ def http_sequential(base: str, token: str, needs: list[dict], reference=None) ->
 
 def http_load(base: str, token: str, needs: list[dict], total: int, clients: int) -> dict:
     """``total`` requests from ``clients`` concurrent keep-alive connections; the generator's CPU is measured."""
-    from _lean_http import CpuClock, LeanConnection
+    from bench._lean_http import CpuClock, LeanConnection
 
     async def go() -> dict:
         import asyncio

@@ -17,8 +17,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from _http_load import proc_status_kb, process_tree
-from _lean_http import HttpError, LeanConnection
+from bench._http_load import proc_status_kb, process_tree
+from bench._lean_http import HttpError, LeanConnection
 
 REQUEST_TIMEOUT = 30.0
 # (route label, weight in %): reads, then writes adding up to 15 %.

@@ -1,6 +1,6 @@
 """What the access policy costs: the needs list, the challenges list and a catalogue's items, per kind of caller.
 
-    python bench/access_speed.py [--needs 20000] [--items 2000] [--database-url URL] [--repeat 7]
+    python -m bench.access_speed [--needs 20000] [--items 2000] [--database-url URL] [--repeat 7]
 
 The demo chain data (app/demo_data/chainkg) is imported into a fresh database (SQLite in a temp dir unless
 --database-url names an empty one); its firms get Shandong cities, one in eight becomes a chain leader, and --needs
@@ -14,26 +14,22 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from sqlalchemy import event, select  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from app.catalogues import service as catalogues  # noqa: E402
-from app.challenges import service as challenges  # noqa: E402
-from app.core.db import make_engine, make_sessionmaker  # noqa: E402
-from app.core.migrations import upgrade  # noqa: E402
-from app.imports.chainkg import import_chainkg  # noqa: E402
-from app.models import Catalogue, Chain, Challenge, Enterprise, Need, Principal  # noqa: E402
-from app.needs import service as needs  # noqa: E402
-from graph.chainkg import read_chainkg  # noqa: E402
+from app.catalogues import service as catalogues
+from app.challenges import service as challenges
+from app.core.db import make_engine, make_sessionmaker
+from app.core.migrations import upgrade
+from app.imports.chainkg import import_chainkg
+from app.models import Catalogue, Chain, Challenge, Enterprise, Need, Principal
+from app.needs import service as needs
+from bench.common.cli import REPO
+from graph.chainkg import read_chainkg
 
 CITIES = ["济南市", "青岛市", "淄博市", "枣庄市", "东营市", "烟台市", "潍坊市", "济宁市", "泰安市", "威海市", "日照市",
           "临沂市", "德州市", "聊城市", "滨州市", "菏泽市"]

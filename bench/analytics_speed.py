@@ -1,6 +1,6 @@
 """Chain analytics speed: every chain's node table, 配套率 and 短板 list for a region, next to loading the graph.
 
-    python bench/analytics_speed.py [--n 100000 | --scale-dir DIR | --data ../shared/data/chainkg]
+    python -m bench.analytics_speed [--n 100000 | --scale-dir DIR | --data ../shared/data/chainkg]
                                     [--chains 40] [--regions 山东省,山东省/济南市] [--min-tiers none,provincial]
                                     [--seed 7]
 
@@ -29,22 +29,18 @@ import os
 import random
 import resource
 import statistics
-import sys
 import tempfile
 import time
 import zlib
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from make_scale_data import DEFAULT_DATA, generate  # noqa: E402
-
-from graph import ChainGraph, NodeSpec, chain_members, edges_from_relations  # noqa: E402
-from graph.analytics import chain_analysis  # noqa: E402
-from graph.chainkg import read_chainkg  # noqa: E402
-from graph.supply import supply_table  # noqa: E402
+from bench.common.cli import REPO
+from bench.common.stats import pct
+from bench.make_scale_data import DEFAULT_DATA, generate
+from graph import ChainGraph, NodeSpec, chain_members, edges_from_relations
+from graph.analytics import chain_analysis
+from graph.chainkg import read_chainkg
+from graph.supply import supply_table
 
 DEMO = REPO / "app" / "demo_data" / "demo.json"
 TARGET_ALL_S, TARGET_ONE_MS = 10.0, 300.0
@@ -94,11 +90,6 @@ def pick_chains(G: ChainGraph, want: int) -> list[tuple[str, list[str]]]:
         chains.append((root, names))
         covered.update(names)
     return chains[:want]
-
-
-def pct(xs: list[float], q: float) -> float:
-    s = sorted(xs)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -175,10 +166,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nregion {region}, min tier {min_tier}: all {len(chains)} chains {total:.2f} s "
               f"(target ≤ {TARGET_ALL_S:.0f} s: {'met' if total <= TARGET_ALL_S else 'missed'}); "
               f"{total / t_graph:.2f} × loading the graph; CPU {c_total:.2f} s")
-        print(f"  one chain's page: p50 {pct(ms, 0.5):.1f} ms, p95 {pct(ms, 0.95):.1f} ms, max {max(ms):.1f} ms "
+        print(f"  one chain's page: p50 {pct(ms, 50):.1f} ms, p95 {pct(ms, 95):.1f} ms, max {max(ms):.1f} ms "
               f"({slowest[0]}, {slowest[2]} nodes) (target ≤ {TARGET_ONE_MS:.0f} ms: "
-              f"{'met' if max(ms) <= TARGET_ONE_MS else 'missed'}); CPU p50 {pct(cms, 0.5):.1f} ms, "
-              f"p95 {pct(cms, 0.95):.1f} ms, max {max(cms):.1f} ms")
+              f"{'met' if max(ms) <= TARGET_ONE_MS else 'missed'}); CPU p50 {pct(cms, 50):.1f} ms, "
+              f"p95 {pct(cms, 95):.1f} ms, max {max(cms):.1f} ms")
         if rates:
             print(f"  配套率 over {len(rates)} chains: mean {statistics.mean(rates):.3f}, min {min(rates):.3f}, "
                   f"max {max(rates):.3f}; 短板 listed: {weak} ({nowhere} with no maker of the tier anywhere)")

@@ -1,6 +1,6 @@
 """Fault benchmark (issue #8): what the service does when writes race, processes die and the database goes away.
 
-    python bench/faults.py [--backends sqlite,postgresql] [--scenarios NAME,...] [--quick] [--json PATH] [--keep]
+    python -m bench.faults [--backends sqlite,postgresql] [--scenarios NAME,...] [--quick] [--json PATH] [--keep]
 
 Each backend gets the demo data once (the steps of `chainmatch demo --no-serve`, run in a child process on
 a SQLite temp file, or on a PostgreSQL cluster of its own that this script starts in a temp dir with
@@ -37,11 +37,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _faults_env import REPO, Backend, Ctx, PostgresBackend, Report, SqliteBackend, make_root, seed_child  # noqa: E402
-from _faults_http import jsonable  # noqa: E402
-from _faults_ops import job_kill, login_flood, outage  # noqa: E402
-from _faults_writes import duplicates, kill_after_ack, read_your_writes  # noqa: E402
+from bench._faults_env import REPO, Backend, Ctx, PostgresBackend, Report, SqliteBackend, make_root, seed_child
+from bench._faults_http import jsonable
+from bench._faults_ops import job_kill, login_flood, outage
+from bench._faults_writes import duplicates, kill_after_ack, read_your_writes
 
 SCENARIOS: dict[str, Callable[[Ctx], Report]] = {
     "read_your_writes": read_your_writes, "kill_after_ack": kill_after_ack, "duplicates": duplicates,

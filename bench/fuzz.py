@@ -1,13 +1,13 @@
 """The long schemathesis run: every operation of the live OpenAPI schema, as every role, over the demo data.
 
-    python bench/fuzz.py [--positive 200] [--negative 100] [--roles admin,operator,...] [--db PATH] [--keep]
+    python -m bench.fuzz [--positive 200] [--negative 100] [--roles admin,operator,...] [--db PATH] [--keep]
 
 A fresh SQLite database is built with `chainmatch demo --no-serve --db PATH` (admin, operator, leader and sme
 tokens) plus `chainmatch token create --role integration`; the app is create_app(Settings(database_url=...)),
 driven in process through a TestClient (its lifespan builds the match index). Each operation gets --positive
 schema-conforming and --negative schema-violating cases per role (derandomized, no Hypothesis database),
-checked exactly like tests/app/test_fuzz.py: no 5xx, answers fit their documented schema, 4xx are the error
-envelope. Writes are kept in the scratch database (the roles run one after another on the same data).
+checked by bench/fuzz_engine.py as in tests/app/test_fuzz.py: no 5xx, answers fit their documented schema, 4xx
+are the error envelope. Writes are kept in the scratch database (the roles run one after another on the same data).
 
 Prints the requests tried by role, the statuses seen and every failure (route, request, answer or traceback).
 Never fails on time; exits 1 only when a failure was found.
@@ -25,18 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from fastapi.testclient import TestClient
+from hypothesis.configuration import set_hypothesis_home_dir
 
-from fastapi.testclient import TestClient  # noqa: E402
-from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+from app.core.config import Settings
+from app.main import create_app
+from bench.common.cli import REPO, find_cli
+from bench.fuzz_engine import ROLES, FuzzReport, fuzz, known_keys
 
-from app.core.config import Settings  # noqa: E402
-from app.main import create_app  # noqa: E402
-from tests.app.test_fuzz import ROLES, FuzzReport, fuzz, known_keys  # noqa: E402
-
-CLI = [sys.executable, "-m", "app.cli"] if not (Path(sys.executable).parent / "chainmatch").exists() \
-    else [str(Path(sys.executable).parent / "chainmatch")]
+CLI = [found] if (found := find_cli()) else [sys.executable, "-m", "app.cli"]
 
 
 def build_demo(db: Path) -> dict[str, str]:

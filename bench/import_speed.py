@@ -1,6 +1,6 @@
 """Time `chainmatch import chainkg` against simply reading the same CSV files.
 
-    python bench/import_speed.py [--data ../shared/data/chainkg] [--scale-dir DIR | --n 100000]
+    python -m bench.import_speed [--data ../shared/data/chainkg] [--scale-dir DIR | --n 100000]
                                  [--skip-scale] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/NAME]
 
 Data sets: (a) the full shared chainkg folder, (b) a 100,000-enterprise folder from make_scale_data.py
@@ -27,8 +27,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "chainkg"
+from bench.common.cli import REPO
+from bench.common.cli import find_cli as default_cli
+from bench.make_scale_data import DEFAULT_DATA
+
 TARGETS = {"full": (30.0, None), "scale": (180.0, 2048.0)}  # seconds, peak MB
 
 # Runs argv[2:] with output to the log file argv[1]; prints wall seconds, peak RSS (KiB) and return code.
@@ -78,13 +80,7 @@ def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> Mea
 
 
 def find_cli(explicit: str | None) -> str | None:
-    if explicit:
-        found = shutil.which(explicit)
-        return found if found else None
-    for cand in (Path(sys.executable).parent / "chainmatch", REPO / ".venv" / "bin" / "chainmatch"):
-        if cand.exists():
-            return str(cand)
-    return shutil.which("chainmatch")
+    return shutil.which(explicit) if explicit else default_cli()
 
 
 class Database:
@@ -243,9 +239,9 @@ def main(argv: list[str] | None = None) -> int:
             if scale is None:
                 scale = tmp / "scale"
                 t = time.perf_counter()
-                gen = [sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(args.n),
+                gen = [sys.executable, "-m", "bench.make_scale_data", "--n", str(args.n),
                        "--out", str(scale), "--data", str(args.data)]
-                subprocess.run(gen, check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(gen, check=True, stdout=subprocess.DEVNULL, cwd=REPO)
                 print(f"generated {args.n:,} enterprises in {time.perf_counter() - t:.1f} s")
             title = f"{args.n // 1000}k" if args.scale_dir is None else scale.name[:10]
             results.append(bench_dataset("scale", scale.resolve(), cli, tmp, args.database_url, twice=False,

@@ -27,11 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http_load import free_port, pct  # noqa: E402
-from _lean_http import CpuClock  # noqa: E402
-from _load_mix import MIX, Stats, Watcher, run_mix  # noqa: E402
-from match_speed import DEFAULT_QUERIES, find_cli, load_needs  # noqa: E402
+from bench._http_load import free_port
+from bench._lean_http import CpuClock
+from bench._load_mix import MIX, Stats, Watcher, run_mix
+from bench.common.cli import find_cli
+from bench.common.stats import pct
+from bench.match_speed import DEFAULT_QUERIES, load_needs
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "chainmatch-load-cache"

@@ -1,6 +1,6 @@
 """Login flood: does the API stay responsive, and do workers keep their memory, while logins are hammered?
 
-    python bench/login_flood.py [--clients 40] [--seconds 20] [--baseline 10] [--workers 2] [--redis URL]
+    python -m bench.login_flood [--clients 40] [--seconds 20] [--baseline 10] [--workers 2] [--redis URL]
 
 A fresh SQLite demo database (`chainmatch demo --no-serve`) is served by `chainmatch serve --workers W` on
 127.0.0.1. A probe calls GET /api/v1/me with the demo SME's token 8 times a second (under its 600/min limit),
@@ -33,8 +33,9 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http_load import free_port, pct, proc_status_kb, process_tree  # noqa: E402
+from bench._http_load import free_port, proc_status_kb, process_tree
+from bench.common.cli import require_cli
+from bench.common.stats import pct
 
 PROBE_EVERY = 0.125
 PROBE_ADDRESS = "127.0.0.2"
@@ -42,16 +43,9 @@ REQUEST_TIMEOUT = 60.0
 START_TIMEOUT = 120.0
 
 
-def cli() -> str:
-    found = Path(sys.executable).with_name("chainmatch")
-    if not found.exists():
-        sys.exit("chainmatch CLI not found next to this Python")
-    return str(found)
-
-
 def seed(db: Path, env: dict[str, str]) -> str:
-    out = subprocess.run([cli(), "demo", "--no-serve", "--db", str(db)], env=env, capture_output=True, text=True,
-                         timeout=600, check=True).stdout
+    out = subprocess.run([require_cli(), "demo", "--no-serve", "--db", str(db)], env=env, capture_output=True,
+                         text=True, timeout=600, check=True).stdout
     found = re.search(r"sme\s+token: (\S+)", out)
     if not found:
         sys.exit(f"no SME token in the demo's output:\n{out}")
@@ -173,7 +167,7 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         with (tmp / "server.log").open("wb") as log:
-            server = subprocess.Popen([cli(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
+            server = subprocess.Popen([require_cli(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
                                        str(args.workers)], env=env, stdout=log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT

@@ -1,6 +1,6 @@
 """Generate a large chainkg-format folder whose companies are perturbed copies of real ones.
 
-    python bench/make_scale_data.py --n 100000 --out /tmp/chainkg100k \
+    python -m bench.make_scale_data --n 100000 --out /tmp/chainkg100k \
         [--data ../shared/data/chainkg] [--seed 7]
 
 Each generated company copies a random real company (one that lists at least one product): its product

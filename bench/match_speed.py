@@ -37,8 +37,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http_load import free_port, http_load, http_sequential, pct, proc_status_kb, process_tree  # noqa: E402
+from bench._http_load import free_port, http_load, http_sequential, proc_status_kb, process_tree
+from bench.common.bm25 import BigramBM25
+from bench.common.cli import find_cli
+from bench.common.stats import pct
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_QUERIES = REPO.parent / "shared" / "bench" / "queries.jsonl"
@@ -57,7 +59,7 @@ def run(cmd: list[str], env: dict[str, str], what: str) -> subprocess.CompletedP
 
 
 def child_json(args: list[str], env: dict[str, str], what: str) -> dict:
-    res = run([sys.executable, str(Path(__file__).resolve()), *args], env, what)
+    res = run([sys.executable, "-m", "bench.match_speed", *args], env, what)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -89,26 +91,20 @@ def wordings(names: str, total: int, queries: Path) -> dict[str, list[dict]]:
 
 
 def bm25_reference(url: str):  # type: ignore[no-untyped-def]
-    """bm25s over character bigrams of name + products (bench/quality.py's baseline), in this process:
-    returns ``retrieve(text)``, the library's own BM25.retrieve(k=20) on the text's bigrams, and its build facts."""
-    import bm25s
-    from quality import bigrams
-
+    """bm25s over character bigrams of name + products (bench/common/bm25.py, the quality baseline), in this
+    process: returns ``retrieve(text)``, the library's own BM25.retrieve(k=20) on the text's bigrams, and facts."""
     from app.core.db import make_engine, make_sessionmaker
     from app.match_index.snapshot import load_records
 
     with make_sessionmaker(make_engine(url))() as session:
         records = load_records(session)
     t = time.perf_counter()
-    retriever = bm25s.BM25()
-    retriever.index([bigrams(r.name + " " + " ".join(p for p, _ in r.products)) for r in records],
-                    show_progress=False)
-    vocab = retriever.vocab_dict
+    baseline = BigramBM25(records)
 
     def retrieve(text: str) -> None:
-        toks = [tok for tok in bigrams(text) if tok in vocab]
+        toks = baseline.tokens(text)
         if toks:
-            retriever.retrieve([toks], k=20, show_progress=False, n_threads=1)
+            baseline.retrieve(toks, k=20, n_threads=1)
 
     return retrieve, {"records": len(records), "index_s": time.perf_counter() - t}
 
@@ -224,13 +220,6 @@ def table(setup: dict, build: dict | None, bm: dict | None, servers: list[dict],
 
 
 # -------------------------------------------------------------------------------------------------- main
-def find_cli() -> str | None:
-    for cand in (Path(sys.executable).parent / "chainmatch", REPO / ".venv" / "bin" / "chainmatch"):
-        if cand.exists():
-            return str(cand)
-    return None
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="enterprises to generate if no --scale-dir")

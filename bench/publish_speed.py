@@ -1,6 +1,6 @@
 """Time a catalogue's targeted publication (定向发布) at scale, next to the same matches run one by one.
 
-    python bench/publish_speed.py [--n 100000 | --scale-dir DIR] [--items 1000] [--top-n 50] [--batch 50]
+    python -m bench.publish_speed [--n 100000 | --scale-dir DIR] [--items 1000] [--top-n 50] [--batch 50]
 
 A make_scale_data.py folder (generated into a temp dir unless --scale-dir is given) is imported into a fresh
 SQLite database with the CLI (`chainmatch init`, `chainmatch import chainkg DIR -q`). In this process: one firm
@@ -25,31 +25,20 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from sqlalchemy import func, select
 
-from sqlalchemy import func, select  # noqa: E402
-
-from app.catalogues import service as catalogues  # noqa: E402
-from app.core.db import make_engine, make_sessionmaker  # noqa: E402
-from app.jobs.runner import run_once  # noqa: E402
-from app.match_index.holder import IndexHolder  # noqa: E402
-from app.models import Catalogue, Chain, ChainNode, Enterprise, Job, Need, NeedNode, Opportunity, Principal  # noqa: E402
-from app.needs.delivery import need_query  # noqa: E402
-from matching import rank  # noqa: E402
+from app.background import job_registry
+from app.catalogues import service as catalogues
+from app.core.db import make_engine, make_sessionmaker
+from app.jobs.runner import run_once
+from app.match_index.holder import IndexHolder
+from app.models import Catalogue, Chain, ChainNode, Enterprise, Job, Need, NeedNode, Opportunity, Principal
+from app.needs.delivery import need_query
+from bench.common.cli import REPO, require_cli
+from matching import rank
 
 DEFAULT_QUERIES = REPO.parent / "shared" / "bench" / "queries.jsonl"
 TARGET_S = 120.0
-
-
-def cli() -> str:
-    for cand in (Path(sys.executable).parent / "chainmatch", REPO / ".venv" / "bin" / "chainmatch"):
-        if cand.exists():
-            return str(cand)
-    found = shutil.which("chainmatch")
-    if not found:
-        raise SystemExit("the chainmatch CLI is not installed")
-    return found
 
 
 def load_queries(path: Path, total: int) -> list[dict]:
@@ -114,14 +103,15 @@ def main() -> None:
         if data is None:
             data = tmp / "data"
             t = time.perf_counter()
-            subprocess.run([sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(args.n),
-                            "--out", str(data)], check=True, capture_output=True)
+            subprocess.run([sys.executable, "-m", "bench.make_scale_data", "--n", str(args.n),
+                            "--out", str(data)], check=True, capture_output=True, cwd=REPO)
             print(f"generated {args.n:,} enterprises in {time.perf_counter() - t:.1f} s")
         url = f"sqlite:///{tmp / 'bench.db'}"
         env = {**os.environ, "CHAINMATCH_DATABASE_URL": url}
         t = time.perf_counter()
-        subprocess.run([cli(), "init"], env=env, check=True, capture_output=True)
-        subprocess.run([cli(), "import", "chainkg", str(data), "-q"], env=env, check=True, capture_output=True)
+        cli = require_cli()
+        subprocess.run([cli, "init"], env=env, check=True, capture_output=True)
+        subprocess.run([cli, "import", "chainkg", str(data), "-q"], env=env, check=True, capture_output=True)
         print(f"imported {data} into SQLite in {time.perf_counter() - t:.1f} s")
         queries = load_queries(args.queries, args.items)
         catalogue_id, operator_id = prepare(url, queries, args.top_n)
@@ -147,7 +137,7 @@ def main() -> None:
             s.commit()
             job_id = job.id
         t = time.perf_counter()
-        run_once(factory, holder, batch_size=args.batch)
+        run_once(factory, job_registry(), index=holder, batch_size=args.batch)
         publish_s = time.perf_counter() - t
         with factory() as s:
             done = s.get(Job, job_id)

@@ -1,6 +1,6 @@
 """Quality benchmark: nDCG@10, Recall@50 and MRR per query kind, engine vs a bigram BM25 baseline.
 
-    .venv/bin/python bench/quality.py [--data ../shared/data/chainkg] [--bench ../shared/bench]
+    .venv/bin/python -m bench.quality [--data ../shared/data/chainkg] [--bench ../shared/bench]
                                       [--limit-queries N] [--http URL --token T] [--skip-holdout] [--skip-b4]
 
 B1/B2 come from queries.jsonl on the full data; B3 from holdout_queries.jsonl on the data re-read
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -23,14 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from quality_b4 import b4_queries, evaluate_b4, split  # noqa: E402
-from quality_data import load, read_holdout_links, read_queries  # noqa: E402
-from quality_metrics import ndcg_at_k, recall_at_k, reciprocal_rank, summarise  # noqa: E402
-
-from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank  # noqa: E402
+from bench.common.bm25 import BigramBM25
+from bench.quality_b4 import b4_queries, evaluate_b4, split
+from bench.quality_data import load, read_holdout_links, read_queries
+from bench.quality_metrics import ndcg_at_k, recall_at_k, reciprocal_rank, summarise
+from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
 
 Ranker = Callable[[dict, int], list[str]]  # (benchmark query, limit) -> ranked company codes
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,31 +46,15 @@ def engine_ranker(index: MatchIndex, records: Sequence[EnterpriseRecord]) -> Ran
     return run
 
 
-def bigrams(text: str) -> list[str]:
-    text = "".join(text.split()).lower()
-    return [text[i : i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
-
-
 def bm25_ranker(records: Sequence[EnterpriseRecord]) -> Ranker:
-    """The reference point: bm25s over character bigrams of name + product list."""
-    import bm25s
-
+    """The reference point: the bigram BM25 baseline (bench/common/bm25.py), every score sorted."""
+    baseline = BigramBM25(records)
     codes = [r.code for r in records]
-    corpus = [bigrams(r.name + " " + " ".join(p for p, _ in r.products)) for r in records]
-    retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
-    vocab = retriever.vocab_dict
+    position = {c: i for i, c in reversed(list(enumerate(codes)))}
 
     def run(q: dict, limit: int) -> list[str]:
-        toks = [t for t in bigrams(q["text"]) if t in vocab]
-        if not toks:
-            return []
-        scores = retriever.get_scores(toks)
-        for c in q["exclude"]:
-            if c in codes:
-                scores[codes.index(c)] = -np.inf
-        top = np.argsort(-scores, kind="stable")[:limit]
-        return [codes[i] for i in top if scores[i] > 0]
+        exclude = [position[c] for c in q["exclude"] if c in position]
+        return [codes[i] for i in baseline.top(q["text"], limit, full=True, exclude=exclude)]
 
     return run
 

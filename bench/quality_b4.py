@@ -13,8 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from quality_metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
-
+from bench.quality_metrics import mean, ndcg_at_k, recall_at_k, reciprocal_rank
 from graph.chainkg import ChainKG
 
 __all__ = ["TRAPS", "b4_queries", "evaluate_b4", "split"]

@@ -1,6 +1,6 @@
 """Server CPU per request, route by route, for the routes of the mixed load (bench/load.py), on one worker.
 
-    python bench/route_cost.py [--n 100000] [--requests 400] [--clients 4] [--cache DIR] [--routes a,b]
+    python -m bench.route_cost [--n 100000] [--requests 400] [--clients 4] [--cache DIR] [--routes a,b]
 
 Uses bench/load.py's cached, seeded SQLite database (made on first use), serves a copy with one worker and,
 for each route of bench/_load_mix.py in turn, sends ``--requests`` requests from ``--clients`` keep-alive
@@ -25,12 +25,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http_load import pct, process_tree  # noqa: E402
-from _lean_http import CpuClock, LeanConnection  # noqa: E402
-from _load_mix import MIX, Scenario  # noqa: E402
-from load import DEFAULT_CACHE, run, seed_database, serve, sqlite_copy, stop  # noqa: E402
-from match_speed import DEFAULT_QUERIES, find_cli, load_needs  # noqa: E402
+from bench._http_load import process_tree
+from bench._lean_http import CpuClock, LeanConnection
+from bench._load_mix import MIX, Scenario
+from bench.common.cli import find_cli
+from bench.common.stats import pct
+from bench.load import DEFAULT_CACHE, run, seed_database, serve, sqlite_copy, stop
+from bench.match_speed import DEFAULT_QUERIES, load_needs
 
 REPO = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")

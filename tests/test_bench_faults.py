@@ -5,17 +5,13 @@ servers and a PostgreSQL cluster, so they run in `make bench`, not here."""
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-from _faults_http import Answer, jsonable, kinds  # noqa: E402
-from _faults_ops import RECOVERY_S, phase  # noqa: E402
-from faults import main, table  # noqa: E402
+from bench._faults_http import Answer, jsonable, kinds
+from bench._faults_ops import RECOVERY_S, phase
+from bench.faults import main, table
 
 
 def test_only_the_house_envelope_counts_as_one() -> None:

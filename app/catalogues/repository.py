@@ -9,9 +9,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.core.pagination import count_rows
-from app.enterprises.repository import EnterpriseRepository
 from app.models import Catalogue, CatalogueEvent, Chain, ChainNode, Enterprise, Need, Opportunity
-from app.needs.repository import NeedRepository
 
 
 @dataclass
@@ -63,12 +61,6 @@ class CatalogueRepository:
     def item_ids(self, catalogue_id: int) -> list[int]:
         return list(self.session.scalars(select(Need.id).where(Need.catalogue_id == catalogue_id)
                                          .order_by(Need.id)))
-
-    def nodes_of(self, need_ids: Sequence[int]) -> dict[int, list[ChainNode]]:
-        return NeedRepository(self.session).nodes_of(need_ids)
-
-    def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
-        return EnterpriseRepository(self.session).by_ids(ids)
 
     def delivered(self, catalogue_id: int) -> int:
         stmt = (select(func.count()).select_from(Opportunity).join(Need, Need.id == Opportunity.need_id)

@@ -22,7 +22,7 @@ from app.catalogues.schemas import (
     ChainRef,
     PublishParams,
 )
-from app.chains.repository import ChainRepository
+from app.chains import service as chain_service
 from app.core.audit import record, snapshot
 from app.core.db import lock
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -49,7 +49,7 @@ def log_event(session: Session, catalogue: Catalogue, principal: Principal | Non
 
 
 def resolve_chain(session: Session, key: str | int) -> Chain:
-    chain = ChainRepository(session).get_chain(str(key).strip())
+    chain = chain_service.find_chain(session, str(key).strip())
     if chain is None:
         raise Invalid("chain", f"unknown chain {key}")
     return chain

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from app.chains.repository import ChainRepository
 from app.core.pagination import count_rows
 from app.enterprises.repository import EnterpriseRepository
 from app.models import Application, ChainNode, Challenge, Enterprise, Need, Opportunity
@@ -43,9 +42,6 @@ class ChallengeRepository:
 
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
         return EnterpriseRepository(self.session).by_ids(ids)
-
-    def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
-        return ChainRepository(self.session).nodes_by_key(keys)
 
     def delivered_counts(self, need_ids: Sequence[int]) -> dict[int, int]:
         """How many firms each challenge was delivered to (absent: none), in one query for a whole page."""

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
+from app.chains import service as chains
 from app.challenges.repository import ChallengeRepository
 from app.challenges.schemas import ChallengeCreate, ChallengeOut, ChallengeWrite
 from app.core.audit import record, snapshot
@@ -19,10 +19,11 @@ from app.core.schemas import NodeRef, Page
 from app.core.vocabulary import DEFAULT_TOP_N
 from app.enterprises.schemas import EnterpriseSummary
 from app.match_index.holder import IndexHolder
-from app.models import Challenge, Need, NeedNode, Principal
+from app.models import Challenge, Need, Principal
 from app.models._types import utcnow
 from app.needs import lifecycle
 from app.needs.delivery import deliver
+from app.needs.repository import NeedRepository
 
 NEED_FIELDS = ("title", "description", "scope", "deadline", "anonymous", "status", "published_at")
 TERM_FIELDS = ("prize_amount", "mode", "ip_terms", "max_winners")
@@ -51,11 +52,10 @@ def _check_deadline(deadline: date | None) -> None:
 
 
 def _set_nodes(session: Session, need: Need, keys: list[str | int]) -> list[str]:
-    nodes, unknown = ChallengeRepository(session).nodes_by_key(keys)
+    nodes, unknown = chains.nodes_by_key(session, keys)
     if unknown:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:10])}")
-    session.execute(delete(NeedNode).where(NeedNode.need_id == need.id))
-    session.add_all(NeedNode(need_id=need.id, node_id=n.id) for n in nodes)
+    NeedRepository(session).set_nodes(need.id, [n.id for n in nodes])
     return sorted(n.name for n in nodes)
 
 
@@ -63,7 +63,7 @@ def create(*, session: Session, data: ChallengeCreate, principal: Principal) -> 
     if principal.role != "leader" or principal.org_id is None:
         raise Forbidden("only chain leaders post challenges")
     _check_deadline(data.deadline)
-    nodes, unknown = ChallengeRepository(session).nodes_by_key(data.nodes)
+    nodes, unknown = chains.nodes_by_key(session, data.nodes)
     if unknown:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:10])}")
     need = Need(poster_org_id=principal.org_id, created_by=principal.id, kind="technology", title=data.title,

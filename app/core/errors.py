@@ -65,6 +65,15 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
+def _reason(error: Any) -> str:
+    """Pydantic's message; for a value outside a fixed list, the value too (which of several was wrong)."""
+    reason = str(error.get("msg", "invalid"))
+    value = error.get("input")
+    if error.get("type") in ("literal_error", "enum") and isinstance(value, str | int):
+        reason += f" (got {str(value)[:50]!r})"
+    return reason
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
@@ -73,7 +82,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"field": _field(e.get("loc", ())), "reason": e.get("msg", "invalid")} for e in exc.errors()]
+        details = [{"field": _field(e.get("loc", ())), "reason": _reason(e)} for e in exc.errors()]
         message = "; ".join(f"{d['field']}: {d['reason']}" for d in details[:5])
         return JSONResponse(_body("validation_error", message, details), status_code=422)
 

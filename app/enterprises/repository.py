@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, select, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, delete, exists, func, select, union
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.core.db import like_pattern
@@ -104,11 +104,35 @@ class EnterpriseRepository:
             return {}
         return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(set(ids)))))}
 
+    def summaries(self, ids: Sequence[int]) -> dict[int, dict[str, object]]:
+        """Firms as EnterpriseSummary dicts, from one query of plain columns (no ORM rows to build)."""
+        e = Enterprise
+        rows = self.session.execute(select(e.id, e.code, e.name, e.kind, e.tier, e.province, e.city, e.district)
+                                    .where(e.id.in_(list(ids)))).all()
+        return {r.id: {"id": r.id, "code": r.code, "name": r.name, "kind": r.kind, "tier": r.tier,
+                       "region": "/".join(p for p in (r.province, r.city, r.district) if p)} for r in rows}
+
     def capabilities(self, enterprise_id: int) -> list[tuple[Capability, ChainNode | None]]:
         stmt = (select(Capability, ChainNode).outerjoin(ChainNode, ChainNode.id == Capability.node_id)
                 .where(Capability.enterprise_id == enterprise_id)
                 .order_by(Capability.revenue_share.desc(), Capability.product))
         return [(c, n) for c, n in self.session.execute(stmt)]
+
+    def ids_for_keys(self, keys: Sequence[str]) -> tuple[set[int], list[str]]:
+        rows = self.session.execute(select(Enterprise.id, Enterprise.code).where(Enterprise.code.in_(keys))).all()
+        found = {code: id_ for id_, code in rows}
+        ids: set[int] = set(found.values())
+        numeric = [i for k in keys if k not in found and (i := parse_id(k)) is not None]
+        if numeric:
+            ids |= set(self.session.scalars(select(Enterprise.id).where(Enterprise.id.in_(numeric))))
+        known = set(found) | {str(i) for i in ids}
+        return ids, [k for k in keys if k not in known]
+
+    def products(self, enterprise_id: int) -> list[str]:
+        return sorted(self.session.scalars(select(Capability.product).where(Capability.enterprise_id == enterprise_id)))
+
+    def clear_capabilities(self, enterprise_id: int) -> None:
+        self.session.execute(delete(Capability).where(Capability.enterprise_id == enterprise_id))
 
     def industry_path(self, industry_id: int) -> list[Industry]:
         path: list[Industry] = []

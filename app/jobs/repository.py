@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from app.core.pagination import count_rows
 from app.models import Job
 from app.models._types import utcnow
 
@@ -85,6 +86,20 @@ class JobRepository:
             update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
             .values(**values).execution_options(synchronize_session=False))
         return _rowcount(res) == 1
+
+
+    def search(self, *, created_by: int | None, status: str | None, kind: str | None, limit: int,
+               offset: int) -> tuple[list[Job], int]:
+        """Newest first, with the total; ``created_by`` None lists every job."""
+        stmt = select(Job)
+        if created_by is not None:
+            stmt = stmt.where(Job.created_by == created_by)
+        if status:
+            stmt = stmt.where(Job.status == status)
+        if kind:
+            stmt = stmt.where(Job.kind == kind)
+        total = count_rows(self.session, stmt)
+        return list(self.session.scalars(stmt.order_by(Job.id.desc()).limit(limit).offset(offset))), total
 
 
 def _rowcount(res: Any) -> int:

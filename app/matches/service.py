@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.chains.repository import ChainRepository
+from app.chains import service as chains
 from app.core.errors import AppError, Invalid
-from app.core.schemas import parse_id
+from app.enterprises import service as enterprises
 from app.match_index.holder import IndexHolder
 from app.matches.schemas import BRIEF_REASONS, MatchRequest
-from app.models import Enterprise, Principal
+from app.models import Principal
 from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, UnknownNodeError, rank
 
 
@@ -20,22 +19,14 @@ def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
     """Names for the engine; a key that names no node is passed on as it is, so the engine reports it unknown."""
     if not keys:
         return ()
-    nodes, unknown = ChainRepository(session).nodes_by_key(keys)
+    nodes, unknown = chains.nodes_by_key(session, keys)
     return tuple(dict.fromkeys([n.name for n in nodes] + unknown))
 
 
 def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
     if not keys:
         return frozenset()
-    codes = [str(k) for k in keys]
-    rows = session.execute(select(Enterprise.id, Enterprise.code).where(Enterprise.code.in_(codes))).all()
-    found = {code: id_ for id_, code in rows}
-    ids: set[int] = set(found.values())
-    numeric = [i for c in codes if c not in found and (i := parse_id(c)) is not None]
-    if numeric:
-        ids |= set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(numeric))))
-    known = set(found) | {str(i) for i in ids}
-    unknown = [c for c in codes if c not in known]
+    ids, unknown = enterprises.ids_for_keys(session, [str(k) for k in keys])
     if unknown:
         raise Invalid("exclude", f"unknown enterprise(s): {', '.join(unknown[:10])}")
     return frozenset(ids)
@@ -61,15 +52,6 @@ def rank_query(*, holder: IndexHolder, query: MatchQuery) -> tuple[list[MatchRes
         raise Invalid("text", str(exc) or "nothing to match in the text") from None
 
 
-def _summaries(session: Session, ids: list[int]) -> dict[int, dict]:  # type: ignore[type-arg]
-    """The answer's firms as EnterpriseSummary dicts, in one query of plain columns (no ORM rows)."""
-    e = Enterprise
-    rows = session.execute(select(e.id, e.code, e.name, e.kind, e.tier, e.province, e.city, e.district)
-                           .where(e.id.in_(ids))).all()
-    return {r.id: {"id": r.id, "code": r.code, "name": r.name, "kind": r.kind, "tier": r.tier,
-                   "region": "/".join(p for p in (r.province, r.city, r.district) if p)} for r in rows}
-
-
 def _sized(explanation: dict, detail: str) -> dict:  # type: ignore[type-arg]
     # need_nodes is the same for every firm: the answer carries it once
     if detail == "full":
@@ -90,7 +72,7 @@ def match(*, session: Session, holder: IndexHolder, request: MatchRequest, princ
     ranked_at = time.perf_counter()
     results, version = rank_query(holder=holder, query=query)
     engine_ms = (time.perf_counter() - ranked_at) * 1000
-    firms = _summaries(session, [r.enterprise_id for r in results])
+    firms = enterprises.summaries(session, [r.enterprise_id for r in results])
     items = [{"enterprise": firms[r.enterprise_id], "score": round(r.score, 6),
               "explanation": _sized(r.explanation, request.explain)} for r in results if r.enterprise_id in firms]
     need = results[0].explanation.get("need_nodes", []) if results else []

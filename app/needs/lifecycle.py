@@ -72,6 +72,21 @@ def mark_published(session: Session, need: Need, *, now: datetime | None = None)
     session.flush()
 
 
+def posters(session: Session, need_ids: Sequence[int]) -> set[int]:
+    """The firms that posted these needs (who is told that a catalogue of them was published)."""
+    return NeedRepository(session).poster_ids(need_ids)
+
+
+def closing_between(session: Session, first: date, last: date) -> list[Need]:
+    """Published needs whose deadline falls in [first, last], by id."""
+    return NeedRepository(session).published_closing(first, last)
+
+
+def interested_firms(session: Session, need_ids: Sequence[int]) -> dict[int, list[int]]:
+    """For each need, the firms that said they are interested, by firm id."""
+    return NeedRepository(session).interested(need_ids)
+
+
 def close(session: Session, need: Need) -> None:
     need.status = "closed"
     session.flush()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
+from app.chains import service as chains
 from app.core.audit import record
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.schemas import NodeRef, Page
@@ -92,7 +93,7 @@ def _check_values(need: Need, data: NeedUpdate) -> None:
 
 
 def _resolve_nodes(repo: NeedRepository, keys: Sequence[str | int]) -> list[ChainNode]:
-    nodes, unknown = repo.nodes_by_key(keys)
+    nodes, unknown = chains.nodes_by_key(repo.session, keys)
     if unknown:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:20])}")
     return nodes

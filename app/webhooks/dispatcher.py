@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.db import begin_writer
-from app.models import Notification, Webhook, WebhookDelivery
+from app.models import WebhookDelivery
 from app.models._types import utcnow
+from app.webhooks.delivery_repository import DeliveryRepository
 from app.webhooks.fanout import fan_out
 from app.webhooks.guard import GuardedTransport
 from app.webhooks.ownership import stop_reason
@@ -121,11 +121,7 @@ class Dispatcher:
 
     def _due(self, now: datetime) -> list[int]:
         with self.session_factory() as session:
-            return list(session.scalars(
-                select(WebhookDelivery.id).join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
-                       Webhook.active.is_(True))
-                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(self.batch)))
+            return DeliveryRepository(session).due(now, self.batch)
 
     def _deliver_all(self, due: list[int], now: datetime, report: RunReport) -> None:
         transport = self.transport
@@ -161,20 +157,12 @@ class Dispatcher:
         """Lease the delivery and build its request; SKIPPED (settled, nothing to send) when the owner lost access."""
         with self.session_factory() as session:
             begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
-            row = session.execute(
-                select(WebhookDelivery, Webhook, Notification)
-                .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-                .join(Notification, Notification.id == WebhookDelivery.notification_id)
-                .where(WebhookDelivery.id == delivery_id)).first()
+            repo = DeliveryRepository(session)
+            row = repo.with_context(delivery_id)
             if row is None:
                 return None
             delivery, hook, note = row
-            taken = session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
-                       WebhookDelivery.next_attempt_at <= now)
-                .values(next_attempt_at=now + self.lease).execution_options(synchronize_session=False))
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            if not repo.lease(delivery_id, now, now + self.lease):
                 session.rollback()
                 return None  # another dispatcher has it, or it was settled meanwhile
             # Checked now, not at fan-out: a token revoked a moment ago stops this delivery on every worker.

@@ -9,12 +9,12 @@ understanding B4 measured 0.45, 0.36 on needs with a modifier, and peers took 37
 import json
 import math
 import os
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
+from bench.quality_b4 import b4_queries, evaluate_b4
 from graph import ChainGraph, NodeSpec, edges_from_relations
 from graph.chainkg import read_chainkg
 from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
@@ -71,9 +71,6 @@ def test_b2_upstream_needs_find_suppliers_not_competitors(setup):
 
 @pytest.fixture(scope="module")
 def realistic(setup):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    from quality_b4 import b4_queries, evaluate_b4
-
     index, records, _ = setup
     code_of = {r.id: r.code for r in records}
     needs = b4_queries(BENCH / "realistic_needs.jsonl", read_chainkg(DATA))

@@ -1,0 +1,1 @@
+"""What several benchmarks share: one percentile, one BM25 baseline, one way to find the chainmatch CLI."""
