@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{route}: {rows[-1][2]:.2f} ms CPU per request", flush=True)
     finally:
         stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)  # the database copy: hundreds of MB
     weights = dict(MIX)
     print(f"\n### Server CPU per request, 1 worker, {args.n:,} firms, {args.clients} clients "
           f"(start-up {ready_s:.0f} s; the idle worker used {1000 * idle:.0f} ms CPU per second, included below; "
