@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.pagination import where_given
 from app.models import AuditEntry, Principal
 
 
@@ -54,13 +55,8 @@ def snapshot(obj: Any, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
 def entries(session: Session, *, by: int | None, entity: str | None, entity_id: str | None, limit: int,
             offset: int) -> list[AuditEntry]:
     """The log, newest first; ``by`` narrows it to one principal's own actions."""
-    stmt = select(AuditEntry)
-    if by is not None:
-        stmt = stmt.where(AuditEntry.principal_id == by)
-    if entity:
-        stmt = stmt.where(AuditEntry.entity == entity)
-    if entity_id:
-        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    stmt = where_given(select(AuditEntry), (AuditEntry.principal_id, by), (AuditEntry.entity, entity),
+                       (AuditEntry.entity_id, entity_id))
     return list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from app.core.pagination import count_rows
+from app.core.pagination import count_rows, where_given
 from app.models import Job
 from app.models._types import utcnow
 
@@ -91,13 +91,7 @@ class JobRepository:
     def search(self, *, created_by: int | None, status: str | None, kind: str | None, limit: int,
                offset: int) -> tuple[list[Job], int]:
         """Newest first, with the total; ``created_by`` None lists every job."""
-        stmt = select(Job)
-        if created_by is not None:
-            stmt = stmt.where(Job.created_by == created_by)
-        if status:
-            stmt = stmt.where(Job.status == status)
-        if kind:
-            stmt = stmt.where(Job.kind == kind)
+        stmt = where_given(select(Job), (Job.created_by, created_by), (Job.status, status), (Job.kind, kind))
         total = count_rows(self.session, stmt)
         return list(self.session.scalars(stmt.order_by(Job.id.desc()).limit(limit).offset(offset))), total
 
