@@ -1,0 +1,46 @@
+"""The whole method: validate, greedy start, CP-SAT improvement with its bound, tables, idle-gap compaction."""
+
+from __future__ import annotations
+
+import time
+
+from scheduling.bound import lp_bound
+from scheduling.cpsat import improve
+from scheduling.gaps import compact
+from scheduling.greedy import per_slot_matching
+from scheduling.tables import assign_tables
+from scheduling.types import Meeting, Problem, Result
+
+
+def total_weight(problem: Problem, meetings: list[Meeting]) -> float:
+    weights = {p.key: p.weight for p in problem.pairs}
+    return sum(weights.get(m.key, 0.0) for m in meetings)
+
+
+def schedule(problem: Problem, *, seconds: float = 20.0, workers: int = 2,
+             previous: dict[tuple[int, int], tuple[int, int]] | None = None) -> Result:
+    """The best schedule found within ``seconds`` (raises InfeasibleError when the locked part breaks a rule).
+
+    ``previous`` maps a pair to its (slot, table) in the last run, so a pair that keeps its slot keeps its table.
+    """
+    started = time.perf_counter()
+    problem.validate()
+    greedy = per_slot_matching(problem)
+    greedy_weight = total_weight(problem, greedy)
+    greedy_seconds = time.perf_counter() - started
+    locked_weight = total_weight(problem, list(problem.locked))
+    bound = lp_bound(problem)
+    solved = improve(problem, greedy, seconds=max(0.1, seconds - (time.perf_counter() - started)), workers=workers)
+    if solved is not None and solved.objective + locked_weight >= greedy_weight:
+        meetings = assign_tables(problem, solved.slotted, previous)
+        status = "optimal" if solved.optimal else "feasible"
+        bound = min(bound, solved.bound + locked_weight)
+    else:
+        locked = set(problem.locked)
+        meetings = assign_tables(problem, [(m.a, m.b, m.slot) for m in greedy if m not in locked], previous)
+        status = "greedy"
+    meetings = compact(problem, meetings)
+    weight = total_weight(problem, meetings)
+    return Result(meetings=meetings, weight=weight, bound=max(bound, weight), greedy_weight=greedy_weight,
+                  seconds=time.perf_counter() - started, status=status,
+                  stats={"greedy_seconds": round(greedy_seconds, 3), "lp_bound": round(bound, 3)})
