@@ -1,0 +1,70 @@
+"""Queries on the events tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from app.models import Enterprise, Event, EventMeeting, EventParticipant, MeetingRequest
+from app.models._types import utcnow
+
+LIVE = ("scheduled", "held", "no_show")  # meetings that still take a cell (cancelled ones do not)
+
+
+class EventRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def events(self) -> list[Event]:
+        return list(self.session.scalars(select(Event).order_by(Event.id.desc())))
+
+    def participants(self, event_id: int) -> list[EventParticipant]:
+        return list(self.session.scalars(select(EventParticipant).where(EventParticipant.event_id == event_id)
+                                         .order_by(EventParticipant.id)))
+
+    def participant_of(self, event_id: int, enterprise_id: int) -> EventParticipant | None:
+        return self.session.scalar(select(EventParticipant).where(EventParticipant.event_id == event_id,
+                                                                  EventParticipant.enterprise_id == enterprise_id))
+
+    def by_external(self, event_id: int, external_id: str) -> EventParticipant | None:
+        return self.session.scalar(select(EventParticipant).where(EventParticipant.event_id == event_id,
+                                                                  EventParticipant.external_id == external_id))
+
+    def firms(self, ids: Iterable[int]) -> dict[int, Enterprise]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        return {e.id: e for e in self.session.scalars(select(Enterprise).where(Enterprise.id.in_(ids)))}
+
+    def firm_by_key(self, key: str) -> Enterprise | None:
+        firm = self.session.scalar(select(Enterprise).where(Enterprise.code == key))
+        if firm is None and key.isascii() and key.isdigit() and len(key) <= 10:
+            firm = self.session.get(Enterprise, int(key))
+        return firm
+
+    def requests(self, event_id: int, participant_id: int | None = None) -> list[MeetingRequest]:
+        stmt = select(MeetingRequest).where(MeetingRequest.event_id == event_id)
+        if participant_id is not None:
+            stmt = stmt.where(or_(MeetingRequest.from_id == participant_id, MeetingRequest.to_id == participant_id))
+        return list(self.session.scalars(stmt.order_by(MeetingRequest.id)))
+
+    def meetings(self, event_id: int, participant_id: int | None = None, *, live: bool = True) -> list[EventMeeting]:
+        stmt = select(EventMeeting).where(EventMeeting.event_id == event_id)
+        if live:
+            stmt = stmt.where(EventMeeting.status.in_(LIVE))
+        if participant_id is not None:
+            stmt = stmt.where(or_(EventMeeting.a_id == participant_id, EventMeeting.b_id == participant_id))
+        return list(self.session.scalars(stmt.order_by(EventMeeting.slot, EventMeeting.table_no)))
+
+    def expire_requests(self) -> list[int]:
+        """Mark every pending request past its time expired; returns their ids."""
+        ids = list(self.session.scalars(select(MeetingRequest.id).where(
+            MeetingRequest.status == "pending", MeetingRequest.expires_at <= utcnow())))
+        if ids:
+            self.session.execute(update(MeetingRequest).where(MeetingRequest.id.in_(ids),
+                                                              MeetingRequest.status == "pending")
+                                 .values(status="expired").execution_options(synchronize_session=False))
+            self.session.expire_all()
+        return ids
