@@ -15,6 +15,11 @@ from scheduling.types import Problem
 
 def lp_bound(problem: Problem) -> float:
     """The relaxation's optimum (locked meetings' weight included); +inf if HiGHS fails."""
+    return relaxation(problem)[0]
+
+
+def relaxation(problem: Problem) -> tuple[float, dict[tuple[tuple[int, int], int], float]]:
+    """The relaxation's optimum and its fractional solution, (pair, slot) → value in [0, 1]."""
     ps = problem.participants
     locked_pairs = {m.key for m in problem.locked}
     held = {(p, m.slot) for m in problem.locked for p in (m.a, m.b)}
@@ -33,6 +38,7 @@ def lp_bound(problem: Problem) -> float:
         return rows[key]
 
     col = 0
+    columns: list[tuple[tuple[int, int], int]] = []
     seen: set[tuple[int, int]] = set()
     for pair in problem.pairs:
         key = pair.key
@@ -49,11 +55,13 @@ def lp_bound(problem: Problem) -> float:
                 ri.append(r)
                 ci.append(col)
             cost.append(-pair.weight)
+            columns.append((key, s))
             col += 1
     if col == 0:
-        return locked_weight
+        return locked_weight, {}
     a_ub = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(len(cap), col)).tocsr()
     res = linprog(np.array(cost), A_ub=a_ub, b_ub=np.maximum(np.array(cap), 0), bounds=(0, 1), method="highs")
     if res.status != 0:
-        return float("inf")
-    return float(-res.fun) + locked_weight
+        return float("inf"), {}
+    values = {c: float(v) for c, v in zip(columns, res.x, strict=True) if v > 1e-6}
+    return float(-res.fun) + locked_weight, values

@@ -87,7 +87,8 @@ class Result:
     bound: float  # no schedule can weigh more than this
     greedy_weight: float
     seconds: float
-    status: str  # "optimal", "feasible" (improved within the time limit) or "greedy"
+    status: str  # "optimal" (proven by CP-SAT or by meeting the LP bound), "feasible" (CP-SAT hit its time
+    # limit) or "start" (CP-SAT found nothing better than the start)
     stats: dict[str, float] = field(default_factory=dict)
 
     @property
