@@ -13,13 +13,24 @@ from scipy.sparse import coo_matrix
 from scheduling.types import Problem
 
 
-def lp_bound(problem: Problem) -> float:
-    """The relaxation's optimum (locked meetings' weight included); +inf if HiGHS fails."""
-    return relaxation(problem)[0]
+def lp_bound(problem: Problem, *, seconds: float | None = None) -> float:
+    """The relaxation's optimum (locked meetings' weight included), or the simple bound when HiGHS does not finish."""
+    return relaxation(problem, seconds=seconds)[0]
 
 
-def relaxation(problem: Problem) -> tuple[float, dict[tuple[tuple[int, int], int], float]]:
-    """The relaxation's optimum and its fractional solution, (pair, slot) → value in [0, 1]."""
+def simple_bound(problem: Problem) -> float:
+    """Every pair meets at most once and every free cell holds one meeting: the heaviest pairs, one per free cell."""
+    cells = problem.slots * problem.tables - len(problem.locked)
+    weights = {p.key: p.weight for p in problem.pairs if p.weight > 0}
+    locked = {m.key for m in problem.locked}
+    free = sorted((w for k, w in weights.items() if k not in locked), reverse=True)[:max(0, cells)]
+    return sum(free) + sum(weights.get(k, 0.0) for k in locked)
+
+
+def relaxation(problem: Problem, *, seconds: float | None = None
+               ) -> tuple[float, dict[tuple[tuple[int, int], int], float]]:
+    """The relaxation's optimum and its fractional solution, (pair, slot) → value in [0, 1]; the simple bound and
+    no solution when HiGHS does not finish within ``seconds``."""
     ps = problem.participants
     locked_pairs = {m.key for m in problem.locked}
     held = {(p, m.slot) for m in problem.locked for p in (m.a, m.b)}
@@ -60,8 +71,10 @@ def relaxation(problem: Problem) -> tuple[float, dict[tuple[tuple[int, int], int
     if col == 0:
         return locked_weight, {}
     a_ub = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(len(cap), col)).tocsr()
-    res = linprog(np.array(cost), A_ub=a_ub, b_ub=np.maximum(np.array(cap), 0), bounds=(0, 1), method="highs")
+    options = {"time_limit": float(seconds)} if seconds else {}
+    res = linprog(np.array(cost), A_ub=a_ub, b_ub=np.maximum(np.array(cap), 0), bounds=(0, 1), method="highs",
+                  options=options)
     if res.status != 0:
-        return float("inf"), {}
+        return simple_bound(problem), {}
     values = {c: float(v) for c, v in zip(columns, res.x, strict=True) if v > 1e-6}
     return float(-res.fun) + locked_weight, values

@@ -32,12 +32,13 @@ def schedule(problem: Problem, *, seconds: float = 20.0, workers: int = 2,
     greedy_weight = total_weight(problem, greedy)
     greedy_seconds = time.perf_counter() - started
     locked_weight = total_weight(problem, list(problem.locked))
-    bound, values = relaxation(problem)
+    # The LP gets half the time left; on a loaded machine it may not finish, and the simple bound stands in.
+    bound, values = relaxation(problem, seconds=max(0.5, (seconds - (time.perf_counter() - started)) / 2))
     rounded = lp_rounding(problem, values)
     start = max((greedy, rounded), key=lambda ms: total_weight(problem, ms))
     start_weight = total_weight(problem, start)
     # A start that reaches the LP bound is optimal already: no solver run can add anything.
-    proven = start_weight >= bound - 1e-6 * max(1.0, abs(bound))
+    proven = bool(values) and start_weight >= bound - 1e-6 * max(1.0, abs(bound))
     solved = None if proven else improve(problem, start, seconds=max(0.1, seconds - (time.perf_counter() - started)),
                                          workers=workers)
     if solved is not None and solved.objective + locked_weight >= start_weight - 1e-9:

@@ -140,3 +140,12 @@ def test_rematch_gives_each_counterpart_a_different_best_partner() -> None:
     got = rematch([1, 2], [5, 6], weights)
     assert [(r.counterpart, r.partner) for r in got] == [(1, 6), (2, 5)]
     assert rematch([1], [5], {}) == []
+
+
+def test_the_simple_bound_holds_when_the_lp_cannot_run() -> None:
+    from scheduling.bound import simple_bound
+
+    p = Problem(2, 1, people(4, 2), (Pair(1, 2, 10), Pair(1, 3, 9), Pair(2, 3, 1), Pair(3, 4, 8)))
+    # Two cells: the two heaviest pairs, 19, which the optimum reaches here.
+    assert simple_bound(p) == 19 == schedule(p, seconds=2).weight
+    assert lp_bound(p) == pytest.approx(19)
