@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, File, Path, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from app.access import events as policy
-from app.core.deps import CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, RowId, SessionDep, SettingsDep, require_roles
 from app.core.errors import Forbidden, Invalid, NotFound
 from app.core.schemas import Page
 from app.core.vocabulary import Limit, Offset
 from app.events import agenda as agendas
-from app.events import dayof, planning, requests, service
+from app.events import dayof, importing, planning, requests, service
 from app.events import participants as parts
 from app.events.repository import EventRepository
 from app.events.schemas import (
@@ -104,6 +104,20 @@ def register(event_id: RowId, data: ParticipantIn, session: SessionDep, principa
         raise Forbidden("platforms upsert participants by their external id (PUT …/participants/external/{id})")
     return participant_out(session, event, parts.register(session=session, event=event, data=data,
                                                           principal=principal))
+
+
+@router.post("/{event_id}/participants/import", response_model=list[ParticipantOut], status_code=201,
+             summary="Register participants from an xlsx or CSV file, all or nothing (organisers)")
+def import_participants(event_id: RowId, session: SessionDep, settings: SettingsDep, principal: Staff,
+                        file: Annotated[UploadFile, File(description="xlsx or CSV: 企业代码, 参会代表, 可参会时段, "
+                                                                     "会谈上限, 洽谈内容, 外部编号")]
+                        ) -> list[ParticipantOut]:
+    event = service.get(session=session, event_id=event_id, principal=principal)
+    data = file.file.read(settings.import_max_bytes + 1)
+    made = importing.import_participants(session=session, event=event, data=data, filename=file.filename or "",
+                                         principal=principal, max_bytes=settings.import_max_bytes,
+                                         max_unpacked=settings.import_max_unpacked_bytes)
+    return [participant_out(session, event, p) for p in made]
 
 
 @router.put("/{event_id}/participants/external/{external_id}", response_model=ParticipantOut,

@@ -91,6 +91,10 @@ ACCESS: dict[tuple[str, str], Access] = {
         path=lambda ctx: f"{URL}/{make_event(ctx.session, status='open').id}/participants",
         body=lambda ctx: {}, expected=only({"admin": 422, "operator": 422, "leader": 201, "sme": 201,
                                             "other_sme": 201, **HIDDEN})),
+    # The matrix sends JSON, not a file: organisers get 422 (no file), the others are stopped before.
+    ("POST", f"{URL}/{{event_id}}/participants/import"): Access(
+        path=lambda ctx: f"{_ev(ctx)}/participants/import",
+        expected=only({"admin": 422, "operator": 422, "op_region": 422, "op_chain": 422})),
     ("PUT", f"{URL}/{{event_id}}/participants/external/{{external_id}}"): Access(
         path=lambda ctx: f"{URL}/{_open(ctx)[0].id}/participants/external/x-1",
         body=lambda ctx: {"enterprise": "100004"}, expected=only({"admin": 201, "operator": 201, **HIDDEN})),
