@@ -78,7 +78,7 @@ def build_event(data: Path, seed: int) -> tuple[Problem, set[tuple[int, int]], d
             ranked[rid] = [(r.enterprise_id, r.match) for r in res]
     # SMEs: the firms most often ranked among the leaders' suppliers.
     votes: dict[int, float] = defaultdict(float)
-    for rid, res in ranked.items():
+    for res in ranked.values():
         for pos, (eid, _) in enumerate(res[:100]):
             if eid not in queries:
                 votes[eid] += 1.0 / (1 + pos / 20)
