@@ -63,7 +63,7 @@ def test_event_pages_from_registration_to_agenda(pages: TestClient, small: Sessi
     as_user(pages, "leader1")
     page = pages.get(f"/events/{event.id}").text
     assert "必须见面" in page and "接受" in page
-    rid = page.split('action="/events/%d/do/accept"' % event.id)[1].split('name="id" value="')[1].split('"')[0]
+    rid = page.split(f'action="/events/{event.id}/do/accept"')[1].split('name="id" value="')[1].split('"')[0]
     do(pages, event.id, "accept", id=rid)
     as_user(pages, "op1")
     do(pages, event.id, "schedule")
