@@ -17,29 +17,32 @@ class Participant:
     cap: int  # most meetings in the whole event
 
 
+class _Two:
+    """Something between participants ``a`` and ``b``; ``key`` names the pair whichever way round it was given."""
+
+    a: int
+    b: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.a, self.b) if self.a < self.b else (self.b, self.a)
+
+
 @dataclass(frozen=True)
-class Pair:
+class Pair(_Two):
     """Two participants who should meet; ``weight`` is priority × 匹配度, larger is better."""
 
     a: int
     b: int
     weight: float
 
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.a, self.b) if self.a < self.b else (self.b, self.a)
-
 
 @dataclass(frozen=True)
-class Meeting:
+class Meeting(_Two):
     a: int
     b: int
     slot: int
     table: int
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.a, self.b) if self.a < self.b else (self.b, self.a)
 
 
 @dataclass(frozen=True)

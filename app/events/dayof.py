@@ -35,10 +35,7 @@ def check_in(*, session: Session, event: Event, participant: EventParticipant, p
 
 
 def get_meeting(session: Session, event: Event, meeting_id: int) -> EventMeeting:
-    m = session.get(EventMeeting, meeting_id)
-    if m is None or m.event_id != event.id:
-        raise NotFound(f"meeting {meeting_id} not found")
-    return m
+    return EventRepository(session).of_event(EventMeeting, event.id, meeting_id, "meeting")
 
 
 def no_show(*, session: Session, holder: IndexHolder, event: Event, participant: EventParticipant, slot: int,

@@ -32,10 +32,7 @@ def cap_of(event: Event, p: EventParticipant) -> int:
 
 
 def get(session: Session, event: Event, participant_id: int) -> EventParticipant:
-    p = session.get(EventParticipant, participant_id)
-    if p is None or p.event_id != event.id:
-        raise NotFound(f"participant {participant_id} not found")
-    return p
+    return EventRepository(session).of_event(EventParticipant, event.id, participant_id, "participant")
 
 
 def _slots(event: Event, available: list[int] | None) -> list[int]:

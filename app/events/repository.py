@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from app.core.errors import NotFound
 from app.models import Enterprise, Event, EventMeeting, EventParticipant, MeetingRequest
 from app.models._types import utcnow
+
+_Row = TypeVar("_Row", EventParticipant, EventMeeting, MeetingRequest)
 
 LIVE = ("scheduled", "held", "no_show")  # meetings that still take a cell (cancelled ones do not)
 
@@ -16,6 +20,13 @@ LIVE = ("scheduled", "held", "no_show")  # meetings that still take a cell (canc
 class EventRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def of_event(self, model: type[_Row], event_id: int, row_id: int, noun: str) -> _Row:
+        """A participant, meeting or request of this event; 404 for a row of another event, as for none."""
+        row: Any = self.session.get(model, row_id)
+        if row is None or row.event_id != event_id:
+            raise NotFound(f"{noun} {row_id} not found")
+        return row  # type: ignore[no-any-return]
 
     def events(self) -> list[Event]:
         return list(self.session.scalars(select(Event).order_by(Event.id.desc())))

@@ -44,7 +44,7 @@ from app.events.suggestions import event_affinities
 from app.events.views import meeting_out, participant_out, suggestions_for
 from app.jobs.schemas import JobOut
 from app.match_index.deps import IndexDep
-from app.models import Event, EventParticipant, Principal
+from app.models import Event, EventMeeting, EventParticipant, Principal
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 Staff = Annotated[Principal, Depends(require_roles("admin", "operator"))]
@@ -153,8 +153,7 @@ def list_participants(event_id: RowId, session: SessionDep, principal: CurrentPr
               summary="Change a registration: availability, cap, topics, representatives (its firm, organisers)")
 def patch_participant(event_id: RowId, participant_id: RowId, data: ParticipantPatch, session: SessionDep,
                       principal: CurrentPrincipal) -> ParticipantOut:
-    event = service.get(session=session, event_id=event_id, principal=principal)
-    p = parts.get(session, event, participant_id)
+    event, p = _participant(session, event_id, participant_id, principal)
     return participant_out(session, event, parts.update(session=session, event=event, participant=p, data=data,
                                                         principal=principal))
 
@@ -163,8 +162,7 @@ def patch_participant(event_id: RowId, participant_id: RowId, data: ParticipantP
             summary="Who this participant should meet, with the engine's reason (its firm, organisers)")
 def suggestions(event_id: RowId, participant_id: RowId, session: SessionDep, principal: CurrentPrincipal,
                 index: IndexDep, limit: Limit = 20) -> list[Suggestion]:
-    event = service.get(session=session, event_id=event_id, principal=principal)
-    p = parts.get(session, event, participant_id)
+    event, p = _participant(session, event_id, participant_id, principal)
 
     policy.require_acts_for(principal, event, p)
     return suggestions_for(session, event, p, event_affinities(session, index, event))[:limit]
@@ -217,8 +215,7 @@ def list_meetings(event_id: RowId, session: SessionDep, principal: CurrentPrinci
               summary="Move a meeting to another slot or table, or lock it (organisers)")
 def patch_meeting(event_id: RowId, meeting_id: RowId, data: MeetingPatch, session: SessionDep,
                   principal: Staff) -> MeetingOut:
-    event = service.get(session=session, event_id=event_id, principal=principal)
-    meeting = dayof.get_meeting(session, event, meeting_id)
+    event, meeting = _meeting(session, event_id, meeting_id, principal)
     return meeting_out(event, dayof.move(session=session, event=event, meeting=meeting, data=data,
                                          principal=principal))
 
@@ -228,8 +225,7 @@ def patch_meeting(event_id: RowId, meeting_id: RowId, data: MeetingPatch, sessio
 def outcome(event_id: RowId, meeting_id: RowId, data: OutcomeIn, session: SessionDep,
             principal: Annotated[Principal, Depends(require_roles("admin", "operator", "leader", "sme"))],
             ) -> MeetingOut:
-    event = service.get(session=session, event_id=event_id, principal=principal)
-    meeting = dayof.get_meeting(session, event, meeting_id)
+    event, meeting = _meeting(session, event_id, meeting_id, principal)
     return meeting_out(event, dayof.set_outcome(session=session, event=event, meeting=meeting, data=data,
                                                 principal=principal))
 
@@ -237,8 +233,7 @@ def outcome(event_id: RowId, meeting_id: RowId, data: OutcomeIn, session: Sessio
 @router.post("/{event_id}/participants/{participant_id}/check-in", response_model=ParticipantOut,
              summary="Check a participant in at the desk (organisers)")
 def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, principal: Staff) -> ParticipantOut:
-    event = service.get(session=session, event_id=event_id, principal=principal)
-    p = parts.get(session, event, participant_id)
+    event, p = _participant(session, event_id, participant_id, principal)
     dayof.check_in(session=session, event=event, participant=p, principal=principal)
     return participant_out(session, event, p)
 
@@ -247,8 +242,7 @@ def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, princi
              summary="Mark a no-show in a slot; its counterparts get walk-in replacements (organisers)")
 def no_show(event_id: RowId, participant_id: RowId, data: NoShowIn, session: SessionDep, principal: Staff,
             index: IndexDep) -> Rematched:
-    event = service.get(session=session, event_id=event_id, principal=principal)
-    p = parts.get(session, event, participant_id)
+    event, p = _participant(session, event_id, participant_id, principal)
     missed, made, ms = dayof.no_show(session=session, holder=index, event=event, participant=p, slot=data.slot,
                                      principal=principal)
     return Rematched(cancelled=missed, replacements=[meeting_out(event, m) for m in made], took_ms=round(ms, 3))
@@ -282,12 +276,21 @@ def table_plan(event_id: RowId, session: SessionDep, principal: Staff) -> Respon
 def _agenda_subject(session: Session, event_id: int, participant_id: int,
                     principal: Principal) -> tuple[Event, EventParticipant]:
 
-    event = service.get(session=session, event_id=event_id, principal=principal)
-    p = parts.get(session, event, participant_id)
-    policy.require_visible(principal, event)
+    event, p = _participant(session, event_id, participant_id, principal)
     if not (policy.acts_for(principal, event, p) or policy.is_platform(principal, event)):
         if principal.role in ("leader", "sme"):
             raise NotFound(f"participant {participant_id} not found")
 
         raise Forbidden("only the participant's firm, the organisers and the event's platforms see an agenda")
     return event, p
+
+
+def _participant(session: Session, event_id: int, participant_id: int,
+                 principal: Principal) -> tuple[Event, EventParticipant]:
+    event = service.get(session=session, event_id=event_id, principal=principal)
+    return event, parts.get(session, event, participant_id)
+
+
+def _meeting(session: Session, event_id: int, meeting_id: int, principal: Principal) -> tuple[Event, EventMeeting]:
+    event = service.get(session=session, event_id=event_id, principal=principal)
+    return event, dayof.get_meeting(session, event, meeting_id)

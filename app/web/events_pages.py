@@ -29,7 +29,7 @@ from app.events import agenda as agendas
 from app.events import dayof, planning, requests, service
 from app.events import participants as parts
 from app.events.repository import EventRepository
-from app.events.schemas import AnswerIn, MeetingPatch, OutcomeIn, ParticipantIn, RequestIn
+from app.events.schemas import Agenda, AnswerIn, MeetingPatch, OutcomeIn, ParticipantIn, RequestIn
 from app.events.stats import stats
 from app.events.suggestions import event_affinities
 from app.events.views import meeting_out, participant_out, suggestions_for
@@ -107,36 +107,43 @@ def event_page(event_id: RowId, request: Request, session: SessionDep, index: In
         int(error), "") if error.isdigit() else "", **_event_context(session, index, event, user))
 
 
-@router.get("/events/{event_id}/agenda/{participant_id}")
-def agenda_page(event_id: RowId, participant_id: RowId, request: Request, session: SessionDep,
-                cm_session: Cookie_ = None) -> Response:
+def _agenda(session: Session, cm_session: str | None, event_id: int,
+            participant_id: int) -> tuple[Principal, WebSession, Agenda | None] | None:
+    """The agenda the logged-in user may read (its own firm's, or any for organisers), None inside when not."""
     found = _who(session, cm_session)
     if found is None:
-        return RedirectResponse("/login", status_code=303)
+        return None
     user, web = found
     try:
         event = service.get(session=session, event_id=event_id, principal=user)
         p = parts.get(session, event, participant_id)
         policy.require_acts_for(user, event, p)
     except AppError:
+        return user, web, None
+    return user, web, agendas.agenda(session, event, p)
+
+
+@router.get("/events/{event_id}/agenda/{participant_id}")
+def agenda_page(event_id: RowId, participant_id: RowId, request: Request, session: SessionDep,
+                cm_session: Cookie_ = None) -> Response:
+    found = _agenda(session, cm_session, event_id, participant_id)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    user, web, agenda = found
+    if agenda is None:
         return _page(request, "base.html", 404, user=user, csrf=web.csrf_token)
-    return _page(request, "events/agenda.html", user=user, csrf=web.csrf_token,
-                 agenda=agendas.agenda(session, event, p))
+    return _page(request, "events/agenda.html", user=user, csrf=web.csrf_token, agenda=agenda)
 
 
 @router.get("/events/{event_id}/agenda/{participant_id}/calendar.ics")
 def agenda_ics(event_id: RowId, participant_id: RowId, session: SessionDep, cm_session: Cookie_ = None) -> Response:
-    found = _who(session, cm_session)
+    found = _agenda(session, cm_session, event_id, participant_id)
     if found is None:
         return RedirectResponse("/login", status_code=303)
-    try:
-        event = service.get(session=session, event_id=event_id, principal=found[0])
-        p = parts.get(session, event, participant_id)
-        policy.require_acts_for(found[0], event, p)
-    except AppError:
+    if found[2] is None:
         return Response("未找到", status_code=404)
-    return Response(agendas.to_ics(agendas.agenda(session, event, p)), media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}-agenda.ics"'})
+    return Response(agendas.to_ics(found[2]), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}-agenda.ics"'})
 
 
 def _act(session: Session, index: Any, user: Principal, event: Event, action: str, form: dict[str, str]) -> None:
