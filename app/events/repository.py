@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.errors import NotFound
-from app.models import Enterprise, Event, EventMeeting, EventParticipant, MeetingRequest
+from app.models import Capability, ChainNode, Enterprise, Event, EventMeeting, EventParticipant, MeetingRequest, Need
 from app.models._types import utcnow
 
 _Row = TypeVar("_Row", EventParticipant, EventMeeting, MeetingRequest)
@@ -79,3 +80,42 @@ class EventRepository:
                                  .values(status="expired").execution_options(synchronize_session=False))
             self.session.expire_all()
         return ids
+
+    def engaged(self, participant_id: int) -> int:
+        """Requests that hold a place in the participant's cap: pending and accepted ones, either way."""
+        return self.session.scalar(select(func.count()).where(
+            or_(MeetingRequest.from_id == participant_id, MeetingRequest.to_id == participant_id),
+            MeetingRequest.status.in_(("pending", "accepted")), MeetingRequest.priority != "no")) or 0
+
+    def refusals(self, event_id: int) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in self.session.execute(select(MeetingRequest.from_id, MeetingRequest.to_id).where(
+            MeetingRequest.event_id == event_id, MeetingRequest.priority == "no")).all()]
+
+    def registration_stamp(self, event_id: int) -> datetime | None:
+        return self.session.scalar(select(func.max(EventParticipant.updated_at))
+                                   .where(EventParticipant.event_id == event_id))
+
+    # A participant read as a need uses its firm's published need titles and its catalogue's chain nodes. These are
+    # read-only looks at the needs and enterprises tables, kept here until those domains offer them as services.
+    def published_titles(self, enterprise_id: int, limit: int = 5) -> list[str]:
+        return list(self.session.scalars(select(Need.title).where(
+            Need.poster_org_id == enterprise_id, Need.status == "published").order_by(Need.id).limit(limit)))
+
+    def product_nodes(self, enterprise_id: int) -> list[str]:
+        return sorted(set(self.session.scalars(select(ChainNode.name).join(
+            Capability, Capability.node_id == ChainNode.id).where(Capability.enterprise_id == enterprise_id))))
+
+    def counts(self, event_ids: list[int]) -> dict[str, int]:
+        """The statistics' counts over the given events."""
+        req = select(func.count()).where(MeetingRequest.event_id.in_(event_ids), MeetingRequest.priority != "no")
+        meet = select(func.count()).where(EventMeeting.event_id.in_(event_ids))
+        stmts = {
+            "registered": select(func.count()).where(EventParticipant.event_id.in_(event_ids)),
+            "requested": req, "accepted": req.where(MeetingRequest.status == "accepted"),
+            "scheduled": meet.where(EventMeeting.status != "cancelled"),
+            "held": meet.where(EventMeeting.status == "held"),
+            "no_shows": meet.where(EventMeeting.status == "no_show"),
+            "intent": meet.where(EventMeeting.outcome == "intent"),
+            "signed": meet.where(EventMeeting.outcome == "signed"),
+        }
+        return {k: int(self.session.scalar(v) or 0) for k, v in stmts.items()}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.access import events as policy
@@ -32,10 +31,7 @@ def out(r: MeetingRequest) -> RequestOut:
 
 
 def _engaged(session: Session, participant_id: int) -> int:
-    """Requests that hold a place in the participant's cap: pending and accepted ones, either way."""
-    return len(list(session.scalars(select(MeetingRequest.id).where(
-        or_(MeetingRequest.from_id == participant_id, MeetingRequest.to_id == participant_id),
-        MeetingRequest.status.in_(("pending", "accepted")), MeetingRequest.priority != "no"))))
+    return EventRepository(session).engaged(participant_id)
 
 
 def create(*, session: Session, event: Event, data: RequestIn, principal: Principal) -> MeetingRequest:

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import AppError
+from app.events.repository import EventRepository
 from app.match_index.holder import IndexHolder
 from app.matches.service import rank_query
-from app.models import Capability, ChainNode, Event, EventParticipant, MeetingRequest, Need
+from app.models import Event, EventParticipant
 from matching import MatchQuery
 
 POOL = 400  # firms ranked per participant before keeping the participants: deep enough for a provincial index
@@ -38,23 +38,19 @@ class Affinity:
 
 
 def _query(session: Session, p: EventParticipant) -> MatchQuery:
-    titles = list(session.scalars(select(Need.title).where(Need.poster_org_id == p.enterprise_id,
-                                                           Need.status == "published").order_by(Need.id).limit(5)))
-    text = "\n".join([p.topics, *titles]).strip()
+    repo = EventRepository(session)
+    text = "\n".join([p.topics, *repo.published_titles(p.enterprise_id)]).strip()
     nodes: tuple[str, ...] = ()
     scope = "node"
     if not text:
-        nodes = tuple(sorted(set(session.scalars(select(ChainNode.name).join(
-            Capability, Capability.node_id == ChainNode.id).where(Capability.enterprise_id == p.enterprise_id)))))
+        nodes = tuple(repo.product_nodes(p.enterprise_id))
         scope = "upstream"
     return MatchQuery(text=text[:5000], nodes=nodes, scope=scope, exclude=frozenset({p.enterprise_id}), limit=POOL)
 
 
 def refusals(session: Session, event_id: int) -> set[tuple[int, int]]:
     """Pairs (low id, high id) where one side said 不见面."""
-    rows = session.execute(select(MeetingRequest.from_id, MeetingRequest.to_id).where(
-        MeetingRequest.event_id == event_id, MeetingRequest.priority == "no")).all()
-    return {(min(a, b), max(a, b)) for a, b in rows}
+    return {(min(a, b), max(a, b)) for a, b in EventRepository(session).refusals(event_id)}
 
 
 def affinities(session: Session, holder: IndexHolder, people: list[EventParticipant],
@@ -77,8 +73,9 @@ def affinities(session: Session, holder: IndexHolder, people: list[EventParticip
 
 
 def event_affinities(session: Session, holder: IndexHolder, event: Event) -> dict[tuple[int, int], Affinity]:
-    people = list(session.scalars(select(EventParticipant).where(EventParticipant.event_id == event.id)))
-    stamp = session.scalar(select(func.max(EventParticipant.updated_at)).where(EventParticipant.event_id == event.id))
+    repo = EventRepository(session)
+    people = repo.participants(event.id)
+    stamp = repo.registration_stamp(event.id)
     version = holder.index.version_ if holder.index is not None else -1
     key = (event.id, version, len(people), stamp)
     with _LOCK:
