@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Path, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from app.access import events as policy
-from app.core.deps import CurrentPrincipal, RowId, SessionDep, SettingsDep, require_roles
+from app.core.deps import EVENTS, CurrentPrincipal, RowId, SessionDep, SettingsDep, require_roles
 from app.core.errors import Forbidden, Invalid, NotFound
 from app.core.schemas import Page
 from app.core.vocabulary import Limit, Offset
@@ -52,12 +52,13 @@ ICS_MEDIA = "text/calendar; charset=utf-8"
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.post("", response_model=EventOut, status_code=201, summary="Create an event (admins, operators)")
+@router.post("", openapi_extra=EVENTS,
+             response_model=EventOut, status_code=201, summary="Create an event (admins, operators)")
 def create_event(data: EventIn, session: SessionDep, principal: Staff) -> EventOut:
     return service.out(service.create(session=session, data=data, principal=principal))
 
 
-@router.get("", response_model=Page[EventOut],
+@router.get("", openapi_extra=EVENTS, response_model=Page[EventOut],
             summary="Events: organisers see theirs, drafts included; firms and platforms those past draft")
 def list_events(session: SessionDep, principal: CurrentPrincipal, limit: Limit = 20,
                 offset: Offset = 0) -> Page[EventOut]:
@@ -65,29 +66,33 @@ def list_events(session: SessionDep, principal: CurrentPrincipal, limit: Limit =
     return Page(items=[service.out(e) for e in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/stats", response_model=Stats, summary="Statistics across the events the caller runs (admins, operators)")
+@router.get("/stats", openapi_extra=EVENTS,
+            response_model=Stats, summary="Statistics across the events the caller runs (admins, operators)")
 def all_stats(session: SessionDep, principal: Staff) -> Stats:
 
     return stats(session, [e.id for e in EventRepository(session).events() if policy.runs(principal, e)])
 
 
-@router.get("/{event_id}", response_model=EventOut, summary="One event (whoever may see it, as the list)")
+@router.get("/{event_id}", openapi_extra=EVENTS,
+            response_model=EventOut, summary="One event (whoever may see it, as the list)")
 def get_event(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> EventOut:
     return service.out(service.get(session=session, event_id=event_id, principal=principal))
 
 
-@router.patch("/{event_id}", response_model=EventOut, summary="Change an event's set-up (organisers)")
+@router.patch("/{event_id}", openapi_extra=EVENTS,
+              response_model=EventOut, summary="Change an event's set-up (organisers)")
 def patch_event(event_id: RowId, data: EventPatch, session: SessionDep, principal: Staff) -> EventOut:
     return service.out(service.patch(session=session, event_id=event_id, data=data, principal=principal))
 
 
-@router.post("/{event_id}/transition", response_model=EventOut,
+@router.post("/{event_id}/transition", openapi_extra=EVENTS, response_model=EventOut,
              summary="Move an event to its next state: open, running, closed, back to draft or open (organisers)")
 def transition(event_id: RowId, data: TransitionIn, session: SessionDep, principal: Staff) -> EventOut:
     return service.out(service.transition(session=session, event_id=event_id, to=data.to, principal=principal))
 
 
-@router.get("/{event_id}/stats", response_model=Stats, summary="An event's statistics (organisers, platforms)")
+@router.get("/{event_id}/stats", openapi_extra=EVENTS,
+            response_model=Stats, summary="An event's statistics (organisers, platforms)")
 def event_stats(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> Stats:
     event = service.get(session=session, event_id=event_id, principal=principal)
 
@@ -95,7 +100,7 @@ def event_stats(event_id: RowId, session: SessionDep, principal: CurrentPrincipa
     return stats(session, [event.id])
 
 
-@router.post("/{event_id}/participants", response_model=ParticipantOut, status_code=201,
+@router.post("/{event_id}/participants", openapi_extra=EVENTS, response_model=ParticipantOut, status_code=201,
              summary="Register: a firm itself while registration is open (leaders, SMEs), or any firm (organisers)")
 def register(event_id: RowId, data: ParticipantIn, session: SessionDep, principal: CurrentPrincipal) -> ParticipantOut:
     event = service.get(session=session, event_id=event_id, principal=principal)
@@ -106,7 +111,8 @@ def register(event_id: RowId, data: ParticipantIn, session: SessionDep, principa
                                                           principal=principal))
 
 
-@router.post("/{event_id}/participants/import", response_model=list[ParticipantOut], status_code=201,
+@router.post("/{event_id}/participants/import", openapi_extra=EVENTS,
+             response_model=list[ParticipantOut], status_code=201,
              summary="Register participants from an xlsx or CSV file, all or nothing (organisers)")
 def import_participants(event_id: RowId, session: SessionDep, settings: SettingsDep, principal: Staff,
                         file: Annotated[UploadFile, File(description="xlsx or CSV: 企业代码, 参会代表, 可参会时段, "
@@ -120,7 +126,7 @@ def import_participants(event_id: RowId, session: SessionDep, settings: Settings
     return [participant_out(session, event, p) for p in made]
 
 
-@router.put("/{event_id}/participants/external/{external_id}", response_model=ParticipantOut,
+@router.put("/{event_id}/participants/external/{external_id}", openapi_extra=EVENTS, response_model=ParticipantOut,
             summary="Idempotent upsert by the platform's external id (platforms on open events, organisers)")
 def upsert(event_id: RowId, external_id: Annotated[str, Path(min_length=1, max_length=64)], data: ParticipantIn,
            session: SessionDep, principal: Annotated[Principal, Depends(require_roles("admin", "operator",
@@ -136,7 +142,7 @@ def upsert(event_id: RowId, external_id: Annotated[str, Path(min_length=1, max_l
     return participant_out(session, event, p)
 
 
-@router.get("/{event_id}/participants", response_model=list[ParticipantOut],
+@router.get("/{event_id}/participants", openapi_extra=EVENTS, response_model=list[ParticipantOut],
             summary="All participants (organisers, platforms); a firm gets its own registration only")
 def list_participants(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[ParticipantOut]:
     event = service.get(session=session, event_id=event_id, principal=principal)
@@ -149,7 +155,7 @@ def list_participants(event_id: RowId, session: SessionDep, principal: CurrentPr
     return [participant_out(session, event, p) for p in rows]
 
 
-@router.patch("/{event_id}/participants/{participant_id}", response_model=ParticipantOut,
+@router.patch("/{event_id}/participants/{participant_id}", openapi_extra=EVENTS, response_model=ParticipantOut,
               summary="Change a registration: availability, cap, topics, representatives (its firm, organisers)")
 def patch_participant(event_id: RowId, participant_id: RowId, data: ParticipantPatch, session: SessionDep,
                       principal: CurrentPrincipal) -> ParticipantOut:
@@ -158,7 +164,8 @@ def patch_participant(event_id: RowId, participant_id: RowId, data: ParticipantP
                                                         principal=principal))
 
 
-@router.get("/{event_id}/participants/{participant_id}/suggestions", response_model=list[Suggestion],
+@router.get("/{event_id}/participants/{participant_id}/suggestions", openapi_extra=EVENTS,
+            response_model=list[Suggestion],
             summary="Who this participant should meet, with the engine's reason (its firm, organisers)")
 def suggestions(event_id: RowId, participant_id: RowId, session: SessionDep, principal: CurrentPrincipal,
                 index: IndexDep, limit: Limit = 20) -> list[Suggestion]:
@@ -168,21 +175,21 @@ def suggestions(event_id: RowId, participant_id: RowId, session: SessionDep, pri
     return suggestions_for(session, event, p, event_affinities(session, index, event))[:limit]
 
 
-@router.post("/{event_id}/requests", response_model=RequestOut, status_code=201,
+@router.post("/{event_id}/requests", openapi_extra=EVENTS, response_model=RequestOut, status_code=201,
              summary="Ask to meet (must / like) or mark 不见面 (no): a firm as itself, organisers for anyone")
 def create_request(event_id: RowId, data: RequestIn, session: SessionDep, principal: CurrentPrincipal) -> RequestOut:
     event = service.get(session=session, event_id=event_id, principal=principal)
     return requests.out(requests.create(session=session, event=event, data=data, principal=principal))
 
 
-@router.get("/{event_id}/requests", response_model=list[RequestOut],
+@router.get("/{event_id}/requests", openapi_extra=EVENTS, response_model=list[RequestOut],
             summary="Requests: organisers and platforms all; a firm those from or to it")
 def list_requests(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[RequestOut]:
     event = service.get(session=session, event_id=event_id, principal=principal)
     return [requests.out(r) for r in requests.visible(session=session, event=event, principal=principal)]
 
 
-@router.post("/{event_id}/requests/{request_id}/answer", response_model=RequestOut,
+@router.post("/{event_id}/requests/{request_id}/answer", openapi_extra=EVENTS, response_model=RequestOut,
              summary="Accept or decline a pending request (the asked firm, organisers)")
 def answer_request(event_id: RowId, request_id: RowId, data: AnswerIn, session: SessionDep,
                    principal: CurrentPrincipal) -> RequestOut:
@@ -191,14 +198,14 @@ def answer_request(event_id: RowId, request_id: RowId, data: AnswerIn, session: 
                                         principal=principal))
 
 
-@router.post("/{event_id}/schedule", response_model=JobOut, status_code=202,
+@router.post("/{event_id}/schedule", openapi_extra=EVENTS, response_model=JobOut, status_code=202,
              summary="Run the scheduler as a background job; progress at /api/v1/jobs/{id} (organisers)")
 def run_schedule(event_id: RowId, data: ScheduleIn, session: SessionDep, principal: Staff) -> JobOut:
     return JobOut.model_validate(planning.start(session=session, event_id=event_id, seconds=data.seconds,
                                                 principal=principal))
 
 
-@router.get("/{event_id}/meetings", response_model=list[MeetingOut],
+@router.get("/{event_id}/meetings", openapi_extra=EVENTS, response_model=list[MeetingOut],
             summary="The schedule: organisers and platforms all meetings; a firm its own")
 def list_meetings(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[MeetingOut]:
     event = service.get(session=session, event_id=event_id, principal=principal)
@@ -211,7 +218,7 @@ def list_meetings(event_id: RowId, session: SessionDep, principal: CurrentPrinci
     return [meeting_out(event, m) for m in rows]
 
 
-@router.patch("/{event_id}/meetings/{meeting_id}", response_model=MeetingOut,
+@router.patch("/{event_id}/meetings/{meeting_id}", openapi_extra=EVENTS, response_model=MeetingOut,
               summary="Move a meeting to another slot or table, or lock it (organisers)")
 def patch_meeting(event_id: RowId, meeting_id: RowId, data: MeetingPatch, session: SessionDep,
                   principal: Staff) -> MeetingOut:
@@ -220,7 +227,7 @@ def patch_meeting(event_id: RowId, meeting_id: RowId, data: MeetingPatch, sessio
                                          principal=principal))
 
 
-@router.post("/{event_id}/meetings/{meeting_id}/outcome", response_model=MeetingOut,
+@router.post("/{event_id}/meetings/{meeting_id}/outcome", openapi_extra=EVENTS, response_model=MeetingOut,
              summary="Record a meeting's outcome: no interest, 意向 or 签约 (either firm of it, organisers)")
 def outcome(event_id: RowId, meeting_id: RowId, data: OutcomeIn, session: SessionDep,
             principal: Annotated[Principal, Depends(require_roles("admin", "operator", "leader", "sme"))],
@@ -230,7 +237,7 @@ def outcome(event_id: RowId, meeting_id: RowId, data: OutcomeIn, session: Sessio
                                                 principal=principal))
 
 
-@router.post("/{event_id}/participants/{participant_id}/check-in", response_model=ParticipantOut,
+@router.post("/{event_id}/participants/{participant_id}/check-in", openapi_extra=EVENTS, response_model=ParticipantOut,
              summary="Check a participant in at the desk (organisers)")
 def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, principal: Staff) -> ParticipantOut:
     event, p = _participant(session, event_id, participant_id, principal)
@@ -238,7 +245,7 @@ def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, princi
     return participant_out(session, event, p)
 
 
-@router.post("/{event_id}/participants/{participant_id}/no-show", response_model=Rematched,
+@router.post("/{event_id}/participants/{participant_id}/no-show", openapi_extra=EVENTS, response_model=Rematched,
              summary="Mark a no-show in a slot; its counterparts get walk-in replacements (organisers)")
 def no_show(event_id: RowId, participant_id: RowId, data: NoShowIn, session: SessionDep, principal: Staff,
             index: IndexDep) -> Rematched:
@@ -248,14 +255,14 @@ def no_show(event_id: RowId, participant_id: RowId, data: NoShowIn, session: Ses
     return Rematched(cancelled=missed, replacements=[meeting_out(event, m) for m in made], took_ms=round(ms, 3))
 
 
-@router.get("/{event_id}/participants/{participant_id}/agenda", response_model=Agenda,
+@router.get("/{event_id}/participants/{participant_id}/agenda", openapi_extra=EVENTS, response_model=Agenda,
             summary="A participant's agenda (its firm, organisers, platforms)")
 def agenda(event_id: RowId, participant_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> Agenda:
     event, p = _agenda_subject(session, event_id, participant_id, principal)
     return agendas.agenda(session, event, p)
 
 
-@router.get("/{event_id}/participants/{participant_id}/agenda.ics", response_class=Response,
+@router.get("/{event_id}/participants/{participant_id}/agenda.ics", openapi_extra=EVENTS, response_class=Response,
             summary="A participant's agenda as an iCalendar file, RFC 5545 (its firm, organisers, platforms)")
 def agenda_ics(event_id: RowId, participant_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> Response:
     event, p = _agenda_subject(session, event_id, participant_id, principal)
@@ -263,7 +270,7 @@ def agenda_ics(event_id: RowId, participant_id: RowId, session: SessionDep, prin
                     headers={"Content-Disposition": f'attachment; filename="event-{event.id}-agenda.ics"'})
 
 
-@router.get("/{event_id}/table-plan.xlsx", response_class=Response,
+@router.get("/{event_id}/table-plan.xlsx", openapi_extra=EVENTS, response_class=Response,
             summary="The table plan and meeting list as xlsx (organisers)")
 def table_plan(event_id: RowId, session: SessionDep, principal: Staff) -> Response:
     event = service.get(session=session, event_id=event_id, principal=principal)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from app.access import events as policy
+from app.core.errors import AppError
 from app.events import participants as parts
+from app.events import requests, service
 from app.events.repository import EventRepository
 from app.events.schemas import MeetingOut, ParticipantOut, Suggestion
-from app.events.suggestions import Affinity, refusals
-from app.models import Event, EventMeeting, EventParticipant
+from app.events.stats import stats
+from app.events.suggestions import Affinity, event_affinities, refusals
+from app.match_index.holder import IndexHolder
+from app.models import Event, EventMeeting, EventParticipant, Job, Principal
 
 
 def participant_out(session: Session, event: Event, p: EventParticipant) -> ParticipantOut:
@@ -49,3 +56,32 @@ def suggestions_for(session: Session, event: Event, p: EventParticipant,
         out.append(Suggestion(participant_id=other, enterprise=parts.firm_ref(firms[q.enterprise_id]), match=match,
                               direction=direction, reason=aff.reason))
     return sorted(out, key=lambda s: (-s.match, s.participant_id))
+
+
+def page_context(session: Session, index: IndexHolder, event: Event, user: Principal) -> dict[str, Any]:
+    """What the event page shows: everything for organisers; a firm its registration, suggestions, requests and
+    meetings (the same rules as the API's)."""
+    repo = EventRepository(session)
+    ctx: dict[str, Any] = {"event": service.out(event), "runs": policy.runs(user, event)}
+    people = repo.participants(event.id)
+    firms = repo.firms(p.enterprise_id for p in people)
+    ctx["names"] = {p.id: firms[p.enterprise_id].name for p in people}
+    if ctx["runs"]:
+        ctx["participants"] = [participant_out(session, event, p) for p in people]
+        ctx["requests"] = [requests.out(r) for r in repo.requests(event.id)]
+        ctx["meetings"] = [meeting_out(event, m) for m in repo.meetings(event.id, live=False)]
+        ctx["stats"] = stats(session, [event.id])
+        job_id = (event.schedule_stats or {}).get("job_id")
+        ctx["job"] = session.get(Job, job_id) if job_id else None
+        return ctx
+    mine = parts.own(session, event, user)
+    ctx["mine"] = participant_out(session, event, mine) if mine else None
+    if mine is not None:
+        ctx["requests"] = [requests.out(r) for r in repo.requests(event.id, mine.id)]
+        ctx["meetings"] = [meeting_out(event, m) for m in repo.meetings(event.id, mine.id, live=False)]
+        try:
+            ctx["suggestions"] = suggestions_for(session, event, mine, event_affinities(session, index, event))[:20]
+        except AppError:
+            ctx["suggestions"] = []  # the index is still being built: the page shows none rather than fail
+    ctx["can_register"] = mine is None and service.registration_open(event)
+    return ctx

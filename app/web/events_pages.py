@@ -28,13 +28,10 @@ from app.core.vocabulary import (
 from app.events import agenda as agendas
 from app.events import dayof, planning, requests, service
 from app.events import participants as parts
-from app.events.repository import EventRepository
 from app.events.schemas import Agenda, AnswerIn, MeetingPatch, OutcomeIn, ParticipantIn, RequestIn
-from app.events.stats import stats
-from app.events.suggestions import event_affinities
-from app.events.views import meeting_out, participant_out, suggestions_for
+from app.events.views import page_context
 from app.match_index.deps import IndexDep
-from app.models import Event, Job, Principal, WebSession
+from app.models import Event, Principal, WebSession
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -65,33 +62,6 @@ def events_page(request: Request, session: SessionDep, cm_session: Cookie_ = Non
                  staff=user.role in ("admin", "operator"))
 
 
-def _event_context(session: Session, index: Any, event: Event, user: Principal) -> dict[str, Any]:
-    repo = EventRepository(session)
-    ctx: dict[str, Any] = {"event": service.out(event), "runs": policy.runs(user, event)}
-    people = repo.participants(event.id)
-    firms = repo.firms(p.enterprise_id for p in people)
-    ctx["names"] = {p.id: firms[p.enterprise_id].name for p in people}
-    if ctx["runs"]:
-        ctx["participants"] = [participant_out(session, event, p) for p in people]
-        ctx["requests"] = [requests.out(r) for r in repo.requests(event.id)]
-        ctx["meetings"] = [meeting_out(event, m) for m in repo.meetings(event.id, live=False)]
-        ctx["stats"] = stats(session, [event.id])
-        job_id = (event.schedule_stats or {}).get("job_id")
-        ctx["job"] = session.get(Job, job_id) if job_id else None
-        return ctx
-    mine = parts.own(session, event, user)
-    ctx["mine"] = participant_out(session, event, mine) if mine else None
-    if mine is not None:
-        ctx["requests"] = [requests.out(r) for r in repo.requests(event.id, mine.id)]
-        ctx["meetings"] = [meeting_out(event, m) for m in repo.meetings(event.id, mine.id, live=False)]
-        try:
-            ctx["suggestions"] = suggestions_for(session, event, mine, event_affinities(session, index, event))[:20]
-        except AppError:
-            ctx["suggestions"] = []  # the index is still being built: the page shows none rather than fail
-    ctx["can_register"] = mine is None and service.registration_open(event)
-    return ctx
-
-
 @router.get("/events/{event_id}")
 def event_page(event_id: RowId, request: Request, session: SessionDep, index: IndexDep,
                cm_session: Cookie_ = None, error: str = "") -> Response:
@@ -104,7 +74,7 @@ def event_page(event_id: RowId, request: Request, session: SessionDep, index: In
     except AppError:
         return _page(request, "base.html", 404, user=user, csrf=web.csrf_token)
     return _page(request, "events/event.html", user=user, csrf=web.csrf_token, error=ERRORS.get(
-        int(error), "") if error.isdigit() else "", **_event_context(session, index, event, user))
+        int(error), "") if error.isdigit() else "", **page_context(session, index, event, user))
 
 
 def _agenda(session: Session, cm_session: str | None, event_id: int,
