@@ -17,28 +17,8 @@ from app.core.vocabulary import Limit, Offset
 from app.events import agenda as agendas
 from app.events import dayof, importing, planning, requests, service
 from app.events import participants as parts
+from app.events import schemas as s
 from app.events.repository import EventRepository
-from app.events.schemas import (
-    Agenda,
-    AnswerIn,
-    EventIn,
-    EventOut,
-    EventPatch,
-    MeetingOut,
-    MeetingPatch,
-    NoShowIn,
-    OutcomeIn,
-    ParticipantIn,
-    ParticipantOut,
-    ParticipantPatch,
-    Rematched,
-    RequestIn,
-    RequestOut,
-    ScheduleIn,
-    Stats,
-    Suggestion,
-    TransitionIn,
-)
 from app.events.stats import stats
 from app.events.suggestions import event_affinities
 from app.events.views import meeting_out, participant_out, suggestions_for
@@ -53,56 +33,57 @@ XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.post("", openapi_extra=EVENTS,
-             response_model=EventOut, status_code=201, summary="Create an event (admins, operators)")
-def create_event(data: EventIn, session: SessionDep, principal: Staff) -> EventOut:
+             response_model=s.EventOut, status_code=201, summary="Create an event (admins, operators)")
+def create_event(data: s.EventIn, session: SessionDep, principal: Staff) -> s.EventOut:
     return service.out(service.create(session=session, data=data, principal=principal))
 
 
-@router.get("", openapi_extra=EVENTS, response_model=Page[EventOut],
+@router.get("", openapi_extra=EVENTS, response_model=Page[s.EventOut],
             summary="Events: organisers see theirs, drafts included; firms and platforms those past draft")
 def list_events(session: SessionDep, principal: CurrentPrincipal, limit: Limit = 20,
-                offset: Offset = 0) -> Page[EventOut]:
+                offset: Offset = 0) -> Page[s.EventOut]:
     rows, total = service.search(session=session, principal=principal, limit=limit, offset=offset)
     return Page(items=[service.out(e) for e in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/stats", openapi_extra=EVENTS,
-            response_model=Stats, summary="Statistics across the events the caller runs (admins, operators)")
-def all_stats(session: SessionDep, principal: Staff) -> Stats:
+            response_model=s.Stats, summary="Statistics across the events the caller runs (admins, operators)")
+def all_stats(session: SessionDep, principal: Staff) -> s.Stats:
 
     return stats(session, [e.id for e in EventRepository(session).events() if policy.runs(principal, e)])
 
 
 @router.get("/{event_id}", openapi_extra=EVENTS,
-            response_model=EventOut, summary="One event (whoever may see it, as the list)")
-def get_event(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> EventOut:
+            response_model=s.EventOut, summary="One event (whoever may see it, as the list)")
+def get_event(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> s.EventOut:
     return service.out(service.get(session=session, event_id=event_id, principal=principal))
 
 
 @router.patch("/{event_id}", openapi_extra=EVENTS,
-              response_model=EventOut, summary="Change an event's set-up (organisers)")
-def patch_event(event_id: RowId, data: EventPatch, session: SessionDep, principal: Staff) -> EventOut:
+              response_model=s.EventOut, summary="Change an event's set-up (organisers)")
+def patch_event(event_id: RowId, data: s.EventPatch, session: SessionDep, principal: Staff) -> s.EventOut:
     return service.out(service.patch(session=session, event_id=event_id, data=data, principal=principal))
 
 
-@router.post("/{event_id}/transition", openapi_extra=EVENTS, response_model=EventOut,
+@router.post("/{event_id}/transition", openapi_extra=EVENTS, response_model=s.EventOut,
              summary="Move an event to its next state: open, running, closed, back to draft or open (organisers)")
-def transition(event_id: RowId, data: TransitionIn, session: SessionDep, principal: Staff) -> EventOut:
+def transition(event_id: RowId, data: s.TransitionIn, session: SessionDep, principal: Staff) -> s.EventOut:
     return service.out(service.transition(session=session, event_id=event_id, to=data.to, principal=principal))
 
 
 @router.get("/{event_id}/stats", openapi_extra=EVENTS,
-            response_model=Stats, summary="An event's statistics (organisers, platforms)")
-def event_stats(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> Stats:
+            response_model=s.Stats, summary="An event's statistics (organisers, platforms)")
+def event_stats(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> s.Stats:
     event = service.get(session=session, event_id=event_id, principal=principal)
 
     policy.require_reader(principal, event)
     return stats(session, [event.id])
 
 
-@router.post("/{event_id}/participants", openapi_extra=EVENTS, response_model=ParticipantOut, status_code=201,
+@router.post("/{event_id}/participants", openapi_extra=EVENTS, response_model=s.ParticipantOut, status_code=201,
              summary="Register: a firm itself while registration is open (leaders, SMEs), or any firm (organisers)")
-def register(event_id: RowId, data: ParticipantIn, session: SessionDep, principal: CurrentPrincipal) -> ParticipantOut:
+def register(event_id: RowId, data: s.ParticipantIn, session: SessionDep,
+             principal: CurrentPrincipal) -> s.ParticipantOut:
     event = service.get(session=session, event_id=event_id, principal=principal)
     if principal.role == "integration":
 
@@ -112,12 +93,12 @@ def register(event_id: RowId, data: ParticipantIn, session: SessionDep, principa
 
 
 @router.post("/{event_id}/participants/import", openapi_extra=EVENTS,
-             response_model=list[ParticipantOut], status_code=201,
+             response_model=list[s.ParticipantOut], status_code=201,
              summary="Register participants from an xlsx or CSV file, all or nothing (organisers)")
 def import_participants(event_id: RowId, session: SessionDep, settings: SettingsDep, principal: Staff,
                         file: Annotated[UploadFile, File(description="xlsx or CSV: 企业代码, 参会代表, 可参会时段, "
                                                                      "会谈上限, 洽谈内容, 外部编号")]
-                        ) -> list[ParticipantOut]:
+                        ) -> list[s.ParticipantOut]:
     event = service.get(session=session, event_id=event_id, principal=principal)
     data = file.file.read(settings.import_max_bytes + 1)
     made = importing.import_participants(session=session, event=event, data=data, filename=file.filename or "",
@@ -126,12 +107,12 @@ def import_participants(event_id: RowId, session: SessionDep, settings: Settings
     return [participant_out(session, event, p) for p in made]
 
 
-@router.put("/{event_id}/participants/external/{external_id}", openapi_extra=EVENTS, response_model=ParticipantOut,
+@router.put("/{event_id}/participants/external/{external_id}", openapi_extra=EVENTS, response_model=s.ParticipantOut,
             summary="Idempotent upsert by the platform's external id (platforms on open events, organisers)")
-def upsert(event_id: RowId, external_id: Annotated[str, Path(min_length=1, max_length=64)], data: ParticipantIn,
+def upsert(event_id: RowId, external_id: Annotated[str, Path(min_length=1, max_length=64)], data: s.ParticipantIn,
            session: SessionDep, principal: Annotated[Principal, Depends(require_roles("admin", "operator",
                                                                                        "integration"))],
-           response: Response) -> ParticipantOut:
+           response: Response) -> s.ParticipantOut:
 
     if not 1 <= len(external_id) <= 64 or not external_id.isprintable():
         raise Invalid("external_id", "1 to 64 printable characters")
@@ -142,9 +123,9 @@ def upsert(event_id: RowId, external_id: Annotated[str, Path(min_length=1, max_l
     return participant_out(session, event, p)
 
 
-@router.get("/{event_id}/participants", openapi_extra=EVENTS, response_model=list[ParticipantOut],
+@router.get("/{event_id}/participants", openapi_extra=EVENTS, response_model=list[s.ParticipantOut],
             summary="All participants (organisers, platforms); a firm gets its own registration only")
-def list_participants(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[ParticipantOut]:
+def list_participants(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[s.ParticipantOut]:
     event = service.get(session=session, event_id=event_id, principal=principal)
 
     if policy.runs(principal, event) or policy.is_platform(principal, event):
@@ -155,44 +136,45 @@ def list_participants(event_id: RowId, session: SessionDep, principal: CurrentPr
     return [participant_out(session, event, p) for p in rows]
 
 
-@router.patch("/{event_id}/participants/{participant_id}", openapi_extra=EVENTS, response_model=ParticipantOut,
+@router.patch("/{event_id}/participants/{participant_id}", openapi_extra=EVENTS, response_model=s.ParticipantOut,
               summary="Change a registration: availability, cap, topics, representatives (its firm, organisers)")
-def patch_participant(event_id: RowId, participant_id: RowId, data: ParticipantPatch, session: SessionDep,
-                      principal: CurrentPrincipal) -> ParticipantOut:
+def patch_participant(event_id: RowId, participant_id: RowId, data: s.ParticipantPatch, session: SessionDep,
+                      principal: CurrentPrincipal) -> s.ParticipantOut:
     event, p = _participant(session, event_id, participant_id, principal)
     return participant_out(session, event, parts.update(session=session, event=event, participant=p, data=data,
                                                         principal=principal))
 
 
 @router.get("/{event_id}/participants/{participant_id}/suggestions", openapi_extra=EVENTS,
-            response_model=list[Suggestion],
+            response_model=list[s.Suggestion],
             summary="Who this participant should meet, with the engine's reason (its firm, organisers)")
 def suggestions(event_id: RowId, participant_id: RowId, session: SessionDep, principal: CurrentPrincipal,
-                index: IndexDep, limit: Limit = 20) -> list[Suggestion]:
+                index: IndexDep, limit: Limit = 20) -> list[s.Suggestion]:
     event, p = _participant(session, event_id, participant_id, principal)
 
     policy.require_acts_for(principal, event, p)
     return suggestions_for(session, event, p, event_affinities(session, index, event))[:limit]
 
 
-@router.post("/{event_id}/requests", openapi_extra=EVENTS, response_model=RequestOut, status_code=201,
+@router.post("/{event_id}/requests", openapi_extra=EVENTS, response_model=s.RequestOut, status_code=201,
              summary="Ask to meet (must / like) or mark 不见面 (no): a firm as itself, organisers for anyone")
-def create_request(event_id: RowId, data: RequestIn, session: SessionDep, principal: CurrentPrincipal) -> RequestOut:
+def create_request(event_id: RowId, data: s.RequestIn, session: SessionDep,
+                   principal: CurrentPrincipal) -> s.RequestOut:
     event = service.get(session=session, event_id=event_id, principal=principal)
     return requests.out(requests.create(session=session, event=event, data=data, principal=principal))
 
 
-@router.get("/{event_id}/requests", openapi_extra=EVENTS, response_model=list[RequestOut],
+@router.get("/{event_id}/requests", openapi_extra=EVENTS, response_model=list[s.RequestOut],
             summary="Requests: organisers and platforms all; a firm those from or to it")
-def list_requests(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[RequestOut]:
+def list_requests(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[s.RequestOut]:
     event = service.get(session=session, event_id=event_id, principal=principal)
     return [requests.out(r) for r in requests.visible(session=session, event=event, principal=principal)]
 
 
-@router.post("/{event_id}/requests/{request_id}/answer", openapi_extra=EVENTS, response_model=RequestOut,
+@router.post("/{event_id}/requests/{request_id}/answer", openapi_extra=EVENTS, response_model=s.RequestOut,
              summary="Accept or decline a pending request (the asked firm, organisers)")
-def answer_request(event_id: RowId, request_id: RowId, data: AnswerIn, session: SessionDep,
-                   principal: CurrentPrincipal) -> RequestOut:
+def answer_request(event_id: RowId, request_id: RowId, data: s.AnswerIn, session: SessionDep,
+                   principal: CurrentPrincipal) -> s.RequestOut:
     event = service.get(session=session, event_id=event_id, principal=principal)
     return requests.out(requests.answer(session=session, event=event, request_id=request_id, data=data,
                                         principal=principal))
@@ -200,14 +182,14 @@ def answer_request(event_id: RowId, request_id: RowId, data: AnswerIn, session: 
 
 @router.post("/{event_id}/schedule", openapi_extra=EVENTS, response_model=JobOut, status_code=202,
              summary="Run the scheduler as a background job; progress at /api/v1/jobs/{id} (organisers)")
-def run_schedule(event_id: RowId, data: ScheduleIn, session: SessionDep, principal: Staff) -> JobOut:
+def run_schedule(event_id: RowId, data: s.ScheduleIn, session: SessionDep, principal: Staff) -> JobOut:
     return JobOut.model_validate(planning.start(session=session, event_id=event_id, seconds=data.seconds,
                                                 principal=principal))
 
 
-@router.get("/{event_id}/meetings", openapi_extra=EVENTS, response_model=list[MeetingOut],
+@router.get("/{event_id}/meetings", openapi_extra=EVENTS, response_model=list[s.MeetingOut],
             summary="The schedule: organisers and platforms all meetings; a firm its own")
-def list_meetings(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[MeetingOut]:
+def list_meetings(event_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> list[s.MeetingOut]:
     event = service.get(session=session, event_id=event_id, principal=principal)
 
     if policy.runs(principal, event) or policy.is_platform(principal, event):
@@ -218,46 +200,47 @@ def list_meetings(event_id: RowId, session: SessionDep, principal: CurrentPrinci
     return [meeting_out(event, m) for m in rows]
 
 
-@router.patch("/{event_id}/meetings/{meeting_id}", openapi_extra=EVENTS, response_model=MeetingOut,
+@router.patch("/{event_id}/meetings/{meeting_id}", openapi_extra=EVENTS, response_model=s.MeetingOut,
               summary="Move a meeting to another slot or table, or lock it (organisers)")
-def patch_meeting(event_id: RowId, meeting_id: RowId, data: MeetingPatch, session: SessionDep,
-                  principal: Staff) -> MeetingOut:
+def patch_meeting(event_id: RowId, meeting_id: RowId, data: s.MeetingPatch, session: SessionDep,
+                  principal: Staff) -> s.MeetingOut:
     event, meeting = _meeting(session, event_id, meeting_id, principal)
     return meeting_out(event, dayof.move(session=session, event=event, meeting=meeting, data=data,
                                          principal=principal))
 
 
-@router.post("/{event_id}/meetings/{meeting_id}/outcome", openapi_extra=EVENTS, response_model=MeetingOut,
+@router.post("/{event_id}/meetings/{meeting_id}/outcome", openapi_extra=EVENTS, response_model=s.MeetingOut,
              summary="Record a meeting's outcome: no interest, 意向 or 签约 (either firm of it, organisers)")
-def outcome(event_id: RowId, meeting_id: RowId, data: OutcomeIn, session: SessionDep,
+def outcome(event_id: RowId, meeting_id: RowId, data: s.OutcomeIn, session: SessionDep,
             principal: Annotated[Principal, Depends(require_roles("admin", "operator", "leader", "sme"))],
-            ) -> MeetingOut:
+            ) -> s.MeetingOut:
     event, meeting = _meeting(session, event_id, meeting_id, principal)
     return meeting_out(event, dayof.set_outcome(session=session, event=event, meeting=meeting, data=data,
                                                 principal=principal))
 
 
-@router.post("/{event_id}/participants/{participant_id}/check-in", openapi_extra=EVENTS, response_model=ParticipantOut,
+@router.post("/{event_id}/participants/{participant_id}/check-in", openapi_extra=EVENTS,
+             response_model=s.ParticipantOut,
              summary="Check a participant in at the desk (organisers)")
-def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, principal: Staff) -> ParticipantOut:
+def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, principal: Staff) -> s.ParticipantOut:
     event, p = _participant(session, event_id, participant_id, principal)
     dayof.check_in(session=session, event=event, participant=p, principal=principal)
     return participant_out(session, event, p)
 
 
-@router.post("/{event_id}/participants/{participant_id}/no-show", openapi_extra=EVENTS, response_model=Rematched,
+@router.post("/{event_id}/participants/{participant_id}/no-show", openapi_extra=EVENTS, response_model=s.Rematched,
              summary="Mark a no-show in a slot; its counterparts get walk-in replacements (organisers)")
-def no_show(event_id: RowId, participant_id: RowId, data: NoShowIn, session: SessionDep, principal: Staff,
-            index: IndexDep) -> Rematched:
+def no_show(event_id: RowId, participant_id: RowId, data: s.NoShowIn, session: SessionDep, principal: Staff,
+            index: IndexDep) -> s.Rematched:
     event, p = _participant(session, event_id, participant_id, principal)
     missed, made, ms = dayof.no_show(session=session, holder=index, event=event, participant=p, slot=data.slot,
                                      principal=principal)
-    return Rematched(cancelled=missed, replacements=[meeting_out(event, m) for m in made], took_ms=round(ms, 3))
+    return s.Rematched(cancelled=missed, replacements=[meeting_out(event, m) for m in made], took_ms=round(ms, 3))
 
 
-@router.get("/{event_id}/participants/{participant_id}/agenda", openapi_extra=EVENTS, response_model=Agenda,
+@router.get("/{event_id}/participants/{participant_id}/agenda", openapi_extra=EVENTS, response_model=s.Agenda,
             summary="A participant's agenda (its firm, organisers, platforms)")
-def agenda(event_id: RowId, participant_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> Agenda:
+def agenda(event_id: RowId, participant_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> s.Agenda:
     event, p = _agenda_subject(session, event_id, participant_id, principal)
     return agendas.agenda(session, event, p)
 
