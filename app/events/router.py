@@ -32,7 +32,7 @@ ICS_MEDIA = "text/calendar; charset=utf-8"
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.post("", openapi_extra=EVENTS,
+@router.post("",
              response_model=s.EventOut, status_code=201, summary="Create an event (admins, operators)")
 def create_event(data: s.EventIn, session: SessionDep, principal: Staff) -> s.EventOut:
     return service.out(service.create(session=session, data=data, principal=principal))
@@ -59,13 +59,13 @@ def get_event(event_id: RowId, session: SessionDep, principal: CurrentPrincipal)
     return service.out(service.get(session=session, event_id=event_id, principal=principal))
 
 
-@router.patch("/{event_id}", openapi_extra=EVENTS,
+@router.patch("/{event_id}",
               response_model=s.EventOut, summary="Change an event's set-up (organisers)")
 def patch_event(event_id: RowId, data: s.EventPatch, session: SessionDep, principal: Staff) -> s.EventOut:
     return service.out(service.patch(session=session, event_id=event_id, data=data, principal=principal))
 
 
-@router.post("/{event_id}/transition", openapi_extra=EVENTS, response_model=s.EventOut,
+@router.post("/{event_id}/transition",  response_model=s.EventOut,
              summary="Move an event to its next state: open, running, closed, back to draft or open (organisers)")
 def transition(event_id: RowId, data: s.TransitionIn, session: SessionDep, principal: Staff) -> s.EventOut:
     return service.out(service.transition(session=session, event_id=event_id, to=data.to, principal=principal))
@@ -80,7 +80,7 @@ def event_stats(event_id: RowId, session: SessionDep, principal: CurrentPrincipa
     return stats(session, [event.id])
 
 
-@router.post("/{event_id}/participants", openapi_extra=EVENTS, response_model=s.ParticipantOut, status_code=201,
+@router.post("/{event_id}/participants",  response_model=s.ParticipantOut, status_code=201,
              summary="Register: a firm itself while registration is open (leaders, SMEs), or any firm (organisers)")
 def register(event_id: RowId, data: s.ParticipantIn, session: SessionDep,
              principal: CurrentPrincipal) -> s.ParticipantOut:
@@ -92,7 +92,7 @@ def register(event_id: RowId, data: s.ParticipantIn, session: SessionDep,
                                                           principal=principal))
 
 
-@router.post("/{event_id}/participants/import", openapi_extra=EVENTS,
+@router.post("/{event_id}/participants/import",
              response_model=list[s.ParticipantOut], status_code=201,
              summary="Register participants from an xlsx or CSV file, all or nothing (organisers)")
 def import_participants(event_id: RowId, session: SessionDep, settings: SettingsDep, principal: Staff,
@@ -136,7 +136,7 @@ def list_participants(event_id: RowId, session: SessionDep, principal: CurrentPr
     return [participant_out(session, event, p) for p in rows]
 
 
-@router.patch("/{event_id}/participants/{participant_id}", openapi_extra=EVENTS, response_model=s.ParticipantOut,
+@router.patch("/{event_id}/participants/{participant_id}",  response_model=s.ParticipantOut,
               summary="Change a registration: availability, cap, topics, representatives (its firm, organisers)")
 def patch_participant(event_id: RowId, participant_id: RowId, data: s.ParticipantPatch, session: SessionDep,
                       principal: CurrentPrincipal) -> s.ParticipantOut:
@@ -156,7 +156,7 @@ def suggestions(event_id: RowId, participant_id: RowId, session: SessionDep, pri
     return suggestions_for(session, event, p, event_affinities(session, index, event))[:limit]
 
 
-@router.post("/{event_id}/requests", openapi_extra=EVENTS, response_model=s.RequestOut, status_code=201,
+@router.post("/{event_id}/requests",  response_model=s.RequestOut, status_code=201,
              summary="Ask to meet (must / like) or mark 不见面 (no): a firm as itself, organisers for anyone")
 def create_request(event_id: RowId, data: s.RequestIn, session: SessionDep,
                    principal: CurrentPrincipal) -> s.RequestOut:
@@ -171,7 +171,7 @@ def list_requests(event_id: RowId, session: SessionDep, principal: CurrentPrinci
     return [requests.out(r) for r in requests.visible(session=session, event=event, principal=principal)]
 
 
-@router.post("/{event_id}/requests/{request_id}/answer", openapi_extra=EVENTS, response_model=s.RequestOut,
+@router.post("/{event_id}/requests/{request_id}/answer",  response_model=s.RequestOut,
              summary="Accept or decline a pending request (the asked firm, organisers)")
 def answer_request(event_id: RowId, request_id: RowId, data: s.AnswerIn, session: SessionDep,
                    principal: CurrentPrincipal) -> s.RequestOut:
@@ -180,7 +180,7 @@ def answer_request(event_id: RowId, request_id: RowId, data: s.AnswerIn, session
                                         principal=principal))
 
 
-@router.post("/{event_id}/schedule", openapi_extra=EVENTS, response_model=JobOut, status_code=202,
+@router.post("/{event_id}/schedule",  response_model=JobOut, status_code=202,
              summary="Run the scheduler as a background job; progress at /api/v1/jobs/{id} (organisers)")
 def run_schedule(event_id: RowId, data: s.ScheduleIn, session: SessionDep, principal: Staff) -> JobOut:
     return JobOut.model_validate(planning.start(session=session, event_id=event_id, seconds=data.seconds,
@@ -200,7 +200,7 @@ def list_meetings(event_id: RowId, session: SessionDep, principal: CurrentPrinci
     return [meeting_out(event, m) for m in rows]
 
 
-@router.patch("/{event_id}/meetings/{meeting_id}", openapi_extra=EVENTS, response_model=s.MeetingOut,
+@router.patch("/{event_id}/meetings/{meeting_id}",  response_model=s.MeetingOut,
               summary="Move a meeting to another slot or table, or lock it (organisers)")
 def patch_meeting(event_id: RowId, meeting_id: RowId, data: s.MeetingPatch, session: SessionDep,
                   principal: Staff) -> s.MeetingOut:
@@ -209,7 +209,7 @@ def patch_meeting(event_id: RowId, meeting_id: RowId, data: s.MeetingPatch, sess
                                          principal=principal))
 
 
-@router.post("/{event_id}/meetings/{meeting_id}/outcome", openapi_extra=EVENTS, response_model=s.MeetingOut,
+@router.post("/{event_id}/meetings/{meeting_id}/outcome",  response_model=s.MeetingOut,
              summary="Record a meeting's outcome: no interest, 意向 or 签约 (either firm of it, organisers)")
 def outcome(event_id: RowId, meeting_id: RowId, data: s.OutcomeIn, session: SessionDep,
             principal: Annotated[Principal, Depends(require_roles("admin", "operator", "leader", "sme"))],
@@ -219,7 +219,7 @@ def outcome(event_id: RowId, meeting_id: RowId, data: s.OutcomeIn, session: Sess
                                                 principal=principal))
 
 
-@router.post("/{event_id}/participants/{participant_id}/check-in", openapi_extra=EVENTS,
+@router.post("/{event_id}/participants/{participant_id}/check-in",
              response_model=s.ParticipantOut,
              summary="Check a participant in at the desk (organisers)")
 def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, principal: Staff) -> s.ParticipantOut:
@@ -228,7 +228,7 @@ def check_in(event_id: RowId, participant_id: RowId, session: SessionDep, princi
     return participant_out(session, event, p)
 
 
-@router.post("/{event_id}/participants/{participant_id}/no-show", openapi_extra=EVENTS, response_model=s.Rematched,
+@router.post("/{event_id}/participants/{participant_id}/no-show",  response_model=s.Rematched,
              summary="Mark a no-show in a slot; its counterparts get walk-in replacements (organisers)")
 def no_show(event_id: RowId, participant_id: RowId, data: s.NoShowIn, session: SessionDep, principal: Staff,
             index: IndexDep) -> s.Rematched:
