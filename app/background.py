@@ -4,9 +4,11 @@ jobs (the runner finds nothing by module name)."""
 from __future__ import annotations
 
 from app.catalogues.publishing import PUBLISH
+from app.events.planning import SCHEDULE
+from app.events.requests import EXPIRE
 from app.jobs.registry import Registry
 from app.notifications.reminders import REMINDERS
 
 
 def job_registry() -> Registry:
-    return Registry.of([PUBLISH, REMINDERS])
+    return Registry.of([PUBLISH, REMINDERS, SCHEDULE, EXPIRE])

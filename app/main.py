@@ -28,11 +28,13 @@ from app.jobs.runner import JobRunner
 from app.match_index import freshness
 from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
+from app.web.events_pages import router as events_pages_router
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
-DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
+DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks",
+           "events")
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -87,7 +89,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.import_max_bytes + 1_000_000)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,
-                   matches_router, web_router):
+                   matches_router, web_router, events_pages_router):
         app.include_router(router)
     for domain in DOMAINS:
         app.include_router(importlib.import_module(f"app.{domain}.router").router)

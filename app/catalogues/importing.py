@@ -42,6 +42,10 @@ _BOOLS = {YES: True, NO: False, "": False, "true": True, "false": False, "1": Tr
 _LIMITS = {"需求名称": 200, "需求描述": 5000, "数量": 100, "交付地区": 100}
 
 
+# Another spreadsheet layout read by the same code: (its columns, the required ones).
+Layout = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 class FileRejected(AppError):
     status, code = 422, "invalid_file"
 
@@ -73,15 +77,16 @@ def _text(value: Any) -> str:
     return unescape(str(value).strip())
 
 
-def _rows(header: list[Any], body: list[tuple[list[Any], set[int]]]) -> list[Row]:
+def _rows(header: list[Any], body: list[tuple[list[Any], set[int]]], layout: Layout | None = None) -> list[Row]:
+    columns, required = layout or (COLUMNS, REQUIRED)
     names = [_text(h) for h in header]
-    missing = [c for c in REQUIRED if c not in names]
+    missing = [c for c in required if c not in names]
     if missing:
         raise FileRejected("the header row lacks required columns",
                            details=[{"row": 1, "column": c, "reason": "缺少此列 (column missing)"} for c in missing])
     rows = []
     for offset, (cells, formula_at) in enumerate(body, start=2):
-        values = {n: _text(cells[i]) if i < len(cells) else "" for i, n in enumerate(names) if n in COLUMNS}
+        values = {n: _text(cells[i]) if i < len(cells) else "" for i, n in enumerate(names) if n in columns}
         if any(values.values()) or formula_at:
             rows.append(Row(line=offset, values=values, formulas={names[i] for i in formula_at if i < len(names)}))
     if len(rows) > MAX_ROWS:
@@ -90,7 +95,7 @@ def _rows(header: list[Any], body: list[tuple[list[Any], set[int]]]) -> list[Row
     return rows
 
 
-def read_xlsx(data: bytes, *, max_unpacked: int) -> list[Row]:
+def read_xlsx(data: bytes, *, max_unpacked: int, layout: Layout | None = None) -> list[Row]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -116,10 +121,10 @@ def read_xlsx(data: bytes, *, max_unpacked: int) -> list[Row]:
                                                                            "reason": "unreadable xlsx"}]) from None
     if not raw:
         raise FileRejected("file: the workbook is empty", details=[{"row": 1, "column": None, "reason": "empty"}])
-    return _rows(raw[0][0], raw[1:])
+    return _rows(raw[0][0], raw[1:], layout)
 
 
-def read_csv(data: bytes) -> list[Row]:
+def read_csv(data: bytes, *, layout: Layout | None = None) -> list[Row]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -137,17 +142,19 @@ def read_csv(data: bytes) -> list[Row]:
     if not lines:
         raise FileRejected("file: the CSV is empty", details=[{"row": 1, "column": None, "reason": "empty"}])
     # CSV has no formulas: a cell such as =1+1 is text and is kept as text.
-    return _rows(list(lines[0]), [(list(line), set()) for line in lines[1:MAX_ROWS + 2]])
+    return _rows(list(lines[0]), [(list(line), set()) for line in lines[1:MAX_ROWS + 2]], layout)
 
 
-def read_file(data: bytes, filename: str, *, max_bytes: int, max_unpacked: int) -> list[Row]:
+def read_file(data: bytes, filename: str, *, max_bytes: int, max_unpacked: int,
+              layout: Layout | None = None) -> list[Row]:
+    """The data rows of an xlsx or CSV upload; ``layout`` (columns, required columns) defaults to the catalogue's."""
     if len(data) > max_bytes:
         raise FileTooLarge(f"file over {max_bytes} bytes")
     if not data:
         raise FileRejected("file: empty upload", details=[{"row": None, "column": None, "reason": "empty file"}])
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return read_xlsx(data, max_unpacked=max_unpacked)
-    return read_csv(data)
+        return read_xlsx(data, max_unpacked=max_unpacked, layout=layout)
+    return read_csv(data, layout=layout)
 
 
 class _Checker:

@@ -54,8 +54,9 @@ def scoped(scope: IntegrationScope) -> dict[str, Any]:
     return {SCOPE_EXTENSION: scope}
 
 
-# The three declarations routers use; a route that declares none is closed to machine clients.
-READ, MATCH, WEBHOOKS = scoped("read"), scoped("match"), scoped("webhooks")
+# The declarations routers use; a route that declares none is closed to machine clients. EVENTS: event platforms
+# (upsert participants, read the schedule and outcomes of the events they feed).
+READ, MATCH, WEBHOOKS, EVENTS = scoped("read"), scoped("match"), scoped("webhooks"), scoped("events")
 
 
 def route_scope(request: Request) -> str | None:

@@ -21,9 +21,18 @@ CatalogueStatus = Literal["draft", "in_review", "published", "closed"]
 OfferKind = Literal["capability", "result"]
 NodeKind = Literal["product", "segment"]
 # What a machine client (role integration) may do, named on its token and declared by each route it may call.
-IntegrationScope = Literal["read", "match", "webhooks"]
+IntegrationScope = Literal["read", "match", "webhooks", "events"]
+
+# Matchmaking events (供需对接会): the event's states in order, requests, meetings and their outcomes.
+EventStatus = Literal["draft", "open", "scheduling", "scheduled", "running", "closed"]
+RequestPriority = Literal["must", "like", "no"]
+RequestStatus = Literal["pending", "accepted", "declined", "expired", "refused"]
+MeetingSource = Literal["accepted", "must", "suggestion", "walk_in", "manual"]
+MeetingStatus = Literal["scheduled", "held", "no_show", "cancelled"]
+MeetingOutcome = Literal["no_interest", "intent", "signed"]
 
 ROLES: tuple[str, ...] = get_args(Role)
+EVENT_STATUSES: tuple[str, ...] = get_args(EventStatus)
 ENTERPRISE_KINDS: tuple[str, ...] = get_args(EnterpriseKind)
 TIERS: tuple[str, ...] = get_args(Tier)
 NEED_KINDS: tuple[str, ...] = get_args(NeedKind)
@@ -39,6 +48,13 @@ NEED_KIND_LABELS = {"procurement": "大宗物资采购", "cooperation": "重点�
 NEED_STATUS_LABELS = {"draft": "草稿", "published": "已发布", "closed": "已关闭"}
 TIER_LABELS = {"innovative": "创新型中小企业", "provincial": "省级专精特新",
                "little_giant": "国家级专精特新\u201c小巨人\u201d"}
+EVENT_STATUS_LABELS = {"draft": "筹备中", "open": "报名中", "scheduling": "排期中", "scheduled": "已排期",
+                       "running": "进行中", "closed": "已结束"}
+REQUEST_PRIORITY_LABELS = {"must": "必须见面", "like": "希望见面", "no": "不见面"}
+REQUEST_STATUS_LABELS = {"pending": "待回复", "accepted": "已接受", "declined": "已拒绝", "expired": "已过期",
+                         "refused": "不见面"}
+MEETING_STATUS_LABELS = {"scheduled": "已安排", "held": "已举行", "no_show": "缺席", "cancelled": "已取消"}
+MEETING_OUTCOME_LABELS = {"no_interest": "无意向", "intent": "意向", "signed": "签约"}
 # "none" reads differently by place: a firm without a tier shows a dash; a need that requires none, 不限.
 FIRM_TIER_LABELS = {"none": "—", **TIER_LABELS}
 REQUIRED_TIER_LABELS = {"none": "不限", **TIER_LABELS}

@@ -23,6 +23,7 @@ from app.models.challenge import (
 )
 from app.models.counter import RateCounter
 from app.models.enterprise import CAPABILITY_SOURCES, Capability, Enterprise
+from app.models.events import Event, EventMeeting, EventParticipant, MeetingRequest
 from app.models.industry import Industry, IndustryUpstream
 from app.models.need import NEED_SCOPES, Need, NeedNode, NeedVersion
 from app.models.opportunity import POSTER_STATUSES, SME_STATUSES, Opportunity
@@ -34,6 +35,6 @@ __all__ = [
     "OFFER_STATUSES", "POSTER_STATUSES", "ROLES", "SME_STATUSES", "TIERS",
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
     "ChainNode", "Challenge", "Enterprise", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode", "NeedVersion",
-    "NodeEdge",
+    "NodeEdge", "Event", "EventMeeting", "EventParticipant", "MeetingRequest",
     "Notification", "Offer", "Opportunity", "Principal", "RateCounter", "Webhook", "WebhookDelivery", "WebSession",
 ]

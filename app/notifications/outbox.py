@@ -23,6 +23,10 @@ EVENTS = (
     "deadline.soon",          # a need the org posted or is engaged in closes within three days
     "catalogue.published",
     "need.updated",           # a published need changed: a new version
+    "event.meeting.scheduled",  # a matchmaking event's meeting was placed (to both firms and the platforms)
+    "event.meeting.changed",    # moved to another slot or table
+    "event.meeting.cancelled",
+    "event.outcome",            # a meeting's outcome was recorded (no interest / 意向 / 签约)
 )
 
 

@@ -21,9 +21,12 @@ def test_every_api_read_declares_a_scope_and_writes_only_where_meant(client: Tes
     assert declared[("POST", "/api/v1/webhooks")] == "webhooks"
     assert declared[("POST", "/api/v1/me/notifications/read-all")] == "read"
     writes = {k: v for k, v in declared.items() if k[0] != "GET" and v is not None}
-    assert {v for v in writes.values()} <= {"match", "webhooks", "read"}
+    assert {v for v in writes.values()} <= {"match", "webhooks", "read", "events"}
     assert all(k[1].startswith(("/api/v1/webhooks", "/api/v1/me/notifications", "/api/v1/match"))
-               for k in writes), writes
+               for k, v in writes.items() if v != "events"), writes
+    # Event platforms write one thing only: participants, upserted by their own ids.
+    assert {k for k, v in writes.items() if v == "events"} == {
+        ("PUT", "/api/v1/events/{event_id}/participants/external/{external_id}")}
     assert all(v is not None for k, v in declared.items() if k[0] == "GET"), "a GET route forgot its scope"
 
 

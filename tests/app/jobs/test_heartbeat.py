@@ -142,8 +142,11 @@ def test_deadline_reminders_run_as_a_periodic_job(factory: sessionmaker[Session]
     from app.background import job_registry
 
     registry = job_registry()
-    assert schedule_periodic(factory, registry) == 1
-    assert run_once(factory, registry, stale_seconds=STALE) == 1
+    # Two periodic kinds: deadline reminders and the expiry of unanswered event meeting requests.
+    assert schedule_periodic(factory, registry) == 2
+    assert run_once(factory, registry, stale_seconds=STALE) == 2
     with factory() as session:
         done = session.scalar(select(Job).where(Job.kind == "deadline_reminders"))
         assert done is not None and done.status == "done" and done.result == {"reminded": 0}
+        expired = session.scalar(select(Job).where(Job.kind == "event_requests_expire"))
+        assert expired is not None and expired.status == "done" and expired.result == {"expired": 0}
