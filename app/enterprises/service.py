@@ -146,3 +146,9 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
     queue_reindex(session, enterprise.id)
     return enterprise
 
+
+
+def firm_of(*, session: Session, principal: Principal) -> Enterprise | None:
+    """The caller's own firm (None for staff, who belong to none)."""
+    org_id = principal.org_id
+    return EnterpriseRepository(session).by_ids([org_id]).get(org_id) if org_id is not None else None
