@@ -20,7 +20,7 @@ Staff = role_viewer("admin", "operator")
 def _users_page(request: Request, session: SessionDep, who: Who, *, user_form: forms.FormState | None = None,
                 token_form: forms.FormState | None = None, issued: str = "", status: int = 200) -> Response:
     uf = user_form or forms.FormState(values={"role": "sme"})
-    tf = token_form or forms.FormState(values={"role": "integration", "days": "365"})
+    tf = token_form or forms.FormState(values={"trole": "integration", "tdays": "365"})
     return render(request, "admin/users.html", who, status=status, crumbs=[("用户与令牌", "")],
                   users=auth.list_users(session=session, caller=who.user),
                   tokens=auth.list_tokens(session=session, caller=who.user), form=uf.values, errors=uf.errors,
@@ -47,7 +47,8 @@ async def add_user(request: Request, session: SessionDep, who: AdminPost) -> Res
 @router.post("/admin/tokens")
 async def issue_token(request: Request, session: SessionDep, who: AdminPost) -> Response:
     state = await forms.read(request)
-    v = state.values
+    # The token form's fields carry a "t" prefix: the user form on the same page has fields of the same names.
+    v = {k.removeprefix("t"): val for k, val in state.values.items()}
     data = forms.parse(TokenCreate, {"role": v.get("role", ""), "name": v.get("name", ""), "org": v.get("org") or None,
                                      "days": v.get("days") or "365",
                                      "scopes": forms.lines(v.get("scopes")) if v.get("role") == "integration" else []},
@@ -55,6 +56,7 @@ async def issue_token(request: Request, session: SessionDep, who: AdminPost) -> 
     made = forms.attempt(state, lambda: auth.issue(session=session, data=data, caller=who.user)) if data else None
     if made is None:
         session.rollback()
+        state.errors = {("form" if k == "form" else f"t{k}"): e for k, e in state.errors.items()}
         return _users_page(request, session, who, token_form=state, status=422)
     # The token is shown once, on this answer only; the database keeps its hash.
     return _users_page(request, session, who, issued=made.token)

@@ -40,9 +40,9 @@ def dashboard(request: Request, session: Session, who: Who) -> Response:
     by_status: dict[str, int] = {}
     for c in listed.items:
         by_status[c.status] = by_status.get(c.status, 0) + 1
-    running = jobs.search(session=session, principal=who.user, status="running", kind=None, limit=5, offset=0)
+    running, _ = jobs.search(session=session, principal=who.user, status="running", kind=None, limit=5, offset=0)
     return render(request, "operator/dashboard.html", who, catalogues=listed.items[:8], by_status=by_status,
-                  running=running.items, total=listed.total)
+                  running=[JobOut.model_validate(j) for j in running], total=listed.total)
 
 
 @router.get("/catalogues")
