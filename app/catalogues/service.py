@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.access import catalogues as policy
-from app.catalogues import tabular
 from app.access import needs as need_policy
 from app.access.reach import is_staff, require_chain
+from app.catalogues import tabular
 from app.catalogues.repository import CatalogueFilter, CatalogueRepository
 from app.catalogues.schemas import (
     CatalogueCounts,

@@ -52,7 +52,8 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 # Labels the web pages show (exports use the same words).
 SME_ANSWER_LABELS = {"none": "未响应", "interested": "已表达意向", "dismissed": "已忽略"}
-POSTER_DECISION_LABELS = {"none": "待处理", "shortlisted": "已入围", "invited": "已邀请", "rejected": "已婉拒", "selected": "已选定"}
+POSTER_DECISION_LABELS = {"none": "待处理", "shortlisted": "已入围", "invited": "已邀请",
+                          "rejected": "已婉拒", "selected": "已选定"}
 APPLICATION_STATUS_LABELS = {"awaiting_team": "待队员确认", "team_declined": "队员未同意", "submitted": "已提交",
                              "shortlisted": "入围", "selected": "中选", "rejected": "未中选", "withdrawn": "已撤回"}
 CATALOGUE_STATUS_LABELS = {"draft": "草稿", "in_review": "审核中", "published": "已发布", "closed": "已关闭"}

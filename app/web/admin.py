@@ -9,12 +9,9 @@ from app.auth import service as auth
 from app.auth.schemas import TokenCreate, UserCreate
 from app.core.deps import SessionDep
 from app.web import forms
-from app.web.pages import Who, back_to, render, role_poster, role_viewer
+from app.web.pages import AdminPost, AdminView, StaffView, Who, back_to, render
 
 router = APIRouter(include_in_schema=False)
-Admin = role_viewer("admin")
-AdminPost = role_poster("admin")
-Staff = role_viewer("admin", "operator")
 
 
 def _users_page(request: Request, session: SessionDep, who: Who, *, user_form: forms.FormState | None = None,
@@ -28,7 +25,7 @@ def _users_page(request: Request, session: SessionDep, who: Who, *, user_form: f
 
 
 @router.get("/admin/users")
-def users(request: Request, session: SessionDep, who: Admin) -> Response:
+def users(request: Request, session: SessionDep, who: AdminView) -> Response:
     return _users_page(request, session, who)
 
 
@@ -69,7 +66,7 @@ def revoke_token(prefix: str, session: SessionDep, who: AdminPost) -> Response:
 
 
 @router.get("/admin/audit")
-def audit(request: Request, session: SessionDep, who: Staff, entity: str = "", offset: int = 0) -> Response:
+def audit(request: Request, session: SessionDep, who: StaffView, entity: str = "", offset: int = 0) -> Response:
     offset = max(0, min(offset, 10_000_000))
     rows = auth.audit_log(session=session, caller=who.user, entity=entity[:40] or None, entity_id=None, limit=100,
                           offset=offset)

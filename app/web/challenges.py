@@ -16,12 +16,9 @@ from app.core.vocabulary import RowId
 from app.enterprises import service as enterprises
 from app.match_index.deps import IndexDep
 from app.web import forms
-from app.web.pages import Viewer, Who, back_to, render, role_poster, role_viewer
+from app.web.pages import LeaderPost, LeaderView, ManagerPost, SmePost, SmeView, Viewer, Who, back_to, render
 
 router = APIRouter(include_in_schema=False)
-LeaderPost = role_poster("leader")
-ManagerPost = role_poster("leader", "operator", "admin")
-SmePost = role_poster("sme")
 CHALLENGE_FIELDS = ("title", "description", "prize_amount", "deadline", "mode", "ip_terms", "max_winners")
 
 
@@ -44,7 +41,7 @@ def _form(request: Request, who: Who, state: forms.FormState, status: int = 200)
 
 
 @router.get("/challenges/new")
-def new_challenge(request: Request, who: role_viewer("leader")) -> Response:  # type: ignore[valid-type]
+def new_challenge(request: Request, who: LeaderView) -> Response:
     return _form(request, who, forms.FormState(values={"mode": "competitive", "max_winners": "1"}))
 
 
@@ -127,7 +124,7 @@ async def decide(challenge_id: RowId, app_id: RowId, request: Request, session: 
 
 
 @router.get("/applications")
-def my_applications(request: Request, session: SessionDep, who: role_viewer("sme")) -> Response:  # type: ignore[valid-type]
+def my_applications(request: Request, session: SessionDep, who: SmeView) -> Response:
     mine = applications.list_mine(session=session, principal=who.user, status=None, limit=200, offset=0)
     invites = applications.team_invitations(session=session, principal=who.user, limit=200, offset=0)
     firm = enterprises.firm_of(session=session, principal=who.user)

@@ -17,11 +17,9 @@ from app.enterprises import service as enterprises
 from app.enterprises.repository import EnterpriseFilter
 from app.enterprises.schemas import EnterpriseWrite
 from app.web.operator import this_quarter
-from app.web.pages import back_to, render, role_poster, role_viewer
+from app.web.pages import StaffPost, StaffView, back_to, render
 
 router = APIRouter(include_in_schema=False)
-Staff = role_viewer("operator", "admin")
-StaffPost = role_poster("operator", "admin")
 FUNNEL = (("delivered", "推送"), ("seen", "已读"), ("interested", "意向"), ("invited", "邀请"), ("selected", "选定"))
 
 
@@ -31,7 +29,7 @@ def _chart(options: dict[str, Any]) -> str:
 
 
 @router.get("/stats")
-def stats(request: Request, session: SessionDep, who: Staff, period: str = "") -> Response:
+def stats(request: Request, session: SessionDep, who: StaffView, period: str = "") -> Response:
     period = period if len(period) == 6 and period[:4].isdigit() and period[4] in "QH" else this_quarter()
     listed = catalogues.search(session=session, principal=who.user, chain=None, period=period, statuses=[],
                                limit=200, offset=0)
@@ -58,7 +56,7 @@ def stats(request: Request, session: SessionDep, who: Staff, period: str = "") -
 
 
 @router.get("/enterprises")
-def directory(request: Request, session: SessionDep, who: Staff, q: str = "", tier: str = "",
+def directory(request: Request, session: SessionDep, who: StaffView, q: str = "", tier: str = "",
               offset: int = 0) -> Response:
     tier = tier if tier in TIERS else ""
     offset = max(0, min(offset, 10_000_000))
@@ -70,7 +68,7 @@ def directory(request: Request, session: SessionDep, who: Staff, q: str = "", ti
 
 
 @router.get("/enterprises/{code}")
-def enterprise(code: str, request: Request, session: SessionDep, who: Staff) -> Response:
+def enterprise(code: str, request: Request, session: SessionDep, who: StaffView) -> Response:
     firm = enterprises.get(session=session, key=code[:40])
     detail = enterprises.detail(session=session, enterprise=firm, principal=who.user)
     return render(request, "operator/enterprise.html", who, crumbs=[("企业库", "/enterprises"), (detail.name, "")],
@@ -88,13 +86,13 @@ async def set_tier(code: str, request: Request, session: SessionDep, who: StaffP
 
 
 @router.get("/chains")
-def chain_list(request: Request, session: SessionDep, who: Staff) -> Response:
+def chain_list(request: Request, session: SessionDep, who: StaffView) -> Response:
     return render(request, "operator/chains.html", who, crumbs=[("产业链图谱", "")],
                   chains=chains.list_all(session=session))
 
 
 @router.get("/chains/{code}")
-def chain_graph(code: str, request: Request, session: SessionDep, who: Staff) -> Response:
+def chain_graph(code: str, request: Request, session: SessionDep, who: StaffView) -> Response:
     graph = chains.chain_graph(session=session, chain=chains.get_chain(session=session, key=code[:40]))
     shown = sorted(graph.nodes, key=lambda n: -n.makers)[:150]
     ids = {n.id for n in shown}

@@ -95,7 +95,8 @@ def attempt(state: FormState, action: Callable[[], T]) -> T | None:
         named = [d.get("field", "") for d in details if isinstance(d, dict)]
         if named and exc.status == 422:
             for name in named:
-                state.errors.setdefault(name, SERVICE_REASONS.get(name, f"{NEED_FIELD_LABELS.get(name, '此项')}填写有误。"))
+                label = NEED_FIELD_LABELS.get(name, "此项")
+                state.errors.setdefault(name, SERVICE_REASONS.get(name, f"{label}填写有误。"))
         else:
             state.errors["form"] = refusal(exc)
         return None

@@ -27,7 +27,8 @@ CHALLENGE_MODE = CHALLENGE_MODE_LABELS
 JOB_STATUS = JOB_STATUS_LABELS
 FIELD = NEED_FIELD_LABELS
 EVENT = {"opportunity.new": "收到新的匹配机会", "candidate.invited": "链主邀请您洽谈",
-         "candidate.rejected": "链主婉拒了您", "candidate.selected": "您已被选定", "interest.received": "有企业表达意向",
+         "candidate.rejected": "链主婉拒了您", "candidate.selected": "您已被选定",
+         "interest.received": "有企业表达意向",
          "interest.answered": "链主答复了您的意向", "application.received": "收到揭榜申请",
          "application.updated": "揭榜申请有新进展", "application.team_invited": "邀请您加入揭榜团队",
          "application.team_answered": "团队成员已答复", "catalogue.published": "供需目录已发布",

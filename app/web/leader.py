@@ -25,12 +25,9 @@ from app.notifications import service as notifications
 from app.notifications.repository import InboxFilter
 from app.offers import ranking as offers
 from app.web import forms, sme
-from app.web.pages import Poster, Viewer, Who, back_to, render, role_poster, role_viewer
+from app.web.pages import LeaderPost, LeaderView, ManagerPost, ManagerView, Viewer, Who, back_to, render
 
 router = APIRouter(include_in_schema=False)
-Manager = role_viewer("leader", "operator", "admin")
-ManagerPost = role_poster("leader", "operator", "admin")
-LeaderPost = role_poster("leader")
 NEED_FIELDS = ("kind", "title", "description", "nodes", "scope", "quantity", "budget_min", "budget_max", "deadline",
                "delivery_region", "required_tier", "required_certifications", "anonymous")
 
@@ -46,7 +43,7 @@ def dashboard(request: Request, session: Session, who: Who) -> Response:
 
 
 @router.get("/needs")
-def need_list(request: Request, session: SessionDep, who: Manager, status: str = "", q: str = "",
+def need_list(request: Request, session: SessionDep, who: ManagerView, status: str = "", q: str = "",
               offset: int = 0) -> Response:
     status = status if status in ("draft", "published", "closed") else ""
     page = needs.search(session=session, principal=who.user, kind=None, status=status or None, q=q.strip() or None,
@@ -74,7 +71,7 @@ def _form_page(request: Request, who: Who, state: forms.FormState, need: Need | 
 
 
 @router.get("/needs/new")
-def new_need(request: Request, who: role_viewer("leader")) -> Response:  # type: ignore[valid-type]
+def new_need(request: Request, who: LeaderView) -> Response:
     return _form_page(request, who, forms.FormState(values={"kind": "procurement", "scope": "node"}), None)
 
 
@@ -102,7 +99,7 @@ def _values_of(need: Any) -> dict[str, str]:
 
 
 @router.get("/needs/{need_id}/edit")
-def edit_need(need_id: RowId, request: Request, session: SessionDep, who: Manager) -> Response:
+def edit_need(need_id: RowId, request: Request, session: SessionDep, who: ManagerView) -> Response:
     need = needs.get(session=session, need_id=need_id, principal=who.user)
     shown = needs.present(session, need, who.user)
     return _form_page(request, who, forms.FormState(values=_values_of(shown)), need)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, BackgroundTasks, Request, UploadFile
 from fastapi.responses import Response
@@ -21,11 +22,9 @@ from app.jobs import service as jobs
 from app.jobs.schemas import JobOut
 from app.needs import service as needs
 from app.web import forms
-from app.web.pages import Who, back_to, render, role_poster, role_viewer
+from app.web.pages import StaffPost, StaffView, Who, back_to, render
 
 router = APIRouter(include_in_schema=False)
-Staff = role_viewer("operator", "admin")
-StaffPost = role_poster("operator", "admin")
 ACTIONS = {"submit": "已提交审核。", "reopen": "已退回草稿。", "close": "目录已关闭。"}
 
 
@@ -46,7 +45,8 @@ def dashboard(request: Request, session: Session, who: Who) -> Response:
 
 
 @router.get("/catalogues")
-def catalogue_list(request: Request, session: SessionDep, who: Staff, period: str = "", status: str = "") -> Response:
+def catalogue_list(request: Request, session: SessionDep, who: StaffView, period: str = "",
+                   status: str = "") -> Response:
     period = period if len(period) == 6 and period[:4].isdigit() and period[4] in "QH" else ""
     statuses = [status] if status in ("draft", "in_review", "published", "closed") else []
     page = catalogues.search(session=session, principal=who.user, chain=None, period=period or None,
@@ -90,7 +90,7 @@ def _detail(request: Request, session: Session, who: Who, catalogue_id: int, *, 
 
 
 @router.get("/catalogues/{catalogue_id}")
-def catalogue_page(catalogue_id: RowId, request: Request, session: SessionDep, who: Staff, q: str = "",
+def catalogue_page(catalogue_id: RowId, request: Request, session: SessionDep, who: StaffView, q: str = "",
                    job: int = 0) -> Response:
     running = JobOut.model_validate(jobs.get_visible(session=session, job_id=job, principal=who.user)) \
         if 0 < job < 2**31 else None
@@ -150,14 +150,16 @@ def transition(catalogue_id: RowId, action: str, session: SessionDep, who: Staff
 
 
 @router.get("/jobs/{job_id}/progress")
-def job_progress(job_id: RowId, request: Request, session: SessionDep, who: Staff) -> Response:
+def job_progress(job_id: RowId, request: Request, session: SessionDep, who: StaffView) -> Response:
     """The progress bar's fragment; htmx asks again every second until the job has ended."""
     job = JobOut.model_validate(jobs.get_visible(session=session, job_id=job_id, principal=who.user))
-    return render(request, "operator/_job.html", who, job=job)
+    # htmx names the page the bar sits on; only its path is kept, so the link stays on this site.
+    page = urlsplit(request.headers.get("hx-current-url", "")).path
+    return render(request, "operator/_job.html", who, job=job, back=page if page.startswith("/catalogues/") else "")
 
 
 @router.get("/catalogues/{catalogue_id}/export.{fmt}")
-def export(catalogue_id: RowId, fmt: str, session: SessionDep, who: Staff) -> Response:
+def export(catalogue_id: RowId, fmt: str, session: SessionDep, who: StaffView) -> Response:
     if fmt not in ("xlsx", "csv"):
         raise AppError("没有这种格式。", status=404)
     content, media, name = catalogues.export_file(session=session, catalogue_id=catalogue_id, principal=who.user,

@@ -1,7 +1,7 @@
 """What every page shares: the templates, who is looking (from the session cookie), CSRF on posts, rendering.
 
-A page route takes ``Viewer`` (any logged-in person) or ``role_viewer(...)``; a form post takes ``Poster`` /
-``role_poster(...)``, which also checks the form's CSRF token. Not logged in: a redirect to the login page (with
+A page route takes ``Viewer`` (any logged-in person) or a role's ``…View``; a form post takes ``Poster`` or
+a role's ``…Post``, which also checks the form's CSRF token. Not logged in: a redirect to the login page (with
 ``next``); the wrong role: the 403 page. Services keep their own rules; these checks only pick the page.
 """
 
@@ -112,12 +112,17 @@ def _only(roles: tuple[str, ...], base: Callable[..., Who]) -> Callable[..., Who
     return check
 
 
-def role_viewer(*roles: str) -> Any:
-    return Annotated[Who, Depends(_only(roles, get_viewer))]
-
-
-def role_poster(*roles: str) -> Any:
-    return Annotated[Who, Depends(_only(roles, get_poster))]
+# Who may open a page or post a form, by role (the services still apply their own rules to what is shown).
+LeaderView = Annotated[Who, Depends(_only(("leader",), get_viewer))]
+LeaderPost = Annotated[Who, Depends(_only(("leader",), get_poster))]
+SmeView = Annotated[Who, Depends(_only(("sme",), get_viewer))]
+SmePost = Annotated[Who, Depends(_only(("sme",), get_poster))]
+ManagerView = Annotated[Who, Depends(_only(("leader", "operator", "admin"), get_viewer))]
+ManagerPost = Annotated[Who, Depends(_only(("leader", "operator", "admin"), get_poster))]
+StaffView = Annotated[Who, Depends(_only(("operator", "admin"), get_viewer))]
+StaffPost = Annotated[Who, Depends(_only(("operator", "admin"), get_poster))]
+AdminView = Annotated[Who, Depends(_only(("admin",), get_viewer))]
+AdminPost = Annotated[Who, Depends(_only(("admin",), get_poster))]
 
 
 def render(request: Request, name: str, who: Who | None, *, status: int = 200,

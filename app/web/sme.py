@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from app.challenges import applications
 from app.chains import service as chains
+from app.challenges import applications
 from app.core.deps import SessionDep
 from app.core.errors import AppError
 from app.core.vocabulary import RowId
@@ -21,11 +21,9 @@ from app.notifications import service as notifications
 from app.notifications.repository import InboxFilter
 from app.opportunities import service as opportunities
 from app.web import forms
-from app.web.pages import Who, back_to, render, role_poster, role_viewer
+from app.web.pages import SmePost, SmeView, Who, back_to, render
 
 router = APIRouter(include_in_schema=False)
-Sme = role_viewer("sme")
-SmePost = role_poster("sme")
 
 
 def dashboard(request: Request, session: Session, who: Who) -> Response:
@@ -45,7 +43,7 @@ def _code(session: Session, who: Who) -> str:
 
 
 @router.get("/feed")
-def feed(request: Request, session: SessionDep, who: Sme, kind: str = "", chain: str = "", days: str = "",
+def feed(request: Request, session: SessionDep, who: SmeView, kind: str = "", chain: str = "", days: str = "",
          new: str = "") -> Response:
     kind = kind if kind in ("procurement", "cooperation", "technology") else ""
     before = date.today() + timedelta(days=int(days)) if days in ("7", "30", "90") else None
@@ -118,7 +116,7 @@ def _firm(session: Session, who: Who) -> Any:
 
 
 @router.get("/profile")
-def profile(request: Request, session: SessionDep, who: Sme) -> Response:
+def profile(request: Request, session: SessionDep, who: SmeView) -> Response:
     firm = _firm(session, who)
     detail = enterprises.detail(session=session, enterprise=firm, principal=who.user)
     return render(request, "sme/profile.html", who, crumbs=[("企业档案", "")], firm=detail,

@@ -57,7 +57,7 @@ def seed(url: str) -> None:
         load_small(session)
         for login, (role, org, name) in USERS.items():
             create_user(session, login=login, password=PASSWORD, role=role, name=name, org_code=org)
-        create_chain(session=session, data=ChainCreate(code="li", name="锂电池产业链", root="动力电池", depth=3))
+        create_chain(session=session, data=ChainCreate(code="li", name="锂电池产业链", root="新能源汽车", depth=4))
         session.commit()
     engine.dispose()
 

@@ -36,7 +36,8 @@ def test_operator_publishes_a_catalogue_and_watches_it(people: Any, tmp_path: Pa
     cat_path = re.sub(r"[?#].*$", "", page.url.removeprefix(op.site.base))
     soon = (date.today() + timedelta(days=40)).isoformat()
 
-    bad = _csv(tmp_path, "bad.csv", [_row(1, "采购碳酸锂", "碳酸锂", soon), _row(2, "采购隔膜", "不存在的环节", "明天")])
+    bad = _csv(tmp_path, "bad.csv", [_row(1, "采购碳酸锂", "碳酸锂", soon),
+                                     _row(2, "采购隔膜", "不存在的环节", "明天")])
     page.set_input_files("input[type=file]", str(bad))
     with page.expect_navigation():
         page.get_by_role("button", name="导入", exact=True).click()
