@@ -6,13 +6,13 @@ were not reached yet, so a resumed publication job never delivers twice.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.match_index.holder import IndexHolder
 from app.matches.service import rank_query
-from app.models import TIERS, ChainNode, Need, NeedNode, Opportunity
+from app.models import TIERS, Need, Opportunity
 from app.models._types import utcnow
+from app.needs.repository import NeedRepository
 from app.notifications.outbox import emit
 from matching import MatchQuery
 
@@ -29,8 +29,7 @@ def tiers_at_least(required: str | None) -> tuple[str, ...]:
 
 def need_query(session: Session, need: Need, *, limit: int, kinds: tuple[str, ...] = RECEIVING_KINDS,
                exclude: frozenset[int] = frozenset()) -> MatchQuery:
-    nodes = tuple(session.scalars(select(ChainNode.name).join(NeedNode, NeedNode.node_id == ChainNode.id)
-                                  .where(NeedNode.need_id == need.id).order_by(ChainNode.name)))
+    nodes = tuple(NeedRepository(session).node_names(need.id))
     return MatchQuery(text=f"{need.title}\n{need.description}"[:5000], nodes=nodes, scope=need.scope,
                       exclude=exclude | {need.poster_org_id}, kinds=kinds, tiers=tiers_at_least(need.required_tier),
                       limit=limit)
@@ -39,7 +38,7 @@ def need_query(session: Session, need: Need, *, limit: int, kinds: tuple[str, ..
 def deliver(session: Session, holder: IndexHolder, need: Need, *, top_n: int) -> int:
     """Deliver ``need`` to its top ``top_n`` fitting firms; returns how many firms were newly reached."""
     results, _ = rank_query(holder=holder, query=need_query(session, need, limit=top_n))
-    reached = set(session.scalars(select(Opportunity.enterprise_id).where(Opportunity.need_id == need.id)))
+    reached = NeedRepository(session).delivered_to(need.id)
     now = utcnow()
     added = 0
     for r in results:

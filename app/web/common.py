@@ -9,7 +9,6 @@ from app.chains import service as chains
 from app.core.deps import SessionDep
 from app.core.vocabulary import RowId
 from app.notifications import service as notifications
-from app.notifications.repository import InboxFilter
 from app.web.pages import Poster, Viewer, back_to, render
 
 router = APIRouter(include_in_schema=False)
@@ -29,8 +28,8 @@ def link_of(payload: dict[str, object], role: str) -> str:
 
 @router.get("/notifications")
 def inbox(request: Request, session: SessionDep, who: Viewer, unread: str = "") -> Response:
-    page = notifications.inbox(session=session, principal=who.user, f=InboxFilter(unread=True if unread else None),
-                               limit=100, offset=0)
+    f = notifications.Filter(unread=True if unread else None)
+    page = notifications.inbox(session=session, principal=who.user, f=f, limit=100, offset=0)
     links = {n.id: link_of(n.payload, who.user.role) for n in page.items}
     return render(request, "notifications.html", who, crumbs=[("通知", "")], page=page, links=links, unread=unread)
 
@@ -43,7 +42,7 @@ def mark_read(notification_id: RowId, session: SessionDep, who: Poster) -> Respo
 
 @router.post("/notifications/read-all")
 def mark_all(session: SessionDep, who: Poster) -> Response:
-    done = notifications.mark_all_read(session=session, principal=who.user, f=InboxFilter())
+    done = notifications.mark_all_read(session=session, principal=who.user, f=notifications.Filter())
     return back_to("/notifications", f"已将 {done.updated} 条通知标为已读。")
 
 

@@ -14,7 +14,6 @@ from app.chains import service as chains
 from app.core.deps import SessionDep
 from app.core.vocabulary import FIRM_TIER_LABELS, TIERS
 from app.enterprises import service as enterprises
-from app.enterprises.repository import EnterpriseFilter
 from app.enterprises.schemas import EnterpriseWrite
 from app.web.operator import this_quarter
 from app.web.pages import StaffPost, StaffView, back_to, render
@@ -60,7 +59,7 @@ def directory(request: Request, session: SessionDep, who: StaffView, q: str = ""
               offset: int = 0) -> Response:
     tier = tier if tier in TIERS else ""
     offset = max(0, min(offset, 10_000_000))
-    page = enterprises.search(session=session, f=EnterpriseFilter(q=q.strip()[:100] or None,
+    page = enterprises.search(session=session, f=enterprises.Filter(q=q.strip()[:100] or None,
                                                                   tiers=(tier,) if tier else ()),
                               limit=50, offset=offset)
     return render(request, "operator/enterprises.html", who, crumbs=[("企业库", "")], page=page, q=q, tier=tier,

@@ -22,7 +22,6 @@ from app.needs import candidates
 from app.needs import service as needs
 from app.needs.schemas import AnswerIn, CandidateIn, NeedCreate, NeedUpdate
 from app.notifications import service as notifications
-from app.notifications.repository import InboxFilter
 from app.offers import ranking as offers
 from app.web import forms, sme
 from app.web.pages import LeaderPost, LeaderView, ManagerPost, ManagerView, Viewer, Who, back_to, render
@@ -36,7 +35,8 @@ def dashboard(request: Request, session: Session, who: Who) -> Response:
     mine = needs.search(session=session, principal=who.user, kind=None, status=None, q=None, limit=200, offset=0)
     open_needs = [n for n in mine.items if n.status == "published"]
     soon = sorted((n for n in open_needs if n.deadline), key=lambda n: n.deadline or 0)[:5]
-    inbox = notifications.inbox(session=session, principal=who.user, f=InboxFilter(unread=True), limit=8, offset=0)
+    unread = notifications.Filter(unread=True)
+    inbox = notifications.inbox(session=session, principal=who.user, f=unread, limit=8, offset=0)
     interests = [n for n in inbox.items if n.event in ("interest.received", "application.received")]
     return render(request, "leader/dashboard.html", who, needs=mine, open_needs=open_needs, soon=soon,
                   interests=interests, inbox=inbox)

@@ -18,7 +18,6 @@ from app.core.vocabulary import RowId
 from app.enterprises import service as enterprises
 from app.enterprises.schemas import EnterpriseWrite
 from app.notifications import service as notifications
-from app.notifications.repository import InboxFilter
 from app.opportunities import service as opportunities
 from app.web import forms
 from app.web.pages import SmePost, SmeView, Who, back_to, render
@@ -33,7 +32,8 @@ def dashboard(request: Request, session: Session, who: Who) -> Response:
     waiting = [a for a in invites.items if a.status == "awaiting_team"
                and a.team_answers.get(_code(session, who)) == "pending"]
     mine = applications.list_mine(session=session, principal=who.user, status=None, limit=5, offset=0)
-    inbox = notifications.inbox(session=session, principal=who.user, f=InboxFilter(unread=True), limit=5, offset=0)
+    unread = notifications.Filter(unread=True)
+    inbox = notifications.inbox(session=session, principal=who.user, f=unread, limit=5, offset=0)
     return render(request, "sme/dashboard.html", who, feed=feed, waiting=waiting, mine=mine, inbox=inbox)
 
 
