@@ -42,13 +42,14 @@ def stats(request: Request, session: SessionDep, who: StaffView, period: str = "
     chart = {"tooltip": {}, "grid": {"left": 48, "right": 12, "top": 24, "bottom": 32},
              "xAxis": {"type": "category", "data": [label for _, label in FUNNEL]},
              "yAxis": {"type": "value", "minInterval": 1},
-             "series": [{"type": "bar", "data": [funnel[k] for k, _ in FUNNEL], "itemStyle": {"color": "#0a4f8c"},
+             "series": [{"type": "bar", "data": [funnel[k] for k, _ in FUNNEL], "barMaxWidth": 64,
+                         "itemStyle": {"color": "#0a4f8c"},
                          "label": {"show": True, "position": "top"}}]}
     by_chain = {"tooltip": {}, "grid": {"left": 48, "right": 12, "top": 24, "bottom": 60},
                 "xAxis": {"type": "category", "data": [c.title[:12] for c, _, _ in rows],
                           "axisLabel": {"interval": 0, "rotate": 30}},
                 "yAxis": {"type": "value", "minInterval": 1},
-                "series": [{"type": "bar", "name": "条目", "data": [n for _, n, _ in rows],
+                "series": [{"type": "bar", "name": "条目", "data": [n for _, n, _ in rows], "barMaxWidth": 64,
                             "itemStyle": {"color": "#2f7d32"}}]}
     return render(request, "operator/stats.html", who, crumbs=[("统计", "")], period=period, rows=rows,
                   funnel=funnel, labels=FUNNEL, chart=_chart(chart), by_chain=_chart(by_chain))
