@@ -155,13 +155,19 @@ def close_need(need_id: RowId, session: SessionDep, who: ManagerPost) -> Respons
     return back_to(f"/needs/{need_id}", "需求已关闭。")
 
 
+async def _decision(request: Request, session: Session, who: Who, need_id: int,
+                    model: type[forms.M], values: dict[str, Any]) -> tuple[Need, forms.M | None]:
+    """The poster's need and its decision form, read into the API's input model (None if it does not parse)."""
+    need = needs.get(session=session, need_id=need_id, principal=who.user)
+    state = await forms.read(request)
+    return need, forms.parse(model, {k: v(state.values) for k, v in values.items()}, state)
+
+
 @router.post("/needs/{need_id}/candidates/{code}")
 async def decide_candidate(need_id: RowId, code: str, request: Request, session: SessionDep,
                            who: LeaderPost) -> Response:
-    need = needs.get(session=session, need_id=need_id, principal=who.user)
-    state = await forms.read(request)
-    data = forms.parse(CandidateIn, {"status": state.values.get("status", ""),
-                                     "reason": state.values.get("reason", "")}, state)
+    need, data = await _decision(request, session, who, need_id, CandidateIn,
+                                 {"status": lambda v: v.get("status", ""), "reason": lambda v: v.get("reason", "")})
     if data is None or (data.status == "rejected" and not data.reason):
         return back_to(f"/needs/{need_id}", "请选择操作；婉拒时须填写理由（对方会看到）。")
     candidates.decide(session=session, need=need, key=code[:40], data=data, principal=who.user)
@@ -171,10 +177,9 @@ async def decide_candidate(need_id: RowId, code: str, request: Request, session:
 @router.post("/needs/{need_id}/interests/{code}/answer")
 async def answer_interest(need_id: RowId, code: str, request: Request, session: SessionDep,
                           who: LeaderPost) -> Response:
-    need = needs.get(session=session, need_id=need_id, principal=who.user)
-    state = await forms.read(request)
-    data = forms.parse(AnswerIn, {"accept": state.values.get("accept") == "1",
-                                  "message": state.values.get("message", "")}, state)
+    need, data = await _decision(request, session, who, need_id, AnswerIn,
+                                 {"accept": lambda v: v.get("accept") == "1",
+                                  "message": lambda v: v.get("message", "")})
     if data is None:
         return back_to(f"/needs/{need_id}", "留言不能超过 500 字。")
     candidates.answer(session=session, need=need, key=code[:40], data=data, principal=who.user)
