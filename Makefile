@@ -18,9 +18,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/chainmatch demo
 
-## Install and run the whole suite: lint, types, architecture contract, tests on SQLite and PostgreSQL
+## Install and run the whole suite: lint, types, architecture contract, tests on SQLite and PostgreSQL, and the
+## browser journeys (tests/web) when /usr/bin/chromium is there (they are skipped, with the reason, when it is not)
 test: $(STAMP) lint
-	$(BIN)/pytest -n 2 -p no:cacheprovider
+	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium not found: the browser journeys in tests/web will be skipped (apt-get install -y chromium)"
+	$(BIN)/pytest -n 2 -p no:cacheprovider -rs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -37,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.access_speed
 	$(BIN)/python -m bench.login_flood
 	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.pages_speed
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache chainmatch-demo.db*

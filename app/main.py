@@ -28,6 +28,8 @@ from app.jobs.runner import JobRunner
 from app.match_index import freshness
 from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
+from app.web import docs as web_docs
+from app.web import errors as web_errors
 from app.web.events_pages import router as events_pages_router
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
@@ -76,9 +78,11 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         counters.close()
         engine.dispose()
 
-    app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,
+    # The docs pages are served by app.web.docs from vendored assets, not from a CDN.
+    app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
     install_error_handlers(app)
+    web_errors.install(app)  # pages get Chinese HTML error pages; the API keeps its JSON envelope
     document_errors(app)
     # Added last runs first: limits and headers wrap everything, CORS answers preflights inside them.
     if settings.cors_origins:
@@ -93,4 +97,5 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         app.include_router(router)
     for domain in DOMAINS:
         app.include_router(importlib.import_module(f"app.{domain}.router").router)
+    web_docs.install(app)
     return app

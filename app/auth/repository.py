@@ -18,6 +18,13 @@ class AuthRepository:
     def active_user(self, login: str) -> Principal | None:
         return self.session.scalar(select(Principal).where(Principal.login == login, Principal.active.is_(True)))
 
+    def web_users(self) -> list[tuple[Principal, str | None]]:
+        """People with a password login, oldest first, with their firm's code."""
+        stmt = (select(Principal, Enterprise.code).outerjoin(Enterprise, Enterprise.id == Principal.org_id)
+                .where(Principal.login.is_not(None)).order_by(Principal.id))
+        rows = self.session.execute(stmt).all()
+        return [(p, code) for p, code in rows]
+
     def web_session(self, token_hash: str) -> WebSession | None:
         return self.session.scalar(select(WebSession).where(WebSession.token_hash == token_hash))
 

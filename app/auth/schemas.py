@@ -58,3 +58,24 @@ class AuditOut(BaseModel):
     before: dict[str, Any]
     after: dict[str, Any]
     at: UtcDateTime
+
+
+class UserCreate(BaseModel):
+    """A person who logs in with a password on the web pages (admins create them)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    login: str = Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+    name: str = Field(min_length=1, max_length=100)
+    role: str = Field(pattern="^(admin|operator|leader|sme)$")
+    org: str | None = Field(default=None, max_length=32, description="enterprise code, for leader and sme")
+    password: str = Field(min_length=10, max_length=200)
+
+
+class UserOut(BaseModel):
+    id: int
+    login: str
+    name: str
+    role: str
+    org: str | None
+    active: bool

@@ -6,10 +6,11 @@ from sqlalchemy.orm import Session
 
 from app.access import tokens as policy
 from app.auth.repository import AuthRepository
-from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
+from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut, UserCreate, UserOut
 from app.auth.tokens import create_token, revoke_token
+from app.auth.web_sessions import create_user
 from app.core.audit import entries, record, redact_contacts
-from app.core.errors import NotFound
+from app.core.errors import Forbidden, NotFound
 from app.enterprises import service as enterprises
 from app.models import ApiToken, AuditEntry, Principal
 
@@ -72,3 +73,25 @@ def _audit_out(entry: AuditEntry, *, contacts: bool) -> AuditOut:
     if contacts:
         return out
     return out.model_copy(update={"before": redact_contacts(out.before), "after": redact_contacts(out.after)})
+
+
+def _admin(caller: Principal) -> None:
+    if caller.role != "admin":
+        raise Forbidden("only admins manage web users")
+
+
+def list_users(*, session: Session, caller: Principal) -> list[UserOut]:
+    """People with a password login, with their firm's code."""
+    _admin(caller)
+    return [UserOut(id=p.id, login=p.login or "", name=p.name, role=p.role, org=code, active=p.active)
+            for p, code in AuthRepository(session).web_users()]
+
+
+def add_user(*, session: Session, data: UserCreate, caller: Principal) -> UserOut:
+    _admin(caller)
+    user = create_user(session, login=data.login, password=data.password, role=data.role, name=data.name,
+                       org_code=data.org or None)
+    record(session, principal=caller, action="user.add", entity="principal", entity_id=user.id,
+           after={"login": data.login, "role": data.role, "org": data.org})
+    return UserOut(id=user.id, login=data.login, name=user.name, role=user.role, org=data.org or None,
+                   active=user.active)

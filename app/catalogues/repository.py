@@ -67,6 +67,20 @@ class CatalogueRepository:
                 .where(Need.catalogue_id == catalogue_id, Opportunity.delivered_at.is_not(None)))
         return self.session.scalar(stmt) or 0
 
+    def responses(self, catalogue_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """Per need of these catalogues: delivered, seen, interested, invited and selected firms (one query)."""
+        if not catalogue_ids:
+            return {}
+        delivered = Opportunity.delivered_at.is_not(None)
+        counted = {"delivered": delivered, "seen": Opportunity.seen_at.is_not(None),
+                   "interested": Opportunity.sme_status == "interested",
+                   "invited": Opportunity.poster_status == "invited",
+                   "selected": Opportunity.poster_status == "selected"}
+        stmt = (select(Opportunity.need_id, *(func.count().filter(c) for c in counted.values()))
+                .join(Need, Need.id == Opportunity.need_id)
+                .where(Need.catalogue_id.in_(list(catalogue_ids))).group_by(Opportunity.need_id))
+        return {row[0]: dict(zip(counted, row[1:], strict=True)) for row in self.session.execute(stmt)}
+
     def events(self, catalogue_id: int) -> list[CatalogueEvent]:
         stmt = select(CatalogueEvent).where(CatalogueEvent.catalogue_id == catalogue_id).order_by(CatalogueEvent.id)
         return list(self.session.scalars(stmt))

@@ -141,10 +141,8 @@ def history(catalogue_id: CatalogueId, session: SessionDep, principal: Manager) 
             summary="The catalogue as xlsx or CSV (who may read the catalogue)")
 def export(catalogue_id: CatalogueId, session: SessionDep, principal: CurrentPrincipal,
            format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx") -> Response:  # noqa: A002
-    catalogue = service.get_visible(session=session, catalogue_id=catalogue_id, principal=principal)
-    content, media = tabular.export(items=service.items(session, catalogue, principal), fmt=format,
-                                    title=catalogue.title)
-    name = f"catalogue-{catalogue.id}-{catalogue.period}.{format}"
+    content, media, name = service.export_file(session=session, catalogue_id=catalogue_id, principal=principal,
+                                               fmt=format)
     return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.access import catalogues as policy
 from app.access import needs as need_policy
 from app.access.reach import is_staff, require_chain
+from app.catalogues import tabular
 from app.catalogues.repository import CatalogueFilter, CatalogueRepository
 from app.catalogues.schemas import (
     CatalogueCounts,
@@ -131,6 +132,19 @@ def detail(*, session: Session, catalogue: Catalogue, principal: Principal) -> C
     counts = CatalogueCounts(items=len(listed), by_kind=dict(Counter(i.kind for i in listed)),
                              delivered=CatalogueRepository(session).delivered(catalogue.id))
     return CatalogueDetail(**summary_of(session, catalogue).model_dump(), items=listed, counts=counts)
+
+
+def responses(*, session: Session, catalogue: Catalogue, principal: Principal) -> dict[int, dict[str, int]]:
+    """How firms answered each item: delivered, seen, interested, invited, selected (staff who reach it)."""
+    policy.managed(principal, catalogue, catalogue.id)
+    return CatalogueRepository(session).responses([catalogue.id])
+
+
+def export_file(*, session: Session, catalogue_id: int, principal: Principal, fmt: str) -> tuple[bytes, str, str]:
+    """The catalogue as the caller may see it, as xlsx or CSV: (content, media type, file name)."""
+    catalogue = get_visible(session=session, catalogue_id=catalogue_id, principal=principal)
+    content, media = tabular.export(items=items(session, catalogue, principal), fmt=fmt, title=catalogue.title)
+    return content, media, f"catalogue-{catalogue.id}-{catalogue.period}.{fmt}"
 
 
 def _editable(catalogue: Catalogue) -> None:

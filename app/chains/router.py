@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from app.chains import service
-from app.chains.repository import ChainRepository
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, NodeDetail, NodeSummary
 from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
@@ -25,8 +24,7 @@ def list_nodes(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[NodeSummary]:
-    rows, total = ChainRepository(session).search_nodes(q.strip() if q else None, limit=limit, offset=offset)
-    return Page(items=[NodeSummary.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+    return service.search_nodes(session=session, q=q, limit=limit, offset=offset)
 
 
 @nodes_router.get("/{key}", openapi_extra=READ,
@@ -37,7 +35,7 @@ def get_node(key: str, session: SessionDep, _: CurrentPrincipal) -> NodeDetail:
 
 @chains_router.get("", openapi_extra=READ, response_model=list[ChainSummary], summary="All chains")
 def list_chains(session: SessionDep, _: CurrentPrincipal) -> list[ChainSummary]:
-    return [service.summary(session, c) for c in ChainRepository(session).list_chains()]
+    return service.list_all(session=session)
 
 
 @chains_router.get("/{key}", openapi_extra=READ, response_model=ChainSummary, summary="One chain")

@@ -7,12 +7,21 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
-from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, GraphEdge, GraphNode, NodeDetail
+from app.chains.schemas import (
+    ChainCreate,
+    ChainGraphOut,
+    ChainSummary,
+    GraphEdge,
+    GraphNode,
+    NodeDetail,
+    NodeSummary,
+)
 from app.core.audit import record
 from app.core.errors import Conflict, Invalid, NotFound
-from app.core.schemas import NodeRef
+from app.core.schemas import NodeRef, Page
 from app.models import Chain, ChainNode, Principal
 from graph import ChainGraph, NodeSpec, chain_members
+from matching import default_aliases
 
 MAX_GRAPH_NODES = 2000
 
@@ -113,3 +122,29 @@ def chain_graph(*, session: Session, chain: Chain) -> ChainGraphOut:
         nodes=[GraphNode(id=n.id, name=n.name, makers=makers.get(n.id, 0)) for n in nodes],
         edges=[GraphEdge(source=e.src_id, target=e.dst_id, type=e.type) for e in edges],
     )
+
+
+def list_all(*, session: Session) -> list[ChainSummary]:
+    return [summary(session, c) for c in ChainRepository(session).list_chains()]
+
+
+def search_nodes(*, session: Session, q: str | None, limit: int, offset: int) -> Page[NodeSummary]:
+    """Nodes by name or alias, for the API's search and the pages' node picker alike."""
+    rows, total = ChainRepository(session).search_nodes(q.strip() if q else None, limit=limit, offset=offset)
+    return Page(items=[NodeSummary.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+def suggest_nodes(*, session: Session, q: str, limit: int) -> list[tuple[str, str]]:
+    """Nodes for a picker: (node name, how it matched) by name first, then those an alias in the shipped list
+    names (MCU → 微控制器), so a person who types the trade name finds the node."""
+    by_name = [(n.name, "") for n in search_nodes(session=session, q=q, limit=limit, offset=0).items]
+    seen = {name for name, _ in by_name}
+    folded = q.casefold()
+    aliased = []
+    for alias, node in default_aliases():
+        if folded in alias.casefold() and node not in seen and resolve_node(session, node) is not None:
+            aliased.append((node, alias))
+            seen.add(node)
+        if len(by_name) + len(aliased) >= limit:
+            break
+    return (by_name + aliased)[:limit]

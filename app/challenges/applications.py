@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
+from app.challenges import teams
 from app.challenges.repository import ApplicationRepository, ChallengeRepository
 from app.challenges.schemas import ApplicationCreate, ApplicationDecision, ApplicationOut
 from app.challenges.service import today
@@ -23,7 +24,7 @@ from app.notifications.outbox import emit
 SOLVER_KINDS = ("sme", "university", "institute")
 # Which decisions may follow which state; selected, rejected and withdrawn are final.
 NEXT = {"submitted": ("shortlisted", "selected", "rejected"), "shortlisted": ("selected", "rejected")}
-WITHDRAWABLE = ("submitted", "shortlisted")
+WITHDRAWABLE = ("awaiting_team", "submitted", "shortlisted")
 FIELDS = ("status", "reason", "team", "proposal")
 
 
@@ -66,15 +67,20 @@ def apply(*, session: Session, need: Need, challenge: Challenge, data: Applicati
     if ApplicationRepository(session).exists(need.id, applicant.id) is not None:
         raise Conflict("your organisation has applied to this challenge already")
     team = _team(session, data.team, applicant=applicant, need=need, challenge=challenge)
+    # A team application waits for its members' confirmations (app/challenges/teams.py) before it counts.
+    status = teams.AWAITING if team else "submitted"
     application = Application(need_id=need.id, applicant_org_id=applicant.id, team=team, proposal=data.proposal,
-                              status="submitted", reason="", history=[_step(principal, "apply", "submitted")])
+                              status=status, reason="", history=[_step(principal, "apply", status)])
     session.add(application)
     session.flush()
     record(session, principal=principal, action="application.create", entity="application",
            entity_id=application.id, after=snapshot(application, FIELDS) | {"need_id": need.id})
-    emit(session, event="application.received", org_id=need.poster_org_id,
-         payload={"application_id": application.id, "challenge_id": need.id, "title": need.title,
-                  "applicant": applicant.name, "team": team})
+    if team:
+        teams.invite(session, application, need, applicant)
+    else:
+        emit(session, event="application.received", org_id=need.poster_org_id,
+             payload={"application_id": application.id, "challenge_id": need.id, "title": need.title,
+                      "applicant": applicant.name, "team": team})
     return application
 
 
@@ -147,6 +153,11 @@ def list_mine(*, session: Session, principal: Principal, status: str | None, lim
     return Page(items=out(session, rows, principal), total=total, limit=limit, offset=offset)
 
 
+def team_invitations(*, session: Session, principal: Principal, limit: int, offset: int) -> Page[ApplicationOut]:
+    rows, total = teams.invitations(session=session, principal=principal, limit=limit, offset=offset)
+    return Page(items=out(session, rows, principal), total=total, limit=limit, offset=offset)
+
+
 def out(session: Session, rows: list[Application], principal: Principal) -> list[ApplicationOut]:
     """Applications as ``principal`` may read them: the history hides an anonymous poster's people and firm."""
     repo = ApplicationRepository(session)
@@ -156,6 +167,7 @@ def out(session: Session, rows: list[Application], principal: Principal) -> list
     return [ApplicationOut(
         id=a.id, challenge_id=a.need_id, challenge_title=needs[a.need_id].title,
         applicant=EnterpriseSummary.model_validate(orgs[a.applicant_org_id]), team=list(a.team or []),
+        team_answers=teams.answers(a),
         proposal=a.proposal, status=a.status, reason=a.reason,
         history=policy.redact_history(a.history or [], viewer=principal, poster_shown=sights[a.need_id].poster),
         created_at=a.created_at, updated_at=a.updated_at) for a in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.core.pagination import count_rows
@@ -77,6 +77,12 @@ class ApplicationRepository:
         total = count_rows(self.session, stmt)
         rows = self.session.scalars(stmt.order_by(Application.id).limit(limit).offset(offset)).all()
         return list(rows), total
+
+    def team_invitations(self, code: str, *, limit: int, offset: int) -> tuple[list[Application], int]:
+        """Applications naming this firm as a team member. The team is a JSON list of codes: matched as text
+        ("code" with its quotes, so 10000 does not match 100002), which reads alike on SQLite and PostgreSQL."""
+        stmt = select(Application).where(cast(Application.team, String).contains(f'"{code}"', autoescape=True))
+        return self._page(stmt, limit, offset)
 
     def exists(self, need_id: int, org_id: int) -> Application | None:
         return self.session.scalar(select(Application).where(Application.need_id == need_id,

@@ -8,6 +8,7 @@ the rules themselves live in app/access/needs.py):
 - apply: SME tokens (SMEs, universities, institutes); directed commissions only firms they were delivered to;
 - read a challenge's applications: the posting firm and staff who reach it; decide on them: the posting firm;
 - an applicant's own applications and their withdrawal: under /api/v1/me/applications, the applicant's members;
+- a team application's member firms confirm or decline it under /api/v1/me/team-invitations (their SME users);
   an anonymous poster is named to nobody else, also not in an application's history.
 """
 
@@ -19,7 +20,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from app.challenges import applications, service
+from app.challenges import applications, service, teams
 from app.challenges.schemas import (
     ApplicationCreate,
     ApplicationDecision,
@@ -27,6 +28,7 @@ from app.challenges.schemas import (
     ChallengeCreate,
     ChallengeOut,
     ChallengeWrite,
+    TeamAnswer,
 )
 from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
@@ -35,10 +37,11 @@ from app.match_index.deps import IndexDep
 from app.models import Principal
 
 Id = RowId
-AppStatus = Literal["submitted", "shortlisted", "selected", "rejected", "withdrawn"]
+AppStatus = Literal["awaiting_team", "team_declined", "submitted", "shortlisted", "selected", "rejected", "withdrawn"]
 
 challenges = APIRouter(prefix="/api/v1/challenges")
 mine = APIRouter(prefix="/api/v1/me/applications")
+invitations = APIRouter(prefix="/api/v1/me/team-invitations")
 
 
 def _one(session: SessionDep, principal: Principal, challenge_id: int) -> ChallengeOut:
@@ -144,7 +147,22 @@ def withdraw(app_id: Id, session: SessionDep, principal: CurrentPrincipal) -> Ap
     return applications.out(session, [done], principal)[0]
 
 
-# Two prefixes (/challenges and /me/applications) under the one `router` that app.main includes.
+@invitations.get("", openapi_extra=READ, response_model=Page[ApplicationOut],
+                 summary="Team applications naming my firm as a member, to confirm or decline (SME tokens)")
+def team_invitations(session: SessionDep, principal: CurrentPrincipal, limit: Limit = 50,
+                     offset: Offset = 0) -> Page[ApplicationOut]:
+    return applications.team_invitations(session=session, principal=principal, limit=limit, offset=offset)
+
+
+@invitations.post("/{app_id}", response_model=ApplicationOut,
+                  summary="Confirm or decline my firm's place in a team application (the member's SME tokens)")
+def answer_team(app_id: Id, data: TeamAnswer, session: SessionDep, principal: CurrentPrincipal) -> ApplicationOut:
+    done = teams.answer(session=session, app_id=app_id, accept=data.accept, principal=principal)
+    return applications.out(session, [done], principal)[0]
+
+
+# Three prefixes (/challenges, /me/applications, /me/team-invitations) under the one `router` that app.main includes.
 router = APIRouter(tags=["challenges"])
 router.include_router(challenges)
 router.include_router(mine)
+router.include_router(invitations)

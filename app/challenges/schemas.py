@@ -84,9 +84,17 @@ class ApplicationOut(BaseModel):
     challenge_title: str
     applicant: EnterpriseSummary
     team: list[str]
+    team_answers: dict[str, Literal["pending", "accepted", "declined"]] = Field(
+        default_factory=dict, description="each team member's confirmation; a team application counts once all accept")
     proposal: str
     status: str
     reason: str
     history: list[dict[str, Any]]
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class TeamAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    accept: bool = Field(description="true: join the team application; false: decline it (ends the application)")

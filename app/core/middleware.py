@@ -13,8 +13,14 @@ _HEADERS = {
 }
 # The API answers JSON only; the interactive docs page needs its script and style sources.
 _API_CSP = "default-src 'none'; frame-ancestors 'none'"
-# Our own pages: inline styles only, no scripts at all, forms post back to us.
-_WEB_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+# Our own pages: scripts and styles from our own origin only (vendored htmx and ECharts; no inline scripts),
+# requests and forms back to us.
+_WEB_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# Swagger UI and ReDoc start from an inline script FastAPI writes; everything they load is still our own.
+_DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+             "frame-ancestors 'none'")
 
 
 class SecurityMiddleware:
@@ -57,7 +63,9 @@ class SecurityMiddleware:
                     headers.setdefault(key, value)
                 if path.startswith(("/api/", "/health", "/openapi.json")):
                     headers.setdefault("Content-Security-Policy", _API_CSP)
-                elif not path.startswith(("/docs", "/redoc")):
+                elif path.startswith(("/docs", "/redoc")):
+                    headers.setdefault("Content-Security-Policy", _DOCS_CSP)
+                else:
                     headers.setdefault("Content-Security-Policy", _WEB_CSP)
             await send(message)
 

@@ -68,3 +68,19 @@ MAX_TOP_N = 200
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+# Labels the web pages show (exports use the same words).
+SME_ANSWER_LABELS = {"none": "未响应", "interested": "已表达意向", "dismissed": "已忽略"}
+POSTER_DECISION_LABELS = {"none": "待处理", "shortlisted": "已入围", "invited": "已邀请",
+                          "rejected": "已婉拒", "selected": "已选定"}
+APPLICATION_STATUS_LABELS = {"awaiting_team": "待队员确认", "team_declined": "队员未同意", "submitted": "已提交",
+                             "shortlisted": "入围", "selected": "中选", "rejected": "未中选", "withdrawn": "已撤回"}
+CATALOGUE_STATUS_LABELS = {"draft": "草稿", "in_review": "审核中", "published": "已发布", "closed": "已关闭"}
+CHALLENGE_MODE_LABELS = {"competitive": "竞争立项", "directed": "定向委托", "team": "组阁揭榜"}
+JOB_STATUS_LABELS = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
+# A need's fields by their Chinese names, e.g. in "发布后有更新：数量、截止日期".
+NEED_FIELD_LABELS = {"kind": "类型", "title": "标题", "description": "描述", "nodes": "产业链环节", "scope": "范围",
+                     "quantity": "数量", "budget_min": "预算下限", "budget_max": "预算上限", "deadline": "截止日期",
+                     "delivery_region": "交付地区", "required_tier": "企业等级要求",
+                     "required_certifications": "资质要求", "anonymous": "匿名发布", "prize_amount": "奖金",
+                     "mode": "揭榜方式", "ip_terms": "知识产权约定", "max_winners": "最多中选数"}

@@ -26,6 +26,8 @@ from app.match_index.freshness import queue_reindex
 from app.models import Capability, Enterprise, Principal
 from app.models._types import utcnow
 
+# The directory's search filter, for callers in other domains (who reach this domain through its service).
+Filter = EnterpriseFilter
 
 def can_see_private(principal: Principal, enterprise: Enterprise) -> bool:
     return principal.role == "admin" or (principal.org_id is not None and principal.org_id == enterprise.id)
@@ -183,3 +185,9 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
     queue_reindex(session, enterprise.id)
     return enterprise
 
+
+
+def firm_of(*, session: Session, principal: Principal) -> Enterprise | None:
+    """The caller's own firm (None for staff, who belong to none)."""
+    org_id = principal.org_id
+    return EnterpriseRepository(session).by_ids([org_id]).get(org_id) if org_id is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -78,3 +79,18 @@ def match(*, session: Session, holder: IndexHolder, request: MatchRequest, princ
     need = results[0].explanation.get("need_nodes", []) if results else []
     return {"items": items, "need_nodes": need, "index_version": version,
             "took_ms": round((time.perf_counter() - started) * 1000, 3), "engine_ms": round(engine_ms, 3)}
+
+
+def reading(*, holder: IndexHolder, text: str) -> dict[str, list[str]]:
+    """How the engine reads a need's text, for showing back to its poster: wanted products, what they are for,
+    the poster's own products, and what was set aside (specifications, quantities, terms). Empty without an index."""
+    index = holder.index
+    if index is None or not text.strip():
+        return {}
+    seen = index.understand(text)
+
+    def names(mentions: Any) -> list[str]:
+        return list(dict.fromkeys(m.words for m in mentions))
+
+    return {"wanted": names(seen.wanted), "modifiers": names(seen.modifiers), "purposes": names(seen.purposes),
+            "own": names(seen.own), "ignored": list(dict.fromkeys(seen.ignored))[:12]}

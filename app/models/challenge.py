@@ -11,7 +11,9 @@ from app.core.db import Base
 from app.models._types import utcnow
 
 CHALLENGE_MODES = ("competitive", "directed", "team")
-APPLICATION_STATUSES = ("submitted", "shortlisted", "selected", "rejected", "withdrawn")
+# awaiting_team: a team application its members have not all confirmed; team_declined: one of them declined.
+APPLICATION_STATUSES = ("awaiting_team", "team_declined", "submitted", "shortlisted", "selected", "rejected",
+                        "withdrawn")
 OFFER_STATUSES = ("draft", "published", "closed")
 
 

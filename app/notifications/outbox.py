@@ -20,6 +20,8 @@ EVENTS = (
     "candidate.selected",
     "application.received",
     "application.updated",    # shortlisted, selected or rejected
+    "application.team_invited",   # a firm was named as a member of a team application (组阁揭榜): confirm it
+    "application.team_answered",  # a member confirmed or declined; the applicant is told
     "deadline.soon",          # a need the org posted or is engaged in closes within three days
     "catalogue.published",
     "need.updated",           # a published need changed: a new version

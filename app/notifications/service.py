@@ -16,6 +16,9 @@ from app.notifications.schemas import NotificationOut, ReadAllResult
 _CHUNK = 500
 
 
+# The inbox filter, for callers in other domains (who reach this domain through its service).
+Filter = InboxFilter
+
 def inbox(*, session: Session, principal: Principal, f: InboxFilter, limit: int,
           offset: int) -> Page[NotificationOut]:
     rows, total = NotificationRepository(session).inbox(principal, f, limit=limit, offset=offset)

@@ -30,6 +30,12 @@ def _fresh_own_application(ctx: Ctx) -> str:
     return f"/api/v1/me/applications/{apply(ctx.client, ctx.tokens, cid)['id']}/withdraw"
 
 
+def _fresh_team_application(ctx: Ctx) -> str:
+    cid = _fresh_published(ctx)
+    made = apply(ctx.client, ctx.tokens, cid, team=["100003"])  # other_sme's firm is the member
+    return f"/api/v1/me/team-invitations/{made['id']}"
+
+
 # integration tokens are read-only: the scope check answers 403 before the draft is looked up; the limited
 # operators reach none of the leader's challenges
 _DRAFT_HIDDEN = {"sme": 404, "other_sme": 404, "op_region": 404, "op_chain": 404}
@@ -63,4 +69,9 @@ ACCESS: dict[tuple[str, str], Access] = {
                                                expected=only({"sme": 200, "other_sme": 200}), poster_private=True),
     ("POST", "/api/v1/me/applications/{app_id}/withdraw"): Access(
         path=_fresh_own_application, expected=only({"sme": 200, "other_sme": 404}), poster_private=True),
+    ("GET", "/api/v1/me/team-invitations"): Access(path="/api/v1/me/team-invitations",
+                                                   expected=only({"sme": 200, "other_sme": 200}), poster_private=True),
+    ("POST", "/api/v1/me/team-invitations/{app_id}"): Access(
+        path=_fresh_team_application, body=lambda ctx: {"accept": True},
+        expected=only({"other_sme": 200, "sme": 404}), poster_private=True),
 }

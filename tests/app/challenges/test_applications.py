@@ -37,7 +37,11 @@ def test_full_flow_alone_and_as_a_team(client: TestClient, tokens: Tokens, small
     assert alone["status"] == "submitted" and alone["team"] == [] and alone["applicant"]["code"] == "100002"
     team = apply(client, tokens, ch["id"], role="other_sme", team=["100004", "100003", "100004"])
     assert team["team"] == ["100004"]  # the applicant itself and repeats are dropped
-    third = client.post(apps, json={"proposal": "电解液企业方案"}, headers=_sme_header(small, "100004"))
+    assert team["status"] == "awaiting_team" and team["team_answers"] == {"100004": "pending"}
+    member = _sme_header(small, "100004")
+    confirmed = client.post(f"/api/v1/me/team-invitations/{team['id']}", json={"accept": True}, headers=member)
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "submitted", confirmed.text
+    third = client.post(apps, json={"proposal": "电解液企业方案"}, headers=member)
     assert third.status_code == 201, third.text
     received = small.scalars(select(Notification).where(Notification.event == "application.received")).all()
     assert len(received) == 3 and {n.org_id for n in received} == {org_id(small, "100006")}
@@ -73,7 +77,7 @@ def test_full_flow_alone_and_as_a_team(client: TestClient, tokens: Tokens, small
                                                            ("decide", "selected")]
     assert steps[1]["role"] == "leader" and steps[1]["at"] and steps[1]["by"]
     updates = small.scalars(select(Notification).where(Notification.event == "application.updated")).all()
-    assert [(n.org_id, n.payload["status"]) for n in updates] == [
+    assert [(n.org_id, n.payload["status"]) for n in updates if n.payload["status"] != "submitted"] == [
         (org_id(small, "100002"), "shortlisted"), (org_id(small, "100002"), "selected"),
         (org_id(small, "100003"), "selected"), (org_id(small, "100004"), "rejected")]
     audit = small.scalars(select(AuditEntry).where(AuditEntry.entity == "application",

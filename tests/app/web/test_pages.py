@@ -82,8 +82,9 @@ def test_workbenches_show_what_is_theirs(web: TestClient, small: Session) -> Non
     page = log_in(web, "sme1")
     assert "采购碳酸锂&lt;script&gt;" in page and "<script>" not in page and "生产碳酸锂" in page
     web.cookies.clear()
-    page = log_in(web, "leader1")
-    assert "我发布的需求" in page and "别家的需求" not in page
+    log_in(web, "leader1")
+    page = web.get("/needs").text
+    assert "我的需求" in page and "采购碳酸锂" in page and "别家的需求" not in page
     detail = web.get(f"/needs/{need.id}")
     assert detail.status_code == 200 and "推荐企业" in detail.text and "100002" in detail.text
     assert web.get(f"/needs/{other.id}").status_code == 404
@@ -102,15 +103,18 @@ def test_sme_answers_from_the_web_page(web: TestClient, small: Session) -> None:
         small.add(Opportunity(need_id=n.id, enterprise_id=sme.id, score=0.5, explanation={"summary": "匹配"},
                               delivered_at=utcnow()))
     small.commit()
-    page = log_in(web, "sme1")
-    assert page.count("表达意向") == 2
-    bad = web.post(f"/opportunities/{needs[0].id}/interest", data={"csrf": "forged", "message": "x"})
-    assert bad.status_code == 403
-    web.post(f"/opportunities/{needs[0].id}/interest", data={"csrf": csrf_of(page), "message": "可供货"})
-    web.post(f"/opportunities/{needs[1].id}/dismiss", data={"csrf": csrf_of(page)})
-    page = web.get("/").text
+    log_in(web, "sme1")
+    page = web.get("/feed").text
+    assert page.count("未响应") == 2
+    detail = web.get(f"/needs/{needs[0].id}").text
+    assert "表达意向" in detail and "不感兴趣" in detail
+    bad = web.post(f"/feed/{needs[0].id}/interest", data={"csrf": "forged", "message": "x"})
+    assert bad.status_code == 403 and "安全校验失败" in bad.text and "返回工作台" in bad.text
+    web.post(f"/feed/{needs[0].id}/interest", data={"csrf": csrf_of(page), "message": "可供货"})
+    web.post(f"/feed/{needs[1].id}/dismiss", data={"csrf": csrf_of(page)})
+    page = web.get("/feed").text
     assert "已表达意向" in page and "采购锂矿" not in page
-    again = web.post(f"/opportunities/{needs[0].id}/interest", data={"csrf": csrf_of(page), "message": "再次"})
-    assert again.status_code == 409 and "您已对该需求作答" in again.text
+    again = web.post(f"/feed/{needs[0].id}/interest", data={"csrf": csrf_of(page), "message": "再次"})
+    assert again.status_code == 409 and "操作冲突" in again.text and 'href="/"' in again.text
     opp = small.scalar(select(Opportunity).where(Opportunity.need_id == needs[0].id))
     assert opp is not None and opp.sme_message == "可供货"
