@@ -113,6 +113,19 @@ def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
     org = session.get(Enterprise, principal.org_id) if principal.org_id is not None else None
     if principal.role != "leader" or org is None or org.kind != "leader":
         raise Forbidden("only members of a chain-leader firm post needs")
+    return _create(session, org, data, principal)
+
+
+def create_for(*, session: Session, poster: Enterprise, data: NeedCreate, principal: Principal) -> Need:
+    """Staff draft a need in a chain-leader firm's name (as a catalogue import files one): the firm must lie in
+    their regions, and the need stays a draft its poster and staff can edit before anyone sees it."""
+    if not policy.may_file_for(principal, poster):
+        raise Forbidden(f"{poster.code} is not a chain-leader firm in your regions; needs are filed in such a "
+                        "firm's name only")
+    return _create(session, poster, data, principal)
+
+
+def _create(session: Session, org: Enterprise, data: NeedCreate, principal: Principal) -> Need:
     repo = NeedRepository(session)
     need = Need(poster_org_id=org.id, created_by=principal.id, kind=data.kind, title=data.title, status="draft",
                 version=1, required_certifications=[], description="", delivery_region="")
