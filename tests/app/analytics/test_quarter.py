@@ -1,0 +1,117 @@
+"""Quarter results on hand-made deliveries: counts, rates and response times, by region and tier, against the
+quarter before.
+
+2026Q4: N1 (catalogue item, 测正极) delivered to TA (seen +2 h, interested +5 h, invited +24 h), TB (never seen),
+TC (广东, seen +1 h); N2 (测负极, a plain need) delivered to TD (seen +4 h). 2026Q3: N3 (测电池) to TA (seen +10 h).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.analytics.quarter import bounds, previous
+from app.auth.tokens import create_token
+from app.models import AuditEntry, Catalogue, Need, NeedNode, Opportunity
+from tests.app.analytics.helpers import ChainData
+from tests.app.conftest import Tokens
+
+URL = "/api/v1/analytics/quarters"
+Q4, Q3 = datetime(2026, 10, 15, 8), datetime(2026, 8, 1, 8)
+
+
+def _need(session: Session, data: ChainData, node: str, at: datetime, catalogue_id: int | None = None) -> Need:
+    need = Need(poster_org_id=data.firms["TL"].id, kind="procurement", title=f"采购{node}", status="published",
+                version=1, required_certifications=[], published_at=at, catalogue_id=catalogue_id)
+    session.add(need)
+    session.flush()
+    session.add(NeedNode(need_id=need.id, node_id=data.nodes[node].id))
+    return need
+
+
+def _deliver(session: Session, need: Need, firm_id: int, at: datetime, *, seen: float | None = None,
+             interest: float | None = None, invite: float | None = None) -> None:
+    opp = Opportunity(need_id=need.id, enterprise_id=firm_id, score=1.0, explanation={}, need_version=1,
+                      delivered_at=at, seen_at=at + timedelta(hours=seen) if seen is not None else None,
+                      sme_status="interested" if interest is not None else "none",
+                      poster_status="invited" if invite is not None else "none")
+    session.add(opp)
+    session.flush()
+    for action, hours in (("opportunity.interest", interest), ("candidate.invited", invite)):
+        if hours is not None:
+            session.add(AuditEntry(action=action, entity="opportunity", entity_id=str(opp.id), before={}, after={},
+                                   at=at + timedelta(hours=hours)))
+
+
+@pytest.fixture()
+def quarters(small: Session, data: ChainData) -> ChainData:
+    f = {k: v.id for k, v in data.firms.items()}
+    cat = Catalogue(chain_id=data.chain.id, period="2026Q4", title="目录", status="published", top_n=5,
+                    published_at=Q4)
+    small.add(cat)
+    small.flush()
+    n1 = _need(small, data, "测正极", Q4, cat.id)
+    _deliver(small, n1, f["TA"], Q4, seen=2, interest=5, invite=24)
+    _deliver(small, n1, f["TB"], Q4)
+    _deliver(small, n1, f["TC"], Q4, seen=1)
+    n2 = _need(small, data, "测负极", Q4 + timedelta(days=3))
+    _deliver(small, n2, f["TD"], Q4 + timedelta(days=3), seen=4)
+    n3 = _need(small, data, "测电池", Q3)
+    _deliver(small, n3, f["TA"], Q3, seen=10)
+    small.commit()
+    return data
+
+
+def test_quarter_bounds() -> None:
+    assert bounds("2026Q4") == (datetime(2026, 10, 1), datetime(2027, 1, 1))
+    assert bounds("2026Q1") == (datetime(2026, 1, 1), datetime(2026, 4, 1))
+    assert previous("2026Q1") == "2025Q4" and previous("2026Q3") == "2026Q2"
+
+
+def test_quarter_in_a_region(client: TestClient, tokens: Tokens, quarters: ChainData) -> None:
+    resp = client.get(f"{URL}/2026Q4", params={"chain": "tc", "region": "山东省"}, headers=tokens.header("operator"))
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["previous_period"] == "2026Q3"
+    cur, prev = body["current"], body["previous"]
+    assert (cur["items_published"], cur["catalogue_items"], cur["catalogues"]) == (2, 1, 1)
+    assert cur["by_kind"] == {"procurement": 2}
+    assert (cur["deliveries"], cur["firms_reached"], cur["seen"], cur["interested"], cur["invited"],
+            cur["selected"]) == (3, 3, 2, 1, 1, 0)  # TC is in 广东
+    assert cur["seen_rate"] == pytest.approx(2 / 3, abs=1e-4)
+    assert (cur["median_hours_to_seen"], cur["median_hours_to_interest"], cur["median_hours_to_invite"]) == (3, 5, 24)
+    assert (prev["items_published"], prev["deliveries"], prev["seen"], prev["median_hours_to_seen"]) == (1, 1, 1, 10)
+    assert body["change"]["items_published"] == 1 and body["change"]["deliveries"] == 2
+    tiers = {p["key"]: p["current"] for p in body["by_tier"]}
+    assert set(tiers) == {"none", "provincial", "innovative"} and tiers["provincial"]["interested"] == 1
+    regions = {p["key"]: (p["current"]["deliveries"], p["previous"]["deliveries"]) for p in body["by_region"]}
+    assert regions == {"山东省/济南市": (2, 1), "山东省/青岛市": (1, 0)}
+    assert body["by_chain"] == []  # one chain was asked for
+
+
+def test_quarter_everywhere_with_a_tier(client: TestClient, tokens: Tokens, quarters: ChainData) -> None:
+    body = client.get(f"{URL}/2026Q4", params={"min_tier": "provincial"}, headers=tokens.header("admin")).json()
+    cur = body["current"]
+    # TA (provincial) and TC (little giant) only; with no region every published need counts
+    assert (cur["items_published"], cur["deliveries"], cur["seen"], cur["median_hours_to_seen"]) == (2, 2, 2, 1.5)
+    assert [p["key"] for p in body["by_tier"]] == ["provincial", "little_giant"]
+    assert [p["key"] for p in body["by_chain"]] == ["tc"]
+    assert {p["key"] for p in body["by_region"]} == {"山东省", "广东省"}
+
+
+def test_quarter_reach(client: TestClient, tokens: Tokens, small: Session, quarters: ChainData) -> None:
+    shandong, _ = create_token(small, role="operator", name="t-sd", regions=["山东省/青岛市"])
+    small.commit()
+    body = client.get(f"{URL}/2026Q4", params={"chain": "tc"}, headers={"Authorization": f"Bearer {shandong}"}).json()
+    # its only region: TB alone, reached by N1
+    assert body["scope"]["region"] == "山东省/青岛市"
+    assert (body["current"]["items_published"], body["current"]["deliveries"]) == (1, 1)
+    far = client.get(f"{URL}/2026Q4", params={"region": "广东省"}, headers={"Authorization": f"Bearer {shandong}"})
+    assert far.status_code == 403
+    # op_chain reaches no chain of these: naming one is refused, naming none asks for one of its own
+    assert client.get(f"{URL}/2026Q4", params={"chain": "tc"}, headers=tokens.header("op_chain")).status_code == 403
+    resp = client.get(f"{URL}/2026Q4", headers=tokens.header("op_chain"))
+    assert resp.status_code == 422 and "chain" in resp.text
