@@ -28,6 +28,7 @@ from app.jobs.runner import JobRunner
 from app.match_index import freshness
 from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
+from app.web.analytics_pages import router as analytics_pages
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.import_max_bytes + 1_000_000)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,
-                   matches_router, web_router):
+                   matches_router, web_router, analytics_pages):
         app.include_router(router)
     for domain in DOMAINS:
         app.include_router(importlib.import_module(f"app.{domain}.router").router)

@@ -138,3 +138,11 @@ def chain_node(ctx: Context, node: str) -> str:
     if name is None or name not in set(ctx.members):
         raise NotFound(f"chain {ctx.chain.code} has no node {node}")
     return name
+
+
+def chain_edges(ctx: Context) -> list[tuple[str, str]]:
+    """(input, product) pairs among the chain's members: what a drawing of the chain connects."""
+    G = ctx.snap.graph
+    idx = [i for i in (G.lookup(n) for n in ctx.members) if i is not None]
+    sub = G.inputs_[idx][:, idx].tocoo()
+    return [(G.names_[idx[c]], G.names_[idx[r]]) for r, c in zip(sub.row.tolist(), sub.col.tolist(), strict=True)]

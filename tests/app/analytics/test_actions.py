@@ -67,7 +67,7 @@ def test_draft_need_rules(client: TestClient, tokens: Tokens, small: Session, da
 
 
 def test_a_node_that_is_not_weak(client: TestClient, tokens: Tokens, small: Session, data: ChainData) -> None:
-    # everywhere, 测正极 has two suppliers and 测电池 one: with four more makers 测正极 is neither short nor concentrated
+    # everywhere 测正极 has two makers; with four more it is neither short nor concentrated (HHI 1667)
     for k in range(4):
         firm = Enterprise(code=f"TX{k}", name=f"新增{k}", kind="sme", tier="none", province="江苏省")
         small.add(firm)
