@@ -7,6 +7,8 @@ chain-leader firm's name, the import's rule), filed by the catalogues service, a
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from sqlalchemy.orm import Session
 
@@ -93,7 +95,8 @@ def outside_firms(*, session: Session, cache: SnapshotCache, holder: IndexHolder
     if not ctx.region:
         raise Invalid("region", "name a region: every firm lies inside 'everywhere'")
     table = ctx.snap.table
-    local = frozenset(table.firm_ids_[i] for i in np.flatnonzero(table.region_mask(ctx.region)).tolist())
+    # firm ids in the table are enterprise ids (app/analytics/snapshot.py loads them so)
+    local = frozenset(cast(int, table.firm_ids_[i]) for i in np.flatnonzero(table.region_mask(ctx.region)).tolist())
     query = MatchQuery(text=name, nodes=(name,), scope="node", exclude=local, tiers=tiers_at_least(ctx.min_tier),
                        limit=limit)
     results, _ = rank_query(holder=holder, query=query)

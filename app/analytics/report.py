@@ -60,7 +60,7 @@ def _node_row(k: int, n: out.NodeFigures) -> list[Any]:
 def workbook(page: out.ChainAnalysis) -> bytes:
     s, sup = page.scope, page.supply
     name = s.chain.name if s.chain else ""
-    overview = [
+    overview: list[list[Any]] = [
         ["产业链", name], ["地区", s.region or "全国"],
         ["企业等级要求", REQUIRED_TIER_LABELS.get(s.min_tier, s.min_tier)],
         ["数据时间 (UTC)", s.as_of.strftime("%Y-%m-%d %H:%M")], ["配套率", _pct(sup.rate.value)],

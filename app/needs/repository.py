@@ -46,7 +46,7 @@ class Delivery:
     enterprise_id: int
     region: str
     tier: str
-    delivered_at: datetime
+    delivered_at: datetime | None  # never None here: only delivered rows are read
     seen_at: datetime | None
     sme_status: str
     poster_status: str
