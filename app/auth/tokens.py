@@ -10,11 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.core.authn import TOKEN_PREFIX, token_hash
 from app.core.errors import Invalid, NotFound
+from app.core.vocabulary import INTEGRATION_SCOPES
 from app.models import ROLES, ApiToken, Chain, Enterprise, Principal
 from app.models._types import utcnow
-
-# What a machine client (role integration) may do: read (GET what it may see), match, webhooks.
-INTEGRATION_SCOPES = ("read", "match", "webhooks")
 
 
 def create_token(session: Session, *, role: str, name: str, org_code: str | None = None,

@@ -14,7 +14,6 @@ from app.access import needs as policy
 from app.challenges.repository import ChallengeRepository
 from app.challenges.schemas import ChallengeCreate, ChallengeOut, ChallengeWrite
 from app.core.audit import record, snapshot
-from app.core.db import lock
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.schemas import NodeRef, Page
 from app.core.vocabulary import DEFAULT_TOP_N
@@ -83,8 +82,7 @@ def create(*, session: Session, data: ChallengeCreate, principal: Principal) -> 
 
 def update(*, session: Session, need: Need, challenge: Challenge, data: ChallengeWrite,
            principal: Principal) -> Need:
-    policy.require(policy.is_poster(principal, need), "only the posting firm may edit its challenge")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.is_poster(principal, need), "only the posting firm may edit its challenge")
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status}; only drafts can be edited")
     fields = data.model_dump(exclude_unset=True)
@@ -119,8 +117,8 @@ def update(*, session: Session, need: Need, challenge: Challenge, data: Challeng
 def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Challenge,
             principal: Principal) -> int:
     """Publish a draft and deliver it to the best-fitting solvers (定向发布); returns how many were reached."""
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it publish a challenge")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it publish a challenge")
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status} already")
     if lifecycle.deadline_passed(need, today()):
@@ -135,10 +133,9 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Cha
 
 
 def close(*, session: Session, need: Need, challenge: Challenge, principal: Principal) -> Need:
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it close a challenge")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
-    if need.status == "closed":
-        raise Conflict("the challenge is closed already")
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it close a challenge",
+                   conflicts={"closed": "the challenge is closed already"})
     before = _snap(need, challenge)
     lifecycle.close(session, need)
     record(session, principal=principal, action="challenge.close", entity="challenge", entity_id=need.id,

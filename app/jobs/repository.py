@@ -69,10 +69,7 @@ class JobRepository:
             values["result"] = dict(result)
         if total is not None:
             values["total"] = total
-        res = self.session.execute(
-            update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
-            .values(**values).execution_options(synchronize_session=False))
-        return _rowcount(res) == 1
+        return self._while_owned(job_id, attempt, values)
 
     def finish(self, job_id: int, attempt: int, *, status: str, result: dict[str, Any] | None = None,
                error: str = "") -> bool:
@@ -80,6 +77,10 @@ class JobRepository:
                                   "error": error[:2000]}
         if result is not None:
             values["result"] = result
+        return self._while_owned(job_id, attempt, values)
+
+    def _while_owned(self, job_id: int, attempt: int, values: dict[str, Any]) -> bool:
+        """Write ``values`` only if this attempt still runs the job (fencing: a taken-over worker writes nothing)."""
         res = self.session.execute(
             update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
             .values(**values).execution_options(synchronize_session=False))

@@ -7,12 +7,15 @@ needs/, challenges/ and catalogues/ add their own checks and side effects (deliv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.access.needs import require
+from app.core.db import lock
+from app.core.errors import Conflict
 from app.models import Need, NeedVersion
 from app.models._types import utcnow
 from app.needs.repository import NeedRepository
@@ -34,6 +37,16 @@ def snapshot(need: Need, node_names: Sequence[str]) -> dict[str, Any]:
 def deadline_passed(need: Need, today: date | None = None) -> bool:
     """The deadline day itself is still open; the day after, the need no longer takes answers."""
     return need.deadline is not None and need.deadline < (today or utcnow().date())
+
+
+def take(session: Session, need: Need, allowed: bool, refusal: str, *, conflicts: Mapping[str, str] = {}) -> None:
+    """Before any change of a need (or of what hangs on it): refuse with ``refusal`` (403) unless ``allowed``, then
+    lock the need's row, so that of simultaneous changes one takes effect and the others see its result; then
+    answer 409 with ``conflicts[status]`` if the need (as the lock re-read it) is in a status that forbids it."""
+    require(allowed, refusal)
+    lock(session, Need, need.id)
+    if need.status in conflicts:
+        raise Conflict(conflicts[need.status])
 
 
 def add(session: Session, needs: Sequence[Need], node_ids: Sequence[Sequence[int]]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,15 +42,17 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
     return base * (2 ** max(attempts - 1, 0))
 
 
-@dataclass
-class RunReport:
-    dispatched: int = 0
-    queued: int = 0
-    delivered: int = 0
-    skipped: int = 0
-    retrying: int = 0
-    failed: int = 0
-    errors: int = 0
+class RunReport(Counter[str]):
+    """What one round did, by outcome: dispatched, queued, delivered, skipped, retrying, failed, errors."""
+
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+
+# A delivery's status after an attempt, and the outcome it counts as.
+_COUNTED = {"delivered": "delivered", "failed": "failed", "pending": "retrying"}
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class Dispatcher:
         try:
             step()
         except Exception:  # noqa: BLE001 - the loop must survive a bad row or a lost database connection
-            report.errors += 1
+            report["errors"] += 1
             log.exception("webhook dispatcher: %s failed", what)
 
     def _fan_out(self, now: datetime, report: RunReport) -> None:
@@ -110,8 +113,8 @@ class Dispatcher:
             begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
             while True:
                 dispatched, queued = fan_out(session, now=now, batch=self.batch)
-                report.dispatched += dispatched
-                report.queued += queued
+                report["dispatched"] += dispatched
+                report["queued"] += queued
                 if dispatched < self.batch:
                     break
             session.commit()
@@ -143,7 +146,7 @@ class Dispatcher:
         if claimed is None:
             return
         if isinstance(claimed, str):  # SKIPPED
-            report.skipped += 1
+            report["skipped"] += 1
             return
         blocked = None if self.allow_private else blocked_reason(claimed.url)
         if blocked is not None:
@@ -151,12 +154,8 @@ class Dispatcher:
         else:
             outcome = send(client, url=claimed.url, headers=claimed.headers, body=claimed.body)
         status = self._record(delivery_id, outcome, now)
-        if status == "delivered":
-            report.delivered += 1
-        elif status == "failed":
-            report.failed += 1
-        elif status == "pending":
-            report.retrying += 1
+        if status in _COUNTED:
+            report[_COUNTED[status]] += 1
 
     def _claim(self, delivery_id: int, now: datetime) -> _Claimed | str | None:
         """Lease the delivery and build its request; SKIPPED (settled, nothing to send) when the owner lost access."""
