@@ -22,7 +22,7 @@ from app.analytics.schemas import (
     WeakLinks,
 )
 from app.analytics.snapshot import CacheDep
-from app.core.deps import SessionDep, require_roles
+from app.core.deps import READ, SessionDep, require_roles
 from app.core.spreadsheet import XLSX_MEDIA
 from app.core.vocabulary import QUARTER_PATTERN, Limit, Offset, Tier
 from app.match_index.deps import IndexDep
@@ -39,14 +39,14 @@ MinTier = Annotated[Tier, Query(description="suppliers count from this tier up")
 WeakLimit = Annotated[int, Query(ge=0, le=2000, description="how many 短板 to list")]
 
 
-@router.get("/chains", response_model=ChainOverviews,
+@router.get("/chains", openapi_extra=READ, response_model=ChainOverviews,
             summary="Every chain the caller reads with its 配套率 and 短板 counts in a region (operators, admins)")
 def chains_overview(session: SessionDep, cache: CacheDep, principal: Staff, region: Region = None,
                     min_tier: MinTier = "none") -> ChainOverviews:
     return service.overview(session=session, cache=cache, principal=principal, region=region, min_tier=min_tier)
 
 
-@router.get("/chains/{chain}", response_model=ChainAnalysis,
+@router.get("/chains/{chain}", openapi_extra=READ, response_model=ChainAnalysis,
             summary="One chain's node figures, 配套率 and 短板 list in a region (operators, admins)")
 def chain_analysis(chain: ChainKey, session: SessionDep, cache: CacheDep, principal: Staff, region: Region = None,
                    min_tier: MinTier = "none", weak_limit: WeakLimit = 50) -> ChainAnalysis:
@@ -54,7 +54,7 @@ def chain_analysis(chain: ChainKey, session: SessionDep, cache: CacheDep, princi
                               min_tier=min_tier, weak_limit=weak_limit)
 
 
-@router.get("/chains/{chain}/weak-links", response_model=WeakLinks,
+@router.get("/chains/{chain}/weak-links", openapi_extra=READ, response_model=WeakLinks,
             summary="The chain's 短板 list, weakest first, each with its evidence (operators, admins)")
 def weak_links(chain: ChainKey, session: SessionDep, cache: CacheDep, principal: Staff, region: Region = None,
                min_tier: MinTier = "none", limit: Limit = 20, offset: Offset = 0) -> WeakLinks:
@@ -62,7 +62,8 @@ def weak_links(chain: ChainKey, session: SessionDep, cache: CacheDep, principal:
                               min_tier=min_tier, limit=limit, offset=offset)
 
 
-@router.get("/chains/{chain}/report", response_class=Response, responses={200: {"content": {XLSX_MEDIA: {}}}},
+@router.get("/chains/{chain}/report", openapi_extra=READ, response_class=Response,
+            responses={200: {"content": {XLSX_MEDIA: {}}}},
             summary="The chain's analysis as an xlsx report for the office (operators, admins)")
 def chain_report(chain: ChainKey, session: SessionDep, cache: CacheDep, principal: Staff, region: Region = None,
                  min_tier: MinTier = "none") -> Response:
@@ -73,7 +74,7 @@ def chain_report(chain: ChainKey, session: SessionDep, cache: CacheDep, principa
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/chains/{chain}/weak-links/{node}/outside-firms", response_model=OutsideFirms,
+@router.get("/chains/{chain}/weak-links/{node}/outside-firms", openapi_extra=READ, response_model=OutsideFirms,
             summary="The best makers of a chain node outside the region, with the engine's reasons "
                     "(operators, admins)")
 def outside_firms(chain: ChainKey, node: NodeName, session: SessionDep, cache: CacheDep, index: IndexDep,
@@ -91,7 +92,7 @@ def draft_need(chain: ChainKey, node: NodeName, data: DraftNeed, session: Sessio
     return actions.draft_need(session=session, cache=cache, principal=principal, chain=chain, node=node, data=data)
 
 
-@router.get("/leaders/{firm}/supply-rate", response_model=LeaderSupply,
+@router.get("/leaders/{firm}/supply-rate", openapi_extra=READ, response_model=LeaderSupply,
             summary="One chain leader's 配套率 over its products in a chain, or over all of them "
                     "(operators who reach the firm, admins)")
 def leader_supply(firm: Annotated[str, Path(max_length=40, description="enterprise code or id")],
@@ -102,7 +103,7 @@ def leader_supply(firm: Annotated[str, Path(max_length=40, description="enterpri
                                  region=region, min_tier=min_tier)
 
 
-@router.get("/quarters/{period}", response_model=QuarterResults,
+@router.get("/quarters/{period}", openapi_extra=READ, response_model=QuarterResults,
             summary="A quarter's catalogue and need results next to the quarter before, by chain, region and tier "
                     "(operators, admins)")
 def quarter_results(period: Annotated[str, Path(pattern=QUARTER_PATTERN, description="e.g. 2026Q4")],
