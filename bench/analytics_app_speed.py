@@ -2,12 +2,10 @@
 the API serves it (service + firm references + JSON), next to loading the same graph from the same database.
 
     python bench/analytics_app_speed.py [--n 100000 | --scale-dir DIR] [--chains 40] [--region 山东省]
-                                        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Data: a make_scale_data.py folder (generated for --n unless --scale-dir is given), imported with
-`import_chainkg` into a fresh SQLite file (or a fresh PostgreSQL database made next to --database-url and dropped
-afterwards); regions, tiers and leaders are drawn per firm code as in bench/analytics_speed.py, and the same 40
-chains are stored as chains. Timed in one process, one after another:
+`import_chainkg` into a fresh SQLite file; regions, tiers and leaders are drawn per firm code as in
+bench/analytics_speed.py, and the same 40 chains are stored as chains. Timed in one process, one after another:
   reference   load_graph_parts + ChainGraph.build from the database (what any worker pays to hold the graph)
   cold        SnapshotCache.get on an empty cache: graph + every firm and node-linked capability + supply table
   warm        SnapshotCache.get on a fresh copy past its age (one stamp query; within the age, not even that)
@@ -25,7 +23,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,8 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from analytics_speed import TARGET_ALL_S, TARGET_ONE_MS, firm_profile, pct, pick_chains  # noqa: E402
 from make_scale_data import DEFAULT_DATA, generate  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text, update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, select, update  # noqa: E402
 
 from app.analytics import service  # noqa: E402
 from app.analytics.snapshot import SnapshotCache  # noqa: E402
@@ -47,22 +43,6 @@ from app.match_index.snapshot import load_graph_parts  # noqa: E402
 from app.models import Chain, ChainMember, ChainNode, Enterprise, Principal  # noqa: E402
 from graph import ChainGraph  # noqa: E402
 from graph.chainkg import read_chainkg  # noqa: E402
-
-
-def _database(pg: str | None, tmp: Path) -> tuple[str, object]:
-    if pg is None:
-        return f"sqlite:///{tmp / 'analytics.db'}", lambda: None
-    name = f"analytics_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(pg).set(database=name).render_as_string(hide_password=False), drop
 
 
 def seed(factory, folder: Path, n_chains: int, seed_: int) -> int:  # type: ignore[no-untyped-def]
@@ -97,7 +77,6 @@ def main(argv: list[str] | None = None) -> None:
     src.add_argument("--scale-dir", type=Path)
     ap.add_argument("--chains", type=int, default=40)
     ap.add_argument("--region", default="山东省")
-    ap.add_argument("--database-url", help="a PostgreSQL server URL; a fresh database is made there")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
 
@@ -107,16 +86,13 @@ def main(argv: list[str] | None = None) -> None:
         if folder is None:
             folder = tmp / "data"
             generate(DEFAULT_DATA, folder, args.n, args.seed)
-        url, drop = _database(args.database_url, tmp)
-        try:
-            upgrade(url)
-            engine = make_engine(url)
-            factory = make_sessionmaker(engine)
-            n_firms = seed(factory, folder, args.chains, args.seed)
-            run(factory, args.region, n_firms, url.split(":")[0])
-            engine.dispose()
-        finally:
-            drop()  # type: ignore[operator]
+        url = f"sqlite:///{tmp / 'analytics.db'}"
+        upgrade(url)
+        engine = make_engine(url)
+        factory = make_sessionmaker(engine)
+        n_firms = seed(factory, folder, args.chains, args.seed)
+        run(factory, args.region, n_firms, "sqlite")
+        engine.dispose()
 
 
 def run(factory, region: str, n_firms: int, backend: str) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ admins, each within its chains and regions. Drawings are inline SVG made on the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -15,6 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Cookie, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from app.analytics import actions, quarter, report, service
 from app.analytics.schemas import DraftNeed
@@ -37,7 +39,7 @@ from app.core.vocabulary import (
     WEIGHTING_LABELS,
 )
 from app.match_index.deps import IndexDep
-from app.models import Principal
+from app.models import Principal, WebSession
 from app.models._types import utcnow
 from app.web import analytics_charts as charts
 
@@ -59,83 +61,74 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
     return templates.TemplateResponse(request, name, {**NAMES, **context}, status_code=status)
 
 
-def _staff(session: Any, cm_session: str | None) -> tuple[Principal, Any] | Response:
+Make = Callable[[Principal, WebSession], "dict[str, Any] | Response"]
+
+
+def _serve(request: Request, session: Session, cm_session: str | None, template: str, make: Make) -> Response:
+    """A logged-in user's page: ``make`` computes its context through the services (or answers itself); their
+    refusals become a Chinese error page with the same status, and no login means the login page."""
     found = web_sessions.current(session, cm_session)
     if found is None:
         return RedirectResponse("/login", status_code=303)
-    return found
-
-
-def _refused(request: Request, user: Principal, csrf: str, exc: AppError) -> HTMLResponse:
-    return _render(request, "analytics/error.html", exc.status, user=user, csrf=csrf,
-                   error=ERRORS.get(exc.status, "操作未能完成，请稍后再试。"))
+    user, web = found
+    try:
+        context = make(user, web)
+    except AppError as exc:
+        return _render(request, "analytics/error.html", exc.status, user=user, csrf=web.csrf_token,
+                       error=ERRORS.get(exc.status, "操作未能完成，请稍后再试。"))
+    if isinstance(context, Response):
+        return context
+    return _render(request, template, user=user, csrf=web.csrf_token, **context)
 
 
 @router.get("/analytics")
 def overview(request: Request, session: SessionDep, cache: CacheDep, region: Region = None,
              min_tier: MinTier = "none", cm_session: Annotated[str | None, Cookie()] = None) -> Response:
-    found = _staff(session, cm_session)
-    if isinstance(found, Response):
-        return found
-    user, web = found
-    try:
-        data = service.overview(session=session, cache=cache, principal=user, region=region, min_tier=min_tier)
-    except AppError as exc:
-        return _refused(request, user, web.csrf_token, exc)
-    period = f"{utcnow().year}Q{(utcnow().month - 1) // 3 + 1}"
-    return _render(request, "analytics/overview.html", user=user, csrf=web.csrf_token, data=data, period=period)
+    def make(user: Principal, _: WebSession) -> dict[str, Any]:
+        now = utcnow()
+        return {"data": service.overview(session=session, cache=cache, principal=user, region=region,
+                                         min_tier=min_tier), "period": f"{now.year}Q{(now.month - 1) // 3 + 1}"}
+
+    return _serve(request, session, cm_session, "analytics/overview.html", make)
 
 
 @router.get("/analytics/chains/{chain}")
 def chain_page(chain: str, request: Request, session: SessionDep, cache: CacheDep, region: Region = None,
                min_tier: MinTier = "none", cm_session: Annotated[str | None, Cookie()] = None) -> Response:
-    found = _staff(session, cm_session)
-    if isinstance(found, Response):
-        return found
-    user, web = found
-    try:
+    def make(user: Principal, _: WebSession) -> dict[str, Any]:
         ctx = service.context(session=session, cache=cache, principal=user, chain=chain[:40], region=region,
                               min_tier=min_tier)
         page = service.chain_page(session=session, cache=cache, principal=user, chain=chain[:40], region=region,
                                   min_tier=min_tier, weak_limit=30)
-    except AppError as exc:
-        return _refused(request, user, web.csrf_token, exc)
-    drawing = charts.chain_drawing(page, service.chain_edges(ctx))
-    return _render(request, "analytics/chain.html", user=user, csrf=web.csrf_token, page=page, drawing=drawing,
-                   box_w=charts.BOX_W, box_h=charts.BOX_H)
+        return {"page": page, "drawing": charts.chain_drawing(page, service.chain_edges(ctx)),
+                "box_w": charts.BOX_W, "box_h": charts.BOX_H}
+
+    return _serve(request, session, cm_session, "analytics/chain.html", make)
 
 
 @router.get("/analytics/chains/{chain}/report")
 def report_file(chain: str, request: Request, session: SessionDep, cache: CacheDep, region: Region = None,
                 min_tier: MinTier = "none", cm_session: Annotated[str | None, Cookie()] = None) -> Response:
-    found = _staff(session, cm_session)
-    if isinstance(found, Response):
-        return found
-    user, web = found
-    try:
+    def make(user: Principal, _: WebSession) -> Response:
         page = service.chain_page(session=session, cache=cache, principal=user, chain=chain[:40], region=region,
                                   min_tier=min_tier, weak_limit=2000)
-    except AppError as exc:
-        return _refused(request, user, web.csrf_token, exc)
-    code = page.scope.chain.code if page.scope.chain else "chain"
-    return Response(report.workbook(page), media_type=XLSX_MEDIA,
-                    headers={"Content-Disposition": f'attachment; filename="analytics-{quote(code)}.xlsx"'})
+        code = page.scope.chain.code if page.scope.chain else "chain"
+        return Response(report.workbook(page), media_type=XLSX_MEDIA,
+                        headers={"Content-Disposition": f'attachment; filename="analytics-{quote(code)}.xlsx"'})
+
+    return _serve(request, session, cm_session, "", make)
 
 
 @router.get("/analytics/chains/{chain}/nodes/{node}/outside")
 def outside(chain: str, node: str, request: Request, session: SessionDep, cache: CacheDep, index: IndexDep,
             region: Region = None, min_tier: MinTier = "none",
             cm_session: Annotated[str | None, Cookie()] = None) -> Response:
-    found = _staff(session, cm_session)
-    if isinstance(found, Response):
-        return found
-    user, web = found
-    try:
-        data = actions.outside_firms(session=session, cache=cache, holder=index, principal=user, chain=chain[:40],
-                                     node=node[:200], region=region, min_tier=min_tier, limit=20)
-    except AppError as exc:
-        return _refused(request, user, web.csrf_token, exc)
-    return _render(request, "analytics/outside.html", user=user, csrf=web.csrf_token, data=data)
+    def make(user: Principal, _: WebSession) -> dict[str, Any]:
+        return {"data": actions.outside_firms(session=session, cache=cache, holder=index, principal=user,
+                                              chain=chain[:40], node=node[:200], region=region, min_tier=min_tier,
+                                              limit=20)}
+
+    return _serve(request, session, cm_session, "analytics/outside.html", make)
 
 
 @router.post("/analytics/chains/{chain}/nodes/{node}/need")
@@ -145,40 +138,30 @@ def draft_need(chain: str, node: str, request: Request, session: SessionDep, cac
                region: Annotated[str, Form(max_length=100)] = "", min_tier: Annotated[str, Form()] = "none",
                csrf: Annotated[str, Form(max_length=100)] = "",
                cm_session: Annotated[str | None, Cookie()] = None) -> Response:
-    found = _staff(session, cm_session)
-    if isinstance(found, Response):
-        return found
-    user, web = found
-    if not web_sessions.check_csrf(web, csrf):
-        return Response("CSRF 校验失败", status_code=403)
-    try:
+    def make(user: Principal, web: WebSession) -> Response:
+        if not web_sessions.check_csrf(web, csrf):
+            return Response("CSRF 校验失败", status_code=403)
         data = DraftNeed(poster=poster.strip(), kind=kind, region=region or None,  # type: ignore[arg-type]
                          min_tier=min_tier if min_tier in TIERS else "none")  # type: ignore[arg-type]
         made = actions.draft_need(session=session, cache=cache, principal=user, chain=chain[:40], node=node[:200],
                                   data=data)
-    except AppError as exc:
-        return _refused(request, user, web.csrf_token, exc)
-    return RedirectResponse(f"/needs/{made.need.id}", status_code=303)
+        return RedirectResponse(f"/needs/{made.need.id}", status_code=303)
+
+    return _serve(request, session, cm_session, "", make)
 
 
 @router.get("/analytics/quarters/{period}")
 def quarter_page(period: str, request: Request, session: SessionDep, chain: Annotated[str | None, Query(
                  max_length=40)] = None, region: Region = None, min_tier: MinTier = "none",
                  cm_session: Annotated[str | None, Cookie()] = None) -> Response:
-    found = _staff(session, cm_session)
-    if isinstance(found, Response):
-        return found
-    user, web = found
-    if not re.match(QUARTER_PATTERN, period):
-        return _refused(request, user, web.csrf_token, AppError("bad period", status=422))
-    try:
+    def make(user: Principal, _: WebSession) -> dict[str, Any]:
+        if not re.match(QUARTER_PATTERN, period):
+            raise AppError("bad period", status=422)
         data = quarter.results(session=session, principal=user, period=period, chain=chain or None, region=region,
                                min_tier=min_tier)
-    except AppError as exc:
-        return _refused(request, user, web.csrf_token, exc)
-    return _render(request, "analytics/quarter.html", user=user, csrf=web.csrf_token, data=data,
-                   funnel=charts.funnel_bars(data.current, data.previous),
-                   tiers=charts.part_bars(data.by_tier, {t: FIRM_TIER_LABELS[t].replace("—", "无等级")
-                                                         for t in TIERS}),
-                   regions=charts.part_bars(data.by_region), chains=charts.part_bars(data.by_chain),
-                   bar_width=charts.BAR_WIDTH)
+        tier_labels = {t: FIRM_TIER_LABELS[t].replace("—", "无等级") for t in TIERS}
+        return {"data": data, "funnel": charts.funnel_bars(data.current, data.previous),
+                "tiers": charts.part_bars(data.by_tier, tier_labels), "regions": charts.part_bars(data.by_region),
+                "chains": charts.part_bars(data.by_chain), "bar_width": charts.BAR_WIDTH}
+
+    return _serve(request, session, cm_session, "analytics/quarter.html", make)
