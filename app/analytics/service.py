@@ -53,11 +53,16 @@ def context(*, session: Session, cache: SnapshotCache, principal: Principal, cha
 
 
 def analyse(ctx: Context) -> pr.ChainAnalysis:
-    try:
-        return pure.chain_analysis(ctx.snap.graph, ctx.snap.table, ctx.members, region=ctx.region,
-                                   min_tier=ctx.min_tier)
-    except AnalyticsError as exc:  # a chain member missing from the snapshot: the data changed under it
-        raise Invalid("chain", str(exc)) from None
+    """The chain's figures, computed once per snapshot, chain membership, region and tier."""
+    def compute() -> pr.ChainAnalysis:
+        try:
+            return pure.chain_analysis(ctx.snap.graph, ctx.snap.table, ctx.members, region=ctx.region,
+                                       min_tier=ctx.min_tier)
+        except AnalyticsError as exc:  # a chain member missing from the snapshot: the data changed under it
+            raise Invalid("chain", str(exc)) from None
+
+    key = ("chain", ctx.chain.id, tuple(ctx.members), ctx.region, ctx.min_tier)
+    return ctx.snap.memo(key, compute)  # type: ignore[no-any-return]
 
 
 def firms(session: Session, ids: set[int]) -> dict[int, EnterpriseSummary]:
