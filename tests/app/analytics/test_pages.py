@@ -76,10 +76,13 @@ def test_weak_link_actions_from_the_page(web: TestClient, small: Session) -> Non
     assert refused.status_code == 403 and "无权" in refused.text
 
 
-def test_quarter_page(web: TestClient) -> None:
+def test_quarter_page(web: TestClient, quarters: ChainData) -> None:
     log_in(web, "op1")
     page = web.get("/analytics/quarters/2026Q4", params={"chain": "tc"})
     assert page.status_code == 200 and "对接漏斗" in page.text and "2026Q3" in page.text
+    assert "<svg" in page.text and "省级专精特新" in page.text
+    empty = web.get("/analytics/quarters/2025Q1")
+    assert empty.status_code == 200 and "均没有发布的需求" in empty.text
     assert web.get("/analytics/quarters/2026Q9").status_code == 422
 
 
