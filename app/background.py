@@ -3,10 +3,11 @@ jobs (the runner finds nothing by module name)."""
 
 from __future__ import annotations
 
+from app.analytics.reports import FREEZE_QUARTERS
 from app.catalogues.publishing import PUBLISH
 from app.jobs.registry import Registry
 from app.notifications.reminders import REMINDERS
 
 
 def job_registry() -> Registry:
-    return Registry.of([PUBLISH, REMINDERS])
+    return Registry.of([PUBLISH, REMINDERS, FREEZE_QUARTERS])

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from app.access import analytics as policy
 from app.analytics import schemas as out
+from app.analytics.repository import QuarterReportRepository
 from app.chains import service as chains
 from app.chains.repository import ChainRepository
 from app.core.vocabulary import TIERS
-from app.models import Principal
+from app.models import Chain, Principal
 from app.models._types import utcnow
 from app.needs.repository import Delivery, NeedRepository, PublishedNeed
 
@@ -139,27 +140,53 @@ def _pair(now: dict[str, out.Funnel], before: dict[str, out.Funnel], empty: out.
             for k in keys if k in now or k in before]
 
 
-def results(*, session: Session, principal: Principal, period: str, chain: str | None, region: str | None,
-            min_tier: str) -> out.QuarterResults:
+def _reach(session: Session, principal: Principal, chain: str | None,
+           region: str | None) -> tuple[Chain | None, str]:
+    """The chain (None: all the caller reads) and the region the caller's quarter figures are for."""
     policy.require_staff(principal)
     found = chains.get_chain(session=session, key=chain) if chain else None
     policy.require_chain_named(principal, found)
-    where = policy.region_for(principal, region)
+    return found, policy.region_for(principal, region)
+
+
+def scope_of(*, session: Session, principal: Principal, chain: str | None, region: str | None,
+             min_tier: str) -> out.Scope:
+    found, where = _reach(session, principal, chain, region)
+    return out.Scope(chain=out.ChainRef(code=found.code, name=found.name) if found else None, region=where,
+                     min_tier=min_tier, as_of=utcnow())  # type: ignore[arg-type]
+
+
+def results(*, session: Session, principal: Principal, period: str, chain: str | None, region: str | None,
+            min_tier: str) -> out.QuarterResults:
+    found, where = _reach(session, principal, chain, region)
     readable = {c.id: c.code for c in policy.chains_readable(principal, ChainRepository(session).list_chains())}
     rank = TIERS.index(min_tier)
     before = previous(period)
     limit_to = None if found is not None or not (principal.role == "operator" and principal.chains) else set(readable)
     now = _Cohort(session, period, found.id if found else None, limit_to, where, rank)
-    then = _Cohort(session, before, found.id if found else None, limit_to, where, rank)
     empty = funnel([], [], reached_only=False)
-    cur, prev = now.total(), then.total()
     tiers = [t for t in TIERS[rank:]]
-    by_chain = _pair(now.chains(readable), then.chains(readable), empty) if found is None else []
+    now_parts = {"tier": now.parts(lambda d: d.tier), "region": now.parts(lambda d: _child(where, d.region)),
+                 "chain": now.chains(readable) if found is None else {}}
+    frozen = QuarterReportRepository(session).get(period=before, chain_code=found.code if found else "",
+                                                  region=where, min_tier=min_tier)
+    if frozen is not None:  # the previous quarter as the office reported it, not as it has drifted since
+        was = out.QuarterResults.model_validate(frozen.figures)
+        prev = was.current
+        then_parts = {"tier": {p.key: p.current for p in was.by_tier},
+                      "region": {p.key: p.current for p in was.by_region},
+                      "chain": {p.key: p.current for p in was.by_chain}}
+    else:
+        then = _Cohort(session, before, found.id if found else None, limit_to, where, rank)
+        prev = then.total()
+        then_parts = {"tier": then.parts(lambda d: d.tier), "region": then.parts(lambda d: _child(where, d.region)),
+                      "chain": then.chains(readable) if found is None else {}}
+    cur = now.total()
     scope = out.Scope(chain=out.ChainRef(code=found.code, name=found.name) if found else None, region=where,
                       min_tier=min_tier, as_of=utcnow())  # type: ignore[arg-type]
     return out.QuarterResults(
-        period=period, previous_period=before, scope=scope, current=cur, previous=prev, change=change(cur, prev),
-        by_tier=_pair(now.parts(lambda d: d.tier), then.parts(lambda d: d.tier), empty, tiers),
-        by_region=_pair(now.parts(lambda d: _child(where, d.region)), then.parts(lambda d: _child(where, d.region)),
-                        empty),
-        by_chain=by_chain)
+        period=period, previous_period=before, scope=scope, current=cur, previous=prev,
+        previous_frozen_at=frozen.frozen_at if frozen is not None else None, change=change(cur, prev),
+        by_tier=_pair(now_parts["tier"], then_parts["tier"], empty, tiers),
+        by_region=_pair(now_parts["region"], then_parts["region"], empty),
+        by_chain=_pair(now_parts["chain"], then_parts["chain"], empty) if found is None else [])

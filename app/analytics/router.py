@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.analytics import actions, quarter, report, service
+from app.analytics import actions, quarter, reports, service, workbook
 from app.analytics.schemas import (
     ChainAnalysis,
     ChainOverviews,
@@ -18,6 +18,7 @@ from app.analytics.schemas import (
     DraftNeed,
     LeaderSupply,
     OutsideFirms,
+    QuarterReport,
     QuarterResults,
     WeakLinks,
 )
@@ -36,6 +37,7 @@ NodeName = Annotated[str, Path(max_length=200, description="a node of the chain,
 Region = Annotated[str | None, Query(max_length=100, description="province[/city[/district]]; omitted = everywhere "
                                                                  "(an operator limited to one region: that region)")]
 MinTier = Annotated[Tier, Query(description="suppliers count from this tier up")]
+Period = Annotated[str, Path(pattern=QUARTER_PATTERN, description="a quarter, e.g. 2026Q4")]
 WeakLimit = Annotated[int, Query(ge=0, le=2000, description="how many 短板 to list")]
 
 
@@ -70,7 +72,7 @@ def chain_report(chain: ChainKey, session: SessionDep, cache: CacheDep, principa
     page = service.chain_page(session=session, cache=cache, principal=principal, chain=chain, region=region,
                               min_tier=min_tier, weak_limit=2000)
     name = f"analytics-{page.scope.chain.code if page.scope.chain else chain}.xlsx"
-    return Response(report.workbook(page), media_type=XLSX_MEDIA,
+    return Response(workbook.workbook(page), media_type=XLSX_MEDIA,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -106,9 +108,27 @@ def leader_supply(firm: Annotated[str, Path(max_length=40, description="enterpri
 @router.get("/quarters/{period}", openapi_extra=READ, response_model=QuarterResults,
             summary="A quarter's catalogue and need results next to the quarter before, by chain, region and tier "
                     "(operators, admins)")
-def quarter_results(period: Annotated[str, Path(pattern=QUARTER_PATTERN, description="e.g. 2026Q4")],
-                    session: SessionDep, principal: Staff,
+def quarter_results(period: Period, session: SessionDep, principal: Staff,
                     chain: Annotated[str | None, Query(max_length=40)] = None, region: Region = None,
                     min_tier: MinTier = "none") -> QuarterResults:
     return quarter.results(session=session, principal=principal, period=period, chain=chain, region=region,
                            min_tier=min_tier)
+
+
+@router.post("/quarters/{period}/freeze", response_model=QuarterReport, status_code=201,
+             summary="Freeze an ended quarter's results for a chain, region and tier as the office reports them "
+                     "(operators, admins, within their reach)")
+def freeze_quarter(period: Period, session: SessionDep, principal: Staff,
+                   chain: Annotated[str | None, Query(max_length=40)] = None, region: Region = None,
+                   min_tier: MinTier = "none") -> QuarterReport:
+    return reports.freeze(session=session, principal=principal, period=period, chain=chain, region=region,
+                          min_tier=min_tier)
+
+
+@router.get("/quarters/{period}/frozen", openapi_extra=READ, response_model=QuarterReport,
+            summary="A quarter's results as frozen at its close (operators, admins, within their reach)")
+def frozen_quarter(period: Period, session: SessionDep, principal: Staff,
+                   chain: Annotated[str | None, Query(max_length=40)] = None, region: Region = None,
+                   min_tier: MinTier = "none") -> QuarterReport:
+    return reports.stored(session=session, principal=principal, period=period, chain=chain, region=region,
+                          min_tier=min_tier)

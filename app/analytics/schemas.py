@@ -189,8 +189,18 @@ class QuarterResults(BaseModel):
     scope: Scope
     current: Funnel
     previous: Funnel
+    previous_frozen_at: UtcDateTime | None = Field(
+        default=None, description="the previous quarter as frozen at its close (a stored report); null: computed now")
     change: dict[str, float | None] = Field(description="current minus previous, for every count and rate")
     by_tier: list[FunnelPart]
     by_region: list[FunnelPart]
     by_chain: list[FunnelPart]
 
+
+
+class QuarterReport(BaseModel):
+    """A quarter's results as they were frozen (by a staff member, or by the periodic job at the quarter's close)."""
+
+    frozen_at: UtcDateTime
+    frozen_by: int | None
+    results: QuarterResults

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from app.analytics import actions, quarter, report, service
+from app.analytics import actions, quarter, service, workbook
 from app.analytics.schemas import DraftNeed
 from app.analytics.snapshot import CacheDep
 from app.auth import web_sessions
@@ -113,7 +113,7 @@ def report_file(chain: str, request: Request, session: SessionDep, cache: CacheD
         page = service.chain_page(session=session, cache=cache, principal=user, chain=chain[:40], region=region,
                                   min_tier=min_tier, weak_limit=2000)
         code = page.scope.chain.code if page.scope.chain else "chain"
-        return Response(report.workbook(page), media_type=XLSX_MEDIA,
+        return Response(workbook.workbook(page), media_type=XLSX_MEDIA,
                         headers={"Content-Disposition": f'attachment; filename="analytics-{quote(code)}.xlsx"'})
 
     return _serve(request, session, cm_session, "", make)

@@ -4,7 +4,9 @@ the fixture is, and may not file needs for the leader firm 100006, which lies ou
 
 from __future__ import annotations
 
-from tests.app.access import Access, only
+import itertools
+
+from tests.app.access import Access, Ctx, only
 
 URL = "/api/v1/analytics"
 READERS = {"admin": 200, "operator": 200, "op_region": 200}  # op_region: figures for 广东省, its one region
@@ -24,4 +26,29 @@ ACCESS = {
     ("GET", f"{URL}/leaders/{{firm}}/supply-rate"): Access(f"{URL}/leaders/100006/supply-rate?chain=base",
                                                            only(SHANDONG)),
     ("GET", f"{URL}/quarters/{{period}}"): Access(f"{URL}/quarters/2026Q4?chain=base", only(READERS)),
+}
+
+_periods = itertools.count(1)
+
+
+def _fresh_period(ctx: Ctx) -> str:
+    # every call freezes a quarter of its own: a second freeze of one scope is a conflict (tested apart)
+    return f"{URL}/quarters/{1990 + next(_periods)}Q1/freeze?chain=base"
+
+
+def _frozen(ctx: Ctx) -> str:
+    if "analytics.frozen" not in ctx.cache:
+        resp = ctx.client.post(f"{URL}/quarters/2020Q1/freeze?chain=base", headers=ctx.as_("admin"))
+        assert resp.status_code == 201, resp.text
+        ctx.cache["analytics.frozen"] = True
+    return f"{URL}/quarters/2020Q1/frozen?chain=base"
+
+
+ACCESS |= {
+    # op_region freezes the report of its own region
+    ("POST", f"{URL}/quarters/{{period}}/freeze"): Access(_fresh_period, only({"admin": 201, "operator": 201,
+                                                                               "op_region": 201})),
+    # op_region's figures are for 广东省, and nobody froze that scope
+    ("GET", f"{URL}/quarters/{{period}}/frozen"): Access(_frozen, only({"admin": 200, "operator": 200,
+                                                                        "op_region": 404})),
 }

@@ -10,10 +10,14 @@ from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.analytics.quarter import bounds, previous
+from app.analytics.reports import freeze_ended
 from app.auth.tokens import create_token
+from app.models import Need, Opportunity, QuarterReport
+from app.models._types import utcnow
 from tests.app.analytics.helpers import ChainData
 from tests.app.conftest import Tokens
 
@@ -70,3 +74,46 @@ def test_quarter_reach(client: TestClient, tokens: Tokens, small: Session, quart
     assert client.get(f"{URL}/2026Q4", params={"chain": "tc"}, headers=tokens.header("op_chain")).status_code == 403
     resp = client.get(f"{URL}/2026Q4", headers=tokens.header("op_chain"))
     assert resp.status_code == 422 and "chain" in resp.text
+
+
+def test_freeze_a_quarter_and_compare_with_it(client: TestClient, tokens: Tokens, small: Session,
+                                              quarters: ChainData) -> None:
+    h = tokens.header("operator")
+    made = client.post(f"{URL}/2026Q3/freeze", params={"chain": "tc", "region": "山东省"}, headers=h)
+    assert made.status_code == 201, made.text
+    frozen = made.json()
+    assert frozen["results"]["current"]["deliveries"] == 1 and frozen["results"]["scope"]["region"] == "山东省"
+    again = client.post(f"{URL}/2026Q3/freeze", params={"chain": "tc", "region": "山东省"}, headers=h)
+    assert again.status_code == 409
+    # a late answer to the Q3 need changes the live figures, not the frozen ones Q4 is compared with
+    opp = small.scalar(select(Opportunity).join(Need, Need.id == Opportunity.need_id)
+                       .where(Need.published_at < datetime(2026, 10, 1)))
+    assert opp is not None
+    opp.sme_status = "interested"
+    small.commit()
+    q4 = client.get(f"{URL}/2026Q4", params={"chain": "tc", "region": "山东省"}, headers=h).json()
+    assert q4["previous_frozen_at"] is not None and q4["previous"]["interested"] == 0
+    assert {p["key"]: p["previous"]["deliveries"] for p in q4["by_region"]}["山东省/济南市"] == 1
+    live = client.get(f"{URL}/2026Q4", params={"chain": "tc"}, headers=h).json()  # another scope: computed now
+    assert live["previous_frozen_at"] is None and live["previous"]["interested"] == 1
+    stored = client.get(f"{URL}/2026Q3/frozen", params={"chain": "tc", "region": "山东省"}, headers=h)
+    assert stored.status_code == 200 and stored.json()["frozen_at"] == frozen["frozen_at"]
+    assert client.get(f"{URL}/2026Q3/frozen", params={"chain": "tc"}, headers=h).status_code == 404
+
+
+def test_a_quarter_is_frozen_only_once_it_ended(client: TestClient, tokens: Tokens, quarters: ChainData) -> None:
+    now = utcnow()
+    current = f"{now.year}Q{(now.month - 1) // 3 + 1}"
+    resp = client.post(f"{URL}/{current}/freeze", headers=tokens.header("admin"))
+    assert resp.status_code == 409 and "has not ended" in resp.text
+
+
+def test_the_job_freezes_the_quarter_just_ended(session: Session, small: Session, quarters: ChainData) -> None:
+    made = freeze_ended(small)
+    small.commit()
+    assert made == 2  # every chain (only "tc" here) and all chains together, everywhere, every tier
+    assert freeze_ended(small) == 0  # never redone
+    now = utcnow()
+    period = previous(f"{now.year}Q{(now.month - 1) // 3 + 1}")
+    found = small.scalars(select(QuarterReport).where(QuarterReport.period == period)).all()
+    assert sorted(r.chain_code for r in found) == ["", "tc"] and all(r.frozen_by is None for r in found)

@@ -142,8 +142,12 @@ def test_deadline_reminders_run_as_a_periodic_job(factory: sessionmaker[Session]
     from app.background import job_registry
 
     registry = job_registry()
-    assert schedule_periodic(factory, registry) == 1
-    assert run_once(factory, registry, stale_seconds=STALE) == 1
+    periodic = [k for k in registry.kinds.values() if k.every_seconds]
+    assert schedule_periodic(factory, registry) == len(periodic) == 2  # reminders and quarter reports
+    assert run_once(factory, registry, stale_seconds=STALE) + run_once(factory, registry, stale_seconds=STALE) == 2
     with factory() as session:
         done = session.scalar(select(Job).where(Job.kind == "deadline_reminders"))
         assert done is not None and done.status == "done" and done.result == {"reminded": 0}
+        # no chain yet: only the whole province's report of the quarter just ended is frozen
+        frozen = session.scalar(select(Job).where(Job.kind == "freeze_quarters"))
+        assert frozen is not None and frozen.status == "done" and frozen.result == {"frozen": 1}
