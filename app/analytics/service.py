@@ -73,6 +73,11 @@ def firms(session: Session, ids: set[int]) -> dict[int, EnterpriseSummary]:
 def chain_page(*, session: Session, cache: SnapshotCache, principal: Principal, chain: str, region: str | None,
                min_tier: str, weak_limit: int) -> out.ChainAnalysis:
     ctx = context(session=session, cache=cache, principal=principal, chain=chain, region=region, min_tier=min_tier)
+    return page_of(session, ctx, weak_limit)
+
+
+def page_of(session: Session, ctx: Context, weak_limit: int) -> out.ChainAnalysis:
+    """The chain page of a context already resolved (and authorised) by :func:`context`."""
     result = analyse(ctx)
     shown = result.weak[:weak_limit]
     refs = firms(session, present.firm_ids(result.nodes, [result.supply], shown))

@@ -68,5 +68,6 @@ EVIDENCE_LABELS = {"no_local_supplier": "本地无供应商", "single_source": "
                    "high_concentration": "供应高度集中 (HHI)", "leader_demand": "链主投入需求占比",
                    "cuts_off_inputs": "断供将切断的上游环节数", "betweenness": "结构中介度",
                    "outside_suppliers": "区外同等级制造企业数"}
-# A quarter as catalogues name it (2026Q4); analytics compare it with the one before.
-QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
+# A quarter as catalogues name it (2026Q4; this century, so the one before and after are dates too); analytics
+# compare it with the one before.
+QUARTER_PATTERN = r"^20\d{2}Q[1-4]$"

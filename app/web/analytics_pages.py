@@ -98,8 +98,7 @@ def chain_page(chain: str, request: Request, session: SessionDep, cache: CacheDe
     def make(user: Principal, _: WebSession) -> dict[str, Any]:
         ctx = service.context(session=session, cache=cache, principal=user, chain=chain[:40], region=region,
                               min_tier=min_tier)
-        page = service.chain_page(session=session, cache=cache, principal=user, chain=chain[:40], region=region,
-                                  min_tier=min_tier, weak_limit=30)
+        page = service.page_of(session, ctx, weak_limit=30)
         return {"page": page, "drawing": charts.chain_drawing(page, service.chain_edges(ctx)),
                 "box_w": charts.BOX_W, "box_h": charts.BOX_H}
 

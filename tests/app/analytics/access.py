@@ -33,7 +33,7 @@ _periods = itertools.count(1)
 
 def _fresh_period(ctx: Ctx) -> str:
     # every call freezes a quarter of its own: a second freeze of one scope is a conflict (tested apart)
-    return f"{URL}/quarters/{1990 + next(_periods)}Q1/freeze?chain=base"
+    return f"{URL}/quarters/{2000 + next(_periods)}Q2/freeze?chain=base"
 
 
 def _frozen(ctx: Ctx) -> str:
