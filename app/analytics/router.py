@@ -6,6 +6,7 @@ its own (its only region when none is named). Rules: app/access/analytics.py; fo
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -105,30 +106,37 @@ def leader_supply(firm: Annotated[str, Path(max_length=40, description="enterpri
                                  region=region, min_tier=min_tier)
 
 
+@dataclass(frozen=True)
+class QuarterScope:
+    chain: str | None
+    region: str | None
+    min_tier: Tier
+
+
+def quarter_scope(chain: Annotated[str | None, Query(max_length=40, description="chain code or id; omitted = "
+                                                                               "every chain the caller reads")] = None,
+                  region: Region = None, min_tier: MinTier = "none") -> QuarterScope:
+    return QuarterScope(chain, region, min_tier)
+
+
+Scope = Annotated[QuarterScope, Depends(quarter_scope)]
+
+
 @router.get("/quarters/{period}", openapi_extra=READ, response_model=QuarterResults,
             summary="A quarter's catalogue and need results next to the quarter before, by chain, region and tier "
                     "(operators, admins)")
-def quarter_results(period: Period, session: SessionDep, principal: Staff,
-                    chain: Annotated[str | None, Query(max_length=40)] = None, region: Region = None,
-                    min_tier: MinTier = "none") -> QuarterResults:
-    return quarter.results(session=session, principal=principal, period=period, chain=chain, region=region,
-                           min_tier=min_tier)
+def quarter_results(period: Period, session: SessionDep, principal: Staff, scope: Scope) -> QuarterResults:
+    return quarter.results(session=session, principal=principal, period=period, **asdict(scope))
 
 
 @router.post("/quarters/{period}/freeze", response_model=QuarterReport, status_code=201,
              summary="Freeze an ended quarter's results for a chain, region and tier as the office reports them "
                      "(operators, admins, within their reach)")
-def freeze_quarter(period: Period, session: SessionDep, principal: Staff,
-                   chain: Annotated[str | None, Query(max_length=40)] = None, region: Region = None,
-                   min_tier: MinTier = "none") -> QuarterReport:
-    return reports.freeze(session=session, principal=principal, period=period, chain=chain, region=region,
-                          min_tier=min_tier)
+def freeze_quarter(period: Period, session: SessionDep, principal: Staff, scope: Scope) -> QuarterReport:
+    return reports.freeze(session=session, principal=principal, period=period, **asdict(scope))
 
 
 @router.get("/quarters/{period}/frozen", openapi_extra=READ, response_model=QuarterReport,
             summary="A quarter's results as frozen at its close (operators, admins, within their reach)")
-def frozen_quarter(period: Period, session: SessionDep, principal: Staff,
-                   chain: Annotated[str | None, Query(max_length=40)] = None, region: Region = None,
-                   min_tier: MinTier = "none") -> QuarterReport:
-    return reports.stored(session=session, principal=principal, period=period, chain=chain, region=region,
-                          min_tier=min_tier)
+def frozen_quarter(period: Period, session: SessionDep, principal: Staff, scope: Scope) -> QuarterReport:
+    return reports.stored(session=session, principal=principal, period=period, **asdict(scope))
