@@ -22,11 +22,11 @@ from app.access import analytics as policy
 from app.analytics import schemas as out
 from app.analytics.repository import QuarterReportRepository
 from app.chains import service as chains
-from app.chains.repository import ChainRepository
 from app.core.vocabulary import TIERS
 from app.models import Chain, Principal
 from app.models._types import utcnow
-from app.needs.repository import Delivery, NeedRepository, PublishedNeed
+from app.needs import service as needs
+from app.needs.service import Delivery, PublishedNeed
 
 _COUNTS = ("items_published", "catalogue_items", "catalogues", "deliveries", "firms_reached", "seen", "interested",
            "invited", "selected", "seen_rate", "interest_rate", "median_hours_to_seen", "median_hours_to_interest",
@@ -101,16 +101,15 @@ class _Cohort:
 
     def __init__(self, session: Session, period: str, chain_id: int | None, readable: set[int] | None,
                  region: str, min_rank: int) -> None:
-        repo = NeedRepository(session)
         start, end = bounds(period)
-        needs = repo.published_between(start, end)
+        found = needs.published_between(session=session, start=start, end=end)
         if chain_id is not None:
-            needs = [n for n in needs if chain_id in n.chains]
+            found = [n for n in found if chain_id in n.chains]
         elif readable is not None:
-            needs = [n for n in needs if n.chains & readable]
+            found = [n for n in found if n.chains & readable]
         inside = _inside(region)
-        self.needs = needs
-        self.deliveries = [d for d in repo.deliveries_of([n.need_id for n in needs])
+        self.needs = found
+        self.deliveries = [d for d in needs.deliveries_of(session=session, need_ids=[n.need_id for n in found])
                            if inside(d.region) and TIERS.index(d.tier) >= min_rank]
         self.region = region
 
@@ -159,7 +158,7 @@ def scope_of(*, session: Session, principal: Principal, chain: str | None, regio
 def results(*, session: Session, principal: Principal, period: str, chain: str | None, region: str | None,
             min_tier: str) -> out.QuarterResults:
     found, where = _reach(session, principal, chain, region)
-    readable = {c.id: c.code for c in policy.chains_readable(principal, ChainRepository(session).list_chains())}
+    readable = {c.id: c.code for c in policy.chains_readable(principal, chains.list_chains(session=session))}
     rank = TIERS.index(min_tier)
     before = previous(period)
     limit_to = None if found is not None or not (principal.role == "operator" and principal.chains) else set(readable)

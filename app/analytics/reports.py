@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.analytics import quarter
 from app.analytics import schemas as out
 from app.analytics.repository import QuarterReportRepository
-from app.chains.repository import ChainRepository
+from app.chains import service as chains
 from app.core.audit import record
 from app.core.db import begin_writer
 from app.core.errors import Conflict, NotFound
@@ -71,7 +71,7 @@ def freeze_ended(session: Session) -> int:
     system = Principal(**_SYSTEM)
     repo = QuarterReportRepository(session)
     made = 0
-    for code in ["", *(c.code for c in ChainRepository(session).list_chains())]:
+    for code in ["", *(c.code for c in chains.list_chains(session=session))]:
         if repo.get(period=period, chain_code=code, region="", min_tier="none") is None:
             freeze(session=session, principal=system, period=period, chain=code or None, region=None,
                    min_tier="none")

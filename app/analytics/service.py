@@ -15,10 +15,8 @@ from app.analytics import present
 from app.analytics import schemas as out
 from app.analytics.snapshot import Snapshot, SnapshotCache
 from app.chains import service as chains
-from app.chains.repository import ChainRepository
 from app.core.errors import Invalid, NotFound
 from app.enterprises import service as enterprises
-from app.enterprises.repository import EnterpriseRepository
 from app.enterprises.schemas import EnterpriseSummary
 from app.models import Chain, Principal
 from graph import AnalyticsError
@@ -46,7 +44,7 @@ def context(*, session: Session, cache: SnapshotCache, principal: Principal, cha
     found = chains.get_chain(session=session, key=chain)
     policy.require_chain_read(principal, found)
     where = policy.region_for(principal, region)
-    members = ChainRepository(session).member_names(found.id)
+    members = chains.member_names(session=session, chain=found)
     if not members:
         raise Invalid("chain", f"chain {found.code} has no nodes to analyse")
     return Context(found, members, where, min_tier, cache.get(session))
@@ -66,8 +64,7 @@ def analyse(ctx: Context) -> pr.ChainAnalysis:
 
 
 def firms(session: Session, ids: set[int]) -> dict[int, EnterpriseSummary]:
-    rows = EnterpriseRepository(session).by_ids(sorted(ids))
-    return {i: EnterpriseSummary.model_validate(e) for i, e in rows.items()}
+    return enterprises.summaries(session=session, ids=ids)
 
 
 def chain_page(*, session: Session, cache: SnapshotCache, principal: Principal, chain: str, region: str | None,
@@ -101,10 +98,9 @@ def overview(*, session: Session, cache: SnapshotCache, principal: Principal, re
     policy.require_staff(principal)
     where = policy.region_for(principal, region)
     snap = cache.get(session)
-    repo = ChainRepository(session)
     items = []
-    for chain in policy.chains_readable(principal, repo.list_chains()):
-        members = repo.member_names(chain.id)
+    for chain in policy.chains_readable(principal, chains.list_chains(session=session)):
+        members = chains.member_names(session=session, chain=chain)
         ref = out.ChainRef(code=chain.code, name=chain.name)
         if not members:
             items.append(out.ChainOverview(chain=ref, nodes=0, rate=out.Figure(value=None, basis=None),
@@ -128,7 +124,7 @@ def leader_supply(*, session: Session, cache: SnapshotCache, principal: Principa
     found = chains.get_chain(session=session, key=chain) if chain else None
     policy.require_chain_named(principal, found)
     where = policy.region_for(principal, region)
-    members = ChainRepository(session).member_names(found.id) if found else None
+    members = chains.member_names(session=session, chain=found) if found else None
     snap = cache.get(session)
     try:
         result = pure.supply_rate(snap.graph, snap.table, members, leader=leader.id, region=where,

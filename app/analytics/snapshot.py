@@ -26,8 +26,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.chains.repository import ChainRepository
-from app.enterprises.repository import EnterpriseRepository
+from app.chains import service as chains
+from app.enterprises import service as enterprises
 from app.match_index.snapshot import load_graph_parts
 from app.models._types import utcnow
 from graph import ChainGraph, SupplyTable, supply_table
@@ -61,7 +61,7 @@ class Snapshot:
 
 
 def stamp(session: Session) -> tuple[object, ...]:
-    return ChainRepository(session).graph_stamp() + EnterpriseRepository(session).supply_stamp()
+    return chains.graph_stamp(session=session) + enterprises.supply_stamp(session=session)
 
 
 def load(session: Session) -> Snapshot:
@@ -70,7 +70,7 @@ def load(session: Session) -> Snapshot:
     as_of = utcnow()
     nodes, edges = load_graph_parts(session)
     graph = ChainGraph.build(nodes, edges)
-    firms, links = EnterpriseRepository(session).supply_rows()
+    firms, links = enterprises.supply_rows(session=session)
     # A capability can only point at a stored node, so "skip" never drops one; it guards a race with an import.
     table = supply_table(graph, firms, links, on_unknown_node="skip")
     return Snapshot(graph, table, mark, as_of, time.perf_counter() - started)

@@ -101,3 +101,16 @@ def chain_graph(*, session: Session, chain: Chain) -> ChainGraphOut:
         nodes=[GraphNode(id=n.id, name=n.name, makers=makers.get(n.id, 0)) for n in nodes],
         edges=[GraphEdge(source=e.src_id, target=e.dst_id, type=e.type) for e in edges],
     )
+
+
+def member_names(*, session: Session, chain: Chain) -> list[str]:
+    return ChainRepository(session).member_names(chain.id)
+
+
+def list_chains(*, session: Session) -> list[Chain]:
+    return ChainRepository(session).list_chains()
+
+
+def graph_stamp(*, session: Session) -> tuple[object, ...]:
+    """Changes when a node or an edge is added or removed (the analytics snapshot's freshness check)."""
+    return ChainRepository(session).graph_stamp()

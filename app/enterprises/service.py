@@ -146,3 +146,18 @@ def update(*, session: Session, enterprise: Enterprise, data: EnterpriseWrite, p
     queue_reindex(session, enterprise.id)
     return enterprise
 
+
+
+def summaries(*, session: Session, ids: set[int]) -> dict[int, EnterpriseSummary]:
+    rows = EnterpriseRepository(session).by_ids(sorted(ids))
+    return {i: EnterpriseSummary.model_validate(e) for i, e in rows.items()}
+
+
+def supply_rows(*, session: Session) -> tuple[list[tuple[int, str, str, str]],
+                                             list[tuple[int, str, float | None, str]]]:
+    """Every firm and its node-linked capabilities, as the chain analytics read them (see the repository)."""
+    return EnterpriseRepository(session).supply_rows()
+
+
+def supply_stamp(*, session: Session) -> tuple[object, ...]:
+    return EnterpriseRepository(session).supply_stamp()

@@ -4,6 +4,7 @@ with targeted delivery, closing, and what each viewer sees of it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from app.models import ChainNode, Enterprise, Need, NeedVersion, Principal
 from app.models._types import utcnow
 from app.needs import lifecycle
 from app.needs.delivery import deliver
-from app.needs.repository import NeedFilter, NeedRepository
+from app.needs.repository import Delivery, NeedFilter, NeedRepository, PublishedNeed
 from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
 from app.notifications.outbox import emit
 
@@ -207,3 +208,12 @@ def versions(*, session: Session, need: Need, principal: Principal) -> list[Need
         out.append(NeedVersionOut(version=v.version, changed_fields=list(v.changed_fields or []), snapshot=snap,
                                   created_at=v.created_at))
     return out
+
+
+def published_between(*, session: Session, start: datetime, end: datetime) -> list[PublishedNeed]:
+    """Needs first published in [start, end) with their chains (quarter results)."""
+    return NeedRepository(session).published_between(start, end)
+
+
+def deliveries_of(*, session: Session, need_ids: Sequence[int]) -> list[Delivery]:
+    return NeedRepository(session).deliveries_of(need_ids)
