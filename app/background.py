@@ -3,6 +3,7 @@ jobs (the runner finds nothing by module name)."""
 
 from __future__ import annotations
 
+from app.analytics.reports import FREEZE_QUARTERS
 from app.catalogues.publishing import PUBLISH
 from app.events.planning import SCHEDULE
 from app.events.requests import EXPIRE
@@ -11,4 +12,4 @@ from app.notifications.reminders import REMINDERS
 
 
 def job_registry() -> Registry:
-    return Registry.of([PUBLISH, REMINDERS, SCHEDULE, EXPIRE])
+    return Registry.of([PUBLISH, REMINDERS, SCHEDULE, EXPIRE, FREEZE_QUARTERS])

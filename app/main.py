@@ -30,13 +30,14 @@ from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
 from app.web import docs as web_docs
 from app.web import errors as web_errors
+from app.web.analytics_pages import router as analytics_pages
 from app.web.events_pages import router as events_pages_router
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
 DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks",
-           "events")
+           "events", "analytics")
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.import_max_bytes + 1_000_000)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,
-                   matches_router, web_router, events_pages_router):
+                   matches_router, web_router, events_pages_router, analytics_pages):
         app.include_router(router)
     for domain in DOMAINS:
         app.include_router(importlib.import_module(f"app.{domain}.router").router)

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.auth import service
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
-from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
-from app.models import Principal
+from app.core.deps import READ, CurrentPrincipal, SessionDep, StaffPrincipal
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
-Curator = Annotated[Principal, Depends(require_roles("admin", "operator"))]
+Curator = StaffPrincipal
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201, summary="Issue a token (admin, operator)")

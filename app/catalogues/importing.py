@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from app.access.needs import may_file_for
 from app.catalogues.repository import CatalogueRepository
 from app.catalogues.service import log_event
-from app.catalogues.tabular import ANONYMOUS, COLUMNS, KIND_LABELS, NO, SCOPE_LABELS, TIER_LABELS, YES, unescape
+from app.catalogues.tabular import ANONYMOUS, COLUMNS, KIND_LABELS, NO, SCOPE_LABELS, TIER_LABELS, YES
 from app.core.audit import record
 from app.core.errors import AppError, Conflict
+from app.core.spreadsheet import unescape
 from app.models import Catalogue, Enterprise, Need, Principal
 from app.models._types import utcnow
 from app.needs import lifecycle

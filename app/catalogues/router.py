@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Query, Request, Response, UploadFile
 
 from app.catalogues import importing, service, tabular
 from app.catalogues.schemas import (
@@ -27,7 +27,7 @@ from app.catalogues.schemas import (
     ItemAdd,
     PublishAccepted,
 )
-from app.core.deps import READ, CurrentPrincipal, SessionDep, SettingsDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, SettingsDep, StaffPrincipal
 from app.core.schemas import Page
 from app.core.vocabulary import CatalogueStatus, RowId
 from app.jobs.schemas import JobOut
@@ -35,7 +35,7 @@ from app.models import Principal
 
 router = APIRouter(prefix="/api/v1/catalogues", tags=["catalogues"])
 
-Manager = Annotated[Principal, Depends(require_roles("admin", "operator"))]
+Manager = StaffPrincipal
 CatalogueId = RowId
 Status = CatalogueStatus
 

@@ -6,24 +6,19 @@ Columns, one row per item, in this order:
   资质要求 (certifications, "、") · 企业等级要求 · 发布单位 · 是否匿名 (是 / 否)
 发布单位 is the poster's short name; for an anonymous need it reads 匿名, except in the operators' own export,
 which keeps the name (with 是否匿名 = 是) so the file can be imported again.
-Every text cell is first cleaned of control and invisible format characters (zero-width spaces, the BOM, bidi
-marks) and of leading whitespace; a cell that then starts as a spreadsheet formula would (= + - @, their
-full-width forms, tab, CR) gets a leading single quote. Cleaning comes first, so "\u0001=HYPERLINK(...)" or
-"\u200b =1+1" cannot slip past the check and turn into a live formula once the invisible part is dropped.
+Cells are cleaned and kept from turning into formulas by app/core/spreadsheet.py (the analytics report
+writes through it too).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from app.catalogues.schemas import CatalogueItem
+from app.core.spreadsheet import XLSX_MEDIA, Sheet, escape, xlsx
 from app.core.vocabulary import NEED_KIND_LABELS, REQUIRED_TIER_LABELS
 
 COLUMNS = ("序号", "需求类型", "需求名称", "需求描述", "产业链环节", "范围", "数量", "预算下限(万元)", "预算上限(万元)",
@@ -34,36 +29,7 @@ TIER_LABELS = REQUIRED_TIER_LABELS
 YES, NO = "是", "否"
 ANONYMOUS = "匿名"
 JOIN = "、"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and ＝ ＋ － ＠
-# Line breaks and tabs inside a description are content; every other control or format character is not.
-_KEPT_CONTROLS = frozenset("\t\n\r")
-_DROPPED_CATEGORIES = frozenset(("Cc", "Cf", "Cs"))
-# Not characters at all, and not allowed in the XML inside an xlsx.
-_NONCHARACTERS = frozenset("\ufffe\uffff")
 CSV_MEDIA = "text/csv; charset=utf-8"
-XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def clean(text: str) -> str:
-    """The text as a spreadsheet shows it: no control or invisible format characters, no leading whitespace."""
-    if not text.isprintable():  # the common case, plain text, skips the slow walk (isprintable is C code)
-        text = "".join(ch for ch in text if ch in _KEPT_CONTROLS or (
-            unicodedata.category(ch) not in _DROPPED_CATEGORIES and ch not in _NONCHARACTERS))
-    return text.lstrip()
-
-
-def escape(value: Any) -> Any:
-    """A cell value safe to hand to a spreadsheet: text is cleaned, then quoted if it would start a formula."""
-    if not isinstance(value, str):
-        return value
-    text = clean(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def unescape(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
-        return value[1:]
-    return value
 
 
 def _number(v: float | None) -> float | int | None:
@@ -98,22 +64,7 @@ def to_csv(rows: Sequence[Sequence[Any]]) -> bytes:
 
 
 def to_xlsx(rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "供需目录"
-    ws.append(list(COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([escape(v) for v in row])
-    for cell in ws["A"][1:]:
-        cell.number_format = "0"
-    ws.freeze_panes = "A2"
-    wb.properties.title = clean(title)[:200]
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx([Sheet("供需目录", COLUMNS, rows, whole_numbers=("A",))], title=title)
 
 
 def export(*, items: Sequence[CatalogueItem], fmt: str, title: str) -> tuple[bytes, str]:

@@ -113,3 +113,22 @@ class ChainRepository:
             stmt = select(ChainNode.name, ChainNode.id).where(ChainNode.name.in_(names[i:i + 900]))
             out.update(dict(self.session.execute(stmt).all()))
         return out
+
+    def member_names(self, chain_id: int) -> list[str]:
+        stmt = (select(ChainNode.name).join(ChainMember, ChainMember.node_id == ChainNode.id)
+                .where(ChainMember.chain_id == chain_id).order_by(ChainNode.name))
+        return list(self.session.scalars(stmt))
+
+    def graph_stamp(self) -> tuple[object, ...]:
+        """Changes when a node or an edge is added or removed."""
+        stmt = select(func.count(ChainNode.id), func.max(ChainNode.id),
+                      select(func.count(NodeEdge.id)).scalar_subquery(),
+                      select(func.max(NodeEdge.id)).scalar_subquery())
+        return tuple(self.session.execute(stmt).one())
+
+    def chains_of_nodes(self, node_ids: Sequence[int]) -> dict[int, set[int]]:
+        found: dict[int, set[int]] = {}
+        stmt = select(ChainMember.node_id, ChainMember.chain_id).where(ChainMember.node_id.in_(list(node_ids)))
+        for node_id, chain_id in self.session.execute(stmt):
+            found.setdefault(node_id, set()).add(chain_id)
+        return found

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from app.chains import service
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, NodeDetail, NodeSummary
-from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, StaffPrincipal
 from app.core.schemas import Page
-from app.models import Principal
 
 nodes_router = APIRouter(prefix="/api/v1/nodes", tags=["chain nodes"])
 chains_router = APIRouter(prefix="/api/v1/chains", tags=["chains"])
@@ -54,7 +53,7 @@ def create_chain(
     data: ChainCreate,
     request: Request,
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require_roles("admin", "operator"))],
+    principal: StaffPrincipal,
 ) -> ChainSummary:
     holder = getattr(request.app.state, "index", None)
     graph = holder.graph if holder is not None else None

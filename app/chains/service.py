@@ -148,3 +148,16 @@ def suggest_nodes(*, session: Session, q: str, limit: int) -> list[tuple[str, st
         if len(by_name) + len(aliased) >= limit:
             break
     return (by_name + aliased)[:limit]
+
+
+def member_names(*, session: Session, chain: Chain) -> list[str]:
+    return ChainRepository(session).member_names(chain.id)
+
+
+def list_chains(*, session: Session) -> list[Chain]:
+    return ChainRepository(session).list_chains()
+
+
+def graph_stamp(*, session: Session) -> tuple[object, ...]:
+    """Changes when a node or an edge is added or removed (the analytics snapshot's freshness check)."""
+    return ChainRepository(session).graph_stamp()

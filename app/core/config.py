@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     login_window_seconds: float = 900.0
     login_lock_first_seconds: float = 1.0
     login_lock_max_seconds: float = 900.0
+    # Chain analytics read a per-worker copy of every firm's supply links (a million rows at scale, seconds to
+    # load). A copy younger than this is served even when firms changed since; 0 reloads on every change.
+    analytics_max_age_seconds: float = 60.0
 
 
 @lru_cache

@@ -92,3 +92,7 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+# Staff who run the programme: operators (within their regions and chains, which the access policy applies) and admins.
+StaffPrincipal = Annotated[Principal, Depends(require_roles("admin", "operator"))]

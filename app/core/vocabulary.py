@@ -84,3 +84,21 @@ NEED_FIELD_LABELS = {"kind": "类型", "title": "标题", "description": "描述
                      "delivery_region": "交付地区", "required_tier": "企业等级要求",
                      "required_certifications": "资质要求", "anonymous": "匿名发布", "prize_amount": "奖金",
                      "mode": "揭榜方式", "ip_terms": "知识产权约定", "max_winners": "最多中选数"}
+# Chain analytics (app/analytics, graph/analytics.py). Every figure says what it rests on: a firm's own declaration,
+# imported filings, or an estimate (an inferred link, an imputed share, equal weights), so nobody takes an
+# estimate for a survey.
+Basis = Literal["declared", "imported", "estimated"]
+BASES: tuple[str, ...] = get_args(Basis)
+BASIS_LABELS = {"declared": "企业填报", "imported": "导入数据", "estimated": "估算"}
+NO_BASIS_LABEL = "无数据"
+Concentration = Literal["unconcentrated", "moderate", "high"]
+CONCENTRATION_LABELS = {"unconcentrated": "分散", "moderate": "中度集中", "high": "高度集中"}
+Weighting = Literal["leaders", "end_products"]
+WEIGHTING_LABELS = {"leaders": "按链主企业营收权重", "end_products": "无链主企业，按链条终端产品等权估算"}
+EVIDENCE_LABELS = {"no_local_supplier": "本地无供应商", "single_source": "本地唯一供应商",
+                   "high_concentration": "供应高度集中 (HHI)", "leader_demand": "链主投入需求占比",
+                   "cuts_off_inputs": "断供将切断的上游环节数", "betweenness": "结构中介度",
+                   "outside_suppliers": "区外同等级制造企业数"}
+# A quarter as catalogues name it (2026Q4; this century, so the one before and after are dates too); analytics
+# compare it with the one before.
+QUARTER_PATTERN = r"^20\d{2}Q[1-4]$"

@@ -150,3 +150,23 @@ class EnterpriseRepository:
 
     def code_exists(self, code: str) -> bool:
         return self.session.scalar(select(Enterprise.id).where(Enterprise.code == code)) is not None
+
+    def supply_rows(self) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str, float | None, str]]]:
+        """Every firm as (id, region, tier, kind), and every capability linked to a chain node as (firm id, node
+        name, revenue share, source): what the chain analytics build their supply table from. Core tuples, not
+        ORM rows: at scale these are a million capabilities."""
+        conn = self.session.connection()
+        firms = [(i, "/".join(p for p in (a, b, c) if p), t, k) for i, a, b, c, t, k in conn.execute(
+            select(Enterprise.id, Enterprise.province, Enterprise.city, Enterprise.district, Enterprise.tier,
+                   Enterprise.kind))]
+        links = [(f, n, s, src) for f, n, s, src in conn.execute(
+            select(Capability.enterprise_id, ChainNode.name, Capability.revenue_share, Capability.source)
+            .join(ChainNode, ChainNode.id == Capability.node_id))]
+        return firms, links
+
+    def supply_stamp(self) -> tuple[object, ...]:
+        """Changes when a firm or a capability is added, changed or removed (every capability change stamps its
+        firm's updated_at, and a replaced capability gets a new id)."""
+        stmt = select(func.count(Enterprise.id), func.max(Enterprise.updated_at),
+                      select(func.max(Capability.id)).scalar_subquery())
+        return tuple(self.session.execute(stmt).one())

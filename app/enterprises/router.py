@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.access.reach import require_region
 from app.chains import service as chains
-from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, StaffPrincipal
 from app.core.errors import Invalid
 from app.core.schemas import Page
 from app.core.vocabulary import EnterpriseKind, Tier
@@ -18,7 +18,6 @@ from app.enterprises.repository import EnterpriseFilter
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseDetail, EnterpriseSummary, EnterpriseWrite
 from app.industries import service as industries
 from app.match_index.deps import IndexDep
-from app.models import Principal
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises"])
 
@@ -62,7 +61,7 @@ def get_enterprise(key: str, session: SessionDep, principal: CurrentPrincipal) -
 def create_enterprise(
     data: EnterpriseCreate,
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require_roles("admin", "operator"))],
+    principal: StaffPrincipal,
 ) -> EnterpriseDetail:
     require_region(principal, data.region or "")
     enterprise = service.create(session=session, data=data, principal=principal)

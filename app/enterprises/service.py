@@ -191,3 +191,18 @@ def firm_of(*, session: Session, principal: Principal) -> Enterprise | None:
     """The caller's own firm (None for staff, who belong to none)."""
     org_id = principal.org_id
     return EnterpriseRepository(session).by_ids([org_id]).get(org_id) if org_id is not None else None
+
+
+def summary_models(*, session: Session, ids: set[int]) -> dict[int, EnterpriseSummary]:
+    rows = EnterpriseRepository(session).by_ids(sorted(ids))
+    return {i: EnterpriseSummary.model_validate(e) for i, e in rows.items()}
+
+
+def supply_rows(*, session: Session) -> tuple[list[tuple[int, str, str, str]],
+                                             list[tuple[int, str, float | None, str]]]:
+    """Every firm and its node-linked capabilities, as the chain analytics read them (see the repository)."""
+    return EnterpriseRepository(session).supply_rows()
+
+
+def supply_stamp(*, session: Session) -> tuple[object, ...]:
+    return EnterpriseRepository(session).supply_stamp()

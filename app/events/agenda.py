@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
-from app.catalogues.tabular import clean, escape
+from app.core.spreadsheet import clean, escape
 from app.core.vocabulary import MEETING_OUTCOME_LABELS, MEETING_STATUS_LABELS
 from app.events.participants import firm_ref
 from app.events.repository import EventRepository

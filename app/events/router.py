@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Path, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from app.access import events as policy
-from app.core.deps import EVENTS, CurrentPrincipal, RowId, SessionDep, SettingsDep, require_roles
+from app.core.deps import EVENTS, CurrentPrincipal, RowId, SessionDep, SettingsDep, StaffPrincipal, require_roles
 from app.core.errors import Forbidden, Invalid, NotFound
 from app.core.schemas import Page
 from app.core.vocabulary import Limit, Offset
@@ -27,7 +27,7 @@ from app.match_index.deps import IndexDep
 from app.models import Event, EventMeeting, EventParticipant, Principal
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
-Staff = Annotated[Principal, Depends(require_roles("admin", "operator"))]
+Staff = StaffPrincipal
 ICS_MEDIA = "text/calendar; charset=utf-8"
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -10,6 +10,7 @@ from app.core.vocabulary import (
     ROLES,
     TIERS,
 )
+from app.models.analytics import QuarterReport
 from app.models.auth import ApiToken, Principal, WebSession
 from app.models.catalogue import Catalogue, CatalogueEvent
 from app.models.chain import EDGE_TYPES, Chain, ChainMember, ChainNode, NodeEdge
@@ -36,5 +37,6 @@ __all__ = [
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
     "ChainNode", "Challenge", "Enterprise", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode", "NeedVersion",
     "NodeEdge", "Event", "EventMeeting", "EventParticipant", "MeetingRequest",
-    "Notification", "Offer", "Opportunity", "Principal", "RateCounter", "Webhook", "WebhookDelivery", "WebSession",
+    "Notification", "Offer", "Opportunity", "Principal", "QuarterReport", "RateCounter", "Webhook", "WebhookDelivery",
+    "WebSession",
 ]

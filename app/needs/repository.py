@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.chains.repository import ChainRepository
 from app.core.db import like_pattern
 from app.core.pagination import count_rows
 from app.enterprises.repository import EnterpriseRepository
-from app.models import ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
+from app.models import AuditEntry, Catalogue, ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,34 @@ class NeedFilter:
     q: str | None = None
     poster_org_id: int | None = None
     published_only: bool = False
+
+
+# Audit actions that answer a delivery: the firm's interest, the poster's invitation or selection.
+# (An accepted answer to an interest invites; a rejected one leaves the status "rejected", which is never counted.)
+_ANSWER_ACTIONS = {"opportunity.interest": "interest", "candidate.invited": "invite", "candidate.selected": "invite",
+                   "interest.answer": "invite"}
+
+
+@dataclass(frozen=True)
+class PublishedNeed:
+    need_id: int
+    kind: str
+    catalogue_id: int | None
+    chains: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    need_id: int
+    enterprise_id: int
+    region: str
+    tier: str
+    delivered_at: datetime | None  # never None here: only delivered rows are read
+    seen_at: datetime | None
+    sme_status: str
+    poster_status: str
+    interested_at: datetime | None
+    invited_at: datetime | None
 
 
 class NeedRepository:
@@ -141,3 +170,58 @@ class NeedRepository:
         total = count_rows(self.session, stmt)
         rows = self.session.execute(stmt.order_by(Opportunity.updated_at, Opportunity.id).limit(limit).offset(offset))
         return [(o, e) for o, e in rows], total
+
+    # Quarter results (app/analytics/quarter.py): what was published in a period and what became of it.
+
+    def published_between(self, start: datetime, end: datetime) -> list[PublishedNeed]:
+        """Needs first published in [start, end), each with its chains: its catalogue's chain, or the chains
+        holding one of its nodes."""
+        stmt = (select(Need.id, Need.kind, Need.catalogue_id, Catalogue.chain_id)
+                .outerjoin(Catalogue, Catalogue.id == Need.catalogue_id)
+                .where(Need.published_at >= start, Need.published_at < end).order_by(Need.id))
+        rows = self.session.execute(stmt).all()
+        nodes: dict[int, list[int]] = {}
+        if rows:
+            stmt2 = select(NeedNode.need_id, NeedNode.node_id).where(
+                NeedNode.need_id.in_(select(Need.id).where(Need.published_at >= start, Need.published_at < end)))
+            for need_id, node_id in self.session.execute(stmt2):
+                nodes.setdefault(need_id, []).append(node_id)
+        of_node = ChainRepository(self.session).chains_of_nodes(sorted({n for ns in nodes.values() for n in ns}))
+        out = []
+        for need_id, kind, catalogue_id, chain_id in rows:
+            chains = {chain_id} if chain_id is not None else {
+                c for n in nodes.get(need_id, ()) for c in of_node.get(n, ())}
+            out.append(PublishedNeed(need_id, kind, catalogue_id, frozenset(chains)))
+        return out
+
+    def deliveries_of(self, need_ids: Sequence[int]) -> list[Delivery]:
+        """The targeted deliveries of these needs, each with the reached firm's place and tier and the first time
+        the firm said it was interested and the poster invited (or selected) it, from the audit log."""
+        out: list[Delivery] = []
+        for i in range(0, len(need_ids), 500):
+            part = list(need_ids[i:i + 500])
+            stmt = (select(Opportunity.id, Opportunity.need_id, Opportunity.enterprise_id, Enterprise.province,
+                           Enterprise.city, Enterprise.district, Enterprise.tier, Opportunity.delivered_at,
+                           Opportunity.seen_at, Opportunity.sme_status, Opportunity.poster_status)
+                    .join(Enterprise, Enterprise.id == Opportunity.enterprise_id)
+                    .where(Opportunity.need_id.in_(part), Opportunity.delivered_at.is_not(None)))
+            rows = self.session.execute(stmt).all()
+            firsts = self._first_actions([str(r[0]) for r in rows])
+            for opp_id, need_id, firm, a, b, c, tier, delivered, seen, sme, poster in rows:
+                place = "/".join(p for p in (a, b, c) if p)
+                out.append(Delivery(need_id, firm, place, tier, delivered, seen, sme, poster,
+                                    firsts.get((str(opp_id), "interest")), firsts.get((str(opp_id), "invite"))))
+        return out
+
+    def _first_actions(self, opp_ids: list[str]) -> dict[tuple[str, str], datetime]:
+        if not opp_ids:
+            return {}
+        stmt = (select(AuditEntry.entity_id, AuditEntry.action, func.min(AuditEntry.at))
+                .where(AuditEntry.entity == "opportunity", AuditEntry.entity_id.in_(opp_ids),
+                       AuditEntry.action.in_(_ANSWER_ACTIONS))
+                .group_by(AuditEntry.entity_id, AuditEntry.action))
+        found: dict[tuple[str, str], datetime] = {}
+        for opp_id, action, at in self.session.execute(stmt):
+            key = (opp_id, _ANSWER_ACTIONS[action])
+            found[key] = min(found.get(key, at), at)
+        return found

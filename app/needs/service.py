@@ -4,6 +4,7 @@ with targeted delivery, closing, and what each viewer sees of it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from app.models import ChainNode, Enterprise, Need, NeedVersion, Principal
 from app.models._types import utcnow
 from app.needs import lifecycle
 from app.needs.delivery import deliver
-from app.needs.repository import NeedFilter, NeedRepository
+from app.needs.repository import Delivery, NeedFilter, NeedRepository, PublishedNeed
 from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
 from app.notifications.outbox import emit
 
@@ -113,6 +114,19 @@ def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
     org = session.get(Enterprise, principal.org_id) if principal.org_id is not None else None
     if principal.role != "leader" or org is None or org.kind != "leader":
         raise Forbidden("only members of a chain-leader firm post needs")
+    return _create(session, org, data, principal)
+
+
+def create_for(*, session: Session, poster: Enterprise, data: NeedCreate, principal: Principal) -> Need:
+    """Staff draft a need in a chain-leader firm's name (as a catalogue import files one): the firm must lie in
+    their regions, and the need stays a draft its poster and staff can edit before anyone sees it."""
+    if not policy.may_file_for(principal, poster):
+        raise Forbidden(f"{poster.code} is not a chain-leader firm in your regions; needs are filed in such a "
+                        "firm's name only")
+    return _create(session, poster, data, principal)
+
+
+def _create(session: Session, org: Enterprise, data: NeedCreate, principal: Principal) -> Need:
     repo = NeedRepository(session)
     need = Need(poster_org_id=org.id, created_by=principal.id, kind=data.kind, title=data.title, status="draft",
                 version=1, required_certifications=[], description="", delivery_region="")
@@ -195,3 +209,12 @@ def versions(*, session: Session, need: Need, principal: Principal) -> list[Need
         out.append(NeedVersionOut(version=v.version, changed_fields=list(v.changed_fields or []), snapshot=snap,
                                   created_at=v.created_at))
     return out
+
+
+def published_between(*, session: Session, start: datetime, end: datetime) -> list[PublishedNeed]:
+    """Needs first published in [start, end) with their chains (quarter results)."""
+    return NeedRepository(session).published_between(start, end)
+
+
+def deliveries_of(*, session: Session, need_ids: Sequence[int]) -> list[Delivery]:
+    return NeedRepository(session).deliveries_of(need_ids)

@@ -5,26 +5,17 @@ the same services and access rules as the API; forms carry the session's CSRF to
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from app.access import events as policy
 from app.auth import web_sessions
+from app.core import vocabulary as words
 from app.core.deps import RowId, SessionDep
 from app.core.errors import AppError
-from app.core.vocabulary import (
-    EVENT_STATUS_LABELS,
-    MEETING_OUTCOME_LABELS,
-    MEETING_STATUS_LABELS,
-    REQUEST_PRIORITY_LABELS,
-    REQUEST_STATUS_LABELS,
-    ROLE_LABELS,
-)
 from app.events import agenda as agendas
 from app.events import dayof, planning, requests, service
 from app.events import participants as parts
@@ -32,12 +23,13 @@ from app.events.schemas import Agenda, AnswerIn, MeetingPatch, OutcomeIn, Partic
 from app.events.views import page_context
 from app.match_index.deps import IndexDep
 from app.models import Event, Principal, WebSession
+from app.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-LABELS = {"role_names": ROLE_LABELS, "event_status": EVENT_STATUS_LABELS, "priority_names": REQUEST_PRIORITY_LABELS,
-          "request_status": REQUEST_STATUS_LABELS, "meeting_status": MEETING_STATUS_LABELS,
-          "outcome_names": MEETING_OUTCOME_LABELS}
+LABELS = {"role_names": words.ROLE_LABELS, "event_status": words.EVENT_STATUS_LABELS,
+          "priority_names": words.REQUEST_PRIORITY_LABELS,
+          "request_status": words.REQUEST_STATUS_LABELS, "meeting_status": words.MEETING_STATUS_LABELS,
+          "outcome_names": words.MEETING_OUTCOME_LABELS}
 ERRORS = {409: "当前状态下无法进行此操作。", 404: "对象不存在或您无权查看。", 403: "您无权进行此操作。",
           422: "填写的内容有误，请检查后重试。"}
 Cookie_ = Annotated[str | None, Cookie()]

@@ -142,11 +142,15 @@ def test_deadline_reminders_run_as_a_periodic_job(factory: sessionmaker[Session]
     from app.background import job_registry
 
     registry = job_registry()
-    # Two periodic kinds: deadline reminders and the expiry of unanswered event meeting requests.
-    assert schedule_periodic(factory, registry) == 2
-    assert run_once(factory, registry, stale_seconds=STALE) == 2
+    # Three periodic kinds: deadline reminders, the expiry of unanswered event meeting requests, quarter reports.
+    periodic = [k for k in registry.kinds.values() if k.every_seconds]
+    assert schedule_periodic(factory, registry) == len(periodic) == 3
+    assert sum(run_once(factory, registry, stale_seconds=STALE) for _ in range(3)) == 3
     with factory() as session:
         done = session.scalar(select(Job).where(Job.kind == "deadline_reminders"))
         assert done is not None and done.status == "done" and done.result == {"reminded": 0}
         expired = session.scalar(select(Job).where(Job.kind == "event_requests_expire"))
         assert expired is not None and expired.status == "done" and expired.result == {"expired": 0}
+        # no chain yet: only the whole province's report of the quarter just ended is frozen
+        frozen = session.scalar(select(Job).where(Job.kind == "freeze_quarters"))
+        assert frozen is not None and frozen.status == "done" and frozen.result == {"frozen": 1}
