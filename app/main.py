@@ -32,7 +32,7 @@ from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
-DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
+DOMAINS = ("aliases", "needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
         holder = IndexHolder(factory)
         app.state.index = holder
-        freshness.install(factory, holder.refresh)
+        freshness.install(factory, holder.refresh, holder.refresh_aliases)
         if settings.build_index:
             holder.build()
             if settings.index_sync_seconds > 0:

@@ -41,6 +41,10 @@ def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int,
     return seeds
 
 
+def _dropped(index: MatchIndex, query: MatchQuery) -> set[int]:
+    return {n for n in map(index.graph_.lookup, query.drop) if n is not None}
+
+
 def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
     """Seed weights of the wanted products: the named nodes, and their synonyms from the alias list."""
     seeds: dict[int, float] = {}
@@ -56,6 +60,8 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
 def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
     """Node scope with text: the understanding, the seeds (given nodes first) and the query terms."""
     u = index.understand(query.text)
+    if query.drop:
+        u = u.without(_dropped(index, query))
     seeds = _given(index, query)
     for node, w in _wanted_seeds(index, u).items():
         if node not in seeds:
@@ -151,6 +157,9 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         u, seeds, terms = _understood(index, query)
     else:
         links = index.link_need(query.text) if query.text.strip() else []
+        if query.drop:
+            dropped = _dropped(index, query)
+            links = [lk for lk in links if lk.node not in dropped]
         seeds = _seeds(index, query, links)
         terms = _query_terms(index, query, seeds)
     if not seeds and not terms and query.text.strip():

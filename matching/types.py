@@ -40,10 +40,14 @@ class EnterpriseRecord:
 
 @dataclass(frozen=True)
 class MatchQuery:
-    """A need. ``scope`` "node" wants makers of the product; "upstream" wants suppliers of its inputs."""
+    """A need. ``scope`` "node" wants makers of the product; "upstream" wants suppliers of its inputs.
+
+    ``drop`` names nodes the poster removed from the engine's reading of the text: they are never taken
+    from the text (names that are not nodes are ignored)."""
 
     text: str = ""
     nodes: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
     scope: str = "node"
     exclude: frozenset[int] = frozenset()
     kinds: tuple[str, ...] = ()

@@ -64,11 +64,18 @@ class MatchRequest(BaseModel):
 
 class MatchItem(BaseModel):
     enterprise: EnterpriseSummary
-    score: float
+    score: float = Field(description="the raw fused score: orders firms within one need, no fixed range")
+    match: int = Field(description="匹配度 0–100 on a fixed scale: ≥ 80 makes a wanted product as a main business, "
+                                   "65–80 makes it, 50–65 a narrower kind, 30–50 graph relations only, < 30 weak "
+                                   "text evidence only")
     explanation: dict[str, Any]
 
 
 class MatchResponse(BaseModel):
+    understanding: dict[str, Any] | None = Field(
+        description="the engine's reading of the text (wanted products with the words they came from; modifiers, "
+                    "purposes and own products set aside; ignored terms; quantities, specifications, "
+                    "certifications, regions); none without text")
     items: list[MatchItem]
     index_version: int
     took_ms: float

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from sqlalchemy import select
@@ -42,6 +43,9 @@ def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
     return frozenset(ids)
 
 
+_RERANK_MORE, _RERANK_MAX = 30, 400
+
+
 def _ready(holder: IndexHolder) -> MatchIndex:
     if holder.index is None:
         raise AppError("the match index is still being built; try again shortly", code="index_not_ready", status=503)
@@ -54,8 +58,13 @@ def rank_query(*, holder: IndexHolder, query: MatchQuery) -> tuple[list[MatchRes
     Used by POST /match, by a stored need's matches and by targeted publication, so all three agree.
     """
     index = _ready(holder)
+    model = holder.reranker
     try:
-        return rank(index, query), index.version_
+        if model is None:
+            return rank(index, query), index.version_
+        # the learned order may lift firms from a little further down the engine's list
+        wider = dataclasses.replace(query, limit=min(query.limit + _RERANK_MORE, _RERANK_MAX))
+        return model.rerank(rank(index, wider))[: query.limit], index.version_
     except UnknownNodeError as exc:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(exc.names)}") from None
     except EmptyQueryError as exc:
@@ -72,9 +81,10 @@ def match(*, session: Session, holder: IndexHolder, request: MatchRequest, princ
                        exclude=exclude, kinds=tuple(request.filters.kinds), tiers=tuple(request.filters.tiers),
                        regions=tuple(request.filters.regions), limit=request.limit)
     results, version = rank_query(holder=holder, query=query)
+    understanding = holder.index.understand(request.text).as_dict() if request.text and holder.index else None
     rows = {e.id: e for e in session.scalars(select(Enterprise).where(
         Enterprise.id.in_([r.enterprise_id for r in results])))}
     items = [MatchItem(enterprise=EnterpriseSummary.model_validate(rows[r.enterprise_id]), score=round(r.score, 6),
-                       explanation=r.explanation) for r in results if r.enterprise_id in rows]
-    return MatchResponse(items=items, index_version=version,
+                       match=r.match, explanation=r.explanation) for r in results if r.enterprise_id in rows]
+    return MatchResponse(understanding=understanding, items=items, index_version=version,
                          took_ms=round((time.perf_counter() - started) * 1000, 3))

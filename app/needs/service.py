@@ -16,10 +16,10 @@ from app.core.schemas import NodeRef, Page
 from app.match_index.holder import IndexHolder
 from app.models import ChainNode, Enterprise, Need, NeedVersion, Principal
 from app.models._types import utcnow
-from app.needs import lifecycle
+from app.needs import lifecycle, reading
 from app.needs.delivery import deliver
 from app.needs.repository import NeedFilter, NeedRepository
-from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
+from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef, UnderstandingFix
 from app.notifications.outbox import emit
 
 _NOT_NULL = ("kind", "title", "scope", "anonymous", "nodes")
@@ -46,8 +46,13 @@ def present_many(session: Session, needs: Sequence[Need], principal: Principal) 
     return [_present(n, sights[n.id], nodes[n.id], posters.get(n.poster_org_id)) for n in needs]
 
 
-def present(session: Session, need: Need, principal: Principal) -> NeedOut:
-    return present_many(session, [need], principal)[0]
+def present(session: Session, need: Need, principal: Principal, holder: IndexHolder | None = None) -> NeedOut:
+    """The need as ``principal`` sees it; with ``holder``, a need never read yet (imported into a catalogue,
+    posted while the index was being built) shows the engine's reading all the same."""
+    out = present_many(session, [need], principal)[0]
+    if out.understanding is None and holder is not None:
+        out.understanding = reading.read(holder, need, [n.name for n in out.nodes])
+    return out
 
 
 def _present(need: Need, sight: policy.Sight, nodes: list[ChainNode], poster: Enterprise | None) -> NeedOut:
@@ -58,6 +63,7 @@ def _present(need: Need, sight: policy.Sight, nodes: list[ChainNode], poster: En
         budget_min=need.budget_min if budget else None, budget_max=need.budget_max if budget else None,
         deadline=need.deadline, delivery_region=need.delivery_region, required_tier=need.required_tier,
         required_certifications=list(need.required_certifications or []), anonymous=need.anonymous,
+        min_match=need.min_match, understanding=need.understanding, removed_nodes=list(need.removed_nodes or []),
         poster=_poster_ref(poster) if sight.poster else None,
         catalogue_id=need.catalogue_id, status=need.status, version=need.version, created_at=need.created_at,
         updated_at=need.updated_at, published_at=need.published_at)
@@ -109,7 +115,7 @@ def _apply(need: Need, data: NeedUpdate) -> None:
         setattr(need, field, value)
 
 
-def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
+def create(*, session: Session, data: NeedCreate, principal: Principal, holder: IndexHolder | None = None) -> Need:
     org = session.get(Enterprise, principal.org_id) if principal.org_id is not None else None
     if principal.role != "leader" or org is None or org.kind != "leader":
         raise Forbidden("only members of a chain-leader firm post needs")
@@ -120,12 +126,15 @@ def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
     nodes = _resolve_nodes(repo, data.nodes)
     _apply(need, data)
     lifecycle.add(session, [need], [[n.id for n in nodes]])
+    if holder is not None:
+        reading.refresh(holder, need, [n.name for n in nodes])
     record(session, principal=principal, action="need.create", entity="need", entity_id=need.id,
            after={**content(need, nodes), "status": need.status})
     return need
 
 
-def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal) -> Need:
+def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal,
+           holder: IndexHolder | None = None) -> Need:
     policy.require_manager(principal, need, "only the posting firm and staff who reach it may edit this need")
     lock(session, Need, need.id)  # simultaneous changes of one need take effect once
     if need.status == "closed":
@@ -141,6 +150,8 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
     changed = [f for f in (*lifecycle.CONTENT_FIELDS, "nodes") if before[f] != after[f]]
     if not changed:
         return need
+    if holder is not None and {"title", "description", "nodes"} & set(changed):
+        reading.refresh(holder, need, after["nodes"])
     if "nodes" in changed:
         repo.set_nodes(need.id, [n.id for n in nodes])
     if need.status == "published":
@@ -156,6 +167,33 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
     record(session, principal=principal, action="need.update", entity="need", entity_id=need.id,
            before={f: before[f] for f in changed} | {"version": old_version},
            after={f: after[f] for f in changed} | {"version": need.version})
+    return need
+
+
+def correct(*, session: Session, holder: IndexHolder, need: Need, data: UnderstandingFix,
+            principal: Principal) -> Need:
+    """Attach nodes to a draft's reading (as its chain nodes) or remove nodes read into its text."""
+    policy.require_manager(principal, need, "only the posting firm and staff who reach it may correct this need")
+    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    if need.status != "draft":
+        raise Conflict(f"the reading is corrected before publishing; this need is {need.status}")
+    repo = NeedRepository(session)
+    attach, remove = _resolve_nodes(repo, data.attach), _resolve_nodes(repo, data.remove)
+    both = {n.name for n in attach} & {n.name for n in remove}
+    if both:
+        raise Invalid("remove", f"attached and removed at once: {', '.join(sorted(both))}")
+    old = repo.nodes_of([need.id])[need.id]
+    before = {"nodes": [n.name for n in old], "removed_nodes": list(need.removed_nodes or [])}
+    gone = {n.id for n in remove}
+    nodes = [n for n in old if n.id not in gone] + [n for n in attach if n.id not in {o.id for o in old}]
+    removed = [r for r in before["removed_nodes"] if r not in {n.name for n in attach}]
+    need.removed_nodes = removed + [n.name for n in remove if n.name not in removed]
+    repo.set_nodes(need.id, [n.id for n in nodes])
+    reading.refresh(holder, need, [n.name for n in nodes])
+    need.updated_at = utcnow()
+    session.flush()
+    record(session, principal=principal, action="need.correct", entity="need", entity_id=need.id, before=before,
+           after={"nodes": [n.name for n in nodes], "removed_nodes": need.removed_nodes})
     return need
 
 

@@ -115,4 +115,6 @@ def test_the_result_is_plain_json(reader):
     d = reader.read("我司为整车企业，现需采购转向节，交付至济南").as_dict()
     json.dumps(d, ensure_ascii=False)
     assert d["wanted"][0]["nodes"] == ["转向节"] and d["own_products"][0]["words"] == "整车"
-    assert set(d) == {"wanted", "modifiers", "purposes", "own_products", "context", "ignored"}
+    assert set(d) == {"wanted", "modifiers", "purposes", "own_products", "context", "removed", "ignored",
+                      "quantities", "specs", "certifications", "regions"}
+    assert d["regions"] == ["济南"]
