@@ -62,3 +62,30 @@ def test_the_shipped_list_is_the_default():
     assert idx.aliases_ == default_aliases()
     assert [r.enterprise_id for r in rank(idx, MatchQuery(text="IGBT模块国产替代"))] == [1]
     assert DEFAULT_ALIASES.name == "aliases.csv"
+
+
+def _ranking(idx, text):
+    # the text weights of a firm read again are stored as an update stores them (float32): equal to 1e-6
+    return [(r.enterprise_id, r.match, round(r.score, 5)) for r in rank(idx, MatchQuery(text=text))]
+
+
+def test_aliases_changed_in_place_rank_as_a_fresh_fit():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("半导体器件", "热轧卷板", "热轧板卷", "钢材")], [])
+    firms = [
+        EnterpriseRecord(1, "1", "甲微电子", "sme", "none", "", products=(("半导体器件", 0.7),)),
+        EnterpriseRecord(2, "2", "乙钢铁", "sme", "none", "", products=(("热卷", 0.6),)),
+        EnterpriseRecord(3, "3", "丙钢铁", "sme", "none", "", products=(("热轧卷板", 0.6),)),
+    ]
+    full = [("IGBT", "半导体器件"), ("热卷", "热轧卷板"), ("热轧板卷", "热轧卷板")]
+    idx = MatchIndex().fit(graph, firms, aliases=full[2:])
+    assert rank(idx, MatchQuery(text="采购IGBT模块")) == []
+    version = idx.version_
+    assert idx.set_aliases(full) == 1  # only the firm whose product says 热卷 is read again
+    assert idx.version_ > version
+    fresh = MatchIndex().fit(graph, firms, aliases=full)
+    for text in ("采购IGBT模块", "采购热卷", "求购热轧卷板500吨"):
+        assert _ranking(idx, text) == _ranking(fresh, text)
+    assert idx.set_aliases(full) == 0  # nothing changed, nothing re-read
+    idx.set_aliases(full[2:])  # and back: the aliases are gone again
+    assert rank(idx, MatchQuery(text="采购IGBT模块")) == []
+    assert _ranking(idx, "采购热卷") == _ranking(MatchIndex().fit(graph, firms, aliases=full[2:]), "采购热卷")
