@@ -32,7 +32,8 @@ from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
-DOMAINS = ("aliases", "needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks")
+DOMAINS = ("aliases", "needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications",
+           "webhooks")
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:

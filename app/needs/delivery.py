@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.vocabulary import DEFAULT_MIN_MATCH
 from app.match_index.holder import IndexHolder
 from app.matches.service import rank_query
-from app.core.vocabulary import DEFAULT_MIN_MATCH
 from app.models import TIERS, Catalogue, ChainNode, Need, NeedNode, Opportunity
 from app.models._types import utcnow
 from app.needs.impressions import log_impressions

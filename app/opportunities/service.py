@@ -49,7 +49,8 @@ def _items(session: Session, principal: Principal, pairs: Sequence[tuple[Opportu
         poster = posters.get(need.poster_org_id) if need.id in reveal else None
         status = opp.poster_status if opp is not None and opp.poster_status in _SHOWN_POSTER_STATUSES else "none"
         out.append(FeedItem(
-            need=need_out, score=opp.score if opp else None, match=opp.match if opp else None, reason=dict(opp.explanation or {}) if opp else {},
+            need=need_out, score=opp.score if opp else None, match=opp.match if opp else None,
+            reason=dict(opp.explanation or {}) if opp else {},
             is_new=opp is not None and opp.delivered_at is not None and opp.seen_at is None,
             delivered=opp is not None and opp.delivered_at is not None, delivered_version=delivered_version,
             changed_fields=changed.get(need.id, []),
