@@ -62,3 +62,27 @@ def test_a_model_that_drops_a_quality_check_is_not_installed(small: Session) -> 
     row = learn(small, check=lambda model: {"B1": (0.99, 0.95)})
     assert row.evaluation["wins"] and not row.evaluation["quality_kept"] and not row.installed
     assert row.evaluation["quality"] == {"B1": {"without": 0.99, "with": 0.95}}
+
+
+def test_the_installed_model_orders_matches_and_can_be_withdrawn(client: TestClient, small: Session,
+                                                                  tokens) -> None:  # type: ignore[no-untyped-def]
+    def codes() -> list[str]:
+        resp = client.post("/api/v1/match", json={"text": "采购碳酸锂"}, headers=tokens.header("leader"))
+        assert resp.status_code == 200, resp.text
+        return [i["enterprise"]["code"] for i in resp.json()["items"]]
+
+    engine = codes()
+    assert set(engine[:2]) == {"100002", "100003"}
+    # a (deliberately perverse) model that prefers firms without graph evidence
+    params = {"features": list(FEATURES), "coef": [-10.0, 0, 0, 0, 0, 0, 0], "intercept": 0.0, "C": 1.0}
+    row = RankerModel(kind="logistic_regression", params=params, evaluation={}, installed=True)
+    small.add(row)
+    small.commit()
+    holder = client.app.state.index  # type: ignore[attr-defined]
+    holder.refresh_model()
+    learned = codes()
+    assert sorted(learned) == sorted(engine) and not set(learned[:2]) & {"100002", "100003"}
+    row.installed = False
+    small.commit()
+    holder.refresh_model()
+    assert codes() == engine and holder.reranker is None
