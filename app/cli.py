@@ -173,18 +173,11 @@ def demo(
 
 
 def _demo_tokens(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import func, select
-
     from app.auth.tokens import create_token
     from app.auth.web_sessions import create_user
-    from app.models import Enterprise, Need, Opportunity
+    from app.imports.demo import demo_firms
 
-    # The demo's leader posted needs and its SME received the most of them, so both have something to see.
-    leader = session.scalar(select(Need.poster_org_id).order_by(Need.id).limit(1))
-    leader = session.scalar(select(Enterprise.code).where(Enterprise.id == leader)) if leader else None
-    sme = session.scalar(select(Enterprise.code).join(Opportunity, Opportunity.enterprise_id == Enterprise.id)
-                         .where(Enterprise.kind == "sme").group_by(Enterprise.code)
-                         .order_by(func.count().desc(), Enterprise.code).limit(1))
+    leader, sme = demo_firms(session)
     tokens = {"admin": create_token(session, role="admin", name="demo admin")[0],
               "operator": create_token(session, role="operator", name="demo operator")[0]}
     # Web users with a published demo password (illustrative data only; never use these elsewhere).

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query
 
 from app.auth import service
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
-from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.models import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -28,7 +28,7 @@ def create_token(data: TokenCreate, session: SessionDep, caller: Curator) -> Tok
     return service.issue(session=session, data=data, caller=caller)
 
 
-@router.get("/tokens", response_model=list[TokenOut], summary="List tokens (admin, operator)")
+@router.get("/tokens", openapi_extra=READ, response_model=list[TokenOut], summary="List tokens (admin, operator)")
 def list_tokens(session: SessionDep, caller: Curator) -> list[TokenOut]:
     return service.list_tokens(session=session, caller=caller)
 
@@ -38,12 +38,12 @@ def revoke_token(prefix: str, session: SessionDep, caller: Curator) -> TokenOut:
     return service.revoke(session=session, prefix=prefix, caller=caller)
 
 
-@router.get("/me", response_model=Me, summary="Who am I (any token)")
+@router.get("/me", openapi_extra=READ, response_model=Me, summary="Who am I (any token)")
 def who_am_i(session: SessionDep, caller: CurrentPrincipal) -> Me:
     return service.me(session=session, caller=caller)
 
 
-@router.get("/audit", response_model=list[AuditOut], summary="The audit log (admin, operator)")
+@router.get("/audit", openapi_extra=READ, response_model=list[AuditOut], summary="The audit log (admin, operator)")
 def audit(
     session: SessionDep,
     caller: Curator,

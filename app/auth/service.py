@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.access import tokens as policy
+from app.auth.repository import AuthRepository
 from app.auth.schemas import AuditOut, Me, TokenCreate, TokenCreated, TokenOut
 from app.auth.tokens import create_token, revoke_token
-from app.core.audit import record, redact_contacts
+from app.core.audit import entries, record, redact_contacts
 from app.core.errors import NotFound
 from app.enterprises import service as enterprises
-from app.models import ApiToken, AuditEntry, Enterprise, Principal
+from app.models import ApiToken, AuditEntry, Principal
 
 
 def _out(token: ApiToken, principal: Principal, org: str | None) -> TokenOut:
@@ -21,7 +21,7 @@ def _out(token: ApiToken, principal: Principal, org: str | None) -> TokenOut:
 
 
 def issue(*, session: Session, data: TokenCreate, caller: Principal) -> TokenCreated:
-    firm = session.scalar(select(Enterprise).where(Enterprise.code == data.org)) if data.org else None
+    firm = enterprises.get(session=session, key=data.org) if data.org else None
     policy.check_issue(caller, role=data.role, firm=firm, days=data.days)
     token, rec = create_token(session, role=data.role, name=data.name, org_code=data.org, ttl_days=data.days,
                               scopes=data.scopes or None, regions=data.regions, chains=data.chains)
@@ -32,18 +32,13 @@ def issue(*, session: Session, data: TokenCreate, caller: Principal) -> TokenCre
     return TokenCreated(token=token, **_out(rec, principal, data.org).model_dump())
 
 
-def _tokens(caller: Principal) -> Select[ApiToken, Principal, str]:
-    """The tokens the caller may list and revoke, with their owner and the owner's firm code."""
-    return (select(ApiToken, Principal, Enterprise.code).join(Principal, Principal.id == ApiToken.principal_id)
-            .outerjoin(Enterprise, Enterprise.id == Principal.org_id).where(policy.owner_clause(caller)))
-
-
 def list_tokens(*, session: Session, caller: Principal) -> list[TokenOut]:
-    return [_out(t, p, code) for t, p, code in session.execute(_tokens(caller).order_by(ApiToken.id)).all()]
+    """The tokens the caller may list and revoke (the access policy's owners), with their owner's firm code."""
+    return [_out(t, p, code) for t, p, code in AuthRepository(session).tokens(policy.owner_clause(caller))]
 
 
 def revoke(*, session: Session, prefix: str, caller: Principal) -> TokenOut:
-    row = session.execute(_tokens(caller).where(ApiToken.prefix == prefix)).first()
+    row = AuthRepository(session).owned_token(policy.owner_clause(caller), prefix)
     if row is None:
         raise NotFound(f"token {prefix} not found")
     token = revoke_token(session, prefix=prefix)
@@ -53,22 +48,17 @@ def revoke(*, session: Session, prefix: str, caller: Principal) -> TokenOut:
 
 
 def me(*, session: Session, caller: Principal) -> Me:
-    org = session.scalar(select(Enterprise.code).where(Enterprise.id == caller.org_id)) if caller.org_id else None
+    org = enterprises.code_of(session, caller.org_id) if caller.org_id else None
     return Me(id=caller.id, name=caller.name, role=caller.role, org=org, scopes=list(caller.token_scopes),
               regions=list(caller.regions or []), chains=list(caller.chains or []))
 
 
 def audit_log(*, session: Session, caller: Principal, entity: str | None, entity_id: str | None,
               limit: int, offset: int) -> list[AuditOut]:
-    stmt = select(AuditEntry)
-    if caller.role == "operator" and (caller.regions or caller.chains):
-        # A limited operator reads what it did itself; the whole log is for unlimited operators and admins.
-        stmt = stmt.where(AuditEntry.principal_id == caller.id)
-    if entity:
-        stmt = stmt.where(AuditEntry.entity == entity)
-    if entity_id:
-        stmt = stmt.where(AuditEntry.entity_id == entity_id)
-    rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)))
+    # A limited operator reads what it did itself; the whole log is for unlimited operators and admins.
+    limited = caller.role == "operator" and bool(caller.regions or caller.chains)
+    rows = entries(session, by=caller.id if limited else None, entity=entity, entity_id=entity_id, limit=limit,
+                   offset=offset)
     # A firm's contacts are private to the firm and admins (the enterprises rule); an operator reading the log
     # sees that they changed, not what they are.
     shown = enterprises.private_visible_codes(

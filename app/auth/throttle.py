@@ -18,11 +18,12 @@ from app.core.counters import Counters
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    account_failures: int = 5
-    address_failures: int = 20
-    window: float = 900.0
-    first_lock: float = 1.0
-    max_lock: float = 900.0
+    # No defaults here: they live in Settings (login_*), the one place an operator reads and sets them.
+    account_failures: int
+    address_failures: int
+    window: float
+    first_lock: float
+    max_lock: float
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginPolicy:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.repository import AuthRepository
+from app.chains import service as chain_service
 from app.core.authn import TOKEN_PREFIX, token_hash
 from app.core.errors import Invalid, NotFound
-from app.models import ROLES, ApiToken, Chain, Enterprise, Principal
+from app.core.vocabulary import INTEGRATION_SCOPES
+from app.enterprises import service as enterprises
+from app.models import ROLES, ApiToken, Principal
 from app.models._types import utcnow
-
-# What a machine client (role integration) may do: read (GET what it may see), match, webhooks.
-INTEGRATION_SCOPES = ("read", "match", "webhooks")
 
 
 def create_token(session: Session, *, role: str, name: str, org_code: str | None = None,
@@ -24,9 +24,7 @@ def create_token(session: Session, *, role: str, name: str, org_code: str | None
         raise Invalid("role", f"must be one of {', '.join(ROLES)}")
     org_id = None
     if org_code is not None:
-        org_id = session.scalar(select(Enterprise.id).where(Enterprise.code == org_code))
-        if org_id is None:
-            raise NotFound(f"organisation {org_code} not found")
+        org_id = enterprises.get(session=session, key=org_code).id
     if role in ("leader", "sme") and org_id is None:
         raise Invalid("org", f"a {role} token belongs to an organisation: give its code")
     bad = sorted(set(scopes or ()) - set(INTEGRATION_SCOPES))
@@ -36,7 +34,7 @@ def create_token(session: Session, *, role: str, name: str, org_code: str | None
         scopes = ["read"]
     if (regions or chains) and role != "operator":
         raise Invalid("regions", "only operators are limited to regions and chains")
-    unknown = sorted(set(chains or ()) - set(session.scalars(select(Chain.code).where(Chain.code.in_(chains or [])))))
+    unknown = chain_service.unknown_codes(session, chains or [])
     if unknown:
         raise Invalid("chains", f"unknown chain(s) {', '.join(unknown)}")
     principal = Principal(name=name, role=role, org_id=org_id, regions=list(regions or []), chains=list(chains or []))
@@ -52,7 +50,7 @@ def create_token(session: Session, *, role: str, name: str, org_code: str | None
 
 
 def revoke_token(session: Session, *, prefix: str) -> ApiToken:
-    record = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    record = AuthRepository(session).token(prefix)
     if record is None:
         raise NotFound(f"token {prefix} not found")
     if record.revoked_at is None:

@@ -7,13 +7,14 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password
+from app.auth.repository import AuthRepository
 from app.core.audit import record
-from app.core.errors import Conflict, Invalid, NotFound
-from app.models import ROLES, Enterprise, Principal, WebSession
+from app.core.errors import Conflict, Invalid
+from app.enterprises import service as enterprises
+from app.models import ROLES, Principal, WebSession
 from app.models._types import utcnow
 
 COOKIE = "cm_session"
@@ -28,13 +29,11 @@ def create_user(session: Session, *, login: str, password: str, role: str, name:
                 org_code: str | None = None) -> Principal:
     if role not in ROLES or role == "integration":
         raise Invalid("role", "people log in as admin, operator, leader or sme")
-    if session.scalar(select(Principal.id).where(Principal.login == login)) is not None:
+    if AuthRepository(session).login_taken(login):
         raise Conflict(f"login {login} is taken")
     org_id = None
     if org_code:
-        org_id = session.scalar(select(Enterprise.id).where(Enterprise.code == org_code))
-        if org_id is None:
-            raise NotFound(f"organisation {org_code} not found")
+        org_id = enterprises.get(session=session, key=org_code).id
     if role in ("leader", "sme") and org_id is None:
         raise Invalid("org", f"a {role} user belongs to an organisation")
     try:
@@ -51,7 +50,7 @@ def create_user(session: Session, *, login: str, password: str, role: str, name:
 
 def find_user(session: Session, login: str) -> Principal | None:
     """The active user with this login, if any (the password is checked by app.auth.login, off this thread)."""
-    return session.scalar(select(Principal).where(Principal.login == login, Principal.active.is_(True)))
+    return AuthRepository(session).active_user(login)
 
 
 def start(session: Session, user: Principal) -> tuple[str, WebSession]:
@@ -68,7 +67,7 @@ def start(session: Session, user: Principal) -> tuple[str, WebSession]:
 def current(session: Session, secret: str | None) -> tuple[Principal, WebSession] | None:
     if not secret:
         return None
-    web = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(secret)))
+    web = AuthRepository(session).web_session(_hash(secret))
     if web is None or web.expires_at <= utcnow():
         return None
     user = session.get(Principal, web.principal_id)
@@ -82,6 +81,6 @@ def check_csrf(web: WebSession, submitted: str | None) -> bool:
 
 
 def log_out(session: Session, web: WebSession) -> None:
-    session.execute(delete(WebSession).where(WebSession.id == web.id))
+    AuthRepository(session).end_web_session(web.id)
     user = session.get(Principal, web.principal_id)
     record(session, principal=user, action="session.logout", entity="principal", entity_id=web.principal_id)

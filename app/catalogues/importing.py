@@ -57,22 +57,8 @@ class Row:
     formulas: set[str] = field(default_factory=set)
 
 
-@dataclass
-class NeedDraft:
-    poster: Enterprise
-    kind: str
-    title: str
-    description: str
-    node_ids: list[int]
-    scope: str
-    quantity: str | None
-    budget_min: float | None
-    budget_max: float | None
-    deadline: date | None
-    delivery_region: str
-    required_tier: str | None
-    certifications: list[str]
-    anonymous: bool
+# A checked row: the need it becomes (not yet in the session) and the ids of its chain nodes.
+Draft = tuple[Need, list[int]]
 
 
 def _text(value: Any) -> str:
@@ -212,7 +198,7 @@ class _Checker:
             return None
         return named[0]
 
-    def check(self, row: Row) -> NeedDraft | None:
+    def check(self, row: Row) -> Draft | None:
         before = len(self.errors)
         v = row.values
         for column in sorted(row.formulas):
@@ -245,18 +231,18 @@ class _Checker:
         poster = self.poster(row)
         if len(self.errors) > before or poster is None:
             return None
-        return NeedDraft(poster=poster, kind=kind, title=v["需求名称"], description=v.get("需求描述", ""),
-                         node_ids=[self.nodes[n] for n in names], scope=scope, quantity=v.get("数量") or None,
-                         budget_min=low, budget_max=high, deadline=deadline, delivery_region=v.get("交付地区", ""),
-                         required_tier=None if tier == "none" else tier, certifications=certs,
-                         anonymous=bool(anonymous))
+        need = Need(poster_org_id=poster.id, kind=kind, title=v["需求名称"], description=v.get("需求描述", ""),
+                    scope=scope, quantity=v.get("数量") or None, budget_min=low, budget_max=high, deadline=deadline,
+                    delivery_region=v.get("交付地区", ""), required_tier=None if tier == "none" else tier,
+                    required_certifications=certs, anonymous=bool(anonymous))
+        return need, [self.nodes[n] for n in names]
 
 
 def _split(text: str) -> list[str]:
     return [p.strip() for p in _SPLIT.split(text) if p.strip()]
 
 
-def validate(session: Session, rows: list[Row], principal: Principal) -> list[NeedDraft]:
+def validate(session: Session, rows: list[Row], principal: Principal) -> list[Draft]:
     if not rows:
         raise FileRejected("file: no data rows", details=[{"row": 2, "column": None, "reason": "no data rows"}])
     checker = _Checker(session, rows, principal)
@@ -267,19 +253,13 @@ def validate(session: Session, rows: list[Row], principal: Principal) -> list[Ne
     return [d for d in drafts if d is not None]
 
 
-def write(session: Session, catalogue: Catalogue, drafts: list[NeedDraft], principal: Principal,
+def write(session: Session, catalogue: Catalogue, drafts: list[Draft], principal: Principal,
           filename: str) -> list[int]:
     now = utcnow()
-    needs = []
-    for d in drafts:
-        need = Need(poster_org_id=d.poster.id, created_by=principal.id, catalogue_id=catalogue.id, kind=d.kind,
-                    title=d.title, description=d.description, scope=d.scope, quantity=d.quantity,
-                    budget_min=d.budget_min, budget_max=d.budget_max, deadline=d.deadline,
-                    delivery_region=d.delivery_region, required_tier=d.required_tier,
-                    required_certifications=d.certifications, anonymous=d.anonymous, status="draft", version=1,
-                    created_at=now, updated_at=now)
-        needs.append(need)
-    lifecycle.add(session, needs, [d.node_ids for d in drafts])
+    needs = [need for need, _ in drafts]
+    for need in needs:
+        need.created_by, need.catalogue_id, need.created_at, need.updated_at = principal.id, catalogue.id, now, now
+    lifecycle.add(session, needs, [node_ids for _, node_ids in drafts])
     for need in needs:
         record(session, principal=principal, action="need.import", entity="need", entity_id=need.id,
                after={"catalogue_id": catalogue.id, "poster_org_id": need.poster_org_id, "title": need.title,

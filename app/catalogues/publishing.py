@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.catalogues.schemas import PublishParams
@@ -88,7 +87,7 @@ def _announce(session: Session, ctx: JobContext, params: PublishParams) -> None:
     payload = {"catalogue_id": catalogue.id, "title": catalogue.title, "period": catalogue.period, **counts}
     if params.created_by is not None:
         emit(session, event="catalogue.published", principal_id=params.created_by, payload=payload)
-    posters = set(session.scalars(select(Need.poster_org_id).where(Need.id.in_(params.needs))))
+    posters = lifecycle.posters(session, params.needs)
     for org_id in sorted(posters):
         emit(session, event="catalogue.published", org_id=org_id, payload=payload)
     log_event(session, catalogue, None, "delivered", detail=counts | {"job_id": ctx.job_id})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Query, Request, Response, UploadFile
 
 from app.catalogues import importing, service, tabular
 from app.catalogues.schemas import (
@@ -27,16 +27,16 @@ from app.catalogues.schemas import (
     ItemAdd,
     PublishAccepted,
 )
-from app.core.deps import CurrentPrincipal, SessionDep, SettingsDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, SettingsDep, require_roles
 from app.core.schemas import Page
-from app.core.vocabulary import CatalogueStatus
+from app.core.vocabulary import CatalogueStatus, RowId
 from app.jobs.schemas import JobOut
 from app.models import Principal
 
 router = APIRouter(prefix="/api/v1/catalogues", tags=["catalogues"])
 
 Manager = Annotated[Principal, Depends(require_roles("admin", "operator"))]
-CatalogueId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+CatalogueId = RowId
 Status = CatalogueStatus
 
 
@@ -47,7 +47,7 @@ def create_catalogue(data: CatalogueCreate, session: SessionDep, principal: Mana
     return service.detail(session=session, catalogue=catalogue, principal=principal)
 
 
-@router.get("", response_model=Page[CatalogueSummary],
+@router.get("", openapi_extra=READ, response_model=Page[CatalogueSummary],
             summary="List catalogues (any token; drafts and in review for operators and admins only)")
 def list_catalogues(
     session: SessionDep,
@@ -62,7 +62,7 @@ def list_catalogues(
                           statuses=list(status or []), limit=limit, offset=offset)
 
 
-@router.get("/{catalogue_id}", response_model=CatalogueDetail,
+@router.get("/{catalogue_id}", openapi_extra=READ, response_model=CatalogueDetail,
             summary="One catalogue with its items and counts (any token; drafts for operators and admins only)")
 def get_catalogue(catalogue_id: CatalogueId, session: SessionDep, principal: CurrentPrincipal) -> CatalogueDetail:
     catalogue = service.get_visible(session=session, catalogue_id=catalogue_id, principal=principal)
@@ -88,7 +88,7 @@ def add_item(catalogue_id: CatalogueId, data: ItemAdd, session: SessionDep,
 
 @router.delete("/{catalogue_id}/items/{need_id}", status_code=204,
                summary="Remove a need from a draft or in-review catalogue (operators, admins, the need's leader)")
-def remove_item(catalogue_id: CatalogueId, need_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+def remove_item(catalogue_id: CatalogueId, need_id: RowId,
                 session: SessionDep, principal: CurrentPrincipal) -> Response:
     service.remove_item(session=session, catalogue_id=catalogue_id, need_id=need_id, principal=principal)
     return Response(status_code=204)
@@ -129,14 +129,14 @@ def publish(catalogue_id: CatalogueId, request: Request, background: BackgroundT
     return PublishAccepted(job=JobOut.model_validate(job), catalogue=service.summary_of(session, catalogue))
 
 
-@router.get("/{catalogue_id}/history", response_model=list[CatalogueEventOut],
+@router.get("/{catalogue_id}/history", openapi_extra=READ, response_model=list[CatalogueEventOut],
             summary="Who changed what and when (operators, admins)")
 def history(catalogue_id: CatalogueId, session: SessionDep, principal: Manager) -> list[CatalogueEventOut]:
     catalogue = service.managed(session=session, catalogue_id=catalogue_id, principal=principal)
     return service.history(session=session, catalogue=catalogue, principal=principal)
 
 
-@router.get("/{catalogue_id}/export", response_class=Response,
+@router.get("/{catalogue_id}/export", openapi_extra=READ, response_class=Response,
             responses={200: {"content": {tabular.XLSX_MEDIA: {}, tabular.CSV_MEDIA: {}}}},
             summary="The catalogue as xlsx or CSV (who may read the catalogue)")
 def export(catalogue_id: CatalogueId, session: SessionDep, principal: CurrentPrincipal,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.schemas import IntId, NodeRef
+from app.core.schemas import IntId
 from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N, MinMatch
 from app.jobs.schemas import JobOut, UtcDateTime
+from app.needs.schemas import NeedOut
 
 # 2026Q4 for quarterly supply/demand catalogues, 2026H2 for half-year technology challenge lists (Art. 9, 13).
 PERIOD_PATTERN = r"^20\d{2}(Q[1-4]|H[12])$"
@@ -59,12 +59,6 @@ class ChainRef(BaseModel):
     name: str
 
 
-class PosterRef(BaseModel):
-    id: int
-    code: str
-    name: str
-
-
 class CatalogueSummary(BaseModel):
     id: int
     chain: ChainRef
@@ -78,25 +72,10 @@ class CatalogueSummary(BaseModel):
     published_at: UtcDateTime | None
 
 
-class CatalogueItem(BaseModel):
+class CatalogueItem(NeedOut):
+    """An item of a catalogue: the need as the caller may see it (the needs policy decides), under ``need_id``."""
+
     need_id: int
-    kind: str
-    title: str
-    description: str
-    scope: str
-    nodes: list[NodeRef]
-    quantity: str | None
-    budget_min: float | None
-    budget_max: float | None
-    deadline: date | None
-    delivery_region: str
-    required_tier: str | None
-    required_certifications: list[str]
-    anonymous: bool
-    poster: PosterRef | None = Field(description="hidden (null) for anonymous needs, except to the posting firm "
-                                                 "and staff who reach the need")
-    status: str
-    published_at: UtcDateTime | None
 
 
 class CatalogueCounts(BaseModel):

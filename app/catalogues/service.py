@@ -20,17 +20,17 @@ from app.catalogues.schemas import (
     CatalogueSummary,
     CatalogueUpdate,
     ChainRef,
-    PosterRef,
     PublishParams,
 )
-from app.chains.repository import ChainRepository
+from app.chains import service as chain_service
 from app.core.audit import record, snapshot
 from app.core.db import lock
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
-from app.core.schemas import NodeRef, Page
+from app.core.schemas import Page
 from app.jobs.service import enqueue
-from app.models import Catalogue, CatalogueEvent, Chain, Enterprise, Job, Need, Principal
+from app.models import Catalogue, CatalogueEvent, Chain, Job, Need, Principal
 from app.models._types import utcnow
+from app.needs import service as need_service
 
 EDITABLE = ("draft", "in_review")
 # action: (allowed from, to)
@@ -49,7 +49,7 @@ def log_event(session: Session, catalogue: Catalogue, principal: Principal | Non
 
 
 def resolve_chain(session: Session, key: str | int) -> Chain:
-    chain = ChainRepository(session).get_chain(str(key).strip())
+    chain = chain_service.find_chain(session, str(key).strip())
     if chain is None:
         raise Invalid("chain", f"unknown chain {key}")
     return chain
@@ -122,24 +122,9 @@ def items(session: Session, catalogue: Catalogue, principal: Principal) -> list[
 
     Until the job has published an item (or while a leader adds to a draft), it is still its poster's draft.
     """
-    repo = CatalogueRepository(session)
-    needs = repo.items(catalogue.id, need_policy.visible_clause(principal))
-    nodes = repo.nodes_of([n.id for n in needs])
-    posters = repo.enterprises([n.poster_org_id for n in needs])
-    sights = need_policy.sights(principal, needs)
-    out = []
-    for n in needs:
-        p: Enterprise | None = posters.get(n.poster_org_id)
-        sight = sights[n.id]
-        poster = PosterRef(id=p.id, code=p.code, name=p.name) if p and sight.poster else None
-        out.append(CatalogueItem(
-            need_id=n.id, kind=n.kind, title=n.title, description=n.description, scope=n.scope,
-            nodes=[NodeRef.model_validate(x) for x in nodes[n.id]], quantity=n.quantity,
-            budget_min=n.budget_min if sight.budget else None, budget_max=n.budget_max if sight.budget else None,
-            deadline=n.deadline, delivery_region=n.delivery_region,
-            required_tier=n.required_tier, required_certifications=list(n.required_certifications or []),
-            anonymous=n.anonymous, poster=poster, status=n.status, published_at=n.published_at))
-    return out
+    needs = CatalogueRepository(session).items(catalogue.id, need_policy.visible_clause(principal))
+    return [CatalogueItem(**need.model_dump(), need_id=need.id)
+            for need in need_service.present_many(session, needs, principal)]
 
 
 def detail(*, session: Session, catalogue: Catalogue, principal: Principal) -> CatalogueDetail:

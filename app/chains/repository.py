@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from app.core.db import like_pattern
@@ -44,6 +44,19 @@ class ChainRepository:
         stmt = select(Chain.name).join(ChainMember, ChainMember.chain_id == Chain.id).where(
             ChainMember.node_id == node_id).order_by(Chain.name)
         return list(self.session.scalars(stmt))
+
+    def node_by_key(self, key: str) -> ChainNode | None:
+        """A node by its name, or else by its id written as a number."""
+        node = self.session.scalar(select(ChainNode).where(ChainNode.name == key))
+        if node is None and (id_ := parse_id(key)) is not None:
+            node = self.session.get(ChainNode, id_)
+        return node
+
+    def add_members(self, chain_id: int, node_ids: Sequence[int]) -> None:
+        self.session.execute(insert(ChainMember), [{"chain_id": chain_id, "node_id": i} for i in node_ids])
+
+    def existing_codes(self, codes: Sequence[str]) -> list[str]:
+        return list(self.session.scalars(select(Chain.code).where(Chain.code.in_(codes)))) if codes else []
 
     def get_chain(self, key: str) -> Chain | None:
         found = self.session.scalar(select(Chain).where(Chain.code == key))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.chains import service
 from app.chains.repository import ChainRepository
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, NodeDetail, NodeSummary
-from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
 from app.models import Principal
 
@@ -17,7 +17,7 @@ nodes_router = APIRouter(prefix="/api/v1/nodes", tags=["chain nodes"])
 chains_router = APIRouter(prefix="/api/v1/chains", tags=["chains"])
 
 
-@nodes_router.get("", response_model=Page[NodeSummary], summary="Search chain nodes by name")
+@nodes_router.get("", openapi_extra=READ, response_model=Page[NodeSummary], summary="Search chain nodes by name")
 def list_nodes(
     session: SessionDep,
     _: CurrentPrincipal,
@@ -29,22 +29,24 @@ def list_nodes(
     return Page(items=[NodeSummary.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@nodes_router.get("/{key}", response_model=NodeDetail, summary="A node with its inputs, products and kinds")
+@nodes_router.get("/{key}", openapi_extra=READ,
+                  response_model=NodeDetail, summary="A node with its inputs, products and kinds")
 def get_node(key: str, session: SessionDep, _: CurrentPrincipal) -> NodeDetail:
     return service.node_detail(session=session, node=service.get_node(session=session, key=key))
 
 
-@chains_router.get("", response_model=list[ChainSummary], summary="All chains")
+@chains_router.get("", openapi_extra=READ, response_model=list[ChainSummary], summary="All chains")
 def list_chains(session: SessionDep, _: CurrentPrincipal) -> list[ChainSummary]:
     return [service.summary(session, c) for c in ChainRepository(session).list_chains()]
 
 
-@chains_router.get("/{key}", response_model=ChainSummary, summary="One chain")
+@chains_router.get("/{key}", openapi_extra=READ, response_model=ChainSummary, summary="One chain")
 def get_chain(key: str, session: SessionDep, _: CurrentPrincipal) -> ChainSummary:
     return service.summary(session, service.get_chain(session=session, key=key))
 
 
-@chains_router.get("/{key}/graph", response_model=ChainGraphOut, summary="Nodes and edges of a chain, for drawing")
+@chains_router.get("/{key}/graph", openapi_extra=READ,
+                   response_model=ChainGraphOut, summary="Nodes and edges of a chain, for drawing")
 def get_chain_graph(key: str, session: SessionDep, _: CurrentPrincipal) -> ChainGraphOut:
     return service.chain_graph(session=session, chain=service.get_chain(session=session, key=key))
 

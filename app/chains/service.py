@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, GraphEdge, GraphNode, NodeDetail
 from app.core.audit import record
 from app.core.errors import Conflict, Invalid, NotFound
-from app.core.schemas import NodeRef, parse_id
-from app.models import Chain, ChainMember, ChainNode, Principal
+from app.core.schemas import NodeRef
+from app.models import Chain, ChainNode, Principal
 from graph import ChainGraph, NodeSpec, chain_members
 
 MAX_GRAPH_NODES = 2000
 
 
 def resolve_node(session: Session, key: str) -> ChainNode | None:
-    node = session.scalar(select(ChainNode).where(ChainNode.name == key))
-    if node is None and (id_ := parse_id(key)) is not None:
-        node = session.get(ChainNode, id_)
-    return node
+    return ChainRepository(session).node_by_key(key)
 
+
+
+def unknown_codes(session: Session, codes: Sequence[str]) -> list[str]:
+    """The codes that name no chain, sorted."""
+    return sorted(set(codes) - set(ChainRepository(session).existing_codes(codes)))
 
 
 def get_node(*, session: Session, key: str) -> ChainNode:
@@ -55,6 +58,15 @@ def summary(session: Session, chain: Chain) -> ChainSummary:
                         root=NodeRef.model_validate(root) if root else None, node_count=repo.member_count(chain.id))
 
 
+def find_chain(session: Session, key: str) -> Chain | None:
+    return ChainRepository(session).get_chain(key)
+
+
+def nodes_by_key(session: Session, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
+    """The nodes named by name or id, and the keys that name none."""
+    return ChainRepository(session).nodes_by_key(keys)
+
+
 def get_chain(*, session: Session, key: str) -> Chain:
     chain = ChainRepository(session).get_chain(key)
     if chain is None:
@@ -80,7 +92,7 @@ def create_chain(*, session: Session, data: ChainCreate, graph: ChainGraph | Non
     chain = Chain(code=data.code, name=data.name, description=data.description, root_node_id=root.id)
     session.add(chain)
     session.flush()
-    session.execute(insert(ChainMember), [{"chain_id": chain.id, "node_id": i} for i in sorted(set(ids.values()))])
+    ChainRepository(session).add_members(chain.id, sorted(set(ids.values())))
     session.flush()
     record(session, principal=principal, action="chain.create", entity="chain", entity_id=chain.code,
            after={"name": chain.name, "root": root.name, "nodes": len(ids)})

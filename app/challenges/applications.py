@@ -87,8 +87,7 @@ def _own(session: Session, need: Need, app_id: int) -> Application:
 
 def decide(*, session: Session, need: Need, challenge: Challenge, app_id: int, data: ApplicationDecision,
            principal: Principal) -> Application:
-    policy.require(policy.is_poster(principal, need), "only the posting firm decides on applications")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.is_poster(principal, need), "only the posting firm decides on applications")
     application = _own(session, need, app_id)
     if data.status == "rejected" and not data.reason:
         raise Invalid("reason", "a rejection needs a reason; the applicant sees it")

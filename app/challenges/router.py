@@ -13,9 +13,11 @@ the rules themselves live in app/access/needs.py):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
 from app.challenges import applications, service
 from app.challenges.schemas import (
@@ -26,13 +28,13 @@ from app.challenges.schemas import (
     ChallengeOut,
     ChallengeWrite,
 )
-from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
-from app.core.vocabulary import Limit, Offset
+from app.core.vocabulary import Limit, Offset, RowId
 from app.match_index.deps import IndexDep
 from app.models import Principal
 
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Id = RowId
 AppStatus = Literal["submitted", "shortlisted", "selected", "rejected", "withdrawn"]
 
 challenges = APIRouter(prefix="/api/v1/challenges")
@@ -44,6 +46,14 @@ def _one(session: SessionDep, principal: Principal, challenge_id: int) -> Challe
     return service.out(session, [(need, ch)], principal)[0]
 
 
+def _act(session: Session, principal: Principal, challenge_id: int, action: Callable[..., object],
+         **params: object) -> ChallengeOut:
+    """A state change on a challenge the caller may see (the service checks who may make it), then its view."""
+    need, ch = service.get_visible(session, principal, challenge_id)
+    action(session=session, need=need, challenge=ch, principal=principal, **params)
+    return _one(session, principal, challenge_id)
+
+
 @challenges.post("", response_model=ChallengeOut, status_code=201, summary="Post a challenge (chain leaders)")
 def create_challenge(data: ChallengeCreate, session: SessionDep,
                      principal: Annotated[Principal, Depends(require_roles("leader"))]) -> ChallengeOut:
@@ -51,7 +61,7 @@ def create_challenge(data: ChallengeCreate, session: SessionDep,
     return _one(session, principal, need.id)
 
 
-@challenges.get("", response_model=Page[ChallengeOut],
+@challenges.get("", openapi_extra=READ, response_model=Page[ChallengeOut],
                 summary="List challenges (any token; drafts only for the poster, operators, admins)")
 def list_challenges(
     session: SessionDep,
@@ -65,7 +75,7 @@ def list_challenges(
                           offset=offset)
 
 
-@challenges.get("/{challenge_id}", response_model=ChallengeOut,
+@challenges.get("/{challenge_id}", openapi_extra=READ, response_model=ChallengeOut,
                 summary="One challenge (any token; a draft only for the poster, operators, admins)")
 def get_challenge(challenge_id: Id, session: SessionDep, principal: CurrentPrincipal) -> ChallengeOut:
     return _one(session, principal, challenge_id)
@@ -74,26 +84,20 @@ def get_challenge(challenge_id: Id, session: SessionDep, principal: CurrentPrinc
 @challenges.patch("/{challenge_id}", response_model=ChallengeOut, summary="Edit a draft challenge (the poster)")
 def update_challenge(challenge_id: Id, data: ChallengeWrite, session: SessionDep,
                      principal: CurrentPrincipal) -> ChallengeOut:
-    need, ch = service.get_visible(session, principal, challenge_id)
-    service.update(session=session, need=need, challenge=ch, data=data, principal=principal)
-    return _one(session, principal, challenge_id)
+    return _act(session, principal, challenge_id, service.update, data=data)
 
 
 @challenges.post("/{challenge_id}/publish", response_model=ChallengeOut,
                  summary="Publish and deliver to fitting solvers (the poster, operators, admins)")
 def publish_challenge(challenge_id: Id, session: SessionDep, index: IndexDep,
                       principal: CurrentPrincipal) -> ChallengeOut:
-    need, ch = service.get_visible(session, principal, challenge_id)
-    service.publish(session=session, holder=index, need=need, challenge=ch, principal=principal)
-    return _one(session, principal, challenge_id)
+    return _act(session, principal, challenge_id, service.publish, holder=index)
 
 
 @challenges.post("/{challenge_id}/close", response_model=ChallengeOut,
                  summary="Close a challenge (the poster, operators, admins)")
 def close_challenge(challenge_id: Id, session: SessionDep, principal: CurrentPrincipal) -> ChallengeOut:
-    need, ch = service.get_visible(session, principal, challenge_id)
-    service.close(session=session, need=need, challenge=ch, principal=principal)
-    return _one(session, principal, challenge_id)
+    return _act(session, principal, challenge_id, service.close)
 
 
 @challenges.post("/{challenge_id}/applications", response_model=ApplicationOut, status_code=201,
@@ -105,7 +109,7 @@ def apply(challenge_id: Id, data: ApplicationCreate, session: SessionDep,
     return applications.out(session, [made], principal)[0]
 
 
-@challenges.get("/{challenge_id}/applications", response_model=Page[ApplicationOut],
+@challenges.get("/{challenge_id}/applications", openapi_extra=READ, response_model=Page[ApplicationOut],
                 summary="A challenge's applications (the poster, operators, admins)")
 def list_applications(challenge_id: Id, session: SessionDep, principal: CurrentPrincipal,
                       status: Annotated[AppStatus | None, Query()] = None, limit: Limit = 50,
@@ -125,7 +129,8 @@ def decide(challenge_id: Id, app_id: Id, data: ApplicationDecision, session: Ses
     return applications.out(session, [done], principal)[0]
 
 
-@mine.get("", response_model=Page[ApplicationOut], summary="My organisation's applications (SME tokens)")
+@mine.get("", openapi_extra=READ,
+          response_model=Page[ApplicationOut], summary="My organisation's applications (SME tokens)")
 def my_applications(session: SessionDep, principal: CurrentPrincipal,
                     status: Annotated[AppStatus | None, Query()] = None, limit: Limit = 50,
                     offset: Offset = 0) -> Page[ApplicationOut]:

@@ -7,23 +7,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
 from app.challenges.repository import ChallengeRepository
 from app.challenges.schemas import ChallengeCreate, ChallengeOut, ChallengeWrite
 from app.core.audit import record, snapshot
-from app.core.db import lock
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.schemas import NodeRef, Page
 from app.core.vocabulary import DEFAULT_TOP_N
 from app.enterprises.schemas import EnterpriseSummary
 from app.match_index.holder import IndexHolder
-from app.models import Challenge, Need, NeedNode, Principal
+from app.models import Challenge, Need, Principal
 from app.models._types import utcnow
 from app.needs import lifecycle
 from app.needs.delivery import deliver
+from app.needs.repository import NeedRepository
 
 NEED_FIELDS = ("title", "description", "scope", "deadline", "anonymous", "status", "published_at")
 TERM_FIELDS = ("prize_amount", "mode", "ip_terms", "max_winners")
@@ -55,8 +54,7 @@ def _set_nodes(session: Session, need: Need, keys: list[str | int]) -> list[str]
     nodes, unknown = ChallengeRepository(session).nodes_by_key(keys)
     if unknown:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(unknown[:10])}")
-    session.execute(delete(NeedNode).where(NeedNode.need_id == need.id))
-    session.add_all(NeedNode(need_id=need.id, node_id=n.id) for n in nodes)
+    NeedRepository(session).set_nodes(need.id, [n.id for n in nodes])
     return sorted(n.name for n in nodes)
 
 
@@ -83,8 +81,7 @@ def create(*, session: Session, data: ChallengeCreate, principal: Principal) -> 
 
 def update(*, session: Session, need: Need, challenge: Challenge, data: ChallengeWrite,
            principal: Principal) -> Need:
-    policy.require(policy.is_poster(principal, need), "only the posting firm may edit its challenge")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.is_poster(principal, need), "only the posting firm may edit its challenge")
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status}; only drafts can be edited")
     fields = data.model_dump(exclude_unset=True)
@@ -119,8 +116,8 @@ def update(*, session: Session, need: Need, challenge: Challenge, data: Challeng
 def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Challenge,
             principal: Principal) -> int:
     """Publish a draft and deliver it to the best-fitting solvers (定向发布); returns how many were reached."""
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it publish a challenge")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it publish a challenge")
     if need.status != "draft":
         raise Conflict(f"the challenge is {need.status} already")
     if lifecycle.deadline_passed(need, today()):
@@ -135,10 +132,9 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, challenge: Cha
 
 
 def close(*, session: Session, need: Need, challenge: Challenge, principal: Principal) -> Need:
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it close a challenge")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
-    if need.status == "closed":
-        raise Conflict("the challenge is closed already")
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it close a challenge",
+                   conflicts={"closed": "the challenge is closed already"})
     before = _snap(need, challenge)
     lifecycle.close(session, need)
     record(session, principal=principal, action="challenge.close", entity="challenge", entity_id=need.id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Principal
@@ -48,6 +49,19 @@ def redact_contacts(values: dict[str, Any]) -> dict[str, Any]:
 
 def snapshot(obj: Any, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+def entries(session: Session, *, by: int | None, entity: str | None, entity_id: str | None, limit: int,
+            offset: int) -> list[AuditEntry]:
+    """The log, newest first; ``by`` narrows it to one principal's own actions."""
+    stmt = select(AuditEntry)
+    if by is not None:
+        stmt = stmt.where(AuditEntry.principal_id == by)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if entity_id:
+        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    return list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)))
 
 
 def record(session: Session, *, principal: Principal | None, action: str, entity: str, entity_id: Any,

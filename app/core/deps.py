@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -13,7 +13,10 @@ from app.core.authn import authenticate
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.errors import Forbidden, Unauthorized
-from app.core.vocabulary import RowId  # noqa: F401 - re-exported: routers take it from the dependencies
+from app.core.vocabulary import (
+    IntegrationScope,
+    RowId,  # noqa: F401 - re-exported: routers take it from the dependencies
+)
 from app.models import Principal
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -36,17 +39,25 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer cm_…`")
 
 
-def _integration_scope(request: Request) -> str | None:
-    """The scope a machine client needs for this request; None when no scope allows it."""
-    path = request.url.path
-    if path.startswith("/api/v1/webhooks"):
-        return "webhooks"
-    if request.method in ("GET", "HEAD") or path.startswith("/api/v1/me/notifications"):
-        # Marking its own notifications read is part of reading them.
-        return "read"
-    if path == "/api/v1/match":
-        return "match"
-    return None
+# The OpenAPI extension a route declares its integration scope with: the route says who may call it, and the
+# OpenAPI document tells integrators which scope each operation needs.
+SCOPE_EXTENSION = "x-integration-scope"
+
+
+def scoped(scope: IntegrationScope) -> dict[str, Any]:
+    """``openapi_extra`` for a route that machine clients whose token names ``scope`` may call."""
+    return {SCOPE_EXTENSION: scope}
+
+
+# The three declarations routers use; a route that declares none is closed to machine clients.
+READ, MATCH, WEBHOOKS = scoped("read"), scoped("match"), scoped("webhooks")
+
+
+def route_scope(request: Request) -> str | None:
+    """The integration scope the matched route declares (None: machine clients may not call it)."""
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    scope = extra.get(SCOPE_EXTENSION)
+    return scope if isinstance(scope, str) else None
 
 
 def get_principal(request: Request, session: SessionDep,
@@ -56,7 +67,7 @@ def get_principal(request: Request, session: SessionDep,
     principal = authenticate(session, creds.credentials)
     if principal.role == "integration":
         # Machine clients are limited to the scopes named on their token, whatever the route allows people.
-        needed = _integration_scope(request)
+        needed = route_scope(request)
         if needed is None or needed not in principal.token_scopes:
             raise Forbidden(f"this token's scopes ({', '.join(principal.token_scopes) or 'none'}) do not allow this"
                             + (f"; it needs '{needed}'" if needed else ""))

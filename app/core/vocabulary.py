@@ -21,6 +21,8 @@ NeedStatus = Literal["draft", "published", "closed"]
 CatalogueStatus = Literal["draft", "in_review", "published", "closed"]
 OfferKind = Literal["capability", "result"]
 NodeKind = Literal["product", "segment"]
+# What a machine client (role integration) may do, named on its token and declared by each route it may call.
+IntegrationScope = Literal["read", "match", "webhooks"]
 
 ROLES: tuple[str, ...] = get_args(Role)
 ENTERPRISE_KINDS: tuple[str, ...] = get_args(EnterpriseKind)
@@ -30,6 +32,7 @@ NEED_STATUSES: tuple[str, ...] = get_args(NeedStatus)
 CATALOGUE_STATUSES: tuple[str, ...] = get_args(CatalogueStatus)
 OFFER_KINDS: tuple[str, ...] = get_args(OfferKind)
 NODE_KINDS: tuple[str, ...] = get_args(NodeKind)
+INTEGRATION_SCOPES: tuple[str, ...] = get_args(IntegrationScope)
 
 ROLE_LABELS = {"admin": "管理员", "operator": "运营方", "leader": "链主企业", "sme": "中小企业",
                "integration": "系统对接"}

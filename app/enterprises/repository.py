@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, select, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, delete, exists, func, select, union
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.core.db import like_pattern
@@ -109,6 +109,22 @@ class EnterpriseRepository:
                 .where(Capability.enterprise_id == enterprise_id)
                 .order_by(Capability.revenue_share.desc(), Capability.product))
         return [(c, n) for c, n in self.session.execute(stmt)]
+
+    def ids_for_keys(self, keys: Sequence[str]) -> tuple[set[int], list[str]]:
+        rows = self.session.execute(select(Enterprise.id, Enterprise.code).where(Enterprise.code.in_(keys))).all()
+        found = {code: id_ for id_, code in rows}
+        ids: set[int] = set(found.values())
+        numeric = [i for k in keys if k not in found and (i := parse_id(k)) is not None]
+        if numeric:
+            ids |= set(self.session.scalars(select(Enterprise.id).where(Enterprise.id.in_(numeric))))
+        known = set(found) | {str(i) for i in ids}
+        return ids, [k for k in keys if k not in known]
+
+    def products(self, enterprise_id: int) -> list[str]:
+        return sorted(self.session.scalars(select(Capability.product).where(Capability.enterprise_id == enterprise_id)))
+
+    def clear_capabilities(self, enterprise_id: int) -> None:
+        self.session.execute(delete(Capability).where(Capability.enterprise_id == enterprise_id))
 
     def industry_path(self, industry_id: int) -> list[Industry]:
         path: list[Industry] = []

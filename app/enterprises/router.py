@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from app.access.reach import require_region
 from app.chains import service as chains
-from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.errors import Invalid
 from app.core.schemas import Page
 from app.core.vocabulary import EnterpriseKind, Tier
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises"])
 Kind = EnterpriseKind
 
 
-@router.get("", response_model=Page[EnterpriseSummary], summary="Search enterprises")
+@router.get("", openapi_extra=READ, response_model=Page[EnterpriseSummary], summary="Search enterprises")
 def list_enterprises(
     session: SessionDep,
     _: CurrentPrincipal,
@@ -49,7 +49,8 @@ def list_enterprises(
     return service.search(session=session, f=f, limit=limit, offset=offset)
 
 
-@router.get("/{key}", response_model=EnterpriseDetail, summary="One enterprise with its capabilities")
+@router.get("/{key}", openapi_extra=READ,
+            response_model=EnterpriseDetail, summary="One enterprise with its capabilities")
 def get_enterprise(key: str, session: SessionDep, principal: CurrentPrincipal) -> EnterpriseDetail:
     enterprise = service.get(session=session, key=key)
     return service.detail(session=session, enterprise=enterprise, principal=principal)

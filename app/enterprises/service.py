@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from app.access.reach import require_firm
@@ -53,6 +54,20 @@ def get(*, session: Session, key: str) -> Enterprise:
     return found
 
 
+def ids_for_keys(session: Session, keys: Sequence[str]) -> tuple[set[int], list[str]]:
+    """The ids of the firms named by code (or by id written as a number), and the keys that name none."""
+    return EnterpriseRepository(session).ids_for_keys(keys)
+
+
+def by_ids(session: Session, ids: Sequence[int]) -> dict[int, Enterprise]:
+    return EnterpriseRepository(session).by_ids(ids)
+
+
+def code_of(session: Session, enterprise_id: int) -> str | None:
+    found = EnterpriseRepository(session).by_ids([enterprise_id]).get(enterprise_id)
+    return found.code if found is not None else None
+
+
 def detail(*, session: Session, enterprise: Enterprise, principal: Principal) -> EnterpriseDetail:
     repo = EnterpriseRepository(session)
     industry = None
@@ -98,8 +113,9 @@ def _replace_declared(session: Session, enterprise: Enterprise, data: Enterprise
     products = [c.product.strip() for c in caps]
     if len(set(products)) != len(products):
         raise Invalid("capabilities", "a product is listed twice")
-    nodes = EnterpriseRepository(session).node_ids_by_name(products)
-    session.execute(delete(Capability).where(Capability.enterprise_id == enterprise.id))
+    repo = EnterpriseRepository(session)
+    nodes = repo.node_ids_by_name(products)
+    repo.clear_capabilities(enterprise.id)
     for cap, product in zip(caps, products, strict=True):
         session.add(Capability(enterprise_id=enterprise.id, product=product, node_id=nodes.get(product),
                                revenue_share=cap.revenue_share, source="declared"))
@@ -111,7 +127,7 @@ AUDITED = ("name", "full_name", "kind", "tier", "province", "city", "district", 
 
 
 def _capability_list(session: Session, enterprise: Enterprise) -> list[str]:
-    return sorted(session.scalars(select(Capability.product).where(Capability.enterprise_id == enterprise.id)))
+    return EnterpriseRepository(session).products(enterprise.id)
 
 
 def create(*, session: Session, data: EnterpriseCreate, principal: Principal | None = None) -> Enterprise:

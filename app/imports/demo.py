@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.chains.schemas import ChainCreate
@@ -19,7 +19,7 @@ from app.core.errors import AppError
 from app.enterprises import service as enterprises
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseWrite
 from app.match_index.snapshot import load_graph_parts
-from app.models import Chain, Enterprise
+from app.models import Chain, Enterprise, Need, Opportunity
 from graph import ChainGraph
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
@@ -71,3 +71,14 @@ def apply_overlay(session: Session, path: Path) -> dict[str, int]:
         raise OverlayError(f"{path}: {exc}") from exc
     session.flush()
     return counts
+
+
+def demo_firms(session: Session) -> tuple[str | None, str | None]:
+    """The codes of the demo's leader (the first to post a need) and SME (the one that received the most needs),
+    so that both demo users have something to see."""
+    first = session.scalar(select(Need.poster_org_id).order_by(Need.id).limit(1))
+    leader = session.scalar(select(Enterprise.code).where(Enterprise.id == first)) if first else None
+    sme = session.scalar(select(Enterprise.code).join(Opportunity, Opportunity.enterprise_id == Enterprise.id)
+                         .where(Enterprise.kind == "sme").group_by(Enterprise.code)
+                         .order_by(func.count().desc(), Enterprise.code).limit(1))
+    return leader, sme

@@ -18,6 +18,14 @@ class IndustryRepository:
     def by_code(self, code: str) -> Industry | None:
         return self.session.scalar(select(Industry).where(Industry.code == code))
 
+    def subtree_ids(self, industry_id: int) -> list[int]:
+        """The industry and every industry below it, level by level."""
+        ids, frontier = [industry_id], [industry_id]
+        while frontier:
+            frontier = list(self.session.scalars(select(Industry.id).where(Industry.parent_id.in_(frontier))))
+            ids.extend(frontier)
+        return ids
+
     def children(self, industry_id: int) -> list[Industry]:
         return list(self.session.scalars(select(Industry).where(Industry.parent_id == industry_id)
                                          .order_by(Industry.code)))

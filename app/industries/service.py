@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Invalid, NotFound
 from app.industries.repository import IndustryRepository
 from app.industries.schemas import IndustryDetail, IndustryRef, IndustryTreeNode
-from app.models import Industry
 
 
 def industry_scope(session: Session, code: str) -> list[int]:
     """The industry with that code and all industries below it (level 1 and 2 codes cover their subtree)."""
-    root = session.scalar(select(Industry).where(Industry.code == code))
+    repo = IndustryRepository(session)
+    root = repo.by_code(code)
     if root is None:
         raise Invalid("industry", f"unknown industry code {code}")
-    ids, frontier = [root.id], [root.id]
-    while frontier:
-        frontier = list(session.scalars(select(Industry.id).where(Industry.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
+    return repo.subtree_ids(root.id)
 
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from app.core.pagination import count_rows
 from app.models import Job
 from app.models._types import utcnow
 
@@ -69,10 +70,7 @@ class JobRepository:
             values["result"] = dict(result)
         if total is not None:
             values["total"] = total
-        res = self.session.execute(
-            update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
-            .values(**values).execution_options(synchronize_session=False))
-        return _rowcount(res) == 1
+        return self._while_owned(job_id, attempt, values)
 
     def finish(self, job_id: int, attempt: int, *, status: str, result: dict[str, Any] | None = None,
                error: str = "") -> bool:
@@ -80,10 +78,28 @@ class JobRepository:
                                   "error": error[:2000]}
         if result is not None:
             values["result"] = result
+        return self._while_owned(job_id, attempt, values)
+
+    def _while_owned(self, job_id: int, attempt: int, values: dict[str, Any]) -> bool:
+        """Write ``values`` only if this attempt still runs the job (fencing: a taken-over worker writes nothing)."""
         res = self.session.execute(
             update(Job).where(Job.id == job_id, Job.attempts == attempt, Job.status == "running")
             .values(**values).execution_options(synchronize_session=False))
         return _rowcount(res) == 1
+
+
+    def search(self, *, created_by: int | None, status: str | None, kind: str | None, limit: int,
+               offset: int) -> tuple[list[Job], int]:
+        """Newest first, with the total; ``created_by`` None lists every job."""
+        stmt = select(Job)
+        if created_by is not None:
+            stmt = stmt.where(Job.created_by == created_by)
+        if status:
+            stmt = stmt.where(Job.status == status)
+        if kind:
+            stmt = stmt.where(Job.kind == kind)
+        total = count_rows(self.session, stmt)
+        return list(self.session.scalars(stmt.order_by(Job.id.desc()).limit(limit).offset(offset))), total
 
 
 def _rowcount(res: Any) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from app.core.deps import CurrentPrincipal, SessionDep
+from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep
 from app.core.schemas import Page
 from app.jobs import service
 from app.jobs.schemas import JobOut
@@ -15,7 +15,8 @@ from app.jobs.schemas import JobOut
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
 
-@router.get("", response_model=Page[JobOut], summary="Jobs, newest first (operators, admins: all; others: their own)")
+@router.get("", openapi_extra=READ,
+            response_model=Page[JobOut], summary="Jobs, newest first (operators, admins: all; others: their own)")
 def list_jobs(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -29,7 +30,8 @@ def list_jobs(
     return Page(items=[JobOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{job_id}", response_model=JobOut, summary="A job's status and progress (its creator, operators, admins)")
-def get_job(job_id: Annotated[int, Path(ge=1, le=2_147_483_647)], session: SessionDep,
+@router.get("/{job_id}", openapi_extra=READ,
+            response_model=JobOut, summary="A job's status and progress (its creator, operators, admins)")
+def get_job(job_id: RowId, session: SessionDep,
             principal: CurrentPrincipal) -> JobOut:
     return JobOut.model_validate(service.get_visible(session=session, job_id=job_id, principal=principal))

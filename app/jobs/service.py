@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access.reach import reaches_all
 from app.core.errors import NotFound
-from app.core.pagination import count_rows
+from app.jobs.repository import JobRepository
 from app.models import Job, Principal
 
 # A job run that comes back this often without finishing is given up rather than retried for ever.
@@ -37,13 +36,5 @@ def get_visible(*, session: Session, job_id: int, principal: Principal) -> Job:
 def search(*, session: Session, principal: Principal, status: str | None, kind: str | None, limit: int,
            offset: int) -> tuple[list[Job], int]:
     """Admins and operators without limits list every job; anyone else the jobs they started."""
-    stmt = select(Job)
-    if not reaches_all(principal):
-        stmt = stmt.where(Job.created_by == principal.id)
-    if status:
-        stmt = stmt.where(Job.status == status)
-    if kind:
-        stmt = stmt.where(Job.kind == kind)
-    total = count_rows(session, stmt)
-    rows = session.scalars(stmt.order_by(Job.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return JobRepository(session).search(created_by=None if reaches_all(principal) else principal.id,
+                                         status=status, kind=kind, limit=limit, offset=offset)

@@ -7,34 +7,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core.schemas import IntId
+from app.core.vocabulary import EnterpriseKind, Tier
 from app.enterprises.schemas import EnterpriseSummary
-from app.models import ENTERPRISE_KINDS, TIERS
-
-_KINDS, _TIERS = ENTERPRISE_KINDS, TIERS
 
 
 class MatchFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kinds: list[str] = Field(default_factory=list, max_length=4)
-    tiers: list[str] = Field(default_factory=list, max_length=4)
+    kinds: list[EnterpriseKind] = Field(default_factory=list, max_length=4)
+    tiers: list[Tier] = Field(default_factory=list, max_length=4)
     regions: list[str] = Field(default_factory=list, max_length=50, description="province[/city[/district]] prefixes")
-
-    @field_validator("kinds")
-    @classmethod
-    def _kinds(cls, v: list[str]) -> list[str]:
-        bad = [k for k in v if k not in _KINDS]
-        if bad:
-            raise ValueError(f"unknown kind(s) {', '.join(bad)}; allowed: {', '.join(_KINDS)}")
-        return v
-
-    @field_validator("tiers")
-    @classmethod
-    def _tiers(cls, v: list[str]) -> list[str]:
-        bad = [t for t in v if t not in _TIERS]
-        if bad:
-            raise ValueError(f"unknown tier(s) {', '.join(bad)}; allowed: {', '.join(_TIERS)}")
-        return v
 
     @field_validator("regions")
     @classmethod

@@ -5,16 +5,15 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.chains.repository import ChainRepository
+from app.chains import service as chains
 from app.core.errors import AppError, Invalid
-from app.core.schemas import parse_id
+from app.enterprises import service as enterprises
 from app.enterprises.schemas import EnterpriseSummary
 from app.match_index.holder import IndexHolder
 from app.matches.schemas import MatchItem, MatchRequest, MatchResponse
-from app.models import Enterprise, Principal
+from app.models import Principal
 from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, UnknownNodeError, rank
 
 
@@ -22,22 +21,14 @@ def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
     """Names for the engine; a key that names no node is passed on as it is, so the engine reports it unknown."""
     if not keys:
         return ()
-    nodes, unknown = ChainRepository(session).nodes_by_key(keys)
+    nodes, unknown = chains.nodes_by_key(session, keys)
     return tuple(dict.fromkeys([n.name for n in nodes] + unknown))
 
 
 def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
     if not keys:
         return frozenset()
-    codes = [str(k) for k in keys]
-    rows = session.execute(select(Enterprise.id, Enterprise.code).where(Enterprise.code.in_(codes))).all()
-    found = {code: id_ for id_, code in rows}
-    ids: set[int] = set(found.values())
-    numeric = [i for c in codes if c not in found and (i := parse_id(c)) is not None]
-    if numeric:
-        ids |= set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(numeric))))
-    known = set(found) | {str(i) for i in ids}
-    unknown = [c for c in codes if c not in known]
+    ids, unknown = enterprises.ids_for_keys(session, [str(k) for k in keys])
     if unknown:
         raise Invalid("exclude", f"unknown enterprise(s): {', '.join(unknown[:10])}")
     return frozenset(ids)
@@ -82,8 +73,7 @@ def match(*, session: Session, holder: IndexHolder, request: MatchRequest, princ
                        regions=tuple(request.filters.regions), limit=request.limit)
     results, version = rank_query(holder=holder, query=query)
     understanding = holder.index.understand(request.text).as_dict() if request.text and holder.index else None
-    rows = {e.id: e for e in session.scalars(select(Enterprise).where(
-        Enterprise.id.in_([r.enterprise_id for r in results])))}
+    rows = enterprises.by_ids(session, [r.enterprise_id for r in results])
     items = [MatchItem(enterprise=EnterpriseSummary.model_validate(rows[r.enterprise_id]), score=round(r.score, 6),
                        match=r.match, explanation=r.explanation) for r in results if r.enterprise_id in rows]
     return MatchResponse(understanding=understanding, items=items, index_version=version,

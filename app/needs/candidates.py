@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 
 from app.access import needs as policy
 from app.core.audit import record, snapshot
-from app.core.db import lock, upgrade_to_writer
+from app.core.db import upgrade_to_writer
 from app.core.errors import Conflict, Invalid, NotFound
 from app.core.schemas import Page
 from app.enterprises.schemas import Contact, EnterpriseSummary
 from app.match_index.holder import IndexHolder
 from app.matches.service import rank_query
 from app.models import Enterprise, Need, Opportunity, Principal
+from app.needs import lifecycle
 from app.needs.delivery import RECEIVING_KINDS, need_query
 from app.needs.impressions import log_impressions
 from app.needs.repository import NeedRepository
@@ -75,8 +76,7 @@ def _candidate(repo: NeedRepository, need: Need, key: str) -> Enterprise:
 
 
 def decide(*, session: Session, need: Need, key: str, data: CandidateIn, principal: Principal) -> InterestItem:
-    policy.require(policy.is_poster(principal, need), "only the posting firm decides on its candidates")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.is_poster(principal, need), "only the posting firm decides on its candidates")
     if need.status == "draft":
         raise Conflict("publish the need before deciding on candidates")
     if data.status == "rejected" and not data.reason:
@@ -116,8 +116,8 @@ def interests(*, session: Session, need: Need, principal: Principal, limit: int,
 
 
 def answer(*, session: Session, need: Need, key: str, data: AnswerIn, principal: Principal) -> InterestItem:
-    policy.require(policy.is_poster(principal, need), "only the posting firm answers interest in its need")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.is_poster(principal, need),
+                   "only the posting firm answers interest in its need")
     repo = NeedRepository(session)
     firm = repo.enterprise_by_key(key)
     opp = repo.opportunity(need.id, firm.id) if firm is not None else None

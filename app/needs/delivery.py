@@ -6,16 +6,16 @@ were not reached yet, so a resumed publication job never delivers twice.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.vocabulary import DEFAULT_MIN_MATCH
 from app.match_index.holder import IndexHolder
 from app.matches.service import rank_query
-from app.models import TIERS, Catalogue, ChainNode, Need, NeedNode, Opportunity
+from app.models import TIERS, Catalogue, Need, Opportunity
 from app.models._types import utcnow
 from app.needs.impressions import log_impressions
 from app.needs.reading import need_text, refresh
+from app.needs.repository import NeedRepository
 from app.notifications.outbox import emit
 from matching import MatchQuery
 
@@ -32,8 +32,7 @@ def tiers_at_least(required: str | None) -> tuple[str, ...]:
 
 def need_query(session: Session, need: Need, *, limit: int, kinds: tuple[str, ...] = RECEIVING_KINDS,
                exclude: frozenset[int] = frozenset()) -> MatchQuery:
-    nodes = tuple(session.scalars(select(ChainNode.name).join(NeedNode, NeedNode.node_id == ChainNode.id)
-                                  .where(NeedNode.need_id == need.id).order_by(ChainNode.name)))
+    nodes = tuple(NeedRepository(session).node_names(need.id))
     return MatchQuery(text=need_text(need), nodes=nodes, scope=need.scope, drop=tuple(need.removed_nodes or ()),
                       exclude=exclude | {need.poster_org_id}, kinds=kinds, tiers=tiers_at_least(need.required_tier),
                       limit=limit)
@@ -60,7 +59,7 @@ def deliver(session: Session, holder: IndexHolder, need: Need, *, top_n: int) ->
     floor = min_match(session, need)
     results = [r for r in results if r.match >= floor]
     log_impressions(session, need.id, results, source="delivered")
-    reached = set(session.scalars(select(Opportunity.enterprise_id).where(Opportunity.need_id == need.id)))
+    reached = NeedRepository(session).delivered_to(need.id)
     now = utcnow()
     added = 0
     for r in results:

@@ -7,12 +7,15 @@ needs/, challenges/ and catalogues/ add their own checks and side effects (deliv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.access.needs import require
+from app.core.db import lock
+from app.core.errors import Conflict
 from app.models import Need, NeedVersion
 from app.models._types import utcnow
 from app.needs.repository import NeedRepository
@@ -36,6 +39,16 @@ def deadline_passed(need: Need, today: date | None = None) -> bool:
     return need.deadline is not None and need.deadline < (today or utcnow().date())
 
 
+def take(session: Session, need: Need, allowed: bool, refusal: str, *, conflicts: Mapping[str, str] = {}) -> None:
+    """Before any change of a need (or of what hangs on it): refuse with ``refusal`` (403) unless ``allowed``, then
+    lock the need's row, so that of simultaneous changes one takes effect and the others see its result; then
+    answer 409 with ``conflicts[status]`` if the need (as the lock re-read it) is in a status that forbids it."""
+    require(allowed, refusal)
+    lock(session, Need, need.id)
+    if need.status in conflicts:
+        raise Conflict(conflicts[need.status])
+
+
 def add(session: Session, needs: Sequence[Need], node_ids: Sequence[Sequence[int]]) -> None:
     """Store new needs (as drafts) with their chain nodes, one list of node ids per need."""
     for need in needs:
@@ -57,6 +70,21 @@ def mark_published(session: Session, need: Need, *, now: datetime | None = None)
         session.add(NeedVersion(need_id=need.id, version=need.version, snapshot=snapshot(need, names),
                                 changed_fields=[], created_at=now))
     session.flush()
+
+
+def posters(session: Session, need_ids: Sequence[int]) -> set[int]:
+    """The firms that posted these needs (who is told that a catalogue of them was published)."""
+    return NeedRepository(session).poster_ids(need_ids)
+
+
+def closing_between(session: Session, first: date, last: date) -> list[Need]:
+    """Published needs whose deadline falls in [first, last], by id."""
+    return NeedRepository(session).published_closing(first, last)
+
+
+def interested_firms(session: Session, need_ids: Sequence[int]) -> dict[int, list[int]]:
+    """For each need, the firms that said they are interested, by firm id."""
+    return NeedRepository(session).interested(need_ids)
 
 
 def close(session: Session, need: Need) -> None:

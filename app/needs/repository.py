@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
@@ -64,6 +65,31 @@ class NeedRepository:
         self.session.execute(delete(NeedNode).where(NeedNode.need_id == need_id))
         self.session.add_all([NeedNode(need_id=need_id, node_id=n) for n in dict.fromkeys(node_ids)])
         self.session.flush()
+
+    def node_names(self, need_id: int) -> list[str]:
+        return list(self.session.scalars(select(ChainNode.name).join(NeedNode, NeedNode.node_id == ChainNode.id)
+                                         .where(NeedNode.need_id == need_id).order_by(ChainNode.name)))
+
+    def delivered_to(self, need_id: int) -> set[int]:
+        """The firms a need has been delivered to (its opportunities belong to the need aggregate)."""
+        return set(self.session.scalars(select(Opportunity.enterprise_id).where(Opportunity.need_id == need_id)))
+
+    def published_closing(self, first: date, last: date) -> list[Need]:
+        return list(self.session.scalars(select(Need).where(Need.status == "published", Need.deadline.is_not(None),
+                                                            Need.deadline >= first, Need.deadline <= last)
+                                         .order_by(Need.id)))
+
+    def interested(self, need_ids: Sequence[int]) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for need_id, org_id in self.session.execute(
+                select(Opportunity.need_id, Opportunity.enterprise_id)
+                .where(Opportunity.need_id.in_(need_ids), Opportunity.sme_status == "interested")
+                .order_by(Opportunity.enterprise_id)):
+            out.setdefault(need_id, []).append(org_id)
+        return out
+
+    def poster_ids(self, need_ids: Sequence[int]) -> set[int]:
+        return set(self.session.scalars(select(Need.poster_org_id).where(Need.id.in_(need_ids))))
 
     def nodes_by_key(self, keys: Sequence[str | int]) -> tuple[list[ChainNode], list[str]]:
         return ChainRepository(self.session).nodes_by_key(keys)

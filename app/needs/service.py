@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from app.access import needs as policy
 from app.core.audit import record
-from app.core.db import lock
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.schemas import NodeRef, Page
 from app.match_index.holder import IndexHolder
@@ -135,10 +134,9 @@ def create(*, session: Session, data: NeedCreate, principal: Principal, holder: 
 
 def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal,
            holder: IndexHolder | None = None) -> Need:
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it may edit this need")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
-    if need.status == "closed":
-        raise Conflict("a closed need cannot be edited")
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it may edit this need",
+                   conflicts={"closed": "a closed need cannot be edited"})
     repo = NeedRepository(session)
     _check_values(need, data)
     old_nodes = repo.nodes_of([need.id])[need.id]
@@ -173,10 +171,10 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
 def correct(*, session: Session, holder: IndexHolder, need: Need, data: UnderstandingFix,
             principal: Principal) -> Need:
     """Attach nodes to a draft's reading (as its chain nodes) or remove nodes read into its text."""
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it may correct this need")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
-    if need.status != "draft":
-        raise Conflict(f"the reading is corrected before publishing; this need is {need.status}")
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it may correct this need",
+                   conflicts={s: f"the reading is corrected before publishing; this need is {s}"
+                              for s in ("published", "closed")})
     repo = NeedRepository(session)
     attach, remove = _resolve_nodes(repo, data.attach), _resolve_nodes(repo, data.remove)
     both = {n.name for n in attach} & {n.name for n in remove}
@@ -198,8 +196,8 @@ def correct(*, session: Session, holder: IndexHolder, need: Need, data: Understa
 
 
 def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Principal, top_n: int) -> int:
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it may publish")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it may publish")
     if need.status != "draft":
         raise Conflict(f"only a draft can be published; this need is {need.status}")
     if lifecycle.deadline_passed(need) and need.deadline is not None:
@@ -212,8 +210,8 @@ def publish(*, session: Session, holder: IndexHolder, need: Need, principal: Pri
 
 
 def close(*, session: Session, need: Need, principal: Principal) -> Need:
-    policy.require_manager(principal, need, "only the posting firm and staff who reach it may close")
-    lock(session, Need, need.id)  # simultaneous changes of one need take effect once
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it may close")
     if need.status == "closed":
         raise Conflict("this need is closed already")
     before = need.status

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.db import begin_writer
 from app.jobs.context import JobContext
 from app.jobs.registry import JobKind, NoParams
-from app.models import Need, Notification, Opportunity
 from app.models._types import utcnow
+from app.needs import lifecycle
 from app.notifications.outbox import emit
+from app.notifications.repository import NotificationRepository
 
 WINDOW = timedelta(days=3)
 EVENT = "deadline.soon"
@@ -26,21 +26,12 @@ EVENT = "deadline.soon"
 def remind_deadlines(session: Session, now: datetime) -> int:
     """Write the missing reminders in the caller's transaction (flushed, not committed); returns how many."""
     today = now.date()
-    needs = list(session.scalars(select(Need).where(Need.status == "published", Need.deadline.is_not(None),
-                                                    Need.deadline >= today, Need.deadline <= today + WINDOW)
-                                 .order_by(Need.id)))
+    needs = lifecycle.closing_between(session, today, today + WINDOW)
     if not needs:
         return 0
     ids = [n.id for n in needs]
-    need_key = Notification.payload["need_id"].as_integer()
-    done = {(need_id, org_id) for org_id, need_id in session.execute(
-        select(Notification.org_id, need_key).where(Notification.event == EVENT, need_key.in_(ids)))}
-    interested: dict[int, list[int]] = {}
-    for need_id, org_id in session.execute(
-            select(Opportunity.need_id, Opportunity.enterprise_id)
-            .where(Opportunity.need_id.in_(ids), Opportunity.sme_status == "interested")
-            .order_by(Opportunity.enterprise_id)):
-        interested.setdefault(need_id, []).append(org_id)
+    done = NotificationRepository(session).told_about(EVENT, ids)
+    interested = lifecycle.interested_firms(session, ids)
     written = 0
     for need in needs:
         if need.deadline is None:  # filtered in SQL; this narrows the type

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select, update
@@ -54,6 +55,13 @@ class NotificationRepository:
     def unread_ids(self, principal: Principal, f: InboxFilter) -> list[int]:
         conds = self._conditions(principal, InboxFilter(unread=True, event=f.event))
         return list(self.session.scalars(select(Notification.id).where(*conds).order_by(Notification.id)))
+
+    def told_about(self, event: str, need_ids: Sequence[int]) -> set[tuple[int, int]]:
+        """(need id, organisation id) of every ``event`` notification already written about these needs."""
+        need_key = Notification.payload["need_id"].as_integer()
+        rows = self.session.execute(select(Notification.org_id, need_key)
+                                    .where(Notification.event == event, need_key.in_(need_ids)))
+        return {(need_id, org_id) for org_id, need_id in rows}
 
     def mark_read(self, ids: list[int], moment: object) -> int:
         if not ids:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from app.core.deps import CurrentPrincipal, SessionDep
+from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep
 from app.core.errors import Invalid
 from app.core.schemas import Page
 from app.notifications import service
@@ -17,7 +17,7 @@ from app.notifications.schemas import NotificationOut, ReadAllResult
 
 router = APIRouter(prefix="/api/v1/me/notifications", tags=["notifications"])
 
-NotificationId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+NotificationId = RowId
 
 
 def _filter(unread: bool | None, event: str | None) -> InboxFilter:
@@ -26,7 +26,8 @@ def _filter(unread: bool | None, event: str | None) -> InboxFilter:
     return InboxFilter(unread=unread, event=event)
 
 
-@router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first (any principal)")
+@router.get("", openapi_extra=READ,
+            response_model=Page[NotificationOut], summary="My notifications, newest first (any principal)")
 def list_notifications(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -38,14 +39,14 @@ def list_notifications(
     return service.inbox(session=session, principal=principal, f=_filter(unread, event), limit=limit, offset=offset)
 
 
-@router.post("/read-all", response_model=ReadAllResult,
+@router.post("/read-all", openapi_extra=READ, response_model=ReadAllResult,
              summary="Mark all my unread notifications read, optionally of one event (any principal)")
 def read_all(session: SessionDep, principal: CurrentPrincipal,
              event: Annotated[str | None, Query(max_length=40)] = None) -> ReadAllResult:
     return service.mark_all_read(session=session, principal=principal, f=_filter(None, event))
 
 
-@router.post("/{notification_id}/read", response_model=NotificationOut,
+@router.post("/{notification_id}/read", openapi_extra=READ, response_model=NotificationOut,
              summary="Mark one of my notifications read (any principal; others' are 404)")
 def read_one(notification_id: NotificationId, session: SessionDep, principal: CurrentPrincipal) -> NotificationOut:
     return service.mark_read(session=session, principal=principal, notification_id=notification_id)

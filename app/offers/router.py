@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, SessionDep, require_roles
 from app.core.schemas import Page
-from app.core.vocabulary import OfferKind
+from app.core.vocabulary import OfferKind, RowId
 from app.match_index.deps import IndexDep
 from app.models import Principal
 from app.offers import ranking, service
@@ -22,7 +22,7 @@ from app.offers.schemas import OfferCreate, OfferMatchResponse, OfferOut, OfferW
 
 router = APIRouter(prefix="/api/v1/offers", tags=["offers"])
 
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Id = RowId
 Kind = OfferKind
 
 
@@ -33,7 +33,7 @@ def create_offer(data: OfferCreate, session: SessionDep,
     return service.out(session, [offer])[0]
 
 
-@router.get("", response_model=Page[OfferOut], summary="Search offers (any token)")
+@router.get("", openapi_extra=READ, response_model=Page[OfferOut], summary="Search offers (any token)")
 def list_offers(
     session: SessionDep,
     _: CurrentPrincipal,
@@ -47,7 +47,7 @@ def list_offers(
                           node=node.strip() if node else None, limit=limit, offset=offset)
 
 
-@router.get("/matches", response_model=OfferMatchResponse,
+@router.get("/matches", openapi_extra=READ, response_model=OfferMatchResponse,
             summary="Offers ranked for a need, explained (the need's poster, operators, admins)")
 def match_offers(
     session: SessionDep,
@@ -61,7 +61,7 @@ def match_offers(
     return ranking.match(session=session, graph=index.graph, need=row, kind=kind, limit=limit)
 
 
-@router.get("/{offer_id}", response_model=OfferOut, summary="One offer (any token)")
+@router.get("/{offer_id}", openapi_extra=READ, response_model=OfferOut, summary="One offer (any token)")
 def get_offer(offer_id: Id, session: SessionDep, _: CurrentPrincipal) -> OfferOut:
     return service.out(session, [service.get(session=session, offer_id=offer_id)])[0]
 

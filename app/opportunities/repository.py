@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.pagination import count_rows
 from app.models import Catalogue, Chain, Need, Opportunity
+from app.models._types import utcnow
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,11 @@ class FeedFilter:
 class FeedRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def mark_seen(self, ids: Sequence[int]) -> None:
+        # Only where nobody marked the item seen in the meantime: the first time seen is kept.
+        self.session.execute(update(Opportunity).where(Opportunity.id.in_(ids), Opportunity.seen_at.is_(None))
+                             .values(seen_at=utcnow()).execution_options(synchronize_session=False))
 
     def chain_id(self, code: str) -> int | None:
         return self.session.scalar(select(Chain.id).where(Chain.code == code))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.core.deps import CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep, require_roles
 from app.core.schemas import Page
 from app.core.vocabulary import DEFAULT_MIN_MATCH, MinMatch, NeedKind
 from app.opportunities import service
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/me", tags=["opportunities"])
 Sme = Annotated[object, Depends(require_roles("sme"))]
 
 
-@router.get("/opportunities", response_model=Page[FeedItem],
+@router.get("/opportunities", openapi_extra=READ, response_model=Page[FeedItem],
             summary="My firm's feed of delivered needs, best fit first; marks them seen (SMEs)")
 def my_opportunities(
     session: SessionDep,
@@ -36,7 +36,7 @@ def my_opportunities(
                         deadline_before=deadline_before, min_match=min_match, limit=limit, offset=offset)
 
 
-@router.get("/opportunities/{need_id}", response_model=FeedItem,
+@router.get("/opportunities/{need_id}", openapi_extra=READ, response_model=FeedItem,
             summary="One need as my firm sees it, with what changed since delivery (SMEs)")
 def my_opportunity(need_id: RowId, session: SessionDep, principal: CurrentPrincipal, _: Sme) -> FeedItem:
     return service.item(session=session, principal=principal, need_id=need_id)

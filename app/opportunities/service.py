@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.access import needs as policy
@@ -15,7 +14,6 @@ from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.schemas import Page
 from app.enterprises.schemas import Contact
 from app.models import Enterprise, Need, Opportunity, Principal
-from app.models._types import utcnow
 from app.needs import service as needs
 from app.needs.repository import NeedRepository
 from app.notifications.outbox import emit
@@ -70,8 +68,7 @@ def _mark_seen(session: Session, opps: Sequence[Opportunity | None]) -> None:
     # This request read as a reader; it writes as a writer (on SQLite a stale reader cannot take the lock),
     # and only where nobody marked the item seen in the meantime.
     upgrade_to_writer(session)
-    session.execute(update(Opportunity).where(Opportunity.id.in_(unseen), Opportunity.seen_at.is_(None))
-                    .values(seen_at=utcnow()).execution_options(synchronize_session=False))
+    FeedRepository(session).mark_seen(unseen)
 
 
 def feed(*, session: Session, principal: Principal, kind: str | None, chain: str | None,

@@ -14,17 +14,18 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.db import begin_writer
-from app.models import Notification, Webhook, WebhookDelivery
+from app.models import WebhookDelivery
 from app.models._types import utcnow
+from app.webhooks.delivery_repository import DeliveryRepository
 from app.webhooks.fanout import fan_out
 from app.webhooks.guard import GuardedTransport
 from app.webhooks.ownership import stop_reason
@@ -41,15 +42,17 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
     return base * (2 ** max(attempts - 1, 0))
 
 
-@dataclass
-class RunReport:
-    dispatched: int = 0
-    queued: int = 0
-    delivered: int = 0
-    skipped: int = 0
-    retrying: int = 0
-    failed: int = 0
-    errors: int = 0
+class RunReport(Counter[str]):
+    """What one round did, by outcome: dispatched, queued, delivered, skipped, retrying, failed, errors."""
+
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+
+# A delivery's status after an attempt, and the outcome it counts as.
+_COUNTED = {"delivered": "delivered", "failed": "failed", "pending": "retrying"}
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class Dispatcher:
         try:
             step()
         except Exception:  # noqa: BLE001 - the loop must survive a bad row or a lost database connection
-            report.errors += 1
+            report["errors"] += 1
             log.exception("webhook dispatcher: %s failed", what)
 
     def _fan_out(self, now: datetime, report: RunReport) -> None:
@@ -110,19 +113,15 @@ class Dispatcher:
             begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
             while True:
                 dispatched, queued = fan_out(session, now=now, batch=self.batch)
-                report.dispatched += dispatched
-                report.queued += queued
+                report["dispatched"] += dispatched
+                report["queued"] += queued
                 if dispatched < self.batch:
                     break
             session.commit()
 
     def _due(self, now: datetime) -> list[int]:
         with self.session_factory() as session:
-            return list(session.scalars(
-                select(WebhookDelivery.id).join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
-                       Webhook.active.is_(True))
-                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(self.batch)))
+            return DeliveryRepository(session).due(now, self.batch)
 
     def _deliver_all(self, due: list[int], now: datetime, report: RunReport) -> None:
         transport = self.transport
@@ -143,7 +142,7 @@ class Dispatcher:
         if claimed is None:
             return
         if isinstance(claimed, str):  # SKIPPED
-            report.skipped += 1
+            report["skipped"] += 1
             return
         blocked = None if self.allow_private else blocked_reason(claimed.url)
         if blocked is not None:
@@ -151,31 +150,19 @@ class Dispatcher:
         else:
             outcome = send(client, url=claimed.url, headers=claimed.headers, body=claimed.body)
         status = self._record(delivery_id, outcome, now)
-        if status == "delivered":
-            report.delivered += 1
-        elif status == "failed":
-            report.failed += 1
-        elif status == "pending":
-            report.retrying += 1
+        if status in _COUNTED:
+            report[_COUNTED[status]] += 1
 
     def _claim(self, delivery_id: int, now: datetime) -> _Claimed | str | None:
         """Lease the delivery and build its request; SKIPPED (settled, nothing to send) when the owner lost access."""
         with self.session_factory() as session:
             begin_writer(session)  # SQLite: a writer waits for the lock; a stale reader would fail
-            row = session.execute(
-                select(WebhookDelivery, Webhook, Notification)
-                .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-                .join(Notification, Notification.id == WebhookDelivery.notification_id)
-                .where(WebhookDelivery.id == delivery_id)).first()
+            repo = DeliveryRepository(session)
+            row = repo.with_context(delivery_id)
             if row is None:
                 return None
             delivery, hook, note = row
-            taken = session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
-                       WebhookDelivery.next_attempt_at <= now)
-                .values(next_attempt_at=now + self.lease).execution_options(synchronize_session=False))
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            if not repo.lease(delivery_id, now, now + self.lease):
                 session.rollback()
                 return None  # another dispatcher has it, or it was settled meanwhile
             # Checked now, not at fan-out: a token revoked a moment ago stops this delivery on every worker.

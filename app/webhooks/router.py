@@ -15,20 +15,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.core.deps import CurrentPrincipal, SessionDep, SettingsDep
+from app.core.deps import WEBHOOKS, CurrentPrincipal, SessionDep, SettingsDep
 from app.core.schemas import Page
-from app.core.vocabulary import Limit, Offset
+from app.core.vocabulary import Limit, Offset, RowId
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-WebhookId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+WebhookId = RowId
 
 
-@router.post("", response_model=WebhookCreated, status_code=201,
+@router.post("", openapi_extra=WEBHOOKS, response_model=WebhookCreated, status_code=201,
              summary="Subscribe a URL to events; the signing secret is shown once (any principal)")
 def create_webhook(data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal,
                    settings: SettingsDep) -> WebhookCreated:
@@ -36,30 +36,29 @@ def create_webhook(data: WebhookCreate, session: SessionDep, principal: CurrentP
                           allow_private=settings.webhook_allow_private)
 
 
-@router.get("", response_model=Page[WebhookOut], summary="My webhooks (any principal)")
+@router.get("", openapi_extra=WEBHOOKS, response_model=Page[WebhookOut], summary="My webhooks (any principal)")
 def list_webhooks(session: SessionDep, principal: CurrentPrincipal, limit: Limit = 20,
                   offset: Offset = 0) -> Page[WebhookOut]:
     return service.list_own(session=session, principal=principal, limit=limit, offset=offset)
 
 
-@router.get("/{webhook_id}", response_model=WebhookOut, summary="One webhook (its owner or an admin)")
+@router.get("/{webhook_id}", openapi_extra=WEBHOOKS,
+            response_model=WebhookOut, summary="One webhook (its owner or an admin)")
 def get_webhook(webhook_id: WebhookId, session: SessionDep, principal: CurrentPrincipal) -> WebhookOut:
     return WebhookOut.model_validate(service.get(session=session, principal=principal, webhook_id=webhook_id))
 
 
-@router.delete("/{webhook_id}", status_code=204, response_class=Response,
+@router.delete("/{webhook_id}", openapi_extra=WEBHOOKS, status_code=204, response_class=Response,
                summary="Remove a webhook and its delivery log (its owner or an admin)")
 def delete_webhook(webhook_id: WebhookId, session: SessionDep, principal: CurrentPrincipal) -> Response:
     service.delete(session=session, principal=principal, webhook_id=webhook_id)
     return Response(status_code=204)
 
 
-@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryOut],
+@router.get("/{webhook_id}/deliveries", openapi_extra=WEBHOOKS, response_model=Page[DeliveryOut],
             summary="Delivery log of a webhook, newest first (its owner or an admin)")
 def list_deliveries(
-    webhook_id: WebhookId,
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    webhook_id: WebhookId, session: SessionDep, principal: CurrentPrincipal,
     status: Annotated[str | None, Query(pattern="^(pending|delivered|failed|skipped)$")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
@@ -68,8 +67,8 @@ def list_deliveries(
                               limit=limit, offset=offset)
 
 
-@router.post("/{webhook_id}/deliveries/{delivery_id}/retry", response_model=DeliveryOut,
+@router.post("/{webhook_id}/deliveries/{delivery_id}/retry", openapi_extra=WEBHOOKS, response_model=DeliveryOut,
              summary="Queue a failed delivery again, with a fresh round of attempts (its owner or an admin)")
-def retry_delivery(webhook_id: WebhookId, delivery_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+def retry_delivery(webhook_id: WebhookId, delivery_id: RowId,
                    session: SessionDep, principal: CurrentPrincipal) -> DeliveryOut:
     return service.retry(session=session, principal=principal, webhook_id=webhook_id, delivery_id=delivery_id)

@@ -118,7 +118,8 @@ def test_lockout_doubles_with_each_further_failure(connection: Connection) -> No
 
     now = [1_000_000.0]
     store = DbCounters(connection, prefix="lockout:", clock=lambda: now[0])
-    throttle = LoginThrottle(store, LoginPolicy(account_failures=2, address_failures=0, first_lock=1, max_lock=4))
+    policy = LoginPolicy(account_failures=2, address_failures=0, window=900, first_lock=1, max_lock=4)
+    throttle = LoginThrottle(store, policy)
     locks = []
     for _ in range(5):
         assert throttle.locked_for(login="sme1", address="10.0.0.1") == 0
