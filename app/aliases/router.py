@@ -17,7 +17,8 @@ router = APIRouter(prefix="/api/v1/nodes", tags=["chain nodes"])
 Editor = Annotated[Principal, Depends(require_roles("operator", "admin"))]
 
 
-@router.get("/{key}/aliases", openapi_extra=READ, response_model=list[AliasOut], summary="Aliases of a node (any token)")
+@router.get("/{key}/aliases", openapi_extra=READ, response_model=list[AliasOut],
+            summary="Aliases of a node (any token)")
 def list_aliases(key: str, session: SessionDep, _: CurrentPrincipal) -> list[AliasOut]:
     return [AliasOut.model_validate(a) for a in service.list_for_node(session=session, key=key)]
 

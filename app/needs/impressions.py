@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Impression
+from app.needs.repository import NeedRepository
 from matching import MatchResult
 from matching.learner import features_of
 
@@ -17,9 +17,7 @@ def log_impressions(session: Session, need_id: int, results: Sequence[MatchResul
                     offset: int = 0) -> None:
     if not results:
         return
-    seen = set(session.scalars(select(Impression.enterprise_id).where(
-        Impression.need_id == need_id, Impression.source == source,
-        Impression.enterprise_id.in_([r.enterprise_id for r in results]))))
+    seen = NeedRepository(session).impressed(need_id, source, [r.enterprise_id for r in results])
     for rank, r in enumerate(results, start=offset + 1):
         if r.enterprise_id not in seen:
             session.add(Impression(need_id=need_id, enterprise_id=r.enterprise_id, source=source, rank=rank,
