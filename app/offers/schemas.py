@@ -43,6 +43,7 @@ class OfferOut(BaseModel):
 class OfferMatch(BaseModel):
     offer: OfferOut
     score: float
+    match: int = Field(description="匹配度 0–100 on the engine's fixed scale (see matching/scale.py)")
     explanation: dict[str, Any]
 
 

@@ -89,3 +89,22 @@ def test_aliases_changed_in_place_rank_as_a_fresh_fit():
     idx.set_aliases(full[2:])  # and back: the aliases are gone again
     assert rank(idx, MatchQuery(text="采购IGBT模块")) == []
     assert _ranking(idx, "采购热卷") == _ranking(MatchIndex().fit(graph, firms, aliases=full[2:]), "采购热卷")
+
+
+def test_a_rare_product_also_seeks_the_kind_its_name_says():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("螺杆式压缩机", "压缩机", "水泵")], [])
+    firms = [
+        EnterpriseRecord(1, "1", "甲", "sme", "none", "", products=(("螺杆式压缩机", 0.6),)),
+        EnterpriseRecord(2, "2", "乙", "sme", "none", "", products=(("压缩机", 0.6),)),
+        EnterpriseRecord(3, "3", "丙", "sme", "none", "", products=(("水泵", 0.6),)),
+    ]
+    idx = MatchIndex().fit(graph, firms, aliases=())
+    ranked = rank(idx, MatchQuery(text="采购螺杆式压缩机"))
+    assert [r.enterprise_id for r in ranked][:2] == [1, 2]
+    assert ranked[0].match >= 80 and 30 <= ranked[1].match < 50  # a maker of the kind: a chain relation
+    # a product many firms make keeps to itself
+    many = [EnterpriseRecord(10 + i, str(10 + i), f"丁{i}", "sme", "none", "", products=(("螺杆式压缩机", 0.5),))
+            for i in range(10)]
+    idx = MatchIndex().fit(graph, [*firms, *many], aliases=())
+    kind_maker = [r for r in rank(idx, MatchQuery(text="采购螺杆式压缩机", limit=30)) if r.enterprise_id == 2]
+    assert all(r.match < 30 for r in kind_maker)  # words only: the kind is not sought
