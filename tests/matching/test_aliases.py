@@ -3,7 +3,7 @@
 import pytest
 
 from graph import ChainGraph, NodeSpec
-from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
+from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
 from matching.aliases import DEFAULT_ALIASES, AliasFileError, default_aliases, read_aliases
 
 
@@ -98,13 +98,16 @@ def test_a_rare_product_also_seeks_the_kind_its_name_says():
         EnterpriseRecord(2, "2", "乙", "sme", "none", "", products=(("压缩机", 0.6),)),
         EnterpriseRecord(3, "3", "丙", "sme", "none", "", products=(("水泵", 0.6),)),
     ]
-    idx = MatchIndex().fit(graph, firms, aliases=())
+    assert 2 not in [r.enterprise_id for r in rank(MatchIndex().fit(graph, firms, aliases=()),
+                                                   MatchQuery(text="采购螺杆式压缩机"))][:1]
+    seek = MatchConfig(broader_below=10)
+    idx = MatchIndex(seek).fit(graph, firms, aliases=())
     ranked = rank(idx, MatchQuery(text="采购螺杆式压缩机"))
     assert [r.enterprise_id for r in ranked][:2] == [1, 2]
     assert ranked[0].match >= 80 and 30 <= ranked[1].match < 50  # a maker of the kind: a chain relation
     # a product many firms make keeps to itself
     many = [EnterpriseRecord(10 + i, str(10 + i), f"丁{i}", "sme", "none", "", products=(("螺杆式压缩机", 0.5),))
             for i in range(10)]
-    idx = MatchIndex().fit(graph, [*firms, *many], aliases=())
+    idx = MatchIndex(seek).fit(graph, [*firms, *many], aliases=())
     kind_maker = [r for r in rank(idx, MatchQuery(text="采购螺杆式压缩机", limit=30)) if r.enterprise_id == 2]
     assert all(r.match < 30 for r in kind_maker)  # words only: the kind is not sought
