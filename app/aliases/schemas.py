@@ -18,8 +18,8 @@ class AliasOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    alias: str
-    node_name: str
-    source: str
+    alias: str = Field(description="as operators wrote it; matching compares it normalised (NFKC, lower case)")
+    node_name: str = Field(description="the chain node it names")
+    source: str = Field(description="where this knowledge comes from")
     created_at: UtcDateTime
     updated_at: UtcDateTime
