@@ -1,7 +1,8 @@
-"""The `chainmatch` command: init, import, serve, demo, token."""
+"""The `chainmatch` command: init, import, serve, demo, token, user, learn."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -252,3 +253,36 @@ def user_create(
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from None
     out.print(f"user {login} ({role}) created")
+
+
+@app.command()
+def learn(
+    queries: Annotated[list[Path] | None, typer.Option(
+        help="benchmark files (bench/ jsonl with relevant grades) whose nDCG@10 must not drop, e.g. the B1/B2/B4 "
+             "queries")] = None,
+    test_share: Annotated[float, typer.Option(min=0.05, max=0.9, help="share of the newest needs held out")] = 0.3,
+    min_gain: Annotated[float, typer.Option(min=0.0, help="nDCG@10 the model must gain on them")] = 0.0,
+    dry_run: Annotated[bool, typer.Option(help="fit and evaluate, never install")] = False,
+) -> None:
+    """Fit a re-ranker on outcomes (selected > invited > interested > shown > dismissed), evaluate it on a time
+    split next to the current ranking, and install it only when it wins and the quality checks do not drop."""
+    from app.learning.quality import file_check
+    from app.learning.service import learn as fit
+    from app.match_index.holder import IndexHolder
+
+    factory = _session_factory(_settings().database_url)
+    check = None
+    if queries:
+        holder = IndexHolder(factory)
+        holder.build()
+        assert holder.index is not None
+        check = file_check(holder.index, list(queries))
+    with factory() as session:
+        try:
+            row = fit(session, test_share=test_share, min_gain=min_gain, check=check, install=not dry_run)
+        except ValueError as exc:
+            typer.echo(f"nothing learned: {exc}", err=True)
+            raise typer.Exit(1) from None
+        session.commit()
+        typer.echo(json.dumps({"model": row.id, "installed": row.installed, **row.evaluation}, ensure_ascii=False,
+                              indent=1))

@@ -36,8 +36,8 @@ from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
-DOMAINS = ("needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications", "webhooks",
-           "events", "analytics")
+DOMAINS = ("aliases", "needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications",
+           "webhooks", "events", "analytics")
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
         holder = IndexHolder(factory)
         app.state.index = holder
-        freshness.install(factory, holder.refresh)
+        freshness.install(factory, holder.refresh, holder.refresh_aliases)
         if settings.build_index:
             holder.build()
             if settings.index_sync_seconds > 0:

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.quality [--data ../shared/data/chainkg] [--bench ../shared/bench]
                                       [--limit-queries N] [--http URL --token T] [--skip-holdout] [--skip-b4]
+                                      [--skip-b12] [--needs FILE]
 
 B1/B2 come from queries.jsonl on the full data; B3 from holdout_queries.jsonl on the data re-read
 without the holdout.csv links (known makers are dropped from the ranking before the target is
@@ -127,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--token", default="", help="bearer token for --http")
     ap.add_argument("--skip-holdout", action="store_true")
     ap.add_argument("--skip-b4", action="store_true")
+    ap.add_argument("--skip-b12", action="store_true", help="B3/B4 only (e.g. B4 of another needs file)")
     ap.add_argument("--needs", type=Path, default=None,
                     help="B4 needs file (default: realistic_needs.jsonl of --bench); bench/b4_fresh_needs.jsonl "
                          "holds 24 needs written after development, as a check the engine was not tuned on")
@@ -148,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"index build: {time.perf_counter() - t0:.2f} s for {index.size} enterprises, {graph.n_nodes} nodes")
         engine = engine_ranker(index, records)
     base = bm25_ranker(records)
-    for kind, qs in (("B1 product", b1), ("B2 upstream", b2)):
+    for kind, qs in () if args.skip_b12 else (("B1 product", b1), ("B2 upstream", b2)):
         e, times = evaluate_graded(engine, qs)
         b, btimes = evaluate_graded(base, qs)
         _print(kind, e, b, times)

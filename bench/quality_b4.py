@@ -92,3 +92,28 @@ def evaluate_b4(ranker: Ranker, queries: Sequence[dict]) -> dict[str, float]:
     }
     out.update({f"nDCG@10 {t}": mean(by_trap[t]) for t in TRAPS if by_trap[t]})
     return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write B4 needs with their relevance filled in, the format ``chainmatch learn --queries`` checks."""
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from quality_data import load
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("needs", type=Path, help="a B4 needs file (realistic_needs.jsonl, b4_fresh_needs.jsonl …)")
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data" / "chainkg")
+    args = ap.parse_args(argv)
+    kg, _, _ = load(args.data)
+    keep = ("id", "text", "nodes", "scope", "exclude", "relevant")
+    with open(args.out, "w", encoding="utf-8") as fh:
+        for q in b4_queries(args.needs, kg):
+            fh.write(json.dumps({k: q[k] for k in keep}, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -124,6 +124,20 @@ class ChineseAnalyzer:
         self._general = _default_tokenizer() if self.use_default_dict else None
         return self
 
+    def add_word(self, word: str) -> None:
+        """Make ``word`` (a new alias) a dictionary word, as :meth:`fit` does."""
+        w = normalize(word).strip()
+        if w and w not in self.general_freq_:
+            self.general_freq_[w] = self.tokenizer_.FREQ.get(w, 0)
+            if self.general_freq_[w] < self.word_freq:
+                self.tokenizer_.add_word(w, self.word_freq)
+
+    def remove_word(self, word: str) -> None:
+        """Undo :meth:`add_word`: the word weighs what general Chinese gives it again (0: not a word)."""
+        w = normalize(word).strip()
+        if w in self.general_freq_:
+            self.tokenizer_.add_word(w, self.general_freq_.pop(w))
+
     def is_general_word(self, word: str) -> bool:
         """Whether ``word`` (two characters or more) is a word of general Chinese (jieba's dictionary)."""
         return self._general is not None and len(word) > 1 and self._general.FREQ.get(word, 0) > 0

@@ -51,6 +51,8 @@ _OWN_LABEL = re.compile(
     r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位)"
 )
 _OWN_MID = re.compile(r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事")
+# a subject before the first want verb that names a firm: the poster describing itself
+_POSTER_END = re.compile(r"(?:企业|厂家|厂商|制造商|生产商|工厂|厂|公司|集团|卖场|商超)$")
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 
 _REQUIRE_START = re.compile(
@@ -254,7 +256,9 @@ def _phrase_start(text: str, s: int, i: int) -> int:
 def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundaries: set[int], mark: Mark) -> None:
     """A clause with a want verb: the object after the verb, or the topic before it."""
     mark(s, e, "context")
-    own = _OWN_START.match(text[s:e])
+    # 复合肥生产企业求购…, 铝电解电容器厂家诚征…: a subject before the verb that names a firm is the poster
+    own = _OWN_START.match(text[s:e]) is not None or bool(
+        verbs and _POSTER_END.search(text[s:verbs[0][0]].rstrip()))
     prev = s
     for k, (vs, ve) in enumerate(verbs):
         nxt = verbs[k + 1][0] if k + 1 < len(verbs) else e

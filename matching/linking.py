@@ -104,29 +104,62 @@ class NodeLinker:
             # a real name keeps its own node when an alias normalises to the same string
             if f and (f not in forms or graph.index_.get(form) == node):
                 forms[f] = node
-        also: dict[str, list[int]] = {}
-        alias_forms: set[str] = set()
-        for alias, name in aliases:
-            target, f = graph.lookup(name), normalize(alias).strip()
-            if target is None or not f:
-                continue
-            if f not in forms:
-                forms[f] = target
-                alias_forms.add(f)
-            elif forms[f] != target and target not in also.setdefault(f, []):
-                also[f].append(target)
+        self.base_forms_ = dict(forms)
         self.forms_ = forms
-        self.also_ = {f: tuple(v) for f, v in also.items() if v}
-        self.alias_forms_ = frozenset(alias_forms)
-        self.prefixes_ = {f[:k] for f in forms for k in range(1, len(f))}
-        self.maxlen_ = max((len(f) for f in forms), default=0)
-        grams: dict[str, list[str]] = {}
+        self.also_: dict[str, tuple[int, ...]] = {}
+        self.alias_forms_: set[str] = set()
+        self.alias_targets_: dict[str, tuple[int, ...]] = {}
+        self.prefixes_: set[str] = set()
+        self.grams_: dict[str, list[str]] = {}
+        self.maxlen_ = 0
         for f in forms:
-            for i in range(len(f) - 1):
-                grams.setdefault(f[i : i + 2], []).append(f)
-        self.grams_ = grams
+            self._index_form(f)
+        self.update_aliases(graph, aliases)
         self.names_ = graph.names_
         return self
+
+    def update_aliases(self, graph: ChainGraph, aliases: Iterable[tuple[str, str]]) -> set[str]:
+        """Take ``aliases`` as the whole alias list from now on; returns the (normalised) forms whose nodes
+        changed, so a caller can re-read only the texts that contain them."""
+        new: dict[str, list[int]] = {}
+        for alias, name in aliases:
+            target, f = graph.lookup(name), normalize(alias).strip()
+            if target is not None and f and target not in new.setdefault(f, []):
+                new[f].append(target)
+        targets = {f: tuple(v) for f, v in new.items() if v}
+        changed = {f for f in self.alias_targets_.keys() | targets.keys()
+                   if self.alias_targets_.get(f) != targets.get(f)}
+        for f in changed:
+            base, nodes = self.base_forms_.get(f), targets.get(f, ())
+            if base is None and not nodes:  # an alias that is gone, and no node's name
+                del self.forms_[f]
+                self.also_.pop(f, None)
+                self.alias_forms_.discard(f)
+                for i in range(len(f) - 1):
+                    self.grams_[f[i : i + 2]].remove(f)
+                continue
+            first = base if base is not None else nodes[0]
+            if f not in self.forms_:
+                self.forms_[f] = first
+                self._index_form(f)
+            self.forms_[f] = first
+            if base is None:
+                self.alias_forms_.add(f)
+            also = tuple(n for n in nodes if n != first)
+            if also:
+                self.also_[f] = also
+            else:
+                self.also_.pop(f, None)
+        self.alias_targets_ = targets
+        return changed
+
+    def _index_form(self, f: str) -> None:
+        """Prefixes and bigram postings of a new surface form (a form removed later leaves its prefixes:
+        they only cost a failed lookup)."""
+        self.prefixes_.update(f[:k] for k in range(1, len(f)))
+        self.maxlen_ = max(self.maxlen_, len(f))
+        for i in range(len(f) - 1):
+            self.grams_.setdefault(f[i : i + 2], []).append(f)
 
     def nodes_of(self, form: str) -> tuple[int, ...]:
         """Every node a surface form stands for: its own first, then synonyms from the aliases."""

@@ -41,21 +41,32 @@ def _seeds(index: MatchIndex, query: MatchQuery, links: list[Link]) -> dict[int,
     return seeds
 
 
+def _dropped(index: MatchIndex, query: MatchQuery) -> set[int]:
+    return {n for n in map(index.graph_.lookup, query.drop) if n is not None}
+
+
 def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
     """Seed weights of the wanted products: the named nodes, and their synonyms from the alias list."""
     seeds: dict[int, float] = {}
     for m in u.wanted:
         for n in m.node_ids:
             seeds[n] = max(seeds.get(n, 0.0), m.weight)
+    cfg = index.config
     for m in u.wanted:
         for n in m.synonym_ids:
-            seeds[n] = max(seeds.get(n, 0.0), index.config.synonym_weight * m.weight)
+            seeds[n] = max(seeds.get(n, 0.0), cfg.synonym_weight * m.weight)
+    for m in u.wanted:
+        if m.broader_ids and sum(int(index.node_df_[n]) for n in (*m.node_ids, *m.synonym_ids)) < cfg.broader_below:
+            n = m.broader_ids[0]
+            seeds[n] = max(seeds.get(n, 0.0), cfg.broader_weight * m.weight)
     return seeds
 
 
 def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
     """Node scope with text: the understanding, the seeds (given nodes first) and the query terms."""
     u = index.understand(query.text)
+    if query.drop:
+        u = u.without(_dropped(index, query))
     seeds = _given(index, query)
     for node, w in _wanted_seeds(index, u).items():
         if node not in seeds:
@@ -69,6 +80,15 @@ def _synonyms(u: Understanding | None, query: MatchQuery) -> frozenset[int]:
         return frozenset()
     named = {n for m in u.wanted for n in m.node_ids}
     return frozenset(n for m in u.wanted for n in m.synonym_ids if n not in named) - set(query.nodes)
+
+
+def _kinds(u: Understanding | None, seeds: dict[int, float], query: MatchQuery) -> frozenset[int]:
+    """Seeds that are only what a named product is a kind of by its name (see :func:`_wanted_seeds`)."""
+    if u is None:
+        return frozenset()
+    named = {n for m in u.wanted for n in (*m.node_ids, *m.synonym_ids)}
+    return frozenset(n for m in u.wanted for n in m.broader_ids[:1] if n in seeds and n not in named) - set(
+        query.nodes)
 
 
 def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
@@ -151,6 +171,9 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         u, seeds, terms = _understood(index, query)
     else:
         links = index.link_need(query.text) if query.text.strip() else []
+        if query.drop:
+            dropped = _dropped(index, query)
+            links = [lk for lk in links if lk.node not in dropped]
         seeds = _seeds(index, query, links)
         terms = _query_terms(index, query, seeds)
     if not seeds and not terms and query.text.strip():
@@ -235,7 +258,8 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     sel = np.flatnonzero(pool_slots[at] == e_rows)
     link, share = index.link_and_share(e_vals[sel] / weights[e_which[sel]])
     made = (order[at[sel]], nodes[e_which[sel]], link, share)
-    pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms), other, pushed)
+    pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms, _kinds(u, seeds, query)), other,
+                              pushed)
     matches = dict(zip(pool.tolist(), pool_match.tolist(), strict=True))
     # makers of a wanted product first (main line of business, then other makers), then makers of a
     # narrower kind, then the rest by raw score: graph relations beyond that are no better evidence

@@ -32,10 +32,12 @@ import numpy as np
 from graph import Expansion
 
 __all__ = [
-    "BANDS", "MAIN_SHARE", "Evidence", "band_floor", "band_of", "best_evidence", "match_score", "match_scores",
+    "BANDS", "KIND_PROXIMITY", "MAIN_SHARE", "Evidence", "band_floor", "band_of", "best_evidence", "match_score",
+    "match_scores",
 ]
 
 MAIN_SHARE = 0.10
+KIND_PROXIMITY = 0.3  # a maker of what the wanted product is a kind of: a chain relation (30–50), no more
 BANDS = (
     (80, "main", "主营所需产品"),
     (65, "makes", "生产所需产品"),
@@ -96,13 +98,14 @@ def _score(p: float, share: float, named: bool, other: float, penalised: bool) -
 
 def best_evidence(
     exp: Expansion, seeds: dict[int, float], n: int, made: tuple[np.ndarray, ...],
-    synonyms: frozenset[int] = frozenset(),
+    synonyms: frozenset[int] = frozenset(), kinds: frozenset[int] = frozenset(),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The strongest evidence of each of ``n`` firms for the expanded need ``exp`` with seed weights
     ``seeds``, as arrays ``(p, share, named)`` for :func:`match_scores`; ``made`` lists what the firms
     make as arrays (firm position, node, link weight, revenue share; see
     :meth:`matching.MatchIndex.link_and_share`); ``synonyms`` are seeds the alias list added to a named
-    product."""
+    product; ``kinds`` are seeds a named product is a kind of by its name (螺杆式压缩机 → 压缩机), evidence of
+    a chain relation only (below ``KIND_PROXIMITY``)."""
     pos, nodes, link, share = made
     p, best_share, named = np.zeros(n), np.zeros(n), np.ones(n, dtype=bool)
     if len(pos) == 0:
@@ -114,6 +117,8 @@ def best_evidence(
         weight = exp.weights[node]
         # relative to the seed it came from: 1 for the wanted node itself, 0.6 for a sub-kind …
         prox[k] = min(1.0, weight / seeds[root]) if seeds.get(root) else weight
+        if root in kinds:
+            prox[k] = min(prox[k], KIND_PROXIMITY)
         is_named[k] = root not in synonyms
     strength, entry_named = prox[inverse] * link, is_named[inverse]
     # per firm, the best entry by (strength, named, share): sorted ascending, the last one of each firm wins

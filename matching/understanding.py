@@ -40,10 +40,11 @@ from matching.phrases import (
     runs,
 )
 from matching.spec import PROPERTY_WORDS, merged, spec_spans
+from matching.terms import NeedTerms, need_terms
 
 __all__ = ["ROLES", "Mention", "NeedReader", "Understanding"]
 
-ROLES = ("wanted", "modifier", "purpose", "own", "context")
+ROLES = ("wanted", "modifier", "purpose", "own", "context", "removed")
 
 _COMPARATOR = re.compile(r"\s*[≥≤<>±=]")
 _ZONE_WEIGHT = {"object": 1.0, "title": 1.0, "detail": 0.5}
@@ -107,6 +108,8 @@ class Understanding:
     context: tuple[Mention, ...] = ()
     ignored: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    terms: NeedTerms = field(default_factory=NeedTerms)
+    removed: tuple[Mention, ...] = ()
 
     def as_dict(self) -> dict:
         """Plain JSON: lists of mentions (``as_dict`` each) and of strings."""
@@ -116,8 +119,30 @@ class Understanding:
             "purposes": [m.as_dict() for m in self.purposes],
             "own_products": [m.as_dict() for m in self.own],
             "context": [m.as_dict() for m in self.context],
+            "removed": [m.as_dict() for m in self.removed],
             "ignored": list(self.ignored),
+            **self.terms.as_dict(),
         }
+
+    def without(self, nodes: set[int]) -> Understanding:
+        """The reading as the poster corrected it: wanted mentions of ``nodes`` (their own node, or a synonym)
+        are set aside as ``removed``; a mention keeps the nodes it names that were not removed."""
+        if not nodes:
+            return self
+        keep, gone = [], list(self.removed)
+        for m in self.wanted:
+            own = tuple(n for n in m.node_ids if n not in nodes)
+            if not own:
+                gone.append(replace(m, role="removed", note="需求方已移除"))
+                continue
+            kept = [i for i, n in enumerate(m.node_ids) if n not in nodes]
+            syn = [i for i, n in enumerate(m.synonym_ids) if n not in nodes]
+            keep.append(replace(m, nodes=tuple(m.nodes[i] for i in kept), node_ids=own,
+                                synonyms=tuple(m.synonyms[i] for i in syn),
+                                synonym_ids=tuple(m.synonym_ids[i] for i in syn)))
+        dropped = gone[len(self.removed):]
+        words = tuple(w for w in self.words if not any(w in m.words for m in dropped))
+        return replace(self, wanted=tuple(keep), removed=tuple(gone), words=words)
 
     @property
     def own_ids(self) -> set[int]:
@@ -259,6 +284,7 @@ class NeedReader:
             context=tuple(self._mention(h) for h in hits if h.role == "context" and h.form not in EMPTY_HEADS),
             ignored=tuple(dict.fromkeys(x for x in ignored if x)),
             words=tuple(self._words(t, zone, hits, wanted, specs, fill)),
+            terms=need_terms(t, specs),
         )
 
     def _wanted(self, hits: list[Hit]) -> list[Mention]:

@@ -7,11 +7,9 @@ no link at all.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.schemas import IntId, UtcDateTime
+from app.core.schemas import IntId, Scored, UtcDateTime
 from app.core.vocabulary import Basis, Concentration, NeedKind, Tier, Weighting
 from app.enterprises.schemas import EnterpriseSummary
 from app.needs.schemas import NeedOut
@@ -125,11 +123,8 @@ class LeaderSupply(BaseModel):
     supply: SupplyRate
 
 
-class OutsideFirm(BaseModel):
+class OutsideFirm(Scored):
     enterprise: EnterpriseSummary
-    score: float
-    match: int = Field(description="匹配度 0-100 on the engine's fixed scale")
-    explanation: dict[str, Any]
 
 
 class OutsideFirms(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.schemas import IntId
-from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N
+from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N, MinMatch
 from app.jobs.schemas import JobOut, UtcDateTime
 from app.needs.schemas import NeedOut
 
@@ -33,6 +33,7 @@ class CatalogueCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
     top_n: int = Field(default=DEFAULT_TOP_N, ge=1, le=MAX_TOP_N, description="firms each need is delivered to")
+    min_match: MinMatch | None = None
 
 
 class CatalogueUpdate(BaseModel):
@@ -41,6 +42,7 @@ class CatalogueUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     top_n: int | None = Field(default=None, ge=1, le=MAX_TOP_N, description="firms each need is delivered to")
+    min_match: MinMatch | None = None
 
 
 class ItemAdd(BaseModel):
@@ -65,6 +67,7 @@ class CatalogueSummary(BaseModel):
     description: str
     status: str
     top_n: int
+    min_match: int | None = Field(description="minimum 匹配度 of its needs that set none (none: the default, 30)")
     created_at: UtcDateTime
     published_at: UtcDateTime | None
 

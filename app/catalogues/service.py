@@ -71,7 +71,7 @@ def get_any(*, session: Session, catalogue_id: int) -> Catalogue:
 def summary(catalogue: Catalogue, chain: Chain) -> CatalogueSummary:
     return CatalogueSummary(id=catalogue.id, chain=ChainRef.model_validate(chain), period=catalogue.period,
                             title=catalogue.title, description=catalogue.description, status=catalogue.status,
-                            top_n=catalogue.top_n, created_at=catalogue.created_at,
+                            top_n=catalogue.top_n, min_match=catalogue.min_match, created_at=catalogue.created_at,
                             published_at=catalogue.published_at)
 
 
@@ -96,12 +96,13 @@ def create(*, session: Session, data: CatalogueCreate, principal: Principal) -> 
     if repo.exists(chain.id, data.period):
         raise Conflict(f"chain {chain.code} has a catalogue for {data.period} already")
     catalogue = Catalogue(chain_id=chain.id, period=data.period, title=data.title, description=data.description,
-                          status="draft", top_n=data.top_n, created_by=principal.id, created_at=utcnow())
+                          status="draft", top_n=data.top_n, min_match=data.min_match, created_by=principal.id,
+                          created_at=utcnow())
     session.add(catalogue)
     session.flush()
     log_event(session, catalogue, principal, "create", to_status="draft")
     record(session, principal=principal, action="catalogue.create", entity="catalogue", entity_id=catalogue.id,
-           after=snapshot(catalogue, ("chain_id", "period", "title", "description", "status", "top_n")))
+           after=snapshot(catalogue, ("chain_id", "period", "title", "description", "status", "top_n", "min_match")))
     session.flush()
     return catalogue
 
@@ -252,7 +253,7 @@ def update(*, session: Session, catalogue_id: int, data: CatalogueUpdate, princi
     """Title, description and reach change until publication; a published catalogue is frozen."""
     catalogue = managed(session=session, catalogue_id=catalogue_id, principal=principal)
     _editable(catalogue)
-    fields = ("title", "description", "top_n")
+    fields = ("title", "description", "top_n", "min_match")
     before = snapshot(catalogue, fields)
     for key, value in data.model_dump(exclude_unset=True).items():
         if value is None:

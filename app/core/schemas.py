@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -46,3 +46,13 @@ class NodeRef(BaseModel):
 
     id: int
     name: str
+
+
+class Scored(BaseModel):
+    """A ranked result: the engine's score, its 匹配度 and why (matches, candidates, offers, outside firms)."""
+
+    score: float = Field(description="the raw fused score: orders results within one query, no fixed range")
+    match: int = Field(description="匹配度 0–100 on a fixed scale (matching/scale.py): ≥ 80 makes a wanted product "
+                                   "as a main business, 65–80 makes it, 50–65 a narrower kind, 30–50 graph relations "
+                                   "only, < 30 weak text evidence only")
+    explanation: dict[str, Any]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, get_args
 
 from fastapi import Path, Query
+from pydantic import Field
 
 Role = Literal["admin", "operator", "leader", "sme", "integration"]
 EnterpriseKind = Literal["leader", "sme", "university", "institute"]
@@ -63,6 +64,10 @@ REQUIRED_TIER_LABELS = {"none": "不限", **TIER_LABELS}
 # needs, challenges and catalogues alike; more than a few hundred firms is a broadcast, not a targeted delivery.
 DEFAULT_TOP_N = 50
 MAX_TOP_N = 200
+# 匹配度 (0–100, matching/scale.py) below which a match never reaches an SME's feed, unless a need or catalogue
+# sets its own minimum: under 30 the firm has only words of the need or products made together, no graph evidence.
+DEFAULT_MIN_MATCH = 30
+MinMatch = Annotated[int, Field(ge=0, le=100, description="minimum 匹配度 (0–100) of the firms a need reaches")]
 
 # A row id in a path: bounded, so a huge number is a 422, not an overflow in the database driver.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]

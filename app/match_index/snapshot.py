@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
-from app.models import Capability, ChainNode, Enterprise, Industry
+from app.models import Capability, ChainNode, Enterprise, Industry, NodeAlias, RankerModel
 from graph import NodeSpec
 from matching import EnterpriseRecord
 
@@ -43,6 +43,24 @@ def load_graph_parts(session: Session) -> tuple[list[NodeSpec], list[tuple[str, 
     nodes = [NodeSpec(name, _aliases(aliases)) for name, aliases in
              _stream(session, select(ChainNode.name, cast(ChainNode.aliases, Text)))]
     return nodes, ChainRepository(session).all_edges()
+
+
+def load_aliases(session: Session) -> tuple[list[tuple[str, str]], tuple[object, ...]]:
+    """The alias list as the engine takes it ((alias, node name), oldest first: an alias's first node is the
+    one listed products link to), and a fingerprint that changes with any insert, delete or edit."""
+    pairs = [(a, n) for a, n in session.execute(select(NodeAlias.alias, NodeAlias.node_name).order_by(NodeAlias.id))]
+    return pairs, alias_fingerprint(session)
+
+
+def alias_fingerprint(session: Session) -> tuple[object, ...]:
+    row = session.execute(select(func.count(), func.max(NodeAlias.id), func.max(NodeAlias.updated_at))).one()
+    return tuple(row)
+
+
+def installed_model(session: Session) -> RankerModel | None:
+    """The re-ranker in use: the newest installed one."""
+    return session.scalar(select(RankerModel).where(RankerModel.installed.is_(True)).order_by(RankerModel.id.desc())
+                          .limit(1))
 
 
 def industry_paths(session: Session) -> dict[int, str]:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.core.schemas import IntId
+from app.core.schemas import IntId, Scored
 from app.core.vocabulary import EnterpriseKind, Tier
 from app.enterprises.schemas import EnterpriseSummary
 
@@ -50,10 +50,8 @@ class MatchRequest(BaseModel):
         return self
 
 
-class MatchItem(BaseModel):
+class MatchItem(Scored):
     enterprise: EnterpriseSummary
-    score: float
-    explanation: dict[str, Any]
 
 
 class NeedNode(BaseModel):
@@ -64,6 +62,10 @@ class NeedNode(BaseModel):
 
 
 class MatchResponse(BaseModel):
+    understanding: dict[str, Any] | None = Field(
+        description="the engine's reading of the text (wanted products with the words they came from; modifiers, "
+                    "purposes and own products set aside; ignored terms; quantities, specifications, "
+                    "certifications, regions); none without text")
     items: list[MatchItem]
     need_nodes: list[NeedNode] = Field(description="the chain nodes the need was understood to be about")
     index_version: int

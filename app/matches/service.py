@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -33,6 +34,9 @@ def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
     return frozenset(ids)
 
 
+_RERANK_MORE, _RERANK_MAX = 30, 400
+
+
 def _ready(holder: IndexHolder) -> MatchIndex:
     if holder.index is None:
         raise AppError("the match index is still being built; try again shortly", code="index_not_ready", status=503)
@@ -45,8 +49,13 @@ def rank_query(*, holder: IndexHolder, query: MatchQuery) -> tuple[list[MatchRes
     Used by POST /match, by a stored need's matches and by targeted publication, so all three agree.
     """
     index = _ready(holder)
+    model = holder.reranker
     try:
-        return rank(index, query), index.version_
+        if model is None:
+            return rank(index, query), index.version_
+        # the learned order may lift firms from a little further down the engine's list
+        wider = dataclasses.replace(query, limit=min(query.limit + _RERANK_MORE, _RERANK_MAX))
+        return model.rerank(rank(index, wider))[: query.limit], index.version_
     except UnknownNodeError as exc:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(exc.names)}") from None
     except EmptyQueryError as exc:
@@ -73,11 +82,12 @@ def match(*, session: Session, holder: IndexHolder, request: MatchRequest, princ
     ranked_at = time.perf_counter()
     results, version = rank_query(holder=holder, query=query)
     engine_ms = (time.perf_counter() - ranked_at) * 1000
+    understanding = holder.index.understand(request.text).as_dict() if request.text and holder.index else None
     firms = enterprises.summaries(session, [r.enterprise_id for r in results])
-    items = [{"enterprise": firms[r.enterprise_id], "score": round(r.score, 6),
+    items = [{"enterprise": firms[r.enterprise_id], "score": round(r.score, 6), "match": r.match,
               "explanation": _sized(r.explanation, request.explain)} for r in results if r.enterprise_id in firms]
     need = results[0].explanation.get("need_nodes", []) if results else []
-    return {"items": items, "need_nodes": need, "index_version": version,
+    return {"understanding": understanding, "items": items, "need_nodes": need, "index_version": version,
             "took_ms": round((time.perf_counter() - started) * 1000, 3), "engine_ms": round(engine_ms, 3)}
 
 

@@ -13,7 +13,7 @@ from app.core.vocabulary import (
 from app.models.analytics import QuarterReport
 from app.models.auth import ApiToken, Principal, WebSession
 from app.models.catalogue import Catalogue, CatalogueEvent
-from app.models.chain import EDGE_TYPES, Chain, ChainMember, ChainNode, NodeEdge
+from app.models.chain import EDGE_TYPES, Chain, ChainMember, ChainNode, NodeAlias, NodeEdge
 from app.models.challenge import (
     APPLICATION_STATUSES,
     CHALLENGE_MODES,
@@ -26,6 +26,7 @@ from app.models.counter import RateCounter
 from app.models.enterprise import CAPABILITY_SOURCES, Capability, Enterprise
 from app.models.events import Event, EventMeeting, EventParticipant, MeetingRequest
 from app.models.industry import Industry, IndustryUpstream
+from app.models.learning import Impression, RankerModel
 from app.models.need import NEED_SCOPES, Need, NeedNode, NeedVersion
 from app.models.opportunity import POSTER_STATUSES, SME_STATUSES, Opportunity
 from app.models.outbox import JOB_STATUSES, AuditEntry, Job, Notification, Webhook, WebhookDelivery
@@ -35,8 +36,9 @@ __all__ = [
     "ENTERPRISE_KINDS", "JOB_STATUSES", "NEED_KINDS", "NEED_SCOPES", "NEED_STATUSES", "NODE_KINDS", "OFFER_KINDS",
     "OFFER_STATUSES", "POSTER_STATUSES", "ROLES", "SME_STATUSES", "TIERS",
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
-    "ChainNode", "Challenge", "Enterprise", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode", "NeedVersion",
-    "NodeEdge", "Event", "EventMeeting", "EventParticipant", "MeetingRequest",
+    "ChainNode", "Challenge", "Enterprise", "Impression", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode",
+    "NeedVersion", "NodeAlias", "NodeEdge", "RankerModel", "Event", "EventMeeting", "EventParticipant",
+    "MeetingRequest",
     "Notification", "Offer", "Opportunity", "Principal", "QuarterReport", "RateCounter", "Webhook", "WebhookDelivery",
     "WebSession",
 ]

@@ -23,6 +23,7 @@ class Catalogue(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="draft")
     top_n: Mapped[int] = mapped_column(Integer, default=DEFAULT_TOP_N)
+    min_match: Mapped[int | None] = mapped_column(Integer)  # for its needs that set none of their own
     created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -27,6 +27,25 @@ class ChainNode(Base):
     kind: Mapped[str] = mapped_column(String(16), default="product")
 
 
+class NodeAlias(Base):
+    """A word people write for a chain node (MCU → 微控制器), with where that knowledge comes from.
+
+    Keyed by the node's name, not its id, so the reviewed list (matching/data/aliases.csv, seeded by the
+    migration) can be loaded before the chain data is; the engine skips aliases of nodes it does not have.
+    """
+
+    __tablename__ = "node_aliases"
+    __table_args__ = (UniqueConstraint("alias", "node_name", name="uq_node_aliases_alias_node_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alias: Mapped[str] = mapped_column(String(100))
+    node_name: Mapped[str] = mapped_column(String(200), index=True)
+    source: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
 class NodeEdge(Base):
     __tablename__ = "node_edges"
     __table_args__ = (

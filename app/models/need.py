@@ -34,6 +34,10 @@ class Need(Base):
     required_tier: Mapped[str | None] = mapped_column(String(16))
     required_certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the engine's reading of the title and description as last said back, corrections applied
+    understanding: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]
+    removed_nodes: Mapped[list[str]] = mapped_column(JSON, default=list)  # the poster took these out of it
+    min_match: Mapped[int | None] = mapped_column(Integer)  # 匹配度 below this never reaches a feed
     status: Mapped[str] = mapped_column(String(16), default="draft")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -25,6 +25,7 @@ class Opportunity(Base):
     need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
     score: Mapped[float | None] = mapped_column(Float)
+    match: Mapped[int | None] = mapped_column(Integer)  # 匹配度 0–100 when delivered
     explanation: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
     need_version: Mapped[int] = mapped_column(Integer, default=1)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime)  # set when 定向发布 put it in the SME's feed

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.access import needs as policy
 from app.core.audit import record, snapshot
+from app.core.db import upgrade_to_writer
 from app.core.errors import Conflict, Invalid, NotFound
 from app.core.schemas import Page
 from app.enterprises.schemas import Contact, EnterpriseSummary
@@ -17,6 +18,7 @@ from app.matches.service import rank_query
 from app.models import Enterprise, Need, Opportunity, Principal
 from app.needs import lifecycle
 from app.needs.delivery import RECEIVING_KINDS, need_query
+from app.needs.impressions import log_impressions
 from app.needs.repository import NeedRepository
 from app.needs.schemas import AnswerIn, CandidateIn, CandidateState, InterestItem, NeedMatches, NeedMatchItem
 from app.notifications.outbox import emit
@@ -47,11 +49,14 @@ def matches(*, session: Session, holder: IndexHolder, need: Need, principal: Pri
     query = dataclasses.replace(query, regions=tuple(regions))
     results, version = rank_query(holder=holder, query=query)
     page = results[offset:offset + limit]
+    if page and need.status == "published":
+        upgrade_to_writer(session)  # a GET that logs what the poster was shown, for the learner
+        log_impressions(session, need.id, page, source="shown", offset=offset)
     repo = NeedRepository(session)
     rows = repo.enterprises([r.enterprise_id for r in page])
     opps = repo.opportunities(need.id, [r.enterprise_id for r in page])
     items = [NeedMatchItem(enterprise=EnterpriseSummary.model_validate(rows[r.enterprise_id]),
-                           score=round(r.score, 6), explanation=r.explanation,
+                           score=round(r.score, 6), match=r.match, explanation=r.explanation,
                            candidate=_state(opps.get(r.enterprise_id)))
              for r in page if r.enterprise_id in rows]
     return NeedMatches(items=items, limit=limit, offset=offset, index_version=version)

@@ -13,7 +13,17 @@ from app.chains.repository import ChainRepository
 from app.core.db import like_pattern
 from app.core.pagination import count_rows
 from app.enterprises.repository import EnterpriseRepository
-from app.models import AuditEntry, Catalogue, ChainNode, Enterprise, Need, NeedNode, NeedVersion, Opportunity
+from app.models import (
+    AuditEntry,
+    Catalogue,
+    ChainNode,
+    Enterprise,
+    Impression,
+    Need,
+    NeedNode,
+    NeedVersion,
+    Opportunity,
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,12 @@ class NeedRepository:
     def delivered_to(self, need_id: int) -> set[int]:
         """The firms a need has been delivered to (its opportunities belong to the need aggregate)."""
         return set(self.session.scalars(select(Opportunity.enterprise_id).where(Opportunity.need_id == need_id)))
+
+    def impressed(self, need_id: int, source: str, enterprise_ids: Sequence[int]) -> set[int]:
+        """Of ``enterprise_ids``, the firms already logged as an impression of the need from ``source``."""
+        return set(self.session.scalars(select(Impression.enterprise_id).where(
+            Impression.need_id == need_id, Impression.source == source,
+            Impression.enterprise_id.in_(list(enterprise_ids)))))
 
     def published_closing(self, first: date, last: date) -> list[Need]:
         return list(self.session.scalars(select(Need).where(Need.status == "published", Need.deadline.is_not(None),

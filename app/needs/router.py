@@ -27,6 +27,7 @@ from app.needs.schemas import (
     NeedUpdate,
     NeedVersionOut,
     PublishIn,
+    UnderstandingFix,
 )
 
 router = APIRouter(prefix="/api/v1/needs", tags=["needs"])
@@ -46,8 +47,9 @@ Status = NeedStatus
 
 
 @router.post("", response_model=NeedOut, status_code=201, summary="Post a need as a draft (chain leaders)")
-def create_need(data: NeedCreate, session: SessionDep, principal: CurrentPrincipal, _: Leader) -> NeedOut:
-    need = service.create(session=session, data=data, principal=principal)
+def create_need(data: NeedCreate, session: SessionDep, index: IndexDep, principal: CurrentPrincipal,
+                _: Leader) -> NeedOut:
+    need = service.create(session=session, data=data, principal=principal, holder=index)
     return service.present(session, need, principal)
 
 
@@ -68,15 +70,25 @@ def list_needs(
 
 @router.get("/{need_id}", openapi_extra=READ,
             response_model=NeedOut, summary="One need (any token; drafts only for the poster and staff)")
-def get_need(need: VisibleNeed, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
-    return service.present(session, need, principal)
+def get_need(need: VisibleNeed, session: SessionDep, index: IndexDep, principal: CurrentPrincipal) -> NeedOut:
+    return service.present(session, need, principal, index)
 
 
 @router.patch("/{need_id}", response_model=NeedOut,
               summary="Edit a need (the posting firm, operators, admins); a published need gets a new version")
-def update_need(need: VisibleNeed, data: NeedUpdate, session: SessionDep, principal: CurrentPrincipal) -> NeedOut:
-    service.update(session=session, need=need, data=data, principal=principal)
-    return service.present(session, need, principal)
+def update_need(need: VisibleNeed, data: NeedUpdate, session: SessionDep, index: IndexDep,
+                principal: CurrentPrincipal) -> NeedOut:
+    service.update(session=session, need=need, data=data, principal=principal, holder=index)
+    return service.present(session, need, principal, index)
+
+
+@router.patch("/{need_id}/understanding", response_model=NeedOut,
+              summary="Correct the engine's reading of a draft: attach or remove nodes (the posting firm, operators, "
+                      "admins)")
+def correct_understanding(need: VisibleNeed, data: UnderstandingFix, session: SessionDep, index: IndexDep,
+                          principal: CurrentPrincipal, _: Staff) -> NeedOut:
+    service.correct(session=session, holder=index, need=need, data=data, principal=principal)
+    return service.present(session, need, principal, index)
 
 
 @router.get("/{need_id}/versions", openapi_extra=READ, response_model=list[NeedVersionOut],

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.core.schemas import IntId, NodeRef, UtcDateTime
-from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N, NeedKind, Tier
+from app.core.schemas import IntId, NodeRef, Scored, UtcDateTime
+from app.core.vocabulary import DEFAULT_TOP_N, MAX_TOP_N, MinMatch, NeedKind, Tier
 from app.enterprises.schemas import Contact, EnterpriseSummary
 
 Scope = Literal["node", "upstream"]
@@ -42,6 +42,7 @@ class NeedUpdate(BaseModel):
     required_tier: Tier | None = None
     required_certifications: list[str] | None = Field(default=None, max_length=20)
     anonymous: bool | None = None
+    min_match: MinMatch | None = None
 
     @field_validator("required_certifications")
     @classmethod
@@ -56,6 +57,16 @@ class NeedCreate(NeedUpdate):
                                    description="chain node names or ids")
     scope: Scope = "node"  # type: ignore[assignment]
     anonymous: bool = False  # type: ignore[assignment]
+
+
+class UnderstandingFix(BaseModel):
+    """A correction of the engine's reading: nodes to attach (wanted for sure) and nodes to remove (never read
+    from the text again)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attach: list[str | IntId] = Field(default_factory=list, max_length=50, description="chain node names or ids")
+    remove: list[str | IntId] = Field(default_factory=list, max_length=50, description="chain node names or ids")
 
 
 class PublishIn(BaseModel):
@@ -85,6 +96,12 @@ class NeedOut(BaseModel):
     required_tier: str | None
     required_certifications: list[str]
     anonymous: bool
+    min_match: int | None = Field(description="minimum 匹配度 of the firms it reaches (none: the catalogue's or 30)")
+    understanding: dict[str, Any] | None = Field(
+        description="the engine's reading of the text, corrections applied: wanted products (with the words they "
+                    "came from), modifiers, purposes and own products set aside, removed and attached nodes, "
+                    "ignored terms, quantities, specifications, certifications and delivery regions")
+    removed_nodes: list[str] = Field(description="nodes the poster removed from the reading")
     poster: PosterRef | None = Field(description="on anonymous needs: only for the posting firm and staff who reach "
                                                  "the need")
     catalogue_id: int | None
@@ -113,10 +130,8 @@ class CandidateState(BaseModel):
     poster_reason: str
 
 
-class NeedMatchItem(BaseModel):
+class NeedMatchItem(Scored):
     enterprise: EnterpriseSummary
-    score: float
-    explanation: dict[str, Any]
     candidate: CandidateState | None
 
 

@@ -17,10 +17,10 @@ from app.core.schemas import NodeRef, Page
 from app.match_index.holder import IndexHolder
 from app.models import ChainNode, Enterprise, Need, NeedVersion, Principal
 from app.models._types import utcnow
-from app.needs import lifecycle
+from app.needs import lifecycle, reading
 from app.needs.delivery import deliver
 from app.needs.repository import Delivery, NeedFilter, NeedRepository, PublishedNeed
-from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef
+from app.needs.schemas import NeedCreate, NeedOut, NeedUpdate, NeedVersionOut, PosterRef, UnderstandingFix
 from app.notifications.outbox import emit
 
 _NOT_NULL = ("kind", "title", "scope", "anonymous", "nodes")
@@ -47,8 +47,13 @@ def present_many(session: Session, needs: Sequence[Need], principal: Principal) 
     return [_present(n, sights[n.id], nodes[n.id], posters.get(n.poster_org_id)) for n in needs]
 
 
-def present(session: Session, need: Need, principal: Principal) -> NeedOut:
-    return present_many(session, [need], principal)[0]
+def present(session: Session, need: Need, principal: Principal, holder: IndexHolder | None = None) -> NeedOut:
+    """The need as ``principal`` sees it; with ``holder``, a need never read yet (imported into a catalogue,
+    posted while the index was being built) shows the engine's reading all the same."""
+    out = present_many(session, [need], principal)[0]
+    if out.understanding is None and holder is not None:
+        out.understanding = reading.read(holder, need, [n.name for n in out.nodes])
+    return out
 
 
 def _present(need: Need, sight: policy.Sight, nodes: list[ChainNode], poster: Enterprise | None) -> NeedOut:
@@ -59,6 +64,7 @@ def _present(need: Need, sight: policy.Sight, nodes: list[ChainNode], poster: En
         budget_min=need.budget_min if budget else None, budget_max=need.budget_max if budget else None,
         deadline=need.deadline, delivery_region=need.delivery_region, required_tier=need.required_tier,
         required_certifications=list(need.required_certifications or []), anonymous=need.anonymous,
+        min_match=need.min_match, understanding=need.understanding, removed_nodes=list(need.removed_nodes or []),
         poster=_poster_ref(poster) if sight.poster else None,
         catalogue_id=need.catalogue_id, status=need.status, version=need.version, created_at=need.created_at,
         updated_at=need.updated_at, published_at=need.published_at)
@@ -110,23 +116,25 @@ def _apply(need: Need, data: NeedUpdate) -> None:
         setattr(need, field, value)
 
 
-def create(*, session: Session, data: NeedCreate, principal: Principal) -> Need:
+def create(*, session: Session, data: NeedCreate, principal: Principal, holder: IndexHolder | None = None) -> Need:
     org = session.get(Enterprise, principal.org_id) if principal.org_id is not None else None
     if principal.role != "leader" or org is None or org.kind != "leader":
         raise Forbidden("only members of a chain-leader firm post needs")
-    return _create(session, org, data, principal)
+    return _create(session, org, data, principal, holder)
 
 
-def create_for(*, session: Session, poster: Enterprise, data: NeedCreate, principal: Principal) -> Need:
+def create_for(*, session: Session, poster: Enterprise, data: NeedCreate, principal: Principal,
+               holder: IndexHolder | None = None) -> Need:
     """Staff draft a need in a chain-leader firm's name (as a catalogue import files one): the firm must lie in
     their regions, and the need stays a draft its poster and staff can edit before anyone sees it."""
     if not policy.may_file_for(principal, poster):
         raise Forbidden(f"{poster.code} is not a chain-leader firm in your regions; needs are filed in such a "
                         "firm's name only")
-    return _create(session, poster, data, principal)
+    return _create(session, poster, data, principal, holder)
 
 
-def _create(session: Session, org: Enterprise, data: NeedCreate, principal: Principal) -> Need:
+def _create(session: Session, org: Enterprise, data: NeedCreate, principal: Principal,
+            holder: IndexHolder | None) -> Need:
     repo = NeedRepository(session)
     need = Need(poster_org_id=org.id, created_by=principal.id, kind=data.kind, title=data.title, status="draft",
                 version=1, required_certifications=[], description="", delivery_region="")
@@ -134,12 +142,15 @@ def _create(session: Session, org: Enterprise, data: NeedCreate, principal: Prin
     nodes = _resolve_nodes(repo, data.nodes)
     _apply(need, data)
     lifecycle.add(session, [need], [[n.id for n in nodes]])
+    if holder is not None:
+        reading.refresh(holder, need, [n.name for n in nodes])
     record(session, principal=principal, action="need.create", entity="need", entity_id=need.id,
            after={**content(need, nodes), "status": need.status})
     return need
 
 
-def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal) -> Need:
+def update(*, session: Session, need: Need, data: NeedUpdate, principal: Principal,
+           holder: IndexHolder | None = None) -> Need:
     lifecycle.take(session, need, policy.manages(principal, need),
                    "only the posting firm and staff who reach it may edit this need",
                    conflicts={"closed": "a closed need cannot be edited"})
@@ -154,6 +165,8 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
     changed = [f for f in (*lifecycle.CONTENT_FIELDS, "nodes") if before[f] != after[f]]
     if not changed:
         return need
+    if holder is not None and {"title", "description", "nodes"} & set(changed):
+        reading.refresh(holder, need, after["nodes"])
     if "nodes" in changed:
         repo.set_nodes(need.id, [n.id for n in nodes])
     if need.status == "published":
@@ -169,6 +182,33 @@ def update(*, session: Session, need: Need, data: NeedUpdate, principal: Princip
     record(session, principal=principal, action="need.update", entity="need", entity_id=need.id,
            before={f: before[f] for f in changed} | {"version": old_version},
            after={f: after[f] for f in changed} | {"version": need.version})
+    return need
+
+
+def correct(*, session: Session, holder: IndexHolder, need: Need, data: UnderstandingFix,
+            principal: Principal) -> Need:
+    """Attach nodes to a draft's reading (as its chain nodes) or remove nodes read into its text."""
+    lifecycle.take(session, need, policy.manages(principal, need),
+                   "only the posting firm and staff who reach it may correct this need",
+                   conflicts={s: f"the reading is corrected before publishing; this need is {s}"
+                              for s in ("published", "closed")})
+    repo = NeedRepository(session)
+    attach, remove = _resolve_nodes(repo, data.attach), _resolve_nodes(repo, data.remove)
+    both = {n.name for n in attach} & {n.name for n in remove}
+    if both:
+        raise Invalid("remove", f"attached and removed at once: {', '.join(sorted(both))}")
+    old = repo.nodes_of([need.id])[need.id]
+    before = {"nodes": [n.name for n in old], "removed_nodes": list(need.removed_nodes or [])}
+    gone = {n.id for n in remove}
+    nodes = [n for n in old if n.id not in gone] + [n for n in attach if n.id not in {o.id for o in old}]
+    removed = [r for r in before["removed_nodes"] if r not in {n.name for n in attach}]
+    need.removed_nodes = removed + [n.name for n in remove if n.name not in removed]
+    repo.set_nodes(need.id, [n.id for n in nodes])
+    reading.refresh(holder, need, [n.name for n in nodes])
+    need.updated_at = utcnow()
+    session.flush()
+    record(session, principal=principal, action="need.correct", entity="need", entity_id=need.id, before=before,
+           after={"nodes": [n.name for n in nodes], "removed_nodes": need.removed_nodes})
     return need
 
 

@@ -77,7 +77,8 @@ def match(*, session: Session, graph: ChainGraph | None, need: Need, kind: str |
         except EmptyQueryError:
             results = []
         offers = {o.id: o for o in out(session, [session.get_one(Offer, r.enterprise_id) for r in results])}
-        items = [OfferMatch(offer=offers[r.enterprise_id], score=round(r.score, 6), explanation=r.explanation)
+        items = [OfferMatch(offer=offers[r.enterprise_id], score=round(r.score, 6), match=r.match,
+                            explanation=r.explanation)
                  for r in results if r.enterprise_id in offers]
     return OfferMatchResponse(need_id=need.id, items=items, offers_indexed=index.size if index else 0,
                               took_ms=round((time.perf_counter() - started) * 1000, 3))

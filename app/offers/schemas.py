@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.challenges.schemas import UtcDateTime
+from app.core.schemas import Scored
 from app.core.vocabulary import OfferKind
 from app.enterprises.schemas import EnterpriseSummary
 
@@ -40,10 +39,8 @@ class OfferOut(BaseModel):
     created_at: UtcDateTime
 
 
-class OfferMatch(BaseModel):
+class OfferMatch(Scored):
     offer: OfferOut
-    score: float
-    explanation: dict[str, Any]
 
 
 class OfferMatchResponse(BaseModel):

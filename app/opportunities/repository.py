@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.pagination import count_rows
@@ -19,6 +19,7 @@ class FeedFilter:
     kind: str | None = None
     chain_id: int | None = None
     deadline_before: date | None = None
+    min_match: int = 0  # 匹配度; deliveries from before 匹配度 was kept (none) are shown
 
 
 class FeedRepository:
@@ -42,9 +43,13 @@ class FeedRepository:
             stmt = stmt.where(Need.kind == f.kind)
         if f.chain_id is not None:
             stmt = stmt.join(Catalogue, Catalogue.id == Need.catalogue_id).where(Catalogue.chain_id == f.chain_id)
+        if f.min_match > 0:
+            stmt = stmt.where(or_(Opportunity.match.is_(None), Opportunity.match >= f.min_match))
         if f.deadline_before is not None:
             stmt = stmt.where(Need.deadline.is_not(None), Need.deadline <= f.deadline_before)
         total = count_rows(self.session, stmt)
-        ordered = stmt.order_by(func.coalesce(Opportunity.score, -1.0).desc(), Need.id.desc())
+        # 匹配度 first: it means the same for every need, where raw scores of two needs do not compare
+        ordered = stmt.order_by(func.coalesce(Opportunity.match, -1).desc(),
+                                func.coalesce(Opportunity.score, -1.0).desc(), Need.id.desc())
         rows = self.session.execute(ordered.limit(limit).offset(offset))
         return [(o, n) for o, n in rows], total

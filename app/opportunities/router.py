@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep, require_roles
 from app.core.schemas import Page
-from app.core.vocabulary import NeedKind
+from app.core.vocabulary import DEFAULT_MIN_MATCH, MinMatch, NeedKind
 from app.opportunities import service
 from app.opportunities.schemas import FeedItem, InterestIn
 
@@ -28,11 +28,12 @@ def my_opportunities(
     kind: NeedKind | None = None,
     chain: Annotated[str | None, Query(max_length=40, description="chain code of the need's catalogue")] = None,
     deadline_before: Annotated[date | None, Query(description="deadline on or before this day")] = None,
+    min_match: Annotated[MinMatch, Query()] = DEFAULT_MIN_MATCH,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[FeedItem]:
     return service.feed(session=session, principal=principal, kind=kind, chain=chain,
-                        deadline_before=deadline_before, limit=limit, offset=offset)
+                        deadline_before=deadline_before, min_match=min_match, limit=limit, offset=offset)
 
 
 @router.get("/opportunities/{need_id}", openapi_extra=READ, response_model=FeedItem,

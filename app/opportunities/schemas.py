@@ -13,6 +13,7 @@ from app.needs.schemas import NeedOut
 class FeedItem(BaseModel):
     need: NeedOut
     score: float | None = Field(description="how well the need fits the firm; none if it was not delivered")
+    match: int | None = Field(description="匹配度 0–100 when delivered (see matching/scale.py)")
     reason: dict[str, Any] = Field(description="why it was matched (the engine's explanation)")
     is_new: bool = Field(description="not seen in the feed before")
     delivered: bool

@@ -47,7 +47,8 @@ def _items(session: Session, principal: Principal, pairs: Sequence[tuple[Opportu
         poster = posters.get(need.poster_org_id) if need.id in reveal else None
         status = opp.poster_status if opp is not None and opp.poster_status in _SHOWN_POSTER_STATUSES else "none"
         out.append(FeedItem(
-            need=need_out, score=opp.score if opp else None, reason=dict(opp.explanation or {}) if opp else {},
+            need=need_out, score=opp.score if opp else None, match=opp.match if opp else None,
+            reason=dict(opp.explanation or {}) if opp else {},
             is_new=opp is not None and opp.delivered_at is not None and opp.seen_at is None,
             delivered=opp is not None and opp.delivered_at is not None, delivered_version=delivered_version,
             changed_fields=changed.get(need.id, []),
@@ -71,7 +72,7 @@ def _mark_seen(session: Session, opps: Sequence[Opportunity | None]) -> None:
 
 
 def feed(*, session: Session, principal: Principal, kind: str | None, chain: str | None,
-         deadline_before: date | None, limit: int, offset: int) -> Page[FeedItem]:
+         deadline_before: date | None, limit: int, offset: int, min_match: int = 0) -> Page[FeedItem]:
     org_id = _org(principal)
     repo = FeedRepository(session)
     chain_id = None
@@ -79,7 +80,7 @@ def feed(*, session: Session, principal: Principal, kind: str | None, chain: str
         chain_id = repo.chain_id(chain)
         if chain_id is None:
             raise Invalid("chain", f"unknown chain {chain}")
-    f = FeedFilter(kind=kind, chain_id=chain_id, deadline_before=deadline_before)
+    f = FeedFilter(kind=kind, chain_id=chain_id, deadline_before=deadline_before, min_match=min_match)
     pairs, total = repo.feed(org_id, f, limit=limit, offset=offset)
     items = _items(session, principal, pairs)
     _mark_seen(session, [o for o, _ in pairs])

@@ -3,7 +3,7 @@
 import pytest
 
 from graph import ChainGraph, NodeSpec
-from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
+from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
 from matching.aliases import DEFAULT_ALIASES, AliasFileError, default_aliases, read_aliases
 
 
@@ -62,3 +62,52 @@ def test_the_shipped_list_is_the_default():
     assert idx.aliases_ == default_aliases()
     assert [r.enterprise_id for r in rank(idx, MatchQuery(text="IGBT模块国产替代"))] == [1]
     assert DEFAULT_ALIASES.name == "aliases.csv"
+
+
+def _ranking(idx, text):
+    # the text weights of a firm read again are stored as an update stores them (float32): equal to 1e-6
+    return [(r.enterprise_id, r.match, round(r.score, 5)) for r in rank(idx, MatchQuery(text=text))]
+
+
+def test_aliases_changed_in_place_rank_as_a_fresh_fit():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("半导体器件", "热轧卷板", "热轧板卷", "钢材")], [])
+    firms = [
+        EnterpriseRecord(1, "1", "甲微电子", "sme", "none", "", products=(("半导体器件", 0.7),)),
+        EnterpriseRecord(2, "2", "乙钢铁", "sme", "none", "", products=(("热卷", 0.6),)),
+        EnterpriseRecord(3, "3", "丙钢铁", "sme", "none", "", products=(("热轧卷板", 0.6),)),
+    ]
+    full = [("IGBT", "半导体器件"), ("热卷", "热轧卷板"), ("热轧板卷", "热轧卷板")]
+    idx = MatchIndex().fit(graph, firms, aliases=full[2:])
+    assert rank(idx, MatchQuery(text="采购IGBT模块")) == []
+    version = idx.version_
+    assert idx.set_aliases(full) == 1  # only the firm whose product says 热卷 is read again
+    assert idx.version_ > version
+    fresh = MatchIndex().fit(graph, firms, aliases=full)
+    for text in ("采购IGBT模块", "采购热卷", "求购热轧卷板500吨"):
+        assert _ranking(idx, text) == _ranking(fresh, text)
+    assert idx.set_aliases(full) == 0  # nothing changed, nothing re-read
+    idx.set_aliases(full[2:])  # and back: the aliases are gone again
+    assert rank(idx, MatchQuery(text="采购IGBT模块")) == []
+    assert _ranking(idx, "采购热卷") == _ranking(MatchIndex().fit(graph, firms, aliases=full[2:]), "采购热卷")
+
+
+def test_a_rare_product_also_seeks_the_kind_its_name_says():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("螺杆式压缩机", "压缩机", "水泵")], [])
+    firms = [
+        EnterpriseRecord(1, "1", "甲", "sme", "none", "", products=(("螺杆式压缩机", 0.6),)),
+        EnterpriseRecord(2, "2", "乙", "sme", "none", "", products=(("压缩机", 0.6),)),
+        EnterpriseRecord(3, "3", "丙", "sme", "none", "", products=(("水泵", 0.6),)),
+    ]
+    assert 2 not in [r.enterprise_id for r in rank(MatchIndex().fit(graph, firms, aliases=()),
+                                                   MatchQuery(text="采购螺杆式压缩机"))][:1]
+    seek = MatchConfig(broader_below=10)
+    idx = MatchIndex(seek).fit(graph, firms, aliases=())
+    ranked = rank(idx, MatchQuery(text="采购螺杆式压缩机"))
+    assert [r.enterprise_id for r in ranked][:2] == [1, 2]
+    assert ranked[0].match >= 80 and 30 <= ranked[1].match < 50  # a maker of the kind: a chain relation
+    # a product many firms make keeps to itself
+    many = [EnterpriseRecord(10 + i, str(10 + i), f"丁{i}", "sme", "none", "", products=(("螺杆式压缩机", 0.5),))
+            for i in range(10)]
+    idx = MatchIndex(seek).fit(graph, [*firms, *many], aliases=())
+    kind_maker = [r for r in rank(idx, MatchQuery(text="采购螺杆式压缩机", limit=30)) if r.enterprise_id == 2]
+    assert all(r.match < 30 for r in kind_maker)  # words only: the kind is not sought

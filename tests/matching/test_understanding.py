@@ -115,4 +115,24 @@ def test_the_result_is_plain_json(reader):
     d = reader.read("我司为整车企业，现需采购转向节，交付至济南").as_dict()
     json.dumps(d, ensure_ascii=False)
     assert d["wanted"][0]["nodes"] == ["转向节"] and d["own_products"][0]["words"] == "整车"
-    assert set(d) == {"wanted", "modifiers", "purposes", "own_products", "context", "ignored"}
+    assert set(d) == {"wanted", "modifiers", "purposes", "own_products", "context", "removed", "ignored",
+                      "quantities", "specs", "certifications", "regions"}
+    assert d["regions"] == ["济南"]
+
+
+def test_the_fine_print_is_sorted_for_the_poster(reader):
+    d = reader.read("求购电解液500吨，纯度99.5%以上，需IATF16949认证，交付至济南").as_dict()
+    assert d["quantities"] == ["500吨"]
+    assert any("99.5%" in s for s in d["specs"])
+    assert d["certifications"] == ["iatf16949认证"]
+    assert d["regions"] == ["济南"]
+
+
+def test_a_removed_node_is_set_aside_with_its_words(reader):
+    u = reader.read("寻找动力电池隔膜供应商")
+    node = reader.graph_.lookup(u.wanted[0].nodes[0])
+    fixed = u.without({node})
+    assert fixed.wanted == () and fixed.removed[0].words == u.wanted[0].words
+    assert fixed.removed[0].note == "需求方已移除"
+    assert not any(w in u.wanted[0].words for w in fixed.words)
+    assert u.without(set()) is u

@@ -66,6 +66,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/needs/{need_id}"): Access(path=_published, expected=ANY, poster_private=True),
     ("PATCH", "/api/v1/needs/{need_id}"): Access(path=_published, body=lambda _ctx: {"quantity": "700吨"},
                                                  expected=only(STAFF)),
+    ("PATCH", "/api/v1/needs/{need_id}/understanding"): Access(
+        path=lambda ctx: f"{_fresh_draft(ctx)}/understanding", body=lambda _ctx: {"attach": ["锂电池"]},
+        expected=only(STAFF | DRAFT_HIDDEN)),
     ("GET", "/api/v1/needs/{need_id}/versions"): Access(path=lambda ctx: f"{_published(ctx)}/versions", expected=ANY,
                                                         poster_private=True),
     ("POST", "/api/v1/needs/{need_id}/publish"): Access(path=lambda ctx: f"{_fresh_draft(ctx)}/publish",

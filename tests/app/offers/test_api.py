@@ -107,6 +107,7 @@ def test_offers_ranked_for_a_need_with_explanations(client: TestClient, tokens: 
     body = resp.json()
     assert body["items"][0]["offer"]["id"] == good["id"] and body["offers_indexed"] == 3
     assert body["items"][0]["explanation"] and body["items"][0]["score"] > 0
+    assert all(0 <= i["match"] <= 100 for i in body["items"])
     scores = [i["score"] for i in body["items"]]
     assert scores == sorted(scores, reverse=True)
     again = client.get(url, params={"need": need["id"]}, headers=tokens.header("operator")).json()
