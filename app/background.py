@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from app.catalogues.publishing import PUBLISH
 from app.jobs.registry import Registry
+from app.matches.indexing import SNAPSHOT
 from app.notifications.reminders import REMINDERS
 
 
 def job_registry() -> Registry:
-    return Registry.of([PUBLISH, REMINDERS])
+    return Registry.of([PUBLISH, REMINDERS, SNAPSHOT])

@@ -26,8 +26,10 @@ from app.health.router import router as health_router
 from app.industries.router import router as industries_router
 from app.jobs.runner import JobRunner
 from app.match_index import freshness
+from app.match_index.feed import Waker, redis_publisher
 from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
+from app.models.changelog import on_commit
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
@@ -47,13 +49,19 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         counters = open_stores(settings, session_factory=session_factory)
         app.state.rate_limits = RateLimits.from_settings(counters.limits, settings, factory)
         app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
-        holder = IndexHolder(factory)
+        holder = IndexHolder(factory, snapshot_dir=settings.snapshot_dir)
         app.state.index = holder
         freshness.install(factory, holder.refresh)
+        waker = None
+        unpublish = None
+        if settings.change_notify == "redis" and settings.redis_url:
+            unpublish = on_commit(redis_publisher(settings.redis_url))
         if settings.build_index:
             holder.build()
             if settings.index_sync_seconds > 0:
-                holder.start_sync(settings.index_sync_seconds)
+                waker = Waker(holder.sync_once, database_url=settings.database_url, redis_url=settings.redis_url,
+                              notify=settings.change_notify, poll_seconds=settings.index_sync_seconds)
+                waker.start()
         runner = None
         # Tests pass their own session_factory (one connection): a thread must not share it; they call run_once.
         if settings.run_jobs and session_factory is None:
@@ -70,7 +78,10 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
             dispatcher.stop()
         if runner is not None:
             runner.stop()
-        holder.stop()
+        if waker is not None:
+            waker.stop()
+        if unpublish is not None:
+            unpublish()
         counters.close()
         engine.dispose()
 

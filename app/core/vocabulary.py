@@ -20,6 +20,8 @@ NeedStatus = Literal["draft", "published", "closed"]
 CatalogueStatus = Literal["draft", "in_review", "published", "closed"]
 OfferKind = Literal["capability", "result"]
 NodeKind = Literal["product", "segment"]
+# What a change-log entry names: one firm (its profile or capabilities), or the chain graph (nodes, edges, aliases).
+ChangeKind = Literal["enterprise", "graph"]
 
 ROLES: tuple[str, ...] = get_args(Role)
 ENTERPRISE_KINDS: tuple[str, ...] = get_args(EnterpriseKind)
@@ -29,6 +31,7 @@ NEED_STATUSES: tuple[str, ...] = get_args(NeedStatus)
 CATALOGUE_STATUSES: tuple[str, ...] = get_args(CatalogueStatus)
 OFFER_KINDS: tuple[str, ...] = get_args(OfferKind)
 NODE_KINDS: tuple[str, ...] = get_args(NodeKind)
+CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
 
 ROLE_LABELS = {"admin": "管理员", "operator": "运营方", "leader": "链主企业", "sme": "中小企业",
                "integration": "系统对接"}

@@ -1,107 +1,121 @@
-"""The process's in-memory match index: built once from a database snapshot, then updated per enterprise.
+"""The process's match index: opened from the newest snapshot (mapped, shared with the machine's other workers)
+or fitted on the database, then kept fresh from the change log.
 
 Two paths keep it fresh. In the process that made a change, the commit hook (match_index/freshness.py)
-refreshes the changed firms at once. Every process also polls ``enterprises.updated_at`` twice a second,
-so changes made by another worker or by the CLI reach it within a second too.
+refreshes the changed firms at once. Every process also follows the change log (match_index/feed.py), woken by
+a notification, so changes made by another worker, node or the CLI reach it within a second. A newer snapshot
+(after a graph change, or the periodic rebuild) replaces the index once it has caught up.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.match_index.snapshot import load_graph_parts, load_records
-from app.models import Enterprise
+from app.match_index import snapshots
+from app.match_index.feed import ChangeFeed
+from app.match_index.snapshot import load_records
+from app.match_index.snapshots import Origin
 from graph import ChainGraph
 from matching import MatchIndex
 
-# Rows whose transaction committed after a later timestamp was seen are caught by looking back this far.
-_LOOKBACK = timedelta(seconds=5)
+log = logging.getLogger(__name__)
 
 
 class IndexHolder:
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], *, snapshot_dir: str | Path | None = None) -> None:
         self._factory = factory
+        self.snapshot_dir = Path(snapshot_dir) if snapshot_dir else None
         self._lock = threading.Lock()
-        self._seen: dict[int, datetime] = {}
-        self._since: datetime | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._sync_lock = threading.Lock()  # one reader of the change log at a time
         self.graph: ChainGraph | None = None
         self.index: MatchIndex | None = None
+        self.origin: Origin | None = None
+        self._feed: ChangeFeed | None = None
+        self.graph_changed = False  # the chain graph changed since this index was built: a new snapshot is due
         self.built_at: float | None = None
         self.build_seconds: float | None = None
 
     def build(self) -> None:
         started = time.perf_counter()
-        with self._factory() as session:
-            since = session.scalar(select(func.max(Enterprise.updated_at)))
-            recent = dict(session.execute(select(Enterprise.id, Enterprise.updated_at).where(
-                Enterprise.updated_at >= since - _LOOKBACK)).all()) if since else {}
-            nodes, edges = load_graph_parts(session)
-            records = load_records(session)
-        graph = ChainGraph.build(nodes, edges)
-        index = MatchIndex().fit(graph, records)
+        if self.snapshot_dir is not None:
+            index, origin = snapshots.open_newest(self._factory, self.snapshot_dir)
+        else:
+            index, origin = snapshots.read_database(self._factory)
+        self._install(index, origin)
+        self.sync_once()
+        self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
+
+    def _install(self, index: MatchIndex, origin: Origin) -> None:
         with self._lock:
-            self.graph, self.index = graph, index
-            self._since, self._seen = since, recent
-            self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
+            self.index, self.graph, self.origin = index, index.graph_, origin
+            self._feed = ChangeFeed(origin)
+            self.graph_changed = False
 
     def refresh(self, ids: Sequence[int]) -> None:
         """Re-read the named enterprises and replace (or drop) them in the index."""
-        if self.index is None or not ids:
-            return
+        if self.index is not None and ids:
+            self._apply(self.index, ids)
+
+    def _apply(self, index: MatchIndex, ids: Sequence[int]) -> None:
         with self._factory() as session:
             records = {r.id: r for r in load_records(session, ids)}
-            stamps = dict(session.execute(select(Enterprise.id, Enterprise.updated_at)
-                                          .where(Enterprise.id.in_(list(ids)))).all())
         with self._lock:
             for id_ in ids:
                 if id_ in records:
-                    self.index.upsert(records[id_])
+                    index.upsert(records[id_])
                 else:
-                    self.index.remove(id_)
-            self._seen.update(stamps)
+                    index.remove(id_)
 
     def sync_once(self) -> int:
-        """Pick up enterprises changed since the last look (by any process); returns how many were refreshed."""
-        if self.index is None or self._since is None:
+        """Apply the change log since the last look (changes by any process); returns how many firms were
+        refreshed. Switches to a newer snapshot first when one has appeared."""
+        if self.index is None:
             return 0
-        floor = self._since - _LOOKBACK
+        with self._sync_lock:
+            self._maybe_switch()
+            feed = self._feed
+            assert feed is not None
+            with self._factory() as session:
+                firms, graph = feed.read(session)
+            if graph:
+                self.graph_changed = True
+            self.refresh(firms)
+            return len(firms)
+
+    def _maybe_switch(self) -> None:
+        if self.snapshot_dir is None or self.origin is None:
+            return
+        found = snapshots.newest(self.snapshot_dir)
+        if found is None or found[0] <= self.origin.version:
+            return
+        try:
+            index, origin = snapshots.open_path(found[1])
+        except Exception:  # noqa: BLE001 - a damaged or vanished snapshot: keep the current index
+            log.warning("could not open snapshot %s", found[1], exc_info=True)
+            return
+        feed = ChangeFeed(origin)
         with self._factory() as session:
-            rows = session.execute(select(Enterprise.id, Enterprise.updated_at)
-                                   .where(Enterprise.updated_at >= floor)).all()
-        changed = [id_ for id_, stamp in rows if self._seen.get(id_) != stamp]
-        if rows:
-            self._since = max(self._since, max(stamp for _, stamp in rows))
-        self.refresh(changed)
-        # Forget what has fallen out of the look-back window, so the map stays small.
-        self._seen = {i: s for i, s in self._seen.items() if s >= self._since - _LOOKBACK}
-        return len(changed)
-
-    def start_sync(self, interval: float = 0.5) -> None:
-        def loop() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.sync_once()
-                except Exception:  # noqa: BLE001 - a failed poll is retried on the next tick
-                    continue
-
-        self._thread = threading.Thread(target=loop, name="index-sync", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+            firms, _ = feed.read(session)
+        if firms:
+            self._apply(index, firms)
+        with self._lock:
+            # Versions only grow, so a reader comparing index_version sees the switch as a change.
+            index.version_ = max(index.version_, (self.index.version_ if self.index else 0) + 1)
+            self.index, self.graph, self.origin, self._feed = index, index.graph_, origin, feed
+            self.graph_changed = False
+        log.info("switched to snapshot %s", found[1])
 
     def status(self) -> dict[str, object]:
         if self.index is None:
             return {"ready": False}
+        origin = self.origin
         return {"ready": True, "version": self.index.version_, "enterprises": self.index.size,
-                "build_seconds": round(self.build_seconds or 0.0, 3)}
+                "build_seconds": round(self.build_seconds or 0.0, 3),
+                "snapshot": origin.version if origin else 0,
+                "position": self._feed.position if self._feed else 0, "graph_changed": self.graph_changed}

@@ -21,6 +21,7 @@ from app.models.challenge import (
     Challenge,
     Offer,
 )
+from app.models.changelog import ChangeLog
 from app.models.counter import RateCounter
 from app.models.enterprise import CAPABILITY_SOURCES, Capability, Enterprise
 from app.models.industry import Industry, IndustryUpstream
@@ -33,6 +34,7 @@ __all__ = [
     "ENTERPRISE_KINDS", "JOB_STATUSES", "NEED_KINDS", "NEED_SCOPES", "NEED_STATUSES", "NODE_KINDS", "OFFER_KINDS",
     "OFFER_STATUSES", "POSTER_STATUSES", "ROLES", "SME_STATUSES", "TIERS",
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
+    "ChangeLog",
     "ChainNode", "Challenge", "Enterprise", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode", "NeedVersion",
     "NodeEdge",
     "Notification", "Offer", "Opportunity", "Principal", "RateCounter", "Webhook", "WebhookDelivery", "WebSession",
