@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 GAP_WAIT = 30.0  # seconds a missing number is waited for (longer than any write transaction of the service)
 LOOKBACK = timedelta(seconds=GAP_WAIT)
 _BATCH = 50_000
+_TICK = 0.5  # longest wait for a notification before looking at the stop flag
 
 
 class ChangeFeed:
@@ -131,14 +132,16 @@ class Waker:
         with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
             self._wake()  # whatever was written while not listening
+            last = time.monotonic()
             while not self._stop.is_set():
-                got = False
-                for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
-                    got = True
-                self._wake()
-                if got:  # drain a burst with one read
+                # Short waits, so stop() is honoured at once; a burst of notifications is one read.
+                got = any(True for _ in conn.notifies(timeout=min(self.poll_seconds, _TICK), stop_after=1))
+                if got:
                     for _ in conn.notifies(timeout=0.0):
                         pass
+                if got or time.monotonic() - last >= self.poll_seconds:
+                    self._wake()
+                    last = time.monotonic()
 
     def _listen_redis(self) -> None:
         import redis
@@ -148,11 +151,14 @@ class Waker:
         pubsub.subscribe(CHANNEL)
         try:
             self._wake()
+            last = time.monotonic()
             while not self._stop.is_set():
-                pubsub.get_message(timeout=self.poll_seconds)
+                got = pubsub.get_message(timeout=min(self.poll_seconds, _TICK)) is not None
                 while pubsub.get_message(timeout=0.0) is not None:
                     pass
-                self._wake()
+                if got or time.monotonic() - last >= self.poll_seconds:
+                    self._wake()
+                    last = time.monotonic()
         finally:
             pubsub.close()
             client.close()
