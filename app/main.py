@@ -21,6 +21,7 @@ from app.core.db import make_engine, make_sessionmaker
 from app.core.errors import document_errors, install_error_handlers
 from app.core.middleware import SecurityMiddleware
 from app.core.ratelimit import RateLimitMiddleware, RateLimits
+from app.core.replica import PositionMiddleware, make_routing
 from app.enterprises.router import router as enterprises_router
 from app.health.router import router as health_router
 from app.industries.router import router as industries_router
@@ -46,6 +47,9 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         engine = make_engine(settings.database_url)
         factory = session_factory or make_sessionmaker(engine)
         app.state.settings, app.state.engine, app.state.sessionmaker = settings, engine, factory
+        replica_engine = make_engine(settings.replica_url) if settings.replica_url else None
+        app.state.read_routing = make_routing(factory, replica_engine, window_seconds=settings.read_your_writes_seconds,
+                                              cookie_secure=settings.cookie_secure)
         counters = open_stores(settings, session_factory=session_factory)
         app.state.rate_limits = RateLimits.from_settings(counters.limits, settings, factory)
         app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
@@ -83,6 +87,8 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         if unpublish is not None:
             unpublish()
         counters.close()
+        if replica_engine is not None:
+            replica_engine.dispose()
         engine.dispose()
 
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan,
@@ -95,6 +101,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(PositionMiddleware)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.import_max_bytes + 1_000_000)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,

@@ -177,8 +177,10 @@ def _graph(r: _Reader, graph_aliases: dict[str, int]) -> ChainGraph:
     specs = [NodeSpec(name, tuple(by_node.get(i, ()))) for i, name in enumerate(names)]
     inputs = r.matrix("graph.inputs", sp.csr_matrix, (n, n)).tocoo()
     narrower = r.matrix("graph.narrower", sp.csr_matrix, (n, n)).tocoo()
+    # inputs_[d, s]: s is an input of d; narrower_[s, d]: d is a narrower kind of s (see ChainGraph.build)
     edges = [(names[s], names[d], "input") for d, s in zip(inputs.row.tolist(), inputs.col.tolist(), strict=True)]
-    edges += [(names[s], names[d], "subkind") for s, d in zip(narrower.row.tolist(), narrower.col.tolist(), strict=True)]
+    edges += [(names[s], names[d], "subkind")
+              for s, d in zip(narrower.row.tolist(), narrower.col.tolist(), strict=True)]
     return ChainGraph.build(specs, edges)
 
 

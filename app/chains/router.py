@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.chains import service
 from app.chains.repository import ChainRepository
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, NodeDetail, NodeSummary
-from app.core.deps import CurrentPrincipal, SessionDep, require_roles
+from app.core.deps import CurrentPrincipal, ReadSessionDep, SessionDep, require_roles
 from app.core.schemas import Page
 from app.models import Principal
 
@@ -19,7 +19,7 @@ chains_router = APIRouter(prefix="/api/v1/chains", tags=["chains"])
 
 @nodes_router.get("", response_model=Page[NodeSummary], summary="Search chain nodes by name")
 def list_nodes(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: CurrentPrincipal,
     q: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,

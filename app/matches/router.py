@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from app.core.deps import SessionDep, require_roles
+from app.core.deps import ReadSessionDep, require_roles
 from app.match_index.deps import IndexDep
 from app.matches import service
 from app.matches.schemas import MatchRequest, MatchResponse
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/match", tags=["matching"])
 @router.post("", response_model=MatchResponse, summary="Rank enterprises for a need, with explanations")
 def match(
     data: MatchRequest,
-    session: SessionDep,
+    session: ReadSessionDep,
     index: IndexDep,
     principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin", "integration"))],
 ) -> MatchResponse:

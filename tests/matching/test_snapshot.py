@@ -20,7 +20,8 @@ DATA, BENCH = SHARED / "data" / "chainkg", SHARED / "bench"
 
 QUERIES = [MatchQuery(text="采购锂电池"), MatchQuery(text="碳酸锂 供应商", regions=("山东省",)),
            MatchQuery(nodes=("锂电池",), scope="upstream"), MatchQuery(text="隔膜", kinds=("sme",)),
-           MatchQuery(text="单水氢氧化锂", tiers=("none", "gold")), MatchQuery(text="正极材料", regions=("江苏省/苏州市",))]
+           MatchQuery(text="单水氢氧化锂", tiers=("none", "gold")),
+           MatchQuery(text="正极材料", regions=("江苏省/苏州市",))]
 
 
 def ranked(index: MatchIndex, queries: list[MatchQuery]) -> list[list[tuple[int, float, int, str]]]:

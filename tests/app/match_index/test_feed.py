@@ -7,9 +7,8 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.match_index import feed as feed_module
 from app.match_index.feed import ChangeFeed, Waker, redis_publisher
