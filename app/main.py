@@ -15,6 +15,7 @@ from app.auth.login import LoginGuard
 from app.auth.router import router as auth_router
 from app.background import job_registry
 from app.chains.router import chains_router, nodes_router
+from app.core.changes import on_commit
 from app.core.config import Settings, get_settings
 from app.core.counters import open_stores
 from app.core.db import make_engine, make_sessionmaker
@@ -30,7 +31,6 @@ from app.match_index import freshness
 from app.match_index.feed import Waker, redis_publisher
 from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
-from app.models.changelog import on_commit
 from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 

@@ -29,8 +29,10 @@ class StreamingReplica(PrivatePostgres):
         self.primary = primary
 
     def init(self) -> None:
+        # --checkpoint=fast: the default spread checkpoint would wait minutes for the primary's checkpoint pace
         self._as_postgres(str(self.bindir / "pg_basebackup"), "-D", str(self.data), "-h", "127.0.0.1", "-p",
-                          str(self.primary.port), "-U", "postgres", "-R", "-X", "stream", "--no-sync")
+                          str(self.primary.port), "-U", "postgres", "-R", "-X", "stream", "--no-sync",
+                          "--checkpoint=fast", timeout=3600.0)
         self.start()
 
     def _one(self, url: str, sql: str) -> object:

@@ -8,12 +8,15 @@ index sees an ordinary mapping.
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from matching.types import EnterpriseRecord
 
 __all__ = ["RecordTable", "RegionSlots", "SlotMap", "StringColumn", "pack_strings"]
+
+V = TypeVar("V")
 
 
 def pack_strings(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -44,63 +47,59 @@ class StringColumn:
         return [text[offs[i] : offs[i + 1]].decode("utf-8") for i in range(len(offs) - 1)]
 
 
-class _Overlaid:
-    """Sorted base ids (a snapshot) with entries added and removed since."""
+class _Overlaid(MutableMapping[int, V]):
+    """Sorted base ids (a snapshot) with entries added, replaced and removed since, in memory."""
 
     def __init__(self, ids: np.ndarray, rows: np.ndarray) -> None:
         self._ids, self._rows = ids, rows  # ids sorted; rows[k] = base row of ids[k]
-        self._removed: set[int] = set()
+        self._removed: set[int] = set()  # base ids deleted or replaced
+        self._added: dict[int, V] = {}
 
-    def _base_row(self, key: int) -> int | None:
+    def _base(self, row: int) -> V:
+        raise NotImplementedError
+
+    def _position(self, key: int) -> int | None:
         pos = int(np.searchsorted(self._ids, key))
-        if pos < len(self._ids) and int(self._ids[pos]) == key and key not in self._removed:
-            return int(self._rows[pos])
-        return None
+        return pos if pos < len(self._ids) and int(self._ids[pos]) == key else None
 
-    def _in_base(self, key: int) -> bool:
-        pos = int(np.searchsorted(self._ids, key))
-        return pos < len(self._ids) and int(self._ids[pos]) == key
-
-    def _base_keys(self) -> Iterator[int]:
-        return (k for k in self._ids.tolist() if k not in self._removed)
-
-
-class SlotMap(_Overlaid, MutableMapping[int, int]):
-    """enterprise id -> slot: the snapshot's slots by binary search, later ones from a dict."""
-
-    def __init__(self, ids: np.ndarray, slots: np.ndarray) -> None:
-        super().__init__(ids, slots)
-        self._added: dict[int, int] = {}
-
-    def __getitem__(self, key: int) -> int:
+    def __getitem__(self, key: int) -> V:
         if key in self._added:
             return self._added[key]
-        row = self._base_row(key)
-        if row is None:
+        pos = self._position(key)
+        if pos is None or key in self._removed:
             raise KeyError(key)
-        return row
+        return self._base(int(self._rows[pos]))
 
-    def __setitem__(self, key: int, slot: int) -> None:
-        if self._in_base(key):
+    def __setitem__(self, key: int, value: V) -> None:
+        if self._position(key) is not None:
             self._removed.add(key)
-        self._added[key] = slot
+        self._added[key] = value
 
     def __delitem__(self, key: int) -> None:
-        if self._added.pop(key, None) is not None:
-            return
-        if self._base_row(key) is None:
+        in_base = self._position(key) is not None
+        if key in self._added:
+            del self._added[key]  # a replaced base entry is already in _removed
+        elif not in_base or key in self._removed:
             raise KeyError(key)
-        self._removed.add(key)
+        else:
+            self._removed.add(key)
 
     def __iter__(self) -> Iterator[int]:
-        yield from self._base_keys()
+        yield from (k for k in self._ids.tolist() if k not in self._removed)
         yield from self._added
 
     def __len__(self) -> int:
         return len(self._ids) - len(self._removed) + len(self._added)
 
 
-class RecordTable(_Overlaid, MutableMapping[int, EnterpriseRecord]):
+class SlotMap(_Overlaid[int]):
+    """enterprise id -> slot: the snapshot's slots by binary search, later ones from a dict."""
+
+    def _base(self, row: int) -> int:
+        return row
+
+
+class RecordTable(_Overlaid[EnterpriseRecord]):
     """enterprise id -> :class:`EnterpriseRecord`, rebuilt from the columns when asked for (explanations, the
     rare region-prefix scan), so the snapshot's firms cost no memory of their own until then."""
 
@@ -112,40 +111,12 @@ class RecordTable(_Overlaid, MutableMapping[int, EnterpriseRecord]):
         self._base_id = base_ids  # base row -> enterprise id
         self._columns, self._ptr = columns, product_ptr
         self._pnames, self._pshares = product_names, product_shares
-        self._added: dict[int, EnterpriseRecord] = {}
 
-    def record(self, row: int) -> EnterpriseRecord:
+    def _base(self, row: int) -> EnterpriseRecord:
         lo, hi = int(self._ptr[row]), int(self._ptr[row + 1])
         products = tuple((self._pnames[i], float(self._pshares[i])) for i in range(lo, hi))
         return EnterpriseRecord(id=int(self._base_id[row]), products=products,
                                 **{f: self._columns[f][row] for f in self.FIELDS})
-
-    def __getitem__(self, key: int) -> EnterpriseRecord:
-        if key in self._added:
-            return self._added[key]
-        row = self._base_row(key)
-        if row is None:
-            raise KeyError(key)
-        return self.record(row)
-
-    def __setitem__(self, key: int, record: EnterpriseRecord) -> None:
-        if self._in_base(key):
-            self._removed.add(key)
-        self._added[key] = record
-
-    def __delitem__(self, key: int) -> None:
-        if self._added.pop(key, None) is not None:
-            return
-        if self._base_row(key) is None:
-            raise KeyError(key)
-        self._removed.add(key)
-
-    def __iter__(self) -> Iterator[int]:
-        yield from self._base_keys()
-        yield from self._added
-
-    def __len__(self) -> int:
-        return len(self._ids) - len(self._removed) + len(self._added)
 
 
 class RegionSlots:

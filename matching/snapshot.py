@@ -155,10 +155,11 @@ def verify_files(folder: str | os.PathLike[str], *, checksums: bool = True) -> d
 
 class _Reader:
     def __init__(self, folder: Path, mmap: bool) -> None:
-        self.folder, self.mode = folder, "r" if mmap else None
+        self.folder, self.mmap = folder, mmap
 
     def array(self, name: str) -> np.ndarray:
-        return np.load(self.folder / f"{name}.npy", mmap_mode=self.mode, allow_pickle=False)  # type: ignore[no-any-return]
+        path = self.folder / f"{name}.npy"
+        return np.load(path, mmap_mode="r", allow_pickle=False) if self.mmap else np.load(path, allow_pickle=False)
 
     def strings(self, name: str) -> StringColumn:
         return StringColumn(self.array(f"{name}.blob"), self.array(f"{name}.offsets"))

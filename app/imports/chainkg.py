@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.core.changes import log_changes
 from app.models import Capability, ChainNode, Enterprise, Industry, IndustryUpstream, NodeEdge
-from app.models.changelog import log_changes
 from graph import edges_from_relations
 from graph.chainkg import ChainKG, Problem
 

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.core.changes import CHANNEL
 from app.match_index.snapshots import Origin
 from app.models import ChangeLog
-from app.models.changelog import CHANNEL
 
 log = logging.getLogger(__name__)
 

@@ -62,6 +62,13 @@ def read_database(factory: sessionmaker[Session]) -> tuple[MatchIndex, Origin]:
     return MatchIndex().fit(graph, records), Origin(position=int(position), taken_at=taken_at)
 
 
+def changes_since(factory: sessionmaker[Session], position: int) -> tuple[int, int]:
+    """Entries of the change log after ``position``: all of them, and those that changed the chain graph."""
+    with factory() as session:
+        since = select(func.count()).select_from(ChangeLog).where(ChangeLog.id > position)
+        return (session.scalar(since) or 0), (session.scalar(since.where(ChangeLog.kind == "graph")) or 0)
+
+
 def _versions(folder: Path) -> list[tuple[int, Path]]:
     found = []
     for child in folder.glob("v*-p*"):
@@ -121,24 +128,28 @@ def open_newest(factory: sessionmaker[Session], folder: str | os.PathLike[str]) 
     others wait for it, so a machine builds once however many workers start together."""
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
-    found = newest(root)
-    if found is not None:
-        try:
-            return open_path(found[1])
-        except SnapshotError:
-            pass
+    opened = _open_newest(root)
+    if opened is not None:
+        return opened
     with _locked(root, "build"):
-        found = newest(root)
-        if found is not None:
-            try:
-                return open_path(found[1])
-            except SnapshotError:
-                pass
+        opened = _open_newest(root)  # another worker may have built it while this one waited
+        if opened is not None:
+            return opened
         index, origin = read_database(factory)
         path = write(index, origin, root)
     # Map the written files rather than keep the fitted copy: the memory is then the page cache's, shared.
     del index
     return open_path(path)
+
+
+def _open_newest(root: Path) -> tuple[MatchIndex, Origin] | None:
+    found = newest(root)
+    if found is None:
+        return None
+    try:
+        return open_path(found[1])
+    except SnapshotError:  # damaged: build a new one
+        return None
 
 
 @contextmanager

@@ -14,13 +14,11 @@ import sys
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from app.jobs.context import JobContext
 from app.jobs.registry import JobKind
 from app.match_index import snapshots
-from app.models import ChangeLog
 from matching.snapshot import read_manifest
 
 EVERY_SECONDS = 600.0
@@ -36,10 +34,7 @@ def due(ctx: JobContext, folder: str, min_changes: int) -> dict[str, Any] | None
     """Why a new snapshot is due, or None."""
     found = snapshots.newest(folder)
     position = 0 if found is None else int(read_manifest(found[1])["position"])
-    with ctx.factory() as session:
-        since = select(func.count()).select_from(ChangeLog).where(ChangeLog.id > position)
-        changes = session.scalar(since) or 0
-        graph = session.scalar(since.where(ChangeLog.kind == "graph")) or 0
+    changes, graph = snapshots.changes_since(ctx.factory, position)
     if found is None or graph or changes >= min_changes:
         return {"changes": changes, "graph_changes": graph, "previous": str(found[1]) if found else None}
     return None

@@ -39,3 +39,7 @@ __all__ = [
     "NodeEdge",
     "Notification", "Offer", "Opportunity", "Principal", "RateCounter", "Webhook", "WebhookDelivery", "WebSession",
 ]
+
+# The listener that numbers changes in the changing transaction: registered with the models, so every session of
+# every process (server, CLI, tests) has it.
+import app.core.changes  # noqa: E402, F401

@@ -1,31 +1,15 @@
-"""The change feed: every change to firms, their capabilities and the chain graph, numbered, written in the
-transaction that makes it.
-
-A listener on every ORM session (not on one factory, so no process, CLI command or test can forget it) adds the
-entries at flush; bulk writers that bypass the ORM (the chainkg import) call :func:`log_changes` themselves.
-On PostgreSQL the same transaction sends ``NOTIFY chainmatch_changes``, which the server delivers only if it
-commits. Workers read the log after their position (app/match_index/feed.py); the number orders the entries,
-``created_at`` bounds how long a gap left by a transaction still in flight is waited for.
-"""
+"""The change feed's table: every change to firms, their capabilities and the chain graph, numbered (see
+app/core/changes.py, which writes it in the changing transaction, and app/match_index/feed.py, which reads it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, event, insert, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import BigInteger, DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
-from app.core.vocabulary import ChangeKind
 from app.models._types import utcnow
-from app.models.chain import ChainNode, NodeEdge
-from app.models.enterprise import Capability, Enterprise
-
-CHANNEL = "chainmatch_changes"
-_PENDING = "chainmatch_changes_pending"
-# Called after a commit that logged changes (Redis pub/sub when configured; PostgreSQL needs none).
-_after_commit_hooks: list[Callable[[], None]] = []
 
 
 class ChangeLog(Base):
@@ -37,52 +21,3 @@ class ChangeLog(Base):
     kind: Mapped[str] = mapped_column(String(16))
     entity_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-def log_changes(session: Session, kind: ChangeKind, ids: Iterable[int | None]) -> None:
-    """Number a change to each of ``ids`` (firm ids; ``[None]`` for the graph) in the session's transaction."""
-    rows = [{"kind": kind, "entity_id": i, "created_at": utcnow()} for i in ids]
-    if not rows:
-        return
-    conn = session.connection()
-    for start in range(0, len(rows), 10_000):
-        conn.execute(insert(ChangeLog), rows[start : start + 10_000])
-    if conn.dialect.name == "postgresql":
-        # Delivered at commit, never for a rolled-back transaction; repeats within one transaction fold into one.
-        conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
-    session.info[_PENDING] = True
-
-
-def on_commit(hook: Callable[[], None]) -> Callable[[], None]:
-    """Run ``hook`` after every commit that logged changes (in any session of this process); returns a remover."""
-    _after_commit_hooks.append(hook)
-    return lambda: _after_commit_hooks.remove(hook)
-
-
-@event.listens_for(Session, "after_flush")
-def _log_flushed(session: Session, _context: object) -> None:
-    firms: set[int] = set()
-    graph = False
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Enterprise) and (obj in session.new or obj in session.deleted
-                                            or session.is_modified(obj, include_collections=False)):
-            firms.add(obj.id)
-        elif isinstance(obj, Capability):
-            firms.add(obj.enterprise_id)
-        elif isinstance(obj, ChainNode | NodeEdge):
-            graph = True
-    log_changes(session, "enterprise", sorted(i for i in firms if i is not None))
-    if graph:
-        log_changes(session, "graph", [None])
-
-
-@event.listens_for(Session, "after_commit")
-def _notify_committed(session: Session) -> None:
-    if session.info.pop(_PENDING, False):
-        for hook in list(_after_commit_hooks):
-            hook()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)

@@ -116,3 +116,19 @@ def test_real_data_round_trip_ranks_identically(tmp_path):
     save_index(built, tmp_path / "snap")
     loaded = load_index(tmp_path / "snap")
     assert ranked(loaded, queries) == ranked(built, queries)
+
+
+def test_overlaid_tables_count_and_iterate_as_dicts_do(tmp_path):
+    built = MatchIndex().fit(tiny_graph(), tiny_records())
+    save_index(built, tmp_path / "snap")
+    slots = load_index(tmp_path / "snap").slot_of_
+    plain = dict(slots)
+    for table in (slots, plain):
+        table[100] = 50  # new
+        table[2] = 51  # replaces a base entry
+        del table[100]
+        del table[3]
+        table[3] = 52  # back again
+        with pytest.raises(KeyError):
+            del table[100]
+    assert dict(slots) == plain and len(slots) == len(plain) and sorted(slots) == sorted(plain)

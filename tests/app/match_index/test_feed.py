@@ -10,13 +10,13 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.core.changes import on_commit
 from app.match_index import feed as feed_module
 from app.match_index.feed import ChangeFeed, Waker, redis_publisher
 from app.match_index.holder import IndexHolder
 from app.match_index.snapshots import Origin
 from app.models import Capability, ChainNode, ChangeLog, Enterprise
 from app.models._types import utcnow
-from app.models.changelog import on_commit
 from matching import MatchQuery, rank
 from tests.app.match_index.conftest import add_product
 
