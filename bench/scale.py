@@ -68,7 +68,9 @@ def workers_of(server: Server) -> list[int]:
     """The processes that serve requests: uvicorn's children with several workers, else the process itself."""
     assert server.proc is not None
     tree = process_tree(server.proc.pid)
-    return tree[1:] if len(tree) > 1 else tree
+    # uvicorn's children, less multiprocessing's helper (resource_tracker), which serves nothing
+    children = [p for p in tree[1:] if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()]
+    return children or tree[:1]
 
 
 def memory(server: Server) -> list[dict[str, float]]:

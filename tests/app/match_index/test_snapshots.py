@@ -101,3 +101,18 @@ def test_cli_builds_and_verifies_snapshots(live, tmp_path: Path, monkeypatch: py
     assert runner.invoke(app, ["index", "build"]).exit_code == 2  # no folder named anywhere
 
 
+
+
+def test_workers_starting_together_build_one_snapshot(live, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    _, factory = live
+    holders = [IndexHolder(factory, snapshot_dir=tmp_path / "snap") for _ in range(3)]
+    threads = [threading.Thread(target=h.build) for h in holders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert [h.origin.version for h in holders if h.origin] == [1, 1, 1]
+    assert [p.name for p in (tmp_path / "snap").iterdir() if not p.name.startswith(".")] == ["v000001-p" + str(
+        holders[0].origin.position)]  # type: ignore[union-attr]
