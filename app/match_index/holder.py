@@ -48,7 +48,8 @@ class IndexHolder:
         else:
             index, origin = snapshots.read_database(self._factory)
         self._install(index, origin)
-        self.sync_once()
+        while self.sync_once():  # an old snapshot: the log since it, a batch at a time, before serving
+            pass
         self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
 
     def _install(self, index: MatchIndex, origin: Origin) -> None:
