@@ -159,7 +159,7 @@ def freshness(a: str, b: str, token: str, url: str, rounds: int) -> list[float]:
                                             {"n": rounds})]
         products = [r[0] for r in conn.execute(text(
             "SELECT n.name FROM chain_nodes n JOIN capabilities c ON c.node_id = n.id GROUP BY n.name "
-            "HAVING count(*) BETWEEN 2 AND 5 ORDER BY n.name LIMIT :n"), {"n": rounds})]
+            "HAVING count(*) BETWEEN 2 AND 40 ORDER BY n.name LIMIT :n"), {"n": rounds})]
     engine.dispose()
     out = []
     for code, product in zip(firms, products, strict=False):
@@ -317,11 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--token", help=argparse.SUPPRESS)
     ap.add_argument("--needs-file", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.child == "reference":
-        print(json.dumps(child_reference(args.url)))
-        return 0
-    if args.child == "interleaved":
-        print(json.dumps(child_interleaved(args.url, args.base, args.token, args.needs_file)))
+    if args.child:  # a step run in its own process, answering one JSON line
+        children = {"reference": lambda: child_reference(args.url),
+                    "interleaved": lambda: child_interleaved(args.url, args.base, args.token, args.needs_file)}
+        print(json.dumps(children[args.child]()))
         return 0
     sizes = args.firms or ([20_000] if args.quick else [100_000])
     if args.quick:
