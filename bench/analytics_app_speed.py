@@ -21,17 +21,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from analytics_speed import TARGET_ALL_S, TARGET_ONE_MS, firm_profile, pct, pick_chains  # noqa: E402
-from make_scale_data import DEFAULT_DATA, generate  # noqa: E402
 from sqlalchemy import insert, select, update  # noqa: E402
 
 from app.analytics import service  # noqa: E402
@@ -42,6 +36,9 @@ from app.core.migrations import upgrade  # noqa: E402
 from app.imports.chainkg import import_chainkg  # noqa: E402
 from app.match_index.snapshot import load_graph_parts  # noqa: E402
 from app.models import Chain, ChainMember, ChainNode, Enterprise, Principal  # noqa: E402
+from bench.analytics_speed import TARGET_ALL_S, TARGET_ONE_MS, firm_profile, pick_chains  # noqa: E402
+from bench.common.stats import pct  # noqa: E402
+from bench.make_scale_data import DEFAULT_DATA, generate  # noqa: E402
 from graph import ChainGraph  # noqa: E402
 from graph.chainkg import read_chainkg  # noqa: E402
 
@@ -147,9 +144,9 @@ def pages(session, cache, admin, chains: list[str], region: str, label: str) -> 
     total, total_cpu = time.perf_counter() - t_all, time.process_time() - c_all
     print(f"\nregion {region}, {label}: all {len(chains)} chain pages {total:.2f} s (CPU {total_cpu:.2f} s; "
           f"target ≤ {TARGET_ALL_S:.0f} s: {'met' if total <= TARGET_ALL_S else 'missed'})")
-    print(f"  one page: p50 {pct(times, 0.5):.0f} ms, p95 {pct(times, 0.95):.0f} ms, max {max(times):.0f} ms "
+    print(f"  one page: p50 {pct(times, 50):.0f} ms, p95 {pct(times, 95):.0f} ms, max {max(times):.0f} ms "
           f"(target ≤ {TARGET_ONE_MS:.0f} ms: {'met' if max(times) <= TARGET_ONE_MS else 'missed'}); CPU p50 "
-          f"{pct(cpus, 0.5):.0f} ms, p95 {pct(cpus, 0.95):.0f} ms, max {max(cpus):.0f} ms; JSON median "
+          f"{pct(cpus, 50):.0f} ms, p95 {pct(cpus, 95):.0f} ms, max {max(cpus):.0f} ms; JSON median "
           f"{statistics.median(sizes) / 1024:.0f} KB, max {max(sizes) / 1024:.0f} KB")
 
 if __name__ == "__main__":

@@ -20,17 +20,12 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from quality_data import load  # noqa: E402
-
+from bench.quality_data import load  # noqa: E402
 from matching import MatchIndex, MatchQuery, rank  # noqa: E402
 from scheduling import (  # noqa: E402
     Meeting,

@@ -21,17 +21,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http_load import pct  # noqa: E402
-from load import DEFAULT_CACHE, REPO, run, seed_database, serve, sqlite_copy, stop  # noqa: E402
-from match_speed import find_cli  # noqa: E402
+from bench.common.cli import find_cli
+from bench.common.stats import pct
+from bench.load import DEFAULT_CACHE, REPO, run, seed_database, serve, sqlite_copy, stop
 
 PASSWORD = "bench-pages-password"
 
 
 def add_web_users(url: str, seed: dict[str, Any]) -> dict[str, str]:
     """Web logins for a seeded leader, the SME that received the most and an operator; returns login by role."""
-    sys.path.insert(0, str(REPO))
     from sqlalchemy import select
 
     from app.auth.web_sessions import create_user

@@ -97,10 +97,8 @@ def evaluate_b4(ranker: Ranker, queries: Sequence[dict]) -> dict[str, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Write B4 needs with their relevance filled in, the format ``chainmatch learn --queries`` checks."""
     import argparse
-    import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from quality_data import load
+    from bench.quality_data import load
 
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("needs", type=Path, help="a B4 needs file (realistic_needs.jsonl, b4_fresh_needs.jsonl …)")
