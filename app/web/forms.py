@@ -75,13 +75,19 @@ def _message(error: Any) -> str:
     return "填写有误。"
 
 
+# Nested models whose fields stand in a form as <model>_<field> (the contact's name, phone and email), so an error
+# in one of them lands next to that field rather than above the form.
+_FLATTENED = {"contact"}
+
+
 def parse(model: type[M], data: dict[str, Any], state: FormState) -> M | None:
     """The model, or None with ``state.errors`` filled per field."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for e in exc.errors():
-            name = str(e.get("loc", ("",))[0]) if e.get("loc") else "form"
+            loc = e.get("loc") or ("form",)
+            name = f"{loc[0]}_{loc[1]}" if loc[0] in _FLATTENED and len(loc) > 1 else str(loc[0])
             state.errors.setdefault(name, _message(e))
         return None
 

@@ -86,3 +86,13 @@ def test_docs_are_served_from_this_origin(people: dict[str, TestClient]) -> None
         assert client.get(asset).status_code == 200, asset
     for licence in ("swagger-ui/LICENSE", "redoc/LICENSE", "htmx/LICENSE", "echarts/LICENSE"):
         assert client.get(f"/static/vendor/{licence}").status_code == 200
+
+
+def test_a_bad_contact_field_is_named_next_to_that_field(people: dict[str, TestClient]) -> None:
+    sme = people["sme"]
+    form = sme.get("/profile")
+    got = sme.post("/profile", data={"csrf": csrf_of(form.text), "description": "精密零件", "contact_name": "张三",
+                                     "contact_phone": "1" * 40, "contact_email": ""})
+    assert got.status_code == 422
+    assert 'id="e-contact_phone"' in got.text and 'id="e-contact_name"' not in got.text
+    assert 'value="张三"' in got.text  # the form comes back filled
