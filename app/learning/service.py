@@ -29,13 +29,32 @@ def grade(sme_status: str | None, poster_status: str | None) -> int:
     return GRADES["shown"]
 
 
+# What a matchmaking-event meeting between a need's poster and a firm says about the match (供需对接会 outcomes).
+MEETING_GRADES = {"signed": GRADES["selected"], "intent": GRADES["invited"], "no_interest": GRADES["dismissed"]}
+
+
+def with_meeting(current: int, outcome: str | None) -> int:
+    """A meeting's outcome raises the grade (意向, 签约); "no interest" lowers only a match nobody answered."""
+    if outcome is None:
+        return current
+    met = MEETING_GRADES[outcome]
+    return met if met > current or current == GRADES["shown"] else current
+
+
 def samples(session: Session) -> list[Sample]:
-    """One sample per (need, firm): its first impression (the poster's view before the feed's), its outcome."""
+    """One sample per (need, firm): its first impression (the poster's view before the feed's), its outcome: the
+    answers on the need, and the best outcome of a matchmaking-event meeting between the poster and the firm."""
+    repo = LearningRepository(session)
+    met: dict[tuple[int, int], str] = {}
+    for x, y, outcome in repo.meeting_outcomes():
+        for pair in ((x, y), (y, x)):
+            if pair not in met or MEETING_GRADES[outcome] > MEETING_GRADES[met[pair]]:
+                met[pair] = outcome
     first: dict[tuple[int, int], tuple[Impression, int]] = {}
-    for imp, sme, poster in LearningRepository(session).impressions():
+    for imp, poster_org, sme, poster in repo.impressions():
         key = (imp.need_id, imp.enterprise_id)
         if key not in first or (first[key][0].source != "shown" and imp.source == "shown"):
-            first[key] = (imp, grade(sme, poster))
+            first[key] = (imp, with_meeting(grade(sme, poster), met.get((poster_org, imp.enterprise_id))))
     return [Sample(group=imp.need_id, time=imp.created_at.timestamp(), rank=imp.rank,
                    features=tuple(vector(imp.features)), grade=g) for imp, g in first.values()]
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.learning.service import learn, samples
-from app.models import Enterprise, Impression, Need, Opportunity, RankerModel
+from app.models import Enterprise, Event, EventMeeting, EventParticipant, Impression, Need, Opportunity, RankerModel
 from app.models._types import utcnow
-from matching.learner import FEATURES
+from matching.learner import FEATURES, GRADES
 
 
 def _plant(session: Session, *, preferred: str, needs: int = 24, seed: int = 3) -> None:
@@ -86,3 +86,27 @@ def test_the_installed_model_orders_matches_and_can_be_withdrawn(client: TestCli
     small.commit()
     holder.refresh_model()
     assert codes() == engine and holder.reranker is None
+
+
+def test_matchmaking_event_outcomes_grade_the_matches_between_poster_and_firm(small: Session) -> None:
+    poster = small.scalar(select(Enterprise.id).where(Enterprise.code == "100006"))
+    firms = list(small.scalars(select(Enterprise.id).where(Enterprise.code != "100006").order_by(Enterprise.id)))[:3]
+    need = Need(poster_org_id=poster, kind="procurement", title="需求", description="", status="published", version=1,
+                required_certifications=[], delivery_region="")
+    small.add(need)
+    small.flush()
+    for rank, f in enumerate(firms, start=1):
+        small.add(Impression(need_id=need.id, enterprise_id=f, source="shown", rank=rank, match=50, score=1.0 / rank,
+                             features={}, created_at=utcnow()))
+    event = Event(title="对接会", slots=[["2026-12-01T09:00", "2026-12-01T09:20"]], tables=2)
+    small.add(event)
+    small.flush()
+    people = {e: EventParticipant(event_id=event.id, enterprise_id=e) for e in [poster, *firms]}
+    small.add_all(people.values())
+    small.flush()
+    for f, outcome in zip(firms, ["signed", "intent", "no_interest"], strict=True):
+        small.add(EventMeeting(event_id=event.id, a_id=people[f].id, b_id=people[poster].id, slot=0, table_no=0,
+                               source="accepted", outcome=outcome))
+    small.flush()
+    by_rank = {s.rank: s.grade for s in samples(small)}
+    assert by_rank == {1: GRADES["selected"], 2: GRADES["invited"], 3: GRADES["dismissed"]}
