@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -117,3 +121,13 @@ def http_load(base: str, token: str, needs: list[dict], total: int, clients: int
                 "bad": bad, "client_cpu_s": clock.cpu}
 
     return _run(go())  # type: ignore[no-any-return]
+
+
+def stop(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """Stop a server started in its own process group, and anything left in that group."""
+    proc.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()

@@ -15,11 +15,9 @@ non-zero only when the set-up fails (a server that does not come up, a command t
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._http_load import free_port
+from bench._http_load import free_port, stop
 from bench._lean_http import CpuClock
 from bench._load_mix import MIX, Stats, Watcher, run_mix
 from bench.common.cli import find_cli
@@ -60,6 +58,37 @@ def seed_database(cli: str, env: dict[str, str], scale: Path, sizes: tuple[int, 
     seed = json.loads(out.strip().splitlines()[-1])
     seed["import_s"], seed["seed_s"] = imported, time.perf_counter() - t - imported
     return seed
+
+
+def seed_sizes(n: int) -> tuple[int, int, int]:
+    """Leaders, needs per leader and SME users seeded for ``n`` firms."""
+    return (20, 20, 64) if n >= 50_000 else (10, 12, 32)
+
+
+def scale_data(cache: Path, n: int, env: dict[str, str]) -> Path:
+    """The generated chainkg folder for ``n`` firms, made once in ``cache`` and reused."""
+    scale = cache / f"scale-{n}"
+    if not (scale / "companies.csv.gz").exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        run([sys.executable, "-m", "bench.make_scale_data", "--n", str(n), "--out", str(scale)], env,
+            "make_scale_data")
+    return scale
+
+
+def seeded_sqlite(cli: str, env: dict[str, str], cache: Path, n: int, tmp: Path,
+                  name: str) -> tuple[dict, dict[str, str]]:
+    """A migrated copy (``tmp/name``) of the seeded SQLite database for ``n`` firms, seeded once into ``cache``;
+    returns the seed (tokens, needs) and ``env`` pointing at the copy."""
+    cached, seed_file = cache / f"seeded-{n}.db", cache / f"seeded-{n}.json"
+    if not cached.exists():
+        seeding = env | {"CHAINMATCH_DATABASE_URL": f"sqlite:///{tmp / 'seeding.db'}"}
+        seed = seed_database(cli, seeding, scale_data(cache, n, env), seed_sizes(n))
+        sqlite_copy(tmp / "seeding.db", cached)
+        seed_file.write_text(json.dumps(seed, ensure_ascii=False))
+    sqlite_copy(cached, tmp / name)
+    env = env | {"CHAINMATCH_DATABASE_URL": f"sqlite:///{tmp / name}"}
+    run([cli, "init"], env, "chainmatch init (migrate the copy)")
+    return json.loads(seed_file.read_text()), env
 
 
 def sqlite_copy(src: Path, dst: Path) -> None:
@@ -99,15 +128,6 @@ def serve(cli: str, env: dict[str, str], workers: int, log_path: Path) -> tuple[
     stop(proc)
     tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-20:])
     raise RuntimeError(f"server not ready after {time.perf_counter() - t0:.0f} s:\n{tail}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=30)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
 
 
 def measure(db: str, cli: str, env: dict[str, str], seed: dict, queries: list[dict], args: argparse.Namespace,
@@ -205,7 +225,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     args.n = args.n or (20_000 if args.quick else 100_000)
     args.duration = args.duration or (15.0 if args.quick else 60.0)
-    sizes = (20, 20, 64) if args.n >= 50_000 else (10, 12, 32)  # leaders, needs per leader, SME users
     cli = find_cli()
     if cli is None:
         print("chainmatch CLI not found next to this Python or in .venv/bin")
@@ -219,30 +238,18 @@ def main(argv: list[str] | None = None) -> int:
           f"temp {tmp}; targets (not enforced): {TARGETS}")
     print("mix: " + ", ".join(f"{r} {w} %" for r, w in MIX))
     results, failed = [], False
-    scale = args.cache / f"scale-{args.n}"
-    if not (scale / "companies.csv.gz").exists():
-        run([sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(args.n), "--out", str(scale)],
-            base_env, "make_scale_data.py")
+    scale = scale_data(args.cache, args.n, base_env)
     for db in [d.strip() for d in args.db.split(",") if d.strip()]:
         try:
             if db == "sqlite":
-                cached = args.cache / f"seeded-{args.n}.db"
-                if not cached.exists():
-                    env = base_env | {"CHAINMATCH_DATABASE_URL": f"sqlite:///{tmp / 'seeding.db'}"}
-                    seed = seed_database(cli, env, scale, sizes)
-                    sqlite_copy(tmp / "seeding.db", cached)
-                    (args.cache / f"seeded-{args.n}.json").write_text(json.dumps(seed, ensure_ascii=False))
-                seed = json.loads((args.cache / f"seeded-{args.n}.json").read_text())
-                sqlite_copy(cached, tmp / "load.db")
-                env = base_env | {"CHAINMATCH_DATABASE_URL": f"sqlite:///{tmp / 'load.db'}"}
-                run([cli, "init"], env, "chainmatch init (migrate the copy)")
+                seed, env = seeded_sqlite(cli, base_env, args.cache, args.n, tmp, "load.db")
                 results.append(measure(db, cli, env, seed, queries, args, tmp))
             elif db == "postgres":
                 pg_admin(args.pg_url, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
                 pg_admin(args.pg_url, f"CREATE DATABASE {PG_DB}")
                 try:
                     env = base_env | {"CHAINMATCH_DATABASE_URL": f"{args.pg_url}/{PG_DB}"}
-                    seed = seed_database(cli, env, scale, sizes)
+                    seed = seed_database(cli, env, scale, seed_sizes(args.n))
                     print(f"postgres: imported in {seed['import_s']:.0f} s, seeded in {seed['seed_s']:.0f} s")
                     results.append(measure(db, cli, env, seed, queries, args, tmp))
                 finally:

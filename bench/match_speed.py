@@ -25,11 +25,9 @@ the script exits non-zero only when a command fails, the server does not come up
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -37,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._http_load import free_port, http_load, http_sequential, proc_status_kb, process_tree
+from bench._http_load import free_port, http_load, http_sequential, proc_status_kb, process_tree, stop
 from bench.common.bm25 import BigramBM25
 from bench.common.cli import find_cli
 from bench.common.stats import pct
@@ -163,13 +161,8 @@ def bench_server(cli: str, env: dict[str, str], token: str, sets: dict[str, list
     except Exception as exc:  # noqa: BLE001 - report and go on to the next configuration
         res["error"] = f"server with {workers} worker(s): {type(exc).__name__}: {exc}"
         return res
-    finally:  # stop the server and anything left in the process group it was started in
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=30)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    finally:
+        stop(proc)
 
 
 # ------------------------------------------------------------------------------------------------ report

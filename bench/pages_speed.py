@@ -23,7 +23,7 @@ from typing import Any
 
 from bench.common.cli import find_cli
 from bench.common.stats import pct
-from bench.load import DEFAULT_CACHE, REPO, run, seed_database, serve, sqlite_copy, stop
+from bench.load import DEFAULT_CACHE, REPO, seeded_sqlite, serve, stop
 
 PASSWORD = "bench-pages-password"
 
@@ -122,25 +122,8 @@ def main(argv: list[str] | None = None) -> int:
            "CHAINMATCH_DISPATCH_WEBHOOKS": "false"}
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
           f"{args.n:,} firms, {args.requests} requests per page, {args.workers} worker(s)")
-    scale = args.cache / f"scale-{args.n}"
-    if not (scale / "companies.csv.gz").exists():
-        run([sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(args.n), "--out", str(scale)],
-            env, "make_scale_data.py")
-    import json
-
-    cached = args.cache / f"seeded-{args.n}.db"
-    sizes = (20, 20, 64) if args.n >= 50_000 else (10, 12, 32)
-    if not cached.exists():
-        seeding = env | {"CHAINMATCH_DATABASE_URL": f"sqlite:///{tmp / 'seeding.db'}"}
-        seed = seed_database(cli, seeding, scale, sizes)
-        sqlite_copy(tmp / "seeding.db", cached)
-        (args.cache / f"seeded-{args.n}.json").write_text(json.dumps(seed, ensure_ascii=False))
-    seed = json.loads((args.cache / f"seeded-{args.n}.json").read_text())
-    sqlite_copy(cached, tmp / "pages.db")
-    url = f"sqlite:///{tmp / 'pages.db'}"
-    env["CHAINMATCH_DATABASE_URL"] = url
-    run([cli, "init"], env, "chainmatch init (migrate the copy)")
-    logins = add_web_users(url, seed)
+    seed, env = seeded_sqlite(cli, env, args.cache, args.n, tmp, "pages.db")
+    logins = add_web_users(env["CHAINMATCH_DATABASE_URL"], seed)
     proc, base, startup, _ = serve(cli, env, args.workers, tmp / "server.log")
     try:
         catalogue = make_catalogue(base, seed)

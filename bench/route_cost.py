@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import shutil
@@ -31,7 +30,7 @@ from bench._lean_http import CpuClock, LeanConnection
 from bench._load_mix import MIX, Scenario
 from bench.common.cli import find_cli
 from bench.common.stats import pct
-from bench.load import DEFAULT_CACHE, run, seed_database, serve, sqlite_copy, stop
+from bench.load import DEFAULT_CACHE, seeded_sqlite, serve, stop
 from bench.match_speed import DEFAULT_QUERIES, load_needs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,22 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="chainmatch-routecost-"))
     env = {**os.environ, "PYTHONPATH": str(REPO), "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0",
            "CHAINMATCH_RATE_LIMIT_PER_IP": "0"}
-    cached = args.cache / f"seeded-{args.n}.db"
-    if not cached.exists():
-        print(f"no seeded database in {args.cache}: making one (bench/load.py's)")
-        args.cache.mkdir(parents=True, exist_ok=True)
-        scale = args.cache / f"scale-{args.n}"
-        if not (scale / "companies.csv.gz").exists():
-            run([sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(args.n), "--out", str(scale)],
-                env, "make_scale_data.py")
-        seeding = env | {"CHAINMATCH_DATABASE_URL": f"sqlite:///{tmp / 'seeding.db'}"}
-        seed = seed_database(cli, seeding, scale, (20, 20, 64) if args.n >= 50_000 else (10, 12, 32))
-        sqlite_copy(tmp / "seeding.db", cached)
-        (args.cache / f"seeded-{args.n}.json").write_text(json.dumps(seed, ensure_ascii=False))
-    seed = json.loads((args.cache / f"seeded-{args.n}.json").read_text())
-    sqlite_copy(cached, tmp / "cost.db")
-    env["CHAINMATCH_DATABASE_URL"] = f"sqlite:///{tmp / 'cost.db'}"
-    run([cli, "init"], env, "chainmatch init (migrate the copy)")
+    # bench/load.py's seeded database, made once in the cache and copied for this run
+    seed, env = seeded_sqlite(cli, env, args.cache, args.n, tmp, "cost.db")
     queries = load_needs(DEFAULT_QUERIES, 300)
     proc, base, ready_s, _ = serve(cli, env, 1, tmp / "serve.log")
     rows = []
