@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-from _faults_env import PrivatePostgres
+from bench._faults_env import PrivatePostgres
 
 
 def subroot(root: Path, name: str) -> Path:

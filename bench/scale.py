@@ -1,20 +1,21 @@
 """Scale out on PostgreSQL: import, snapshot, start-up from a snapshot, shared memory, match latency next to bm25s,
 throughput, replica identity and freshness across two nodes.
 
-    python bench/scale.py [--firms 100000 [--firms 1000000]] [--quick] [--requests 200] [--threads 8]
+    python -m bench.scale [--firms 100000 [--firms 1000000]] [--quick] [--requests 200] [--threads 8]
                           [--load-requests 1000] [--no-reference] [--keep]
 
 Per size, everything runs on a private PostgreSQL cluster in a temp dir (initdb as the postgres user, a streaming
 replica by pg_basebackup -R beside it; the shared server is never touched):
-  1. make_scale_data.py writes the firms; `chainmatch init` + `chainmatch import chainkg -q` (import time);
+  1. the generated firms (bench.load.scale_data: made once by bench.make_scale_data and cached, as bench.load
+     does); `chainmatch init` + `chainmatch import chainkg -q` (import time);
   2. `chainmatch index build --dir snap-a` (snapshot build time and size);
   3. `chainmatch serve` with CHAINMATCH_SNAPSHOT_DIR=snap-a, first 1 worker, then 2 (node A, reading through the
      replica): time to ready, and each worker's USS (its own memory), PSS and RSS from /proc/PID/smaps_rollup;
      the reference, in the same run: a worker that fits its index in memory (IndexHolder.build without a
      snapshot, the path before this change), its time and RSS;
   4. node B: 1 worker on a copy of the snapshot (its own folder), primary only;
-  5. POST /api/v1/match on node A, sequentially, each need followed at once by bm25s top-20 (bigrams of name +
-     products, argpartition, as bench/match_speed.py) in the same process: p50/p95 of both and their ratio;
+  5. POST /api/v1/match on node A, sequentially, each need preceded at once by bm25s top-20 (bench/common/bm25.py,
+     as bench/match_speed.py) in the same process: p50/p95 of both and their ratio;
   6. throughput on node A (2 workers) with --threads clients, next to bm25s's single-thread queries/s;
   7. identity: the same needs on node A (replica) and node B (primary), once the replica has caught up;
   8. freshness: a firm's capabilities changed through node A (PATCH), time until node B ranks it first for that
@@ -35,22 +36,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _faults_env import PrivatePostgres, Server, child_env, cli  # noqa: E402
-from _http_load import client_for, http_load, pct, process_tree, timed_post  # noqa: E402
-from _pg_replica import StreamingReplica, subroot  # noqa: E402
-from match_speed import DEFAULT_QUERIES, load_needs  # noqa: E402
+from bench._faults_env import PrivatePostgres, Server, child_env
+from bench._http_load import http_load, http_sequential, process_tree
+from bench._pg_replica import StreamingReplica, subroot
+from bench.common.cli import require_cli
+from bench.common.stats import pct
+from bench.load import DEFAULT_CACHE, run, scale_data
+from bench.match_speed import DEFAULT_QUERIES, bm25_reference, load_needs
 
-REPO = Path(__file__).resolve().parent.parent
 TARGETS = {"import_s": 900, "build_s": 300, "start_s": 20, "second_mb": 300, "p50": 4.0, "p95": 6.0, "rps": 300,
            "fresh_s": 1.0}
-
-
-def run(cmd: list[str], env: dict[str, str], what: str) -> str:
-    res = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True)
-    if res.returncode != 0:
-        raise RuntimeError(f"{what} exited with {res.returncode}:\n{(res.stdout + res.stderr)[-2000:]}")
-    return res.stdout
 
 
 def smaps(pid: int) -> dict[str, float]:
@@ -96,47 +91,12 @@ def child_reference(url: str) -> dict[str, Any]:
 
 
 def child_interleaved(url: str, base: str, token: str, needs_file: str) -> dict[str, Any]:
-    """bm25s over the same firms, then each need over HTTP and at once through bm25s, query by query."""
-    import bm25s
-    import numpy as np
-    from quality import bigrams
-
-    from app.core.db import make_engine, make_sessionmaker
-    from app.match_index.snapshot import load_records
-
+    """bm25s over the same firms (bench/common/bm25.py), then each need through bm25s and at once over HTTP,
+    query by query (bench/_http_load.http_sequential), so both see the same machine load."""
+    retrieve, facts = bm25_reference(url)
     needs = json.loads(Path(needs_file).read_text(encoding="utf-8"))
-    with make_sessionmaker(make_engine(url))() as session:
-        records = load_records(session)
-    t = time.perf_counter()
-    retriever = bm25s.BM25()
-    retriever.index([bigrams(r.name + " " + " ".join(p for p, _ in r.products)) for r in records],
-                    show_progress=False)
-    index_s = time.perf_counter() - t
-    vocab, kth = retriever.vocab_dict, min(20, len(records) - 1)
-    del records
-
-    def top20(text: str) -> int:
-        toks = [tok for tok in bigrams(text) if tok in vocab]
-        if not toks:
-            return 0
-        scores = -retriever.get_scores(toks)
-        top = np.argpartition(scores, kth)[:20]
-        return len([int(i) for i in top[np.argsort(scores[top], kind="stable")] if scores[i] < 0])
-
-    http, bm, bad = [], [], []
-    with client_for(base, token) as client:
-        for body in needs[:20]:  # warm-up of both
-            timed_post(client, body)
-            top20(body["text"])
-        for body in needs:
-            dt, code, text = timed_post(client, body)
-            t = time.perf_counter()
-            top20(body["text"] or " ".join(body["nodes"]))
-            bm.append(time.perf_counter() - t)
-            http.append(dt)
-            if code != 200:
-                bad.append(f"{code}: {text[:200]}")
-    return {"http": http, "bm25": bm, "bad": bad, "bm25_index_s": index_s}
+    seq = http_sequential(base, token, needs, reference=retrieve)
+    return {"http": seq["times"], "bm25": seq["ref"], "bad": seq["bad"], "bm25_index_s": facts["index_s"]}
 
 
 # ---------------------------------------------------------------------------------------------- the steps
@@ -185,20 +145,18 @@ def one_size(n: int, args: argparse.Namespace, root: Path) -> dict[str, Any]:
         primary.init()
         url = primary.url()
         env = child_env(url, rate_limit_per_token="0", rate_limit_per_ip="0")
-        data = root / "data"
+        cli = require_cli()
         t = time.perf_counter()
-        run([sys.executable, str(REPO / "bench" / "make_scale_data.py"), "--n", str(n), "--out", str(data)], env,
-            "make_scale_data.py")
+        data = scale_data(args.cache, n, env)  # kept: bench.load and later runs reuse it
         res["generate_s"] = time.perf_counter() - t
         t = time.perf_counter()
-        run([cli(), "init"], env, "chainmatch init")
-        run([cli(), "import", "chainkg", str(data), "-q"], env, "chainmatch import chainkg")
+        run([cli, "init"], env, "chainmatch init")
+        run([cli, "import", "chainkg", str(data), "-q"], env, "chainmatch import chainkg")
         res["import_s"] = time.perf_counter() - t
-        shutil.rmtree(data, ignore_errors=True)
-        token = run([cli(), "token", "create", "--role", "operator", "--name", "bench"], env, "token").split()[-1]
+        token = run([cli, "token", "create", "--role", "operator", "--name", "bench"], env, "token").split()[-1]
         print(f"[{n:,}] imported in {res['import_s']:.1f} s", flush=True)
         t = time.perf_counter()
-        res["build_out"] = run([cli(), "index", "build", "--dir", str(root / "snap-a")], env, "index build").strip()
+        res["build_out"] = run([cli, "index", "build", "--dir", str(root / "snap-a")], env, "index build").strip()
         res["build_s"] = time.perf_counter() - t
         snap = next((root / "snap-a").glob("v*"))
         res["snapshot_mb"] = sum(f.stat().st_size for f in snap.iterdir()) / 1e6
@@ -208,7 +166,8 @@ def one_size(n: int, args: argparse.Namespace, root: Path) -> dict[str, Any]:
         replica.wait_caught_up(600)
         res["replica_s"] = time.perf_counter() - t
         if not args.no_reference:
-            out = run([sys.executable, __file__, "--child", "reference", "--url", url], env, "reference build")
+            out = run([sys.executable, "-m", "bench.scale", "--child", "reference", "--url", url], env,
+                      "reference build")
             res["reference"] = json.loads(out.strip().splitlines()[-1])
             if res["reference"]["build_s"] == res["reference"]["build_s"]:  # not NaN
                 print(f"[{n:,}] reference in-memory build {res['reference']['build_s']:.1f} s", flush=True)
@@ -232,9 +191,8 @@ def one_size(n: int, args: argparse.Namespace, root: Path) -> dict[str, Any]:
         needs = load_needs(args.queries, args.requests)
         needs_file = root / "needs.json"
         needs_file.write_text(json.dumps(needs, ensure_ascii=False), encoding="utf-8")
-        out = run([sys.executable, __file__, "--child", "interleaved", "--url", url, "--base", a.base, "--token",
-                   token, "--needs-file", str(needs_file)], {**env, "PYTHONPATH": f"{REPO}:{REPO / 'bench'}"},
-                  "interleaved run")
+        out = run([sys.executable, "-m", "bench.scale", "--child", "interleaved", "--url", url, "--base", a.base,
+                   "--token", token, "--needs-file", str(needs_file)], env, "interleaved run")
         res["seq"] = json.loads(out.strip().splitlines()[-1])
         res["load"] = http_load(a.base, token, needs, args.load_requests, args.threads)
         res["mem_w2_after"] = memory(a)
@@ -309,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh-rounds", type=int, default=10)
     ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     ap.add_argument("--no-reference", action="store_true", help="skip the in-memory reference build")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the generated firms are kept")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     ap.add_argument("--child", choices=("reference", "interleaved"), help=argparse.SUPPRESS)

@@ -10,7 +10,6 @@ through the change log and LISTEN/NOTIFY.
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,12 +26,9 @@ from app.core.db import make_engine, make_sessionmaker
 from app.core.migrations import upgrade
 from app.core.replica import HEADER
 from app.main import create_app
+from bench._faults_env import PrivatePostgres, Server, child_env
+from bench._pg_replica import StreamingReplica, subroot
 from tests.app.conftest import load_small
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
-
-from _faults_env import PrivatePostgres, Server, child_env  # noqa: E402
-from _pg_replica import StreamingReplica, subroot  # noqa: E402
 
 if not sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup")):
     pytest.skip("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (initdb, pg_basebackup)",
