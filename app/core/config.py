@@ -14,8 +14,9 @@ class Settings(BaseSettings):
     # Build the in-memory match index at start-up; tests of pure CRUD switch it off to start faster.
     build_index: bool = True
     # How often each worker reads the change log when nothing woke it (0 turns following the log off): the only
-    # way on SQLite, a catch-up for missed notifications where LISTEN/NOTIFY or Redis wakes it at once.
-    index_sync_seconds: float = 1.0
+    # way on SQLite (twice a second: another worker's change is matched within a second, as before the change log),
+    # a catch-up for missed notifications where LISTEN/NOTIFY or Redis wakes it at once.
+    index_sync_seconds: float = 0.5
     # What wakes a worker when the change log grows: "auto" (LISTEN/NOTIFY on PostgreSQL, else polling),
     # "postgres", "redis" (pub/sub on redis_url; commits in this process publish) or "poll".
     change_notify: str = "auto"

@@ -7,10 +7,10 @@ one lower-cased string and the distinct product names (~39,000 for 1.1 M product
 ``str.find`` scans (C speed) over ~2.9 M characters that jump from one match to the next; matching products reach
 their firms through a posting array, and the filters are boolean masks. Totals stay exact.
 
-Kept fresh with the match index (the same commit hook and change poll, see holder.py): a changed, new or removed
+Kept fresh with the match index (the same commit hook and change log, see holder.py): a changed, new or removed
 firm is looked up in a small side table until the next rebuild folds it in. The page's rows are then read from
-the database, so what is shown is always current; which firms match may trail another worker's change by the
-poll interval (0.5 s), as ranking does.
+the database, so what is shown is always current; which firms match may trail another worker's or node's change
+by the change feed's delay (a notification on PostgreSQL, the 0.5 s poll on SQLite), as ranking does.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ class IndexHolder:
         if index is None:
             return 0
         with self._factory() as session:
-            aliases, _ = load_aliases(session)
+            aliases = load_aliases(session)
         with self._lock:
             return index.set_aliases(aliases)
 

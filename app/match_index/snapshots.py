@@ -58,7 +58,7 @@ def read_database(factory: sessionmaker[Session]) -> tuple[MatchIndex, Origin]:
         position = session.scalar(select(func.coalesce(func.max(ChangeLog.id), 0))) or 0
         nodes, edges = load_graph_parts(session)
         records = load_records(session)
-        aliases, _ = load_aliases(session)
+        aliases = load_aliases(session)
     graph = ChainGraph.build(nodes, edges)
     return MatchIndex().fit(graph, records, aliases=aliases), Origin(position=int(position), taken_at=taken_at)
 
