@@ -112,6 +112,18 @@ class RecordTable(_Overlaid[EnterpriseRecord]):
         self._columns, self._ptr = columns, product_ptr
         self._pnames, self._pshares = product_names, product_shares
 
+    def every(self) -> Iterator[EnterpriseRecord]:
+        """Every record, the snapshot's decoded column by column in bulk: item by item (``values()``) decodes each
+        string from the mapped blobs on its own, minutes for 100,000 firms on a busy machine instead of seconds."""
+        cols = {f: self._columns[f].all() for f in self.FIELDS}
+        names, shares, ptr = self._pnames.all(), self._pshares.tolist(), self._ptr.tolist()
+        for key, row in zip(self._ids.tolist(), self._rows.tolist(), strict=True):
+            if key not in self._removed:
+                lo, hi = ptr[row], ptr[row + 1]
+                yield EnterpriseRecord(id=key, products=tuple(zip(names[lo:hi], shares[lo:hi], strict=True)),
+                                       **{f: cols[f][row] for f in self.FIELDS})
+        yield from self._added.values()
+
     def _base(self, row: int) -> EnterpriseRecord:
         lo, hi = int(self._ptr[row]), int(self._ptr[row + 1])
         products = tuple((self._pnames[i], float(self._pshares[i])) for i in range(lo, hi))

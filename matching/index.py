@@ -21,7 +21,7 @@ from graph import ChainGraph, Expansion, expand
 from matching.aliases import default_aliases
 from matching.analyzer import ChineseAnalyzer, normalize
 from matching.bm25 import bm25_tf
-from matching.columns import RegionSlots
+from matching.columns import RecordTable, RegionSlots
 from matching.linking import Link, NodeLinker
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
@@ -326,6 +326,11 @@ class MatchIndex:
         for eid, slot in self.slot_of_.items():
             self._index_region(self.records_[eid].region, slot)
 
+    def all_records(self) -> Iterable[EnterpriseRecord]:
+        """Every firm's record; from a snapshot decoded in bulk (see :meth:`matching.columns.RecordTable.every`)."""
+        records = self.records_
+        return records.every() if isinstance(records, RecordTable) else records.values()
+
     def set_aliases(self, aliases: Iterable[tuple[str, str]]) -> int:
         """Take ``aliases`` as the whole alias list from now on (see :meth:`fit`) without refitting: only
         the forms that changed are re-learned and only the firms whose texts contain one are re-read.
@@ -353,7 +358,7 @@ class MatchIndex:
                 texts = (rec.name, rec.description, *(p for p, _ in rec.products))
                 return any(f in normalize(t) for t in texts for f in changed)
 
-            affected = [rec for rec in self.records_.values() if touched(rec)]
+            affected = [rec for rec in self.all_records() if touched(rec)]
             self._evidence.clear()
             for rec in affected:
                 self._upsert(rec)

@@ -77,7 +77,7 @@ class IndexHolder:
         with self._factory() as session:
             fields = load_directory_fields(session)
         with self._lock:
-            records = list(index.records_.values())
+            records = list(index.all_records())
         directory = Directory(_listing(r, fields[r.id]) for r in records if r.id in fields)
         with self._lock:
             self.directory = directory

@@ -65,6 +65,9 @@ def test_updates_after_loading_match_the_same_updates_in_memory(tmp_path):
     assert ranked(loaded, QUERIES) == ranked(built, QUERIES)
     assert 5 not in loaded.records_ and loaded.records_[3].products == (("电解液", 0.9),)
     assert len(loaded.records_) == len(built.records_) == 7
+    # the bulk read (directory builds, alias changes) gives what item-by-item reads give, with the updates
+    assert sorted(loaded.all_records(), key=lambda r: r.id) == sorted(built.all_records(), key=lambda r: r.id) \
+        == sorted(loaded.records_.values(), key=lambda r: r.id)
     # the files were never written to
     verify_files(tmp_path / "snap")
 
