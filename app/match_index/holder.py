@@ -76,9 +76,9 @@ class IndexHolder:
         changed meanwhile is in the log after the feed's position: the next sync re-reads it into both."""
         with self._factory() as session:
             fields = load_directory_fields(session)
-        with self._lock:
-            records = list(index.all_records())
-        directory = Directory(_listing(r, fields[r.id]) for r in records if r.id in fields)
+        with self._lock:  # one record at a time: 100,000 of them at once would double the worker's peak memory
+            listings = [_listing(r, fields[r.id]) for r in index.all_records() if r.id in fields]
+        directory = Directory(listings)
         with self._lock:
             self.directory = directory
 
