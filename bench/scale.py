@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,7 +112,8 @@ def matches(base: str, token: str, body: dict[str, Any]) -> list[str]:
 
 
 def freshness(a: str, b: str, token: str, url: str, rounds: int) -> list[float]:
-    """Seconds from a change acknowledged by node A until node B ranks the firm first for the product."""
+    """Seconds from a change acknowledged by node A until node B ranks the firm among the product's makers (at
+    most 40 of them, so all are on the first page of 50)."""
     import httpx
     from sqlalchemy import create_engine, text
 
@@ -119,18 +121,23 @@ def freshness(a: str, b: str, token: str, url: str, rounds: int) -> list[float]:
     with engine.connect() as conn:
         firms = [r[0] for r in conn.execute(text("SELECT code FROM enterprises ORDER BY id DESC LIMIT :n"),
                                             {"n": rounds})]
+        # chain-node names made by 2-40 firms, plain Chinese words (the generated graph also has fragments such
+        # as "%以下类别" that name no product a need would ask for)
         products = [r[0] for r in conn.execute(text(
             "SELECT n.name FROM chain_nodes n JOIN capabilities c ON c.node_id = n.id GROUP BY n.name "
-            "HAVING count(*) BETWEEN 2 AND 40 ORDER BY n.name LIMIT :n"), {"n": rounds})]
+            "HAVING count(*) BETWEEN 2 AND 40 ORDER BY n.name LIMIT :n"), {"n": rounds * 20})
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,12}", r[0])][:rounds]
     engine.dispose()
     out = []
     for code, product in zip(firms, products, strict=False):
+        if code in matches(b, token, {"nodes": [product], "limit": 50}):
+            continue  # makes it already: nothing to see
         body = {"capabilities": [{"product": product, "revenue_share": 1.0}]}
         r = httpx.patch(f"{a}/api/v1/enterprises/{code}", json=body, headers={"Authorization": f"Bearer {token}"},
                         timeout=60)
         r.raise_for_status()
         t = time.perf_counter()
-        while code not in matches(b, token, {"nodes": [product], "limit": 3})[:2]:
+        while code not in matches(b, token, {"nodes": [product], "limit": 50}):
             if time.perf_counter() - t > 30:
                 raise RuntimeError(f"node B did not see {code} make {product} within 30 s")
             time.sleep(0.01)
@@ -138,8 +145,8 @@ def freshness(a: str, b: str, token: str, url: str, rounds: int) -> list[float]:
     return out
 
 
-def one_size(n: int, args: argparse.Namespace, root: Path) -> dict[str, Any]:
-    res: dict[str, Any] = {"n": n}
+def one_size(n: int, args: argparse.Namespace, root: Path, res: dict[str, Any]) -> dict[str, Any]:
+    """Fills ``res`` step by step, so what was measured before a failure is still reported."""
     primary = PrivatePostgres(subroot(root, "primary"))
     replica = StreamingReplica(subroot(root, "replica"), primary)
     servers: list[Server] = []
@@ -294,14 +301,17 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tempfile.mkdtemp(prefix=f"chainmatch-scale-{n}-"))
         root.chmod(0o755)
         try:
-            r = one_size(n, args, root)
+            r: dict[str, Any] = {"n": n}
             results.append(r)
+            one_size(n, args, root, r)
             print(f"\n### Scale out, {n:,} firms (PostgreSQL, private primary + streaming replica), "
                   f"load average {os.getloadavg()[0]:.1f}\n")
             print(report(r, args.threads))
         except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
             failed = True
             print(f"\nproblem at {n:,} firms: {type(exc).__name__}: {exc}")
+            print("measured before it:", json.dumps({k: v for k, v in r.items() if k not in ("seq", "load")},
+                                                    default=str))
         finally:
             if args.keep:
                 print(f"kept {root}")
