@@ -66,7 +66,7 @@ class ChangeFeed:
         firms: set[int] = set()
         graph = aliases = False
         for id_, kind, entity in rows:
-            if id_ in self._above:
+            if id_ in self._above or (id_ <= self.floor and self._origin.includes(id_)):
                 continue
             if id_ > self.floor:
                 self._above.add(id_)

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,10 @@ from matching import MatchIndex
 from matching.snapshot import SnapshotError, load_index, read_manifest, save_index
 
 KEEP = 3  # snapshots kept in a folder: the newest and two a slow worker may still be loading
+# Entries this recent that the index's read already saw are listed with it (Origin.seen), so the feed's look-back
+# (feed.LOOKBACK, 30 s) re-reads only those of transactions still open then: a bulk import logs all its firms at
+# its end, and without the list every worker started on a snapshot taken just after it re-read every firm.
+SEEN_WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,20 @@ class Origin:
     taken_at: datetime
     version: int = 0  # 0: built in memory, not from a snapshot
     path: str | None = None
+    seen: tuple[tuple[int, int], ...] = ()  # ranges (first, last) of recent entries the index already includes
+
+    def includes(self, entry: int) -> bool:
+        return any(lo <= entry <= hi for lo, hi in self.seen)
+
+
+def _ranges(ids: list[int]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if out and i == out[-1][1] + 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return tuple(out)
 
 
 def read_database(factory: sessionmaker[Session]) -> tuple[MatchIndex, Origin]:
@@ -56,11 +74,14 @@ def read_database(factory: sessionmaker[Session]) -> tuple[MatchIndex, Origin]:
                                if session.get_bind().dialect.name == "postgresql" else {})
         taken_at = utcnow()
         position = session.scalar(select(func.coalesce(func.max(ChangeLog.id), 0))) or 0
+        seen = _ranges(list(session.scalars(select(ChangeLog.id).where(ChangeLog.created_at >= taken_at - SEEN_WINDOW,
+                                                                        ChangeLog.id <= position))))
         nodes, edges = load_graph_parts(session)
         records = load_records(session)
         aliases = load_aliases(session)
     graph = ChainGraph.build(nodes, edges)
-    return MatchIndex().fit(graph, records, aliases=aliases), Origin(position=int(position), taken_at=taken_at)
+    return (MatchIndex().fit(graph, records, aliases=aliases),
+            Origin(position=int(position), taken_at=taken_at, seen=seen))
 
 
 def changes_since(factory: sessionmaker[Session], position: int) -> tuple[int, int]:
@@ -95,7 +116,7 @@ def write(index: MatchIndex, origin: Origin, folder: str | os.PathLike[str]) -> 
         with _locked(root, "write"):
             last = newest(root)
             version = (last[0] if last else 0) + 1
-            save_index(index, tmp, version=version, position=origin.position,
+            save_index(index, tmp, version=version, position=origin.position, seen=[list(r) for r in origin.seen],
                        taken_at=origin.taken_at.isoformat(), created_at=utcnow().isoformat())
             final = root / f"v{version:06d}-p{origin.position}"
             tmp.rename(final)
@@ -121,7 +142,8 @@ def open_path(path: Path) -> tuple[MatchIndex, Origin]:
     manifest = read_manifest(path)
     index = load_index(path)
     return index, Origin(position=int(manifest["position"]), taken_at=datetime.fromisoformat(manifest["taken_at"]),
-                         version=int(manifest["version"]), path=str(path))
+                         version=int(manifest["version"]), path=str(path),
+                         seen=tuple((int(lo), int(hi)) for lo, hi in manifest.get("seen", ())))
 
 
 def open_newest(factory: sessionmaker[Session], folder: str | os.PathLike[str]) -> tuple[MatchIndex, Origin]:

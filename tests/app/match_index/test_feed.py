@@ -192,3 +192,19 @@ def test_an_alias_change_by_another_process_reaches_every_worker_through_the_log
     running.sync_once()
     started.sync_once()
     assert top2(running) != lithium and top2(started) != lithium
+
+
+def test_a_worker_started_just_after_a_bulk_write_does_not_read_it_again(live, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.match_index import snapshots
+
+    _, factory = live  # the small chain was imported a moment ago: every firm logged within the look-back
+    index, origin = snapshots.read_database(factory)
+    with factory() as session:
+        logged = set(session.scalars(select(ChangeLog.id)))
+    assert origin.seen and all(origin.includes(i) for i in logged)
+    with factory() as session:
+        assert ChangeFeed(origin).read(session) == Changes([])  # the index's read saw them all
+        assert ChangeFeed(Origin(position=origin.position, taken_at=origin.taken_at)).read(session).firms
+    path, _ = snapshots.build(factory, tmp_path / "snap")
+    _, mapped = snapshots.open_path(path)
+    assert mapped.seen == origin.seen and mapped.position == origin.position
