@@ -216,6 +216,10 @@ class NeedReader:
             for a, b, kind in specs:
                 if kind == "grade" and a == s and b < e and form[b - s:] in lk.forms_:
                     nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(form[b - s:])]))
+            # and a material named with the form it is delivered in (铝合金锭) is that material too
+            stem = next((form[: -len(w)] for w in FORMS if form.endswith(w) and len(form) - len(w) >= 2), "")
+            if stem in lk.forms_:
+                nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(stem)]))
             out.append(Hit(s, e, form, nodes, how, z))
         exact_wanted = any(h.zone in _ZONE_WEIGHT for h in out)
         for s, e in runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
