@@ -238,7 +238,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         mark(m.start(), e, "purpose")
     m = _DELIVER.search(text, s, e)
     if m and m.start() > s:
-        mark(m.start(), e, "deliver")
+        # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms
+        mark(_phrase_start(text, s, m.start()) if m.group() == "运输" else m.start(), e, "deliver")
     for word in _INPUTS_OF:
         for m in re.finditer(re.escape(word), text[s:e]):
             i = s + m.start()

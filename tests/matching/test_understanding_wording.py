@@ -10,7 +10,7 @@ from matching.understanding import NeedReader
 NODES = tuple(word_list(
     """
     电石 碳化钙 氯碱化工 聚氯乙烯 汽车零部件 铝合金 铝合金锭 电热水器 小家电 ODM 铁合金 硅铁 高碳铬铁 不锈钢
-    聚酯切片 瓶级聚酯切片 自来水 离心泵 集成电路 IC 机器人 工业机器人 焊接机器人 热轧卷板 热卷
+    聚酯切片 瓶级聚酯切片 自来水 离心泵 集成电路 IC 机器人 工业机器人 焊接机器人 热轧卷板 热卷 拖车 氢气
     """)
 )
 ALIASES = [("电石", "碳化钙"), ("硅铁", "铁合金"), ("高碳铬铁", "铁合金"), ("IC", "集成电路"),
@@ -82,3 +82,10 @@ def test_a_category_an_abbreviation_and_a_narrower_kind_are_not_turned_round(rea
     assert reader.read("采购集成电路").wanted[0].synonyms == ()
     assert reader.read("采购机器人").wanted[0].synonyms == ()
     assert reader.read("采购工业机器人").wanted[0].synonyms == ("机器人",)
+
+
+def test_what_carries_the_goods_is_a_delivery_term(reader):
+    # nothing the data names is wanted here (高纯氢 is no node): the trailer must not stand in for it
+    u = reader.read("加氢站运营方求购高纯氢，长管拖车运输，日需2吨")
+    assert "拖车" not in wanted(u) and "拖车" in u.ignored
+    assert wanted(reader.read("求购氢气，长管拖车运输")) == ["氢气"]
