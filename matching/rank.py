@@ -13,6 +13,7 @@ from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
 from matching.scale import best_evidence, match_scores
+from matching.sparse import SparseVec, positive, sum_and_max, union, values_at
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 from matching.understanding import Understanding
 
@@ -91,28 +92,25 @@ def _kinds(u: Understanding | None, seeds: dict[int, float], query: MatchQuery) 
         query.nodes)
 
 
-def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
-    """1 for firms that list one of ``nodes`` itself (not a product merely containing its name) and
-    have no graph evidence of a wanted product."""
-    n = len(index.alive_)
-    if not nodes:
-        return np.zeros(n)
+def _listing(index: MatchIndex, nodes: set[int], cand: np.ndarray, g_c: np.ndarray) -> np.ndarray:
+    """1 for the candidates ``cand`` (graph evidence ``g_c``) that list one of ``nodes`` itself (not a product
+    merely containing its name) and have no graph evidence of a wanted product."""
     cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
-    listed = index.nodes_.column_sums(cols, np.ones(len(cols)), reduce="max")
-    return ((listed >= 0.999 * index.revenue_factor(0.0)) & (g_max < index.config.wanted_evidence)).astype(float)
+    listed = values_at(index.nodes_.column_vector(cols, np.ones(len(cols)), reduce="max"), cand)
+    return ((listed >= 0.999 * index.revenue_factor(0.0)) & (g_c < index.config.wanted_evidence)).astype(float)
 
 
-def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float],
-               g_max: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
+               g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Peers (firms making the poster's own products) and makers of modifier or purpose products, both
-    only when they make no wanted product."""
+    only when they make no wanted product; per candidate."""
     if u is None:
         return None, None
     spec = index.linker_._specificity
     names = index.graph_.names_
     own = {n for n in u.own_ids if n not in seeds and spec(names[n].lower()) >= index.config.own_specificity}
     aside = {n for n in u.aside_ids if n not in seeds} - own
-    return (_listing(index, own, g_max) if own else None), (_listing(index, aside, g_max) if aside else None)
+    return (_listing(index, own, cand, g_c) if own else None), (_listing(index, aside, cand, g_c) if aside else None)
 
 
 def _query_terms(
@@ -126,24 +124,19 @@ def _query_terms(
     return list(dict.fromkeys(index.analyzer_.terms_of_words(words)))
 
 
-def _top(x: np.ndarray, mask: np.ndarray) -> float:
-    # a masked reduction: no index arrays as long as the matches (common bigrams match most firms)
-    return float(np.max(x, where=mask, initial=0.0))
-
-
-def _mask(index: MatchIndex, query: MatchQuery) -> np.ndarray:
-    mask = index.alive_.copy()
-    for eid in query.exclude:
-        slot = index.slot_of_.get(eid)
-        if slot is not None:
-            mask[slot] = False
+def _allowed(index: MatchIndex, query: MatchQuery, slots: np.ndarray) -> np.ndarray:
+    """The query's filters at ``slots``: live, not excluded, of the kinds, tiers and regions asked for."""
+    ok = index.alive_[slots]  # a copy: index arrays may be read-only maps
+    excluded = [s for s in map(index.slot_of_.get, query.exclude) if s is not None]
+    if excluded:
+        ok &= ~np.isin(slots, np.asarray(excluded, dtype=np.int64))
     if query.kinds:
-        mask &= index.code_mask("kind", query.kinds)
+        ok &= index.code_mask("kind", query.kinds, slots)
     if query.tiers:
-        mask &= index.code_mask("tier", query.tiers)
+        ok &= index.code_mask("tier", query.tiers, slots)
     if query.regions:
-        mask &= index.region_mask(query.regions)
-    return mask
+        ok &= np.isin(slots, index.region_slots(query.regions))
+    return ok
 
 
 def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
@@ -184,36 +177,30 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         terms = _query_terms(index, query, seeds, drop_filler=False)
     if not seeds and not terms:
         raise EmptyQueryError("the text has no content words and no nodes were given")
-    n = len(index.alive_)
     cfg = index.config
-
+    # every per-slot quantity below is sparse (the slots with evidence and their values): the work grows
+    # with the firms a need touches, not with the index (matching.sparse)
     cols = np.array([index.vocab_[t] for t in terms if t in index.vocab_], dtype=np.int64)
-    text = index.text_.column_sums(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols) else np.zeros(n)
+    text = (index.text_.column_vector(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols)
+            else SparseVec.empty())
 
     exp = index.expansion(tuple(sorted(seeds.items())), query.scope)
     nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
     weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
     # one gather serves the best and the summed graph evidence, and later the 匹配度 of the pool
     e_rows, e_which, e_vals = index.nodes_.column_entries(nodes, weights)
-    g_max = np.zeros(n)
-    np.maximum.at(g_max, e_rows, e_vals)
-    g_sum = np.bincount(e_rows, weights=e_vals, minlength=n).astype(np.float64)
-    competitor = np.zeros(n)
-    if exp.avoid:
-        avoid = np.fromiter(exp.avoid, dtype=np.int64)
-        # only firms that list the product itself are competitors, not ones whose product name merely
-        # contains it: an exact link scores at least the lowest revenue factor, a contained one less
-        exact_floor = 0.999 * index.revenue_factor(0.0)
-        listed = index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max")
-        competitor = (listed >= exact_floor).astype(float)
-    mask = _mask(index, query)
-    text_top = _top(text, mask)
-    cooc, fb, ind = np.zeros(n), np.zeros(n), np.zeros(n)
+    n_slots = len(index.alive_)
+    g_sum, g_max = sum_and_max(e_rows, e_vals, n_slots)
+    text_top = float(np.max(text.values, where=_allowed(index, query, text.slots), initial=0.0))
+    cooc, fb, ind = SparseVec.empty(), SparseVec.empty(), SparseVec.empty()
     cooc_nodes: dict[int, float] = {}
     vote: IndustryVote | None = None
     if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0 or cfg.w_industry > 0):
         # who makes the need's product: graph evidence first, text matches as a weaker guess
-        guess = g_max + (cfg.cooc_from_text / text_top) * text if text_top > 0 else g_max
+        guess = g_max
+        if text_top > 0:
+            both = union(g_max.slots, text.slots, n_slots=n_slots)
+            guess = SparseVec(both, values_at(g_max, both) + (cfg.cooc_from_text / text_top) * values_at(text, both))
         mk_slots, mk_w = makers(index, guess)
         if cfg.w_cooc > 0:
             cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
@@ -223,34 +210,37 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             ind, vote = industry_evidence(index, mk_slots, mk_w)
 
     # from here on only firms with some positive evidence of their own matter (a penalty is not one)
-    evidence = g_max > 0
-    evidence |= text > 0
-    evidence |= cooc > 0
-    evidence |= fb > 0
-    evidence |= ind > 0
-    evidence &= mask
-    cand = np.flatnonzero(evidence)
+    cand = union(*(positive(v).slots for v in (g_max, text, cooc, fb, ind)), n_slots=n_slots)
+    cand = cand[_allowed(index, query, cand)]
     if len(cand) == 0 or query.limit == 0:
         return []
-    g_c, text_c, cooc_c, fb_c = g_max[cand], relative(text[cand]), relative(cooc[cand]), relative(fb[cand])
-    ind_c = relative(ind[cand])
-    peer, aside = _set_aside(index, u, seeds, g_max)
-    score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c,
-                 industry=ind_c, peer=None if peer is None else peer[cand],
-                 aside=None if aside is None else aside[cand])
+    g_c, text_c, cooc_c, fb_c = (values_at(g_max, cand), relative(values_at(text, cand)),
+                                 relative(values_at(cooc, cand)), relative(values_at(fb, cand)))
+    ind_c = relative(values_at(ind, cand))
+    competitor = np.zeros(len(cand))
+    if exp.avoid:
+        avoid = np.fromiter(exp.avoid, dtype=np.int64)
+        # only firms that list the product itself are competitors, not ones whose product name merely
+        # contains it: an exact link scores at least the lowest revenue factor, a contained one less
+        listed = values_at(index.nodes_.column_vector(avoid, np.ones(len(avoid)), reduce="max"), cand)
+        competitor = (listed >= 0.999 * index.revenue_factor(0.0)).astype(float)
+    peer, aside = _set_aside(index, u, seeds, cand, g_c)
+    score = fuse(g_c, values_at(g_sum, cand), text_c, cooc_c, competitor, config=cfg, scope=query.scope,
+                 feedback=fb_c, industry=ind_c, peer=peer, aside=aside)
     # 匹配度 of a pool wider than the answer, so that the answer lists firms band by band (a firm making the
     # product never below one with weak evidence only) and, within a band, by the raw score
-    w_text = (cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if g_max.any() else cfg.w_text_no_nodes
+    w_text = ((cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if g_max.values.any()
+              else cfg.w_text_no_nodes)
     w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
     synonyms = _synonyms(u, query)
     k = min(max(query.limit + _POOL // 2, _POOL), len(cand))
     pool = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
     other = (w_other[0] * text_c[pool] + w_other[1] * cooc_c[pool] + w_other[2] * fb_c[pool]
              + w_other[3] * ind_c[pool]) / sum(w_other)
-    pushed = competitor[cand[pool]] > 0
+    pushed = competitor[pool] > 0
     for flags in (peer, aside):
         if flags is not None:
-            pushed |= flags[cand[pool]] > 0
+            pushed |= flags[pool] > 0
     # the graph entries of the pool's firms, found by a search in the few pool slots
     order = np.argsort(cand[pool])
     pool_slots = cand[pool][order]
@@ -282,7 +272,7 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             same = vote.makers_like(index, slot) if ind_c[i] > 0 else None
         expl = explain(
             index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=cooc_nodes, parts=parts,
-            competitor=bool(competitor[slot]), industry=same, shown_words=shown, match=matches[i],
+            competitor=bool(competitor[i]), industry=same, shown_words=shown, match=matches[i],
         )
         out.append(MatchResult(eid, float(score[i]), expl, matches[i]))
     return out

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from matching.sparse import SparseVec, by_row
+
 __all__ = ["SparseRows", "gather_columns"]
 
 
@@ -134,6 +136,11 @@ class SparseRows:
                     np.maximum.at(out, rows + base, vals)
             base += csc.shape[0]
         return out
+
+    def column_vector(self, cols: np.ndarray, weights: np.ndarray, *, reduce: str = "sum") -> SparseVec:
+        """:meth:`column_sums` as a sparse vector: only the slots with an entry in one of the columns."""
+        rows, _, vals = self.column_entries(cols, weights)
+        return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
 
     def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
         n_main = self._main_csr.shape[0]

@@ -1,0 +1,137 @@
+"""Per-slot evidence as sparse vectors: the slots that have some, ascending, and their values.
+
+A query touches a few thousand of the index's slots (the firms that list its nodes or words, their
+co-makers, their industries), so evidence is kept as ``(slots, values)`` pairs rather than arrays as
+long as the index: the work per query then grows with the candidates, not with the number of firms.
+
+Every reduction here adds a slot's entries in the order they come in, as ``np.bincount`` over a dense
+vector would: the sums, and so the rankings built on them, are the same to the last bit.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["SparseVec", "by_row", "positive", "sum_and_max", "union", "values_at"]
+
+_EMPTY_SLOTS = np.zeros(0, dtype=np.int64)
+_DENSE_SHARE = 8
+
+
+class SparseVec(NamedTuple):
+    """``values[i]`` belongs to slot ``slots[i]``; slots ascending and distinct; absent slots are 0."""
+
+    slots: np.ndarray
+    values: np.ndarray
+
+    @staticmethod
+    def empty() -> SparseVec:
+        return SparseVec(_EMPTY_SLOTS, np.zeros(0))
+
+    def max(self) -> float:
+        return float(self.values.max(initial=0.0))
+
+
+def _dense(m: int, n_slots: int | None) -> bool:
+    # above an eighth of the index, marking slots in a scratch vector beats sorting them; the work is still
+    # proportional to the entries, as there are then at least n_slots / 8 of them
+    return n_slots is not None and m * _DENSE_SHARE > n_slots
+
+
+def _groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct rows ascending, an order that groups equal rows, each ordered entry's group)."""
+    # stable: a row's entries keep their order, so its sum adds them in the same order as a dense bincount;
+    # the input is a few sorted runs (one per column), which timsort merges in about linear time
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    return ordered[starts], order, np.cumsum(starts) - 1
+
+
+def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
+            n_slots: int | None) -> tuple[np.ndarray, list[np.ndarray]]:
+    rows = np.asarray(rows, dtype=np.int64)
+    vals = np.asarray(vals, dtype=np.float64)
+    if _dense(len(rows), n_slots):
+        assert n_slots is not None
+        slots = _marked([rows], n_slots)
+        out = []
+        for how in reduce:
+            if how == "sum":
+                out.append(np.bincount(rows, weights=vals, minlength=n_slots)[slots])
+            else:
+                top = np.zeros(n_slots)
+                np.maximum.at(top, rows, vals)
+                out.append(top[slots])
+        return slots, out
+    slots, order, which = _groups(rows)
+    ordered = vals[order]
+    out = []
+    for how in reduce:
+        if how == "sum":
+            out.append(np.bincount(which, weights=ordered, minlength=len(slots)))
+        else:
+            top = np.zeros(len(slots))
+            np.maximum.at(top, which, ordered)
+            out.append(top)
+    return slots, out
+
+
+def by_row(rows: np.ndarray, vals: np.ndarray, *, reduce: str = "sum", n_slots: int | None = None) -> SparseVec:
+    """Entries ``(rows[i], vals[i])`` reduced per row by ``sum`` or ``max`` (with 0 as the floor, like a
+    dense vector of zeros would give); ``n_slots`` (the index's) lets large inputs take a faster path."""
+    if len(rows) == 0:
+        return SparseVec.empty()
+    slots, (totals,) = _reduce(rows, vals, (reduce,), n_slots)
+    return SparseVec(slots, totals)
+
+
+def sum_and_max(rows: np.ndarray, vals: np.ndarray, n_slots: int | None = None) -> tuple[SparseVec, SparseVec]:
+    """``by_row`` with ``sum`` and with ``max`` from one grouping of the entries."""
+    if len(rows) == 0:
+        return SparseVec.empty(), SparseVec.empty()
+    slots, (total, top) = _reduce(rows, vals, ("sum", "max"), n_slots)
+    return SparseVec(slots, total), SparseVec(slots, top)
+
+
+def positive(v: SparseVec) -> SparseVec:
+    keep = v.values > 0
+    return v if keep.all() else SparseVec(v.slots[keep], v.values[keep])
+
+
+def _marked(parts: list[np.ndarray], n_slots: int) -> np.ndarray:
+    mark = np.zeros(n_slots, dtype=bool)
+    for p in parts:
+        mark[p] = True
+    return np.flatnonzero(mark)
+
+
+def union(*slot_sets: np.ndarray, n_slots: int | None = None) -> np.ndarray:
+    """The distinct slots of several slot arrays, ascending; ``n_slots`` as in :func:`by_row`."""
+    parts = [s for s in slot_sets if len(s)]
+    if not parts:
+        return _EMPTY_SLOTS
+    if len(parts) == 1 and (len(parts[0]) < 2 or bool(np.all(parts[0][1:] > parts[0][:-1]))):
+        return parts[0]
+    if _dense(sum(len(p) for p in parts), n_slots):
+        assert n_slots is not None
+        return _marked(parts, n_slots)
+    # a stable sort is a merge sort: the parts are mostly sorted runs, merged in about linear time
+    joined = np.sort(np.concatenate(parts), kind="stable")
+    keep = np.empty(len(joined), dtype=bool)
+    keep[0] = True
+    np.not_equal(joined[1:], joined[:-1], out=keep[1:])
+    return joined[keep]
+
+
+def values_at(v: SparseVec, slots: np.ndarray) -> np.ndarray:
+    """``v``'s values at ``slots`` (any order), 0 where ``v`` has none."""
+    if len(v.slots) == 0 or len(slots) == 0:
+        return np.zeros(len(slots))
+    pos = np.minimum(np.searchsorted(v.slots, slots), len(v.slots) - 1)
+    found = v.slots[pos] == slots
+    return np.where(found, v.values[pos], 0.0)
