@@ -5,15 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from graph import SCOPES
-from matching.bm25 import bm25_idf
-from matching.cooccur import cooccurrence, feedback, makers
+from matching.evidence import gather
 from matching.explain import explain, found_in_text, need_nodes, whole_words
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
-from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
 from matching.scale import best_evidence, match_scores
-from matching.sparse import SparseVec, positive, sum_and_max, union, values_at
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 from matching.understanding import Understanding
 
@@ -92,27 +89,6 @@ def _kinds(u: Understanding | None, seeds: dict[int, float], query: MatchQuery) 
         query.nodes)
 
 
-def _listing(index: MatchIndex, nodes: set[int], cand: np.ndarray, g_c: np.ndarray) -> np.ndarray:
-    """1 for the candidates ``cand`` (graph evidence ``g_c``) that list one of ``nodes`` itself (not a product
-    merely containing its name) and have no graph evidence of a wanted product."""
-    cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
-    listed = values_at(index.nodes_.column_vector(cols, np.ones(len(cols)), reduce="max"), cand)
-    return ((listed >= 0.999 * index.revenue_factor(0.0)) & (g_c < index.config.wanted_evidence)).astype(float)
-
-
-def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
-               g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Peers (firms making the poster's own products) and makers of modifier or purpose products, both
-    only when they make no wanted product; per candidate."""
-    if u is None:
-        return None, None
-    spec = index.linker_._specificity
-    names = index.graph_.names_
-    own = {n for n in u.own_ids if n not in seeds and spec(names[n].lower()) >= index.config.own_specificity}
-    aside = {n for n in u.aside_ids if n not in seeds} - own
-    return (_listing(index, own, cand, g_c) if own else None), (_listing(index, aside, cand, g_c) if aside else None)
-
-
 def _query_terms(
     index: MatchIndex, query: MatchQuery, seeds: dict[int, float], *, drop_filler: bool = True
 ) -> list[str]:
@@ -122,21 +98,6 @@ def _query_terms(
         own = [index.graph_.names_[s].lower() for s in seeds]
         words = [w for w in words if not any(w in o or o in w for o in own)]
     return list(dict.fromkeys(index.analyzer_.terms_of_words(words)))
-
-
-def _allowed(index: MatchIndex, query: MatchQuery, slots: np.ndarray) -> np.ndarray:
-    """The query's filters at ``slots``: live, not excluded, of the kinds, tiers and regions asked for."""
-    ok = index.alive_[slots]  # a copy: index arrays may be read-only maps
-    excluded = [s for s in map(index.slot_of_.get, query.exclude) if s is not None]
-    if excluded:
-        ok &= ~np.isin(slots, np.asarray(excluded, dtype=np.int64))
-    if query.kinds:
-        ok &= index.code_mask("kind", query.kinds, slots)
-    if query.tiers:
-        ok &= index.code_mask("tier", query.tiers, slots)
-    if query.regions:
-        ok &= np.isin(slots, index.region_slots(query.regions))
-    return ok
 
 
 def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
@@ -177,59 +138,21 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         terms = _query_terms(index, query, seeds, drop_filler=False)
     if not seeds and not terms:
         raise EmptyQueryError("the text has no content words and no nodes were given")
-    cfg = index.config
-    # every per-slot quantity below is sparse (the slots with evidence and their values): the work grows
-    # with the firms a need touches, not with the index (matching.sparse)
-    cols = np.array([index.vocab_[t] for t in terms if t in index.vocab_], dtype=np.int64)
-    text = (index.text_.column_vector(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols)
-            else SparseVec.empty())
-
-    exp = index.expansion(tuple(sorted(seeds.items())), query.scope)
-    nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
-    weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
-    # one gather serves the best and the summed graph evidence, and later the 匹配度 of the pool
-    e_rows, e_which, e_vals = index.nodes_.column_entries(nodes, weights)
-    n_slots = len(index.alive_)
-    g_sum, g_max = sum_and_max(e_rows, e_vals, n_slots)
-    text_top = float(np.max(text.values, where=_allowed(index, query, text.slots), initial=0.0))
-    cooc, fb, ind = SparseVec.empty(), SparseVec.empty(), SparseVec.empty()
-    cooc_nodes: dict[int, float] = {}
-    vote: IndustryVote | None = None
-    if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0 or cfg.w_industry > 0):
-        # who makes the need's product: graph evidence first, text matches as a weaker guess
-        guess = g_max
-        if text_top > 0:
-            both = union(g_max.slots, text.slots, n_slots=n_slots)
-            guess = SparseVec(both, values_at(g_max, both) + (cfg.cooc_from_text / text_top) * values_at(text, both))
-        mk_slots, mk_w = makers(index, guess)
-        if cfg.w_cooc > 0:
-            cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
-        if cfg.w_feedback > 0:
-            fb = feedback(index, mk_slots, mk_w, cols)
-        if cfg.w_industry > 0:
-            ind, vote = industry_evidence(index, mk_slots, mk_w)
-
-    # from here on only firms with some positive evidence of their own matter (a penalty is not one)
-    cand = union(*(positive(v).slots for v in (g_max, text, cooc, fb, ind)), n_slots=n_slots)
-    cand = cand[_allowed(index, query, cand)]
-    if len(cand) == 0 or query.limit == 0:
+    if query.limit == 0:
         return []
-    g_c, text_c, cooc_c, fb_c = (values_at(g_max, cand), relative(values_at(text, cand)),
-                                 relative(values_at(cooc, cand)), relative(values_at(fb, cand)))
-    ind_c = relative(values_at(ind, cand))
-    competitor = np.zeros(len(cand))
-    if exp.avoid:
-        avoid = np.fromiter(exp.avoid, dtype=np.int64)
-        # only firms that list the product itself are competitors, not ones whose product name merely
-        # contains it: an exact link scores at least the lowest revenue factor, a contained one less
-        listed = values_at(index.nodes_.column_vector(avoid, np.ones(len(avoid)), reduce="max"), cand)
-        competitor = (listed >= 0.999 * index.revenue_factor(0.0)).astype(float)
-    peer, aside = _set_aside(index, u, seeds, cand, g_c)
-    score = fuse(g_c, values_at(g_sum, cand), text_c, cooc_c, competitor, config=cfg, scope=query.scope,
-                 feedback=fb_c, industry=ind_c, peer=peer, aside=aside)
+    cfg = index.config
+    cols = np.array([index.vocab_[t] for t in terms if t in index.vocab_], dtype=np.int64)
+    exp = index.expansion(tuple(sorted(seeds.items())), query.scope)
+    ev = gather(index, query, exp, cols, u, seeds)
+    if ev is None:
+        return []
+    cand, g_c, competitor, peer, aside, vote = ev.cand, ev.graph, ev.competitor, ev.peer, ev.aside, ev.vote
+    text_c, cooc_c, fb_c, ind_c = relative(ev.text), relative(ev.cooc), relative(ev.feedback), relative(ev.industry)
+    score = fuse(g_c, ev.graph_sum, text_c, cooc_c, competitor, config=cfg, scope=query.scope, feedback=fb_c,
+                 industry=ind_c, peer=peer, aside=aside)
     # 匹配度 of a pool wider than the answer, so that the answer lists firms band by band (a firm making the
     # product never below one with weak evidence only) and, within a band, by the raw score
-    w_text = ((cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if g_max.values.any()
+    w_text = ((cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if ev.any_graph
               else cfg.w_text_no_nodes)
     w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
     synonyms = _synonyms(u, query)
@@ -244,10 +167,11 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     # the graph entries of the pool's firms, found by a search in the few pool slots
     order = np.argsort(cand[pool])
     pool_slots = cand[pool][order]
+    e_rows, e_which, e_vals = ev.entries
     at = np.minimum(np.searchsorted(pool_slots, e_rows), len(pool_slots) - 1)
     sel = np.flatnonzero(pool_slots[at] == e_rows)
-    link, share = index.link_and_share(e_vals[sel] / weights[e_which[sel]])
-    made = (order[at[sel]], nodes[e_which[sel]], link, share)
+    link, share = index.link_and_share(e_vals[sel] / ev.weights[e_which[sel]])
+    made = (order[at[sel]], ev.nodes[e_which[sel]], link, share)
     pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms, _kinds(u, seeds, query)), other,
                               pushed)
     matches = dict(zip(pool.tolist(), pool_match.tolist(), strict=True))
@@ -262,6 +186,7 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     need = need_nodes(index, seeds, found_in_text(links, u), given)
     shown = whole_words(index, [t[2:] for t in terms if t.startswith("w:")])
     out = []
+    paths_seen: dict[int, tuple[list[tuple[str, str]], str]] = {}
     for i in pick.tolist():
         slot = int(cand[i])
         eid = int(index.slot_ids_[slot])
@@ -271,8 +196,9 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             parts["industry"] = ind_c[i]
             same = vote.makers_like(index, slot) if ind_c[i] > 0 else None
         expl = explain(
-            index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=cooc_nodes, parts=parts,
+            index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=ev.cooc_nodes, parts=parts,
             competitor=bool(competitor[i]), industry=same, shown_words=shown, match=matches[i],
+            paths_seen=paths_seen,
         )
         out.append(MatchResult(eid, float(score[i]), expl, matches[i]))
     return out
