@@ -21,11 +21,18 @@ def gather_columns(
     csc: sp.csc_matrix, cols: np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nonzeros of the given columns: (row indices, weighted values, position of the column in ``cols``)."""
+    return _gather(csc.indptr, csc.indices, csc.data, cols, weights)
+
+
+def _gather(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, cols: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather
     cols = np.asarray(cols, dtype=np.int64)
-    ok = cols < csc.shape[1]
+    ok = cols < len(indptr) - 1
     cols, weights = cols[ok], np.asarray(weights, dtype=np.float64)[ok]
     which = np.flatnonzero(ok)
-    starts, ends = csc.indptr[cols], csc.indptr[cols + 1]
+    starts, ends = indptr[cols], indptr[cols + 1]
     lengths = ends - starts
     total = int(lengths.sum())
     if total == 0:
@@ -34,8 +41,8 @@ def gather_columns(
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
     pos = np.arange(total, dtype=np.int64) + offsets
     return (
-        csc.indices[pos].astype(np.int64),
-        csc.data[pos] * np.repeat(weights, lengths),
+        indices[pos].astype(np.int64),
+        data[pos] * np.repeat(weights, lengths),
         np.repeat(which, lengths),
     )
 
@@ -174,10 +181,9 @@ class SparseRows:
         parts = []
         main = slots < n_main
         if main.any():
-            # rows of a CSR are the columns of its transpose: reuse the CSC gather on the raw arrays
+            # rows of a CSR are the columns of its transpose: the CSC gather on the same arrays
             m = self._main_csr
-            as_csc = sp.csc_matrix((m.data, m.indices, m.indptr), shape=(m.shape[1], m.shape[0]))
-            cols, vals, _ = gather_columns(as_csc, slots[main], weights[main])
+            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots[main], weights[main])
             parts.append((cols, vals))
         for s, w in zip(slots[~main].tolist(), weights[~main].tolist(), strict=True):
             cols, vals = self._extra[s - n_main]
