@@ -146,8 +146,8 @@ def align(vecs: list[SparseVec], n_slots: int | None = None) -> tuple[np.ndarray
         for a in arrays:
             mark[a] = True
         slots = np.flatnonzero(mark)
-        rank = np.cumsum(mark) - 1
-        where = {key: rank[a] for key, a in parts.items()}
+        rank = np.cumsum(mark, dtype=np.int32)  # 1 + the position of each marked slot in ``slots``
+        where = {key: rank[a] - 1 for key, a in parts.items()}
     else:
         joined = np.concatenate(arrays)
         # a stable sort is a merge sort: the parts are sorted runs, merged in about linear time
@@ -170,9 +170,17 @@ def align(vecs: list[SparseVec], n_slots: int | None = None) -> tuple[np.ndarray
 
 
 def values_at(v: SparseVec, slots: np.ndarray) -> np.ndarray:
-    """``v``'s values at ``slots`` (any order), 0 where ``v`` has none."""
+    """``v``'s values at ``slots`` (ascending, distinct), 0 where ``v`` has none."""
+    out = np.zeros(len(slots))
     if len(v.slots) == 0 or len(slots) == 0:
-        return np.zeros(len(slots))
+        return out
+    if len(v.slots) < len(slots):
+        # search the few entries of v among the many slots, not the other way round
+        pos = np.minimum(np.searchsorted(slots, v.slots), len(slots) - 1)
+        found = slots[pos] == v.slots
+        out[pos[found]] = v.values[found]
+        return out
     pos = np.minimum(np.searchsorted(v.slots, slots), len(v.slots) - 1)
     found = v.slots[pos] == slots
-    return np.where(found, v.values[pos], 0.0)
+    out[found] = v.values[pos[found]]
+    return out

@@ -39,8 +39,9 @@ def evidence(idx: MatchIndex) -> dict[int, float]:
     g = idx.nodes_.column_vector(np.array([idx.graph_.lookup("锂电池")]), np.ones(1))
     slots, w = makers(idx, g)
     ind, _ = industry_evidence(idx, slots, w)
-    at = values_at(ind, np.array(list(idx.slot_of_.values())))
-    return dict(zip(idx.slot_of_, at.tolist(), strict=True))
+    slots = np.array(sorted(idx.slot_of_.values()))
+    at = dict(zip(slots.tolist(), values_at(ind, slots).tolist(), strict=True))
+    return {eid: at[slot] for eid, slot in idx.slot_of_.items()}
 
 
 def test_industry_evidence_by_hand(idx):

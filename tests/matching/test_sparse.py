@@ -54,6 +54,8 @@ def test_union_align_and_values_at(n_slots):
     slots, (va, vb, vs) = align([a, b, same_slots], n_slots)
     assert slots.tolist() == [0, 1, 4, 7, 9]
     assert va.tolist() == [0, 1, 4, 7, 0] and vb.tolist() == [10, 0, 40, 0, 90] and vs.tolist() == [0, -1, -4, -7, 0]
-    assert values_at(b, np.array([9, 3, 0, 12])).tolist() == [90.0, 0.0, 10.0, 0.0]
+    assert values_at(b, np.array([0, 3, 9, 12])).tolist() == [10.0, 0.0, 90.0, 0.0]
+    assert values_at(b, np.array([4, 5])).tolist() == [40.0, 0.0]  # fewer slots than entries: the other search
+    assert values_at(b, np.array([], dtype=np.int64)).tolist() == []
     empty, (ve,) = align([SparseVec.empty()], n_slots)
     assert len(empty) == 0 and len(ve) == 0
