@@ -60,16 +60,16 @@ def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
     vals = np.asarray(vals, dtype=np.float64)
     if _dense(len(rows), n_slots, _DENSE_SHARE_REDUCE):
         assert n_slots is not None
-        slots = _marked([rows], n_slots)
-        out = []
+        full = []
         for how in reduce:
             if how == "sum":
-                out.append(np.bincount(rows, weights=vals, minlength=n_slots)[slots])
+                full.append(np.bincount(rows, weights=vals, minlength=n_slots))
             else:
                 top = np.zeros(n_slots)
                 np.maximum.at(top, rows, vals)
-                out.append(top[slots])
-        return slots, out
+                full.append(top)
+        slots = np.flatnonzero(np.logical_or.reduce([f != 0 for f in full]) if len(full) > 1 else full[0])
+        return slots, [f[slots] for f in full]
     slots, order, which = _groups(rows)
     ordered = vals[order]
     out = []
@@ -80,12 +80,16 @@ def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
             top = np.zeros(len(slots))
             np.maximum.at(top, which, ordered)
             out.append(top)
+    nonzero = np.logical_or.reduce([o != 0 for o in out])
+    if not nonzero.all():
+        slots, out = slots[nonzero], [o[nonzero] for o in out]
     return slots, out
 
 
 def by_row(rows: np.ndarray, vals: np.ndarray, *, reduce: str = "sum", n_slots: int | None = None) -> SparseVec:
     """Entries ``(rows[i], vals[i])`` reduced per row by ``sum`` or ``max`` (with 0 as the floor, like a
-    dense vector of zeros would give); ``n_slots`` (the index's) lets large inputs take a faster path."""
+    dense vector of zeros would give); rows whose result is 0 are left out, as a dense vector would not tell
+    them from rows without entries. ``n_slots`` (the index's) lets large inputs take a faster path."""
     if len(rows) == 0:
         return SparseVec.empty()
     slots, (totals,) = _reduce(rows, vals, (reduce,), n_slots)
@@ -93,7 +97,7 @@ def by_row(rows: np.ndarray, vals: np.ndarray, *, reduce: str = "sum", n_slots: 
 
 
 def sum_and_max(rows: np.ndarray, vals: np.ndarray, n_slots: int | None = None) -> tuple[SparseVec, SparseVec]:
-    """``by_row`` with ``sum`` and with ``max`` from one grouping of the entries."""
+    """``by_row`` with ``sum`` and with ``max`` from one grouping of the entries (rows where both are 0 left out)."""
     if len(rows) == 0:
         return SparseVec.empty(), SparseVec.empty()
     slots, (total, top) = _reduce(rows, vals, ("sum", "max"), n_slots)
