@@ -60,7 +60,7 @@ def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
     vals = np.asarray(vals, dtype=np.float64)
     if _dense(len(rows), n_slots, _DENSE_SHARE_REDUCE):
         assert n_slots is not None
-        full = []
+        full: list[np.ndarray] = []
         for how in reduce:
             if how == "sum":
                 full.append(np.bincount(rows, weights=vals, minlength=n_slots))
@@ -72,7 +72,7 @@ def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
         return slots, [f[slots] for f in full]
     slots, order, which = _groups(rows)
     ordered = vals[order]
-    out = []
+    out: list[np.ndarray] = []
     for how in reduce:
         if how == "sum":
             out.append(np.bincount(which, weights=ordered, minlength=len(slots)))
