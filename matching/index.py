@@ -37,8 +37,12 @@ class MatchIndex:
 
     Learned state: ``graph_``, ``analyzer_``, ``linker_``, the two :class:`SparseRows` stores
     (``text_``, ``nodes_``), ``vocab_``/``df_`` (term document frequencies), ``node_df_`` (enterprises
-    per node), ``alive_`` (slot mask), ``version_`` (bumped on every change).
+    per node), ``alive_`` (slot mask), ``version_`` (bumped on every change), ``layout_`` (bumped when
+    slots are renumbered: what per-slot caches such as :mod:`matching.industry`'s slot lists check).
     """
+
+    # a class default too: an index assembled without __init__ (restored from a snapshot) still has one
+    layout_ = 0
 
     def __init__(self, config: MatchConfig | None = None) -> None:
         self.config = config or MatchConfig()
