@@ -6,7 +6,7 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,7 @@ from app.auth.login import LoginGuard
 from app.auth.router import router as auth_router
 from app.background import job_registry
 from app.chains.router import chains_router, nodes_router
+from app.core.admission import Gate, admit
 from app.core.changes import on_commit
 from app.core.config import Settings, get_settings
 from app.core.counters import open_stores
@@ -55,6 +56,9 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         replica_engine = make_engine(settings.replica_url) if settings.replica_url else None
         app.state.read_routing = make_routing(factory, replica_engine, window_seconds=settings.read_your_writes_seconds,
                                               cookie_secure=settings.cookie_secure)
+        if settings.admission_total > 0:
+            app.state.admission = Gate(total=settings.admission_total, writes=settings.admission_writes,
+                                       heavy=settings.admission_heavy, wait_seconds=settings.admission_wait_seconds)
         counters = open_stores(settings, session_factory=session_factory)
         app.state.rate_limits = RateLimits.from_settings(counters.limits, settings, factory)
         app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
@@ -97,7 +101,10 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         engine.dispose()
 
     # The docs pages are served by app.web.docs from vendored assets, not from a CDN.
+    # admit runs before every other dependency of every route: a request holds its place in the worker for the
+    # whole of its work, and a writer takes the database's write lock only once it is in.
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  dependencies=[Depends(admit, scope="function")],
                   description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
     install_error_handlers(app)
     web_errors.install(app)  # pages get Chinese HTML error pages; the API keeps its JSON envelope

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from matching.spec import word_list
 
-__all__ = ["WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
+__all__ = ["FIRM_AFTER", "WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
 
 ZONES = ("object", "title", "detail", "purpose", "modifier", "own", "require", "deliver", "verb", "marker", "context")
 WANTED_ZONES = ("object", "title", "detail")
@@ -52,7 +52,13 @@ _OWN_LABEL = re.compile(
 )
 _OWN_MID = re.compile(r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事")
 # a subject before the first want verb that names a firm: the poster describing itself
-_POSTER_END = re.compile(r"(?:企业|厂家|厂商|制造商|生产商|工厂|厂|公司|集团|卖场|商超)$")
+_POSTER_END = re.compile(
+    r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|工厂|厂|公司|集团|卖场|商超|单位|运营方|合作社|养殖场)"
+    r"(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+)
+# a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
+FIRM_AFTER = re.compile(
+    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社)")
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 
 _REQUIRE_START = re.compile(
@@ -232,7 +238,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         mark(m.start(), e, "purpose")
     m = _DELIVER.search(text, s, e)
     if m and m.start() > s:
-        mark(m.start(), e, "deliver")
+        # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms
+        mark(_phrase_start(text, s, m.start()) if m.group() == "运输" else m.start(), e, "deliver")
     for word in _INPUTS_OF:
         for m in re.finditer(re.escape(word), text[s:e]):
             i = s + m.start()

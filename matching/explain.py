@@ -28,14 +28,20 @@ def _share_text(share: float) -> str:
     return f"占营收{share:.0%}" if share > 0.0011 else "列于经营范围"
 
 
-def _path(index: MatchIndex, exp: Expansion, node: int) -> tuple[list[dict], str]:
-    names = index.graph_.names_
-    steps = exp.path(node)
-    out = [{"node": names[n], "edge": e} for n, e in steps]
-    text = names[steps[0][0]]
-    for n, e in steps[1:]:
-        text += f" —{EDGE_LABELS.get(e, e)}→ {names[n]}"
-    return out, text
+def _path(index: MatchIndex, exp: Expansion, node: int,
+          seen: dict[int, tuple[list[tuple[str, str]], str]] | None) -> tuple[list[dict], str]:
+    known = seen.get(node) if seen is not None else None
+    if known is None:
+        names = index.graph_.names_
+        steps = exp.path(node)
+        text = names[steps[0][0]]
+        for n, e in steps[1:]:
+            text += f" —{EDGE_LABELS.get(e, e)}→ {names[n]}"
+        known = ([(names[n], e) for n, e in steps], text)
+        if seen is not None:
+            seen[node] = known
+    # fresh dicts for every firm: a caller may change one explanation without changing another
+    return [{"node": n, "edge": e} for n, e in known[0]], known[1]
 
 
 def found_in_text(links: list[Link], u: Understanding | None) -> dict[int, tuple[str, str]]:
@@ -88,19 +94,21 @@ def explain(
     shown_words: set[str] | None = None,
     match: int | None = None,
     max_paths: int = 3,
+    paths_seen: dict[int, tuple[list[tuple[str, str]], str]] | None = None,
 ) -> dict:
     """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`); ``industry``:
     how many of the need's makers share the firm's industry and its parent industry, when that counted;
-    ``shown_words``: the query words fit to show (see :func:`whole_words`); ``match``: its 匹配度."""
+    ``shown_words``: the query words fit to show (see :func:`whole_words`); ``match``: its 匹配度;
+    ``paths_seen``: a dict kept over the firms of one answer, so each graph path is walked once."""
     names = index.graph_.names_
     ev = index.product_evidence(enterprise_id)
-    graph_hits = sorted(
-        ((exp.weights[n] * v[0], n) for n, v in ev.items() if n in exp.weights), reverse=True
-    )[:max_paths]
+    # (weight, node) pairs are distinct, so sorting the intersection gives the same order as any scan
+    weights = exp.weights
+    graph_hits = sorted(((weights[n] * ev[n][0], n) for n in ev.keys() & weights.keys()), reverse=True)[:max_paths]
     paths = []
     for weight, node in graph_hits:
         _rf_w, product, share, lw = ev[node]
-        path, text = _path(index, exp, node)
+        path, text = _path(index, exp, node, paths_seen)
         if product == names[node]:
             made = f"该企业生产{product}，{_share_text(share)}"
         else:
@@ -109,11 +117,10 @@ def explain(
             "product": product, "share": share, "node": names[node], "path": path,
             "weight": round(float(weight), 4), "text": f"{text}（{made}）",
         })
-    related = sorted(((cooc_nodes[n], n) for n in ev if n in cooc_nodes), reverse=True)[:max_paths]
+    related = sorted(((cooc_nodes[n], n) for n in ev.keys() & cooc_nodes.keys()), reverse=True)[:max_paths]
     slot = index.slot_of_[enterprise_id]
     cols, _ = index.text_.row(slot)
-    wanted = set(query_cols.tolist())
-    common = [index.terms_[c] for c in cols.tolist() if c in wanted]
+    common = [index.terms_[c] for c in set(query_cols.tolist()).intersection(cols.tolist())]
     # whole words only: bigrams and cut-off pieces (极材, 化) are evidence, not reasons people read
     words = sorted(t[2:] for t in common if t.startswith("w:") and (shown_words is None or t[2:] in shown_words))
     together = [{"product": ev[n][1], "node": names[n]} for _, n in related]

@@ -23,6 +23,7 @@ from matching.analyzer import ChineseAnalyzer, normalize
 from matching.bm25 import bm25_tf
 from matching.columns import RecordTable, RegionSlots
 from matching.linking import Link, NodeLinker
+from matching.sparse import union
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
 from matching.understanding import NeedReader, Understanding
@@ -43,12 +44,17 @@ class MatchIndex:
 
     Learned state: ``graph_``, ``analyzer_``, ``linker_``, the two :class:`SparseRows` stores
     (``text_``, ``nodes_``), ``vocab_``/``df_`` (term document frequencies), ``node_df_`` (enterprises
-    per node), ``alive_`` (slot mask), ``version_`` (bumped on every change).
+    per node), ``alive_`` (slot mask), ``version_`` (bumped on every change), ``layout_`` (bumped when
+    slots are renumbered: what per-slot caches such as :mod:`matching.industry`'s slot lists check).
     """
+
+    # a class default too: an index assembled without __init__ (restored from a snapshot) still has one
+    layout_ = 0
 
     def __init__(self, config: MatchConfig | None = None) -> None:
         self.config = config or MatchConfig()
         self.version_ = 0
+        self.layout_ = 0  # bumped whenever slots are renumbered (a fit, dropping dead slots)
         # updates and queries may come from different threads (a web worker ranks while a poller
         # upserts); :func:`matching.rank` holds this lock too, so a query never sees half an update
         self.lock = threading.RLock()
@@ -128,6 +134,7 @@ class MatchIndex:
         self.industry_size_ = np.zeros(len(self.industry_codes_), dtype=np.int64)  # live firms per column
         np.add.at(self.industry_size_, self.industry_.ravel(), 1)
         self.version_ += 1
+        self.layout_ += 1
         return self
 
     def _fit_language(self, graph: ChainGraph, aliases: list[tuple[str, str]]) -> None:
@@ -314,6 +321,7 @@ class MatchIndex:
     def _drop_dead(self) -> None:
         """Renumber slots without the dead ones (amortised: runs after many removals)."""
         keep = self.alive_
+        self.layout_ += 1
         self.text_.compact(keep)
         self.nodes_.compact(keep)
         self.slot_ids_ = self.slot_ids_[keep]
@@ -382,20 +390,27 @@ class MatchIndex:
 
     def region_mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
         mask = np.zeros(len(self.alive_), dtype=bool)
+        mask[self.region_slots(prefixes)] = True
+        return mask
+
+    def region_slots(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        """Ascending slots whose region starts with one of ``prefixes``."""
+        found: list[int] = []
         for raw in prefixes:
             pre = normalize(raw).strip("/")
             slots = self._regions.get(pre)
             if slots is not None:
-                mask[np.asarray(slots, dtype=np.int64)] = True
+                # a list here, or a snapshot's mapped array (matching.columns.RegionSlots): += would add them
+                found.extend(slots.tolist() if isinstance(slots, np.ndarray) else slots)
                 continue
             # not a whole level ("山东" for "山东省"): fall back to a string-prefix scan
-            for eid, slot in self.slot_of_.items():
-                if normalize(self.records_[eid].region).startswith(pre):
-                    mask[slot] = True
-        return mask
+            records = self.records_
+            found += [slot for eid, slot in self.slot_of_.items() if normalize(records[eid].region).startswith(pre)]
+        return union(np.asarray(found, dtype=np.int64), n_slots=len(self.alive_))
 
-    def code_mask(self, table: str, values: tuple[str, ...]) -> np.ndarray:
+    def code_mask(self, table: str, values: tuple[str, ...], slots: np.ndarray | None = None) -> np.ndarray:
+        """Whether each slot (or each of ``slots``) has one of the kinds (``table`` "kind") or tiers."""
         codes = self._kind_codes if table == "kind" else self._tier_codes
         arr = self.kind_ if table == "kind" else self.tier_
         wanted = [codes[v] for v in values if v in codes]
-        return np.isin(arr, np.asarray(wanted, dtype=np.int32))
+        return np.isin(arr if slots is None else arr[slots], np.asarray(wanted, dtype=np.int32))

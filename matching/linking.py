@@ -126,6 +126,20 @@ class NodeLinker:
             target, f = graph.lookup(name), normalize(alias).strip()
             if target is not None and f and target not in new.setdefault(f, []):
                 new[f].append(target)
+        # two Chinese node names the list pairs one to one are one product under two names, so synonyms both
+        # ways: a need may write either (电石 = 碳化钙). A name that several other names point to is a category
+        # they are sold under (芯片, 电缆), and an abbreviation (IC) may stand for more than the full name says:
+        # naming the category or the full name does not ask for each of them.
+        pairs = [(f, self.base_forms_[f], nodes[0]) for f, nodes in new.items()
+                 if f in self.base_forms_ and len(nodes) == 1 and not _LATIN.match(f)]
+        pointing = Counter(target for _, _, target in pairs)
+        for f, named, target in pairs:
+            back = normalize(graph.names_[target]).strip()
+            # a name ending in the other's (工业机器人 → 机器人) is a narrower kind, not another name
+            if pointing[target] == 1 and not f.endswith(back) and self.base_forms_.get(back) == target:
+                back_nodes = new.setdefault(back, [])
+                if named not in back_nodes:
+                    back_nodes.append(named)
         targets = {f: tuple(v) for f, v in new.items() if v}
         changed = {f for f in self.alias_targets_.keys() | targets.keys()
                    if self.alias_targets_.get(f) != targets.get(f)}

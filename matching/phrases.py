@@ -22,7 +22,7 @@ from matching.linking import NodeLinker
 from matching.spec import word_list
 
 __all__ = [
-    "CLASS_HEADS", "EMPTY_HEADS", "SEPARATORS", "WRAPPERS", "Hit", "choose_wanted", "compose_equipment",
+    "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "WRAPPERS", "Hit", "choose_wanted", "compose_equipment",
     "in_parens", "is_latin", "mark_heads", "runs", "separated",
 ]
 
@@ -36,7 +36,7 @@ CLASS_HEADS = frozenset(word_list("""
 EMPTY_HEADS = frozenset(word_list("""
     服务 方案 解决方案 业务 工程 项目 技术 关键技术 工艺 加工 外协 团队 能力 类 系列 产线 配送 合作 开发 研发 创新
     质量 供应 主营 主要产品为 以上 内容 国产 替代 国产化 国产替代 定制 处理 运营 投资 产业 行业 市场 框架 进口 出口
-    现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种
+    现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
 """))
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
@@ -45,7 +45,10 @@ WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列"
 EQUIPMENT = ("设备", "装备", "生产设备", "成套设备", "生产线")
 EQUIPMENT_GAP = re.compile(r"(?:产线|生产线|整线|生产|制造|专用|成套|全套|自动化|智能|用)*")
 SEPARATORS = set("、,;:/+()（）[]《》<>\"'“”‘’ \t\n|·")
-JOINERS = set("和及与或跟并")  # separators only when they stand alone as a word
+# separators only when they stand alone as a word; 等 closes a list of examples (PP、ABS等改性塑料: each is wanted)
+JOINERS = set("和及与或跟并等")
+# A material named with the form it is delivered in is that material (铝合金锭 is 铝合金, 改性塑料粒子 is 改性塑料)
+FORMS = ("锭", "粒子", "颗粒", "粒料", "原片", "坯料", "毛坯")
 
 @dataclass
 class Hit:
@@ -104,6 +107,24 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
             close()
         phrase.append(h)
     close()
+    _examples(t, hits, boundaries)
+
+
+def _examples(t: str, hits: list[Hit], boundaries: set[int]) -> None:
+    """高碳铬铁、硅铁等铁合金: the heads listed before a lone 等 are examples of the kind named after it; the
+    kind is what is asked for, the examples weigh half."""
+    for i, h in enumerate(hits):
+        j = h.end
+        while j < len(t) and t[j] == " ":
+            j += 1
+        if h.role != "head" or t[j:j + 1] != "等" or j not in boundaries or j + 1 not in boundaries:
+            continue
+        kind = next((k for k in hits[i + 1:] if k.start > j and k.role == "head"), None)
+        if kind is None or kind.clause != h.clause or kind.zone != h.zone:
+            continue
+        for x in hits[: i + 1]:
+            if x.role == "head" and x.clause == h.clause and x.zone == h.zone:
+                x.weight_factor *= 0.5
 
 
 def compose_equipment(t: str, hits: list[Hit], linker: NodeLinker) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from graph import SCOPES
-from matching.bm25 import bm25_idf
-from matching.cooccur import cooccurrence, feedback, makers
+from matching.evidence import gather
 from matching.explain import explain, found_in_text, need_nodes, whole_words
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
-from matching.industry import IndustryVote, industry_evidence
 from matching.linking import Link
 from matching.scale import best_evidence, match_scores
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
@@ -91,30 +89,6 @@ def _kinds(u: Understanding | None, seeds: dict[int, float], query: MatchQuery) 
         query.nodes)
 
 
-def _listing(index: MatchIndex, nodes: set[int], g_max: np.ndarray) -> np.ndarray:
-    """1 for firms that list one of ``nodes`` itself (not a product merely containing its name) and
-    have no graph evidence of a wanted product."""
-    n = len(index.alive_)
-    if not nodes:
-        return np.zeros(n)
-    cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
-    listed = index.nodes_.column_sums(cols, np.ones(len(cols)), reduce="max")
-    return ((listed >= 0.999 * index.revenue_factor(0.0)) & (g_max < index.config.wanted_evidence)).astype(float)
-
-
-def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float],
-               g_max: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Peers (firms making the poster's own products) and makers of modifier or purpose products, both
-    only when they make no wanted product."""
-    if u is None:
-        return None, None
-    spec = index.linker_._specificity
-    names = index.graph_.names_
-    own = {n for n in u.own_ids if n not in seeds and spec(names[n].lower()) >= index.config.own_specificity}
-    aside = {n for n in u.aside_ids if n not in seeds} - own
-    return (_listing(index, own, g_max) if own else None), (_listing(index, aside, g_max) if aside else None)
-
-
 def _query_terms(
     index: MatchIndex, query: MatchQuery, seeds: dict[int, float], *, drop_filler: bool = True
 ) -> list[str]:
@@ -124,26 +98,6 @@ def _query_terms(
         own = [index.graph_.names_[s].lower() for s in seeds]
         words = [w for w in words if not any(w in o or o in w for o in own)]
     return list(dict.fromkeys(index.analyzer_.terms_of_words(words)))
-
-
-def _top(x: np.ndarray, mask: np.ndarray) -> float:
-    # a masked reduction: no index arrays as long as the matches (common bigrams match most firms)
-    return float(np.max(x, where=mask, initial=0.0))
-
-
-def _mask(index: MatchIndex, query: MatchQuery) -> np.ndarray:
-    mask = index.alive_.copy()
-    for eid in query.exclude:
-        slot = index.slot_of_.get(eid)
-        if slot is not None:
-            mask[slot] = False
-    if query.kinds:
-        mask &= index.code_mask("kind", query.kinds)
-    if query.tiers:
-        mask &= index.code_mask("tier", query.tiers)
-    if query.regions:
-        mask &= index.region_mask(query.regions)
-    return mask
 
 
 def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
@@ -184,80 +138,40 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
         terms = _query_terms(index, query, seeds, drop_filler=False)
     if not seeds and not terms:
         raise EmptyQueryError("the text has no content words and no nodes were given")
-    n = len(index.alive_)
-    cfg = index.config
-
-    cols = np.array([index.vocab_[t] for t in terms if t in index.vocab_], dtype=np.int64)
-    text = index.text_.column_sums(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols) else np.zeros(n)
-
-    exp = index.expansion(tuple(sorted(seeds.items())), query.scope)
-    nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
-    weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
-    # one gather serves the best and the summed graph evidence, and later the 匹配度 of the pool
-    e_rows, e_which, e_vals = index.nodes_.column_entries(nodes, weights)
-    g_max = np.zeros(n)
-    np.maximum.at(g_max, e_rows, e_vals)
-    g_sum = np.bincount(e_rows, weights=e_vals, minlength=n).astype(np.float64)
-    competitor = np.zeros(n)
-    if exp.avoid:
-        avoid = np.fromiter(exp.avoid, dtype=np.int64)
-        # only firms that list the product itself are competitors, not ones whose product name merely
-        # contains it: an exact link scores at least the lowest revenue factor, a contained one less
-        exact_floor = 0.999 * index.revenue_factor(0.0)
-        listed = index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max")
-        competitor = (listed >= exact_floor).astype(float)
-    mask = _mask(index, query)
-    text_top = _top(text, mask)
-    cooc, fb, ind = np.zeros(n), np.zeros(n), np.zeros(n)
-    cooc_nodes: dict[int, float] = {}
-    vote: IndustryVote | None = None
-    if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0 or cfg.w_industry > 0):
-        # who makes the need's product: graph evidence first, text matches as a weaker guess
-        guess = g_max + (cfg.cooc_from_text / text_top) * text if text_top > 0 else g_max
-        mk_slots, mk_w = makers(index, guess)
-        if cfg.w_cooc > 0:
-            cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
-        if cfg.w_feedback > 0:
-            fb = feedback(index, mk_slots, mk_w, cols)
-        if cfg.w_industry > 0:
-            ind, vote = industry_evidence(index, mk_slots, mk_w)
-
-    # from here on only firms with some positive evidence of their own matter (a penalty is not one)
-    evidence = g_max > 0
-    evidence |= text > 0
-    evidence |= cooc > 0
-    evidence |= fb > 0
-    evidence |= ind > 0
-    evidence &= mask
-    cand = np.flatnonzero(evidence)
-    if len(cand) == 0 or query.limit == 0:
+    if query.limit == 0:
         return []
-    g_c, text_c, cooc_c, fb_c = g_max[cand], relative(text[cand]), relative(cooc[cand]), relative(fb[cand])
-    ind_c = relative(ind[cand])
-    peer, aside = _set_aside(index, u, seeds, g_max)
-    score = fuse(g_c, g_sum[cand], text_c, cooc_c, competitor[cand], config=cfg, scope=query.scope, feedback=fb_c,
-                 industry=ind_c, peer=None if peer is None else peer[cand],
-                 aside=None if aside is None else aside[cand])
+    cfg = index.config
+    cols = np.array([index.vocab_[t] for t in terms if t in index.vocab_], dtype=np.int64)
+    exp = index.expansion(tuple(sorted(seeds.items())), query.scope)
+    ev = gather(index, query, exp, cols, u, seeds)
+    if ev is None:
+        return []
+    cand, g_c, competitor, peer, aside, vote = ev.cand, ev.graph, ev.competitor, ev.peer, ev.aside, ev.vote
+    text_c, cooc_c, fb_c, ind_c = relative(ev.text), relative(ev.cooc), relative(ev.feedback), relative(ev.industry)
+    score = fuse(g_c, ev.graph_sum, text_c, cooc_c, competitor, config=cfg, scope=query.scope, feedback=fb_c,
+                 industry=ind_c, peer=peer, aside=aside)
     # 匹配度 of a pool wider than the answer, so that the answer lists firms band by band (a firm making the
     # product never below one with weak evidence only) and, within a band, by the raw score
-    w_text = (cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if g_max.any() else cfg.w_text_no_nodes
+    w_text = ((cfg.w_text_upstream if query.scope == "upstream" else cfg.w_text) if ev.any_graph
+              else cfg.w_text_no_nodes)
     w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
     synonyms = _synonyms(u, query)
     k = min(max(query.limit + _POOL // 2, _POOL), len(cand))
     pool = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
     other = (w_other[0] * text_c[pool] + w_other[1] * cooc_c[pool] + w_other[2] * fb_c[pool]
              + w_other[3] * ind_c[pool]) / sum(w_other)
-    pushed = competitor[cand[pool]] > 0
+    pushed = competitor[pool] > 0
     for flags in (peer, aside):
         if flags is not None:
-            pushed |= flags[cand[pool]] > 0
+            pushed |= flags[pool] > 0
     # the graph entries of the pool's firms, found by a search in the few pool slots
     order = np.argsort(cand[pool])
     pool_slots = cand[pool][order]
+    e_rows, e_which, e_vals = ev.entries
     at = np.minimum(np.searchsorted(pool_slots, e_rows), len(pool_slots) - 1)
     sel = np.flatnonzero(pool_slots[at] == e_rows)
-    link, share = index.link_and_share(e_vals[sel] / weights[e_which[sel]])
-    made = (order[at[sel]], nodes[e_which[sel]], link, share)
+    link, share = index.link_and_share(e_vals[sel] / ev.weights[e_which[sel]])
+    made = (order[at[sel]], ev.nodes[e_which[sel]], link, share)
     pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms, _kinds(u, seeds, query)), other,
                               pushed)
     matches = dict(zip(pool.tolist(), pool_match.tolist(), strict=True))
@@ -272,6 +186,7 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     need = need_nodes(index, seeds, found_in_text(links, u), given)
     shown = whole_words(index, [t[2:] for t in terms if t.startswith("w:")])
     out = []
+    paths_seen: dict[int, tuple[list[tuple[str, str]], str]] = {}
     for i in pick.tolist():
         slot = int(cand[i])
         eid = int(index.slot_ids_[slot])
@@ -281,8 +196,9 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
             parts["industry"] = ind_c[i]
             same = vote.makers_like(index, slot) if ind_c[i] > 0 else None
         expl = explain(
-            index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=cooc_nodes, parts=parts,
-            competitor=bool(competitor[slot]), industry=same, shown_words=shown, match=matches[i],
+            index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=ev.cooc_nodes, parts=parts,
+            competitor=bool(competitor[i]), industry=same, shown_words=shown, match=matches[i],
+            paths_seen=paths_seen,
         )
         out.append(MatchResult(eid, float(score[i]), expl, matches[i]))
     return out

@@ -45,6 +45,7 @@ _CN_NUMERIC = re.compile(r"[一二三四五六七八九十两百千万亿几数�
 # Grades and qualities: 车规级、电池级、食品级、g4级、10.9级、优等品、一等品.
 _GRADE = re.compile(
     r"(?:车规|电池|工业|食品|医药|药用|医用|电子|试剂|分析|光学|军工|航空|航天|核|饲料|农业|优等|一等|合格|特|"
+    r"瓶|纤维|膜|光伏|半导体|太阳能|冶金|化工|化学|建筑|化妆品|注射|口服|"
     r"[a-z]?\d+(?:\.\d+)?)级|(?:优等|一等|二等|合格|特级|次)品"
 )
 # Certificates, standards and registrations, when the text says what they are.

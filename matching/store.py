@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from matching.sparse import SparseVec, by_row
+
 __all__ = ["SparseRows", "gather_columns"]
 
 
@@ -19,11 +21,18 @@ def gather_columns(
     csc: sp.csc_matrix, cols: np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nonzeros of the given columns: (row indices, weighted values, position of the column in ``cols``)."""
+    return _gather(csc.indptr, csc.indices, csc.data, cols, weights)
+
+
+def _gather(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, cols: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather
     cols = np.asarray(cols, dtype=np.int64)
-    ok = cols < csc.shape[1]
+    ok = cols < len(indptr) - 1
     cols, weights = cols[ok], np.asarray(weights, dtype=np.float64)[ok]
     which = np.flatnonzero(ok)
-    starts, ends = csc.indptr[cols], csc.indptr[cols + 1]
+    starts, ends = indptr[cols], indptr[cols + 1]
     lengths = ends - starts
     total = int(lengths.sum())
     if total == 0:
@@ -32,8 +41,8 @@ def gather_columns(
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
     pos = np.arange(total, dtype=np.int64) + offsets
     return (
-        csc.indices[pos].astype(np.int64),
-        csc.data[pos] * np.repeat(weights, lengths),
+        indices[pos].astype(np.int64),
+        data[pos] * np.repeat(weights, lengths),
         np.repeat(which, lengths),
     )
 
@@ -143,6 +152,11 @@ class SparseRows:
             base += csc.shape[0]
         return out
 
+    def column_vector(self, cols: np.ndarray, weights: np.ndarray, *, reduce: str = "sum") -> SparseVec:
+        """:meth:`column_sums` as a sparse vector: only the slots with an entry in one of the columns."""
+        rows, _, vals = self.column_entries(cols, weights)
+        return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
+
     def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
         n_main = self._main_csr.shape[0]
         if slot < n_main:
@@ -175,10 +189,9 @@ class SparseRows:
         parts = []
         main = slots < n_main
         if main.any():
-            # rows of a CSR are the columns of its transpose: reuse the CSC gather on the raw arrays
+            # rows of a CSR are the columns of its transpose: the CSC gather on the same arrays
             m = self._main_csr
-            as_csc = sp.csc_matrix((m.data, m.indices, m.indptr), shape=(m.shape[1], m.shape[0]))
-            cols, vals, _ = gather_columns(as_csc, slots[main], weights[main])
+            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots[main], weights[main])
             parts.append((cols, vals))
         for s, w in zip(slots[~main].tolist(), weights[~main].tolist(), strict=True):
             cols, vals = self._extra[s - n_main]

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field, replace
 
 from graph import ChainGraph
 from matching.analyzer import normalize
-from matching.clauses import zones
+from matching.clauses import FIRM_AFTER, zones
 from matching.linking import NodeLinker
 from matching.phrases import (
     CLASS_HEADS,
     EMPTY_HEADS,
+    FORMS,
     SEPARATORS,
     WRAPPERS,
     Hit,
@@ -155,6 +156,19 @@ class Understanding:
         return {n for m in (*self.modifiers, *self.purposes) for n in (*m.node_ids, *m.synonym_ids)}
 
 
+def _names_poster(t: str, h: Hit, zone: list[str], clause_of: list[int]) -> bool:
+    """A mention followed by a firm word before any want verb of its clause names the poster's trade
+    (某氯碱化工集团…碳化钙采购, 自来水公司…改造): after the verb it is what is sought (寻找电缆生产企业)."""
+    if h.zone not in ("title", "object", "context") or not FIRM_AFTER.match(t, h.end):
+        return False
+    i = h.start - 1
+    while i >= 0 and clause_of[i] == clause_of[h.start]:
+        if zone[i] == "verb":
+            return False
+        i -= 1
+    return True
+
+
 class NeedReader:
     """Read need texts into :class:`Understanding` (fit on a fitted :class:`NodeLinker` and its graph).
 
@@ -202,6 +216,10 @@ class NeedReader:
             for a, b, kind in specs:
                 if kind == "grade" and a == s and b < e and form[b - s:] in lk.forms_:
                     nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(form[b - s:])]))
+            # and a material named with the form it is delivered in (铝合金锭) is that material too
+            stem = next((form[: -len(w)] for w in FORMS if form.endswith(w) and len(form) - len(w) >= 2), "")
+            if stem in lk.forms_:
+                nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(stem)]))
             out.append(Hit(s, e, form, nodes, how, z))
         exact_wanted = any(h.zone in _ZONE_WEIGHT for h in out)
         for s, e in runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
@@ -258,6 +276,8 @@ class NeedReader:
         specs = spec_spans(t)
         hits, ignored = self._mentions(t, zone, boundaries, fill, specs)
         for h in hits:
+            if _names_poster(t, h, zone, clause_of):
+                h.zone = "own"
             h.role = _SET_ASIDE.get(h.zone, "context")
             h.in_paren = in_parens(t, h.start)
             h.clause = clause_of[h.start]
@@ -323,7 +343,7 @@ class NeedReader:
         (三相智能电能表 → 智能电能表 → 电能表; 电容器 never gives 容器, which cuts 电容)."""
         lk = self.linker_
         out: list[int] = []
-        for w in WRAPPERS:
+        for w in (*WRAPPERS, *FORMS):
             stem = form[: -len(w)]
             if form.endswith(w) and len(stem) >= 2 and stem in lk.forms_:
                 out.extend(lk.nodes_of(stem))

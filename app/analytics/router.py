@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from app.analytics import actions, quarter, reports, service, workbook
 from app.analytics import schemas as out
 from app.analytics.snapshot import CacheDep
+from app.core.admission import HEAVY
 from app.core.deps import READ, SessionDep, StaffPrincipal
 from app.core.spreadsheet import XLSX_MEDIA
 from app.core.vocabulary import QUARTER_PATTERN, Limit, Offset, Tier
@@ -54,7 +55,7 @@ def weak_links(chain: ChainKey, session: SessionDep, cache: CacheDep, principal:
                               min_tier=min_tier, limit=limit, offset=offset)
 
 
-@router.get("/chains/{chain}/report", openapi_extra=READ, response_class=Response,
+@router.get("/chains/{chain}/report", openapi_extra=READ | HEAVY, response_class=Response,
             responses={200: {"content": {XLSX_MEDIA: {}}}},
             summary="The chain's analysis as an xlsx report for the office (operators, admins)")
 def chain_report(chain: ChainKey, session: SessionDep, cache: CacheDep, principal: Staff, region: Region = None,

@@ -27,6 +27,7 @@ from app.catalogues.schemas import (
     ItemAdd,
     PublishAccepted,
 )
+from app.core.admission import HEAVY
 from app.core.deps import READ, CurrentPrincipal, SessionDep, SettingsDep, StaffPrincipal
 from app.core.schemas import Page
 from app.core.vocabulary import CatalogueStatus, RowId
@@ -136,7 +137,7 @@ def history(catalogue_id: CatalogueId, session: SessionDep, principal: Manager) 
     return service.history(session=session, catalogue=catalogue, principal=principal)
 
 
-@router.get("/{catalogue_id}/export", openapi_extra=READ, response_class=Response,
+@router.get("/{catalogue_id}/export", openapi_extra=READ | HEAVY, response_class=Response,
             responses={200: {"content": {tabular.XLSX_MEDIA: {}, tabular.CSV_MEDIA: {}}}},
             summary="The catalogue as xlsx or CSV (who may read the catalogue)")
 def export(catalogue_id: CatalogueId, session: SessionDep, principal: CurrentPrincipal,
@@ -146,7 +147,7 @@ def export(catalogue_id: CatalogueId, session: SessionDep, principal: CurrentPri
     return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.post("/{catalogue_id}/import", response_model=ImportResult, status_code=201,
+@router.post("/{catalogue_id}/import", openapi_extra=HEAVY, response_model=ImportResult, status_code=201,
              summary="Import needs from an xlsx or CSV file into a draft catalogue, all or nothing (operators, admins)")
 def import_file(catalogue_id: CatalogueId, session: SessionDep, settings: SettingsDep, principal: Manager,
                 file: Annotated[UploadFile, File(description="xlsx or CSV in the export's layout")]) -> ImportResult:

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     login_window_seconds: float = 900.0
     login_lock_first_seconds: float = 1.0
     login_lock_max_seconds: float = 900.0
+    # Requests a worker works on at once, and of those the writers and the costly ones (ranking, publication,
+    # files); the rest wait at the door, readers first, up to admission_wait_seconds, then get 503 with
+    # Retry-After (app/core/admission.py). 0 for admission_total turns the gate off.
+    admission_total: int = 6
+    admission_writes: int = 2
+    admission_heavy: int = 2
+    admission_wait_seconds: float = 30.0
     # Chain analytics read a per-worker copy of every firm's supply links (a million rows at scale, seconds to
     # load). A copy younger than this is served even when firms changed since; 0 reloads on every change.
     analytics_max_age_seconds: float = 60.0

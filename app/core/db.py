@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 
+from app.core.sqlite_writers import QueuedConnection, queue_for
+
 # How long a SQLite writer waits for another writer's lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# Execution option: start the transaction as a writer (SQLite: BEGIN IMMEDIATE).
+# Execution option: start the transaction as a writer (SQLite: BEGIN IMMEDIATE at its first change).
 WRITER = "chainmatch_writer"
 _WROTE = "chainmatch_wrote"
 _PRIMARY = "chainmatch_primary"
+# Statements a lazy SQLite writer runs outside its transaction; anything else begins it.
+_READ_STATEMENTS = ("SELECT", "PRAGMA", "WITH", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBAC", "RELEASE")
 _M = TypeVar("_M")
 
 NAMING_CONVENTION = {
@@ -30,9 +36,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _json_loads(text: str | bytes) -> Any:
+    """JSON columns are read on every feed and list (explanations, readings): orjson parses them several times
+    faster than the json module (bench/load.py: 5.6 % of a loaded worker's CPU was json.loads). Values written
+    before with NaN or Infinity, which orjson refuses, still read through the json module."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "factory": QueuedConnection},
+                               json_deserializer=_json_loads)
+        writers = queue_for(engine.url.database or "")
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -46,18 +64,32 @@ def make_engine(url: str) -> Engine:
             cur.close()
             # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let SQLAlchemy drive it.
             dbapi_conn.isolation_level = None
+            dbapi_conn.writer_queue = writers
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            # A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT, no waiting)
-            # when another writer committed in between; a writer takes the lock up front and waits its turn.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITER) else "BEGIN")
+            # A reader gets a snapshot (BEGIN). A writer begins lazily: it reads outside a transaction, each
+            # statement seeing the latest commit (as under PostgreSQL's READ COMMITTED), and takes the write lock
+            # only at its first change or lock() (BEGIN IMMEDIATE, after the writer queue), so it holds the lock
+            # for the writing, not for the whole request. A deferred transaction could not do that: reading and
+            # then writing fails at once (SQLITE_BUSY_SNAPSHOT) when another writer committed in between.
+            if conn.get_execution_options().get(WRITER):
+                conn.connection.dbapi_connection.lazy_writer = True
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _sqlite_first_write(conn, cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+            dbapi_conn = conn.connection.dbapi_connection
+            if getattr(dbapi_conn, "lazy_writer", False) and not dbapi_conn.in_transaction \
+                    and not statement.lstrip()[:7].upper().startswith(_READ_STATEMENTS):
+                dbapi_conn.start_writing(cursor)
 
         return engine
     # Fail fast when the server is unreachable (a 503 in seconds, not a hung request), and drop dead
     # connections from the pool before use so the service recovers by itself when the database is back.
     return create_engine(url, pool_pre_ping=True, pool_timeout=10, pool_recycle=1800,
-                         connect_args={"connect_timeout": 5})
+                         connect_args={"connect_timeout": 5}, json_deserializer=_json_loads)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -67,8 +99,9 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def begin_writer(session: Session) -> None:
     """Start the session's transaction as a writer (before its first statement).
 
-    On SQLite this is BEGIN IMMEDIATE: concurrent writers then wait for each other (busy timeout) instead of
-    failing; on PostgreSQL it changes nothing, row locks (``lock``) keep state changes apart there.
+    On SQLite the write lock is taken at the first change or ``lock()`` (BEGIN IMMEDIATE, after the writer queue):
+    concurrent writers then wait for each other instead of failing; on PostgreSQL it changes nothing, row locks
+    (``lock``) keep state changes apart there.
     """
     session.info[WRITER] = True
     if not session.in_transaction():
@@ -88,8 +121,11 @@ def upgrade_to_writer(session: Session) -> None:
 
 def lock(session: Session, model: type[_M], row_id: Any) -> _M | None:
     """Re-read a row under SELECT … FOR UPDATE, refreshing the loaded object: the check-then-change that follows
-    sees the state as of the lock, so two simultaneous state changes take effect once (SQLite serialises writers
-    with BEGIN IMMEDIATE and ignores FOR UPDATE)."""
+    sees the state as of the lock, so two simultaneous state changes take effect once. SQLite ignores FOR UPDATE:
+    there a writer takes the database's write lock here (BEGIN IMMEDIATE) before the row is read again."""
+    dbapi_conn = session.connection().connection.dbapi_connection
+    if getattr(dbapi_conn, "lazy_writer", False) and not dbapi_conn.in_transaction:  # type: ignore[union-attr]
+        dbapi_conn.start_writing(dbapi_conn.cursor())  # type: ignore[union-attr]
     return session.get(model, row_id, with_for_update=True, populate_existing=True)
 
 

@@ -23,12 +23,13 @@ from app.models import Principal
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 # openapi_extra of a POST route that changes nothing (a search with a body): its session starts as a reader, so on
 # SQLite it does not queue for the write lock behind every writer.
-READS_ONLY = {"x-reads-only": True}
+READS_ONLY_EXTENSION = "x-reads-only"
+READS_ONLY = {READS_ONLY_EXTENSION: True}
 
 
 def get_session(request: Request) -> Iterator[Session]:
     route = request.scope.get("route")
-    reads_only = bool((getattr(route, "openapi_extra", None) or {}).get("x-reads-only"))
+    reads_only = bool((getattr(route, "openapi_extra", None) or {}).get(READS_ONLY_EXTENSION))
     routing: ReadRouting | None = getattr(request.app.state, "read_routing", None)
     # With a replica, a client that wrote learns the primary's position (read-your-writes, app/core/replica.py).
     marked = (lambda _: routing.mark_written(request)) if routing is not None else None

@@ -48,6 +48,16 @@ class Conflict(AppError):
     status, code = 409, "conflict"
 
 
+class Busy(AppError):
+    """The worker has more work queued than it can start in time: 503 with Retry-After, nothing was done."""
+
+    status, code = 503, "busy"
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Invalid(AppError):
     """Input that parses but breaks a rule: 422 naming the field and the reason."""
 
@@ -77,7 +87,8 @@ def _reason(error: Any) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = ({"WWW-Authenticate": "Bearer"} if exc.status == 401
+                   else {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None)
         return JSONResponse(_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Path, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from app.access import events as policy
+from app.core.admission import HEAVY
 from app.core.deps import EVENTS, CurrentPrincipal, RowId, SessionDep, SettingsDep, StaffPrincipal, require_roles
 from app.core.errors import Forbidden, Invalid, NotFound
 from app.core.schemas import Page
@@ -92,7 +93,7 @@ def register(event_id: RowId, data: s.ParticipantIn, session: SessionDep,
                                                           principal=principal))
 
 
-@router.post("/{event_id}/participants/import",
+@router.post("/{event_id}/participants/import", openapi_extra=HEAVY,
              response_model=list[s.ParticipantOut], status_code=201,
              summary="Register participants from an xlsx or CSV file, all or nothing (organisers)")
 def import_participants(event_id: RowId, session: SessionDep, settings: SettingsDep, principal: Staff,

@@ -15,13 +15,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app import __version__
+from app.core.admission import UNGATED
 from app.core.errors import RETRY_AFTER_SECONDS
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
 
 
-@router.get("/health", summary="Service, database and match-index status (public)",
+@router.get("/health", openapi_extra=UNGATED, summary="Service, database and match-index status (public)",
             responses={503: {"description": "The database is unreachable"}})
 def health(request: Request) -> JSONResponse:
     started = time.perf_counter()

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from app.core.admission import HEAVY
 from app.core.deps import MATCH, READS_ONLY, ReadSessionDep, require_roles
 from app.core.responses import JsonResponse, json_response
 from app.match_index.deps import IndexDep
@@ -16,7 +17,7 @@ from app.models import Principal
 router = APIRouter(prefix="/api/v1/match", tags=["matching"])
 
 
-@router.post("", openapi_extra=MATCH | READS_ONLY,
+@router.post("", openapi_extra=MATCH | READS_ONLY | HEAVY,
              response_model=MatchResponse, summary="Rank enterprises for a need, with explanations")
 def match(
     data: MatchRequest,

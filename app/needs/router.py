@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from app.core.admission import HEAVY
 from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep, require_roles
 from app.core.schemas import Page
 from app.core.vocabulary import Limit, NeedKind, NeedStatus, Offset, ReceivingKind, Tier
@@ -97,7 +98,7 @@ def need_versions(need: VisibleNeed, session: SessionDep, principal: CurrentPrin
     return service.versions(session=session, need=need, principal=principal)
 
 
-@router.post("/{need_id}/publish", response_model=NeedPublished,
+@router.post("/{need_id}/publish", openapi_extra=HEAVY, response_model=NeedPublished,
              summary="Publish a draft and deliver it to the best-fitting firms (the posting firm, operators, admins)")
 def publish_need(need: VisibleNeed, session: SessionDep, index: IndexDep, principal: CurrentPrincipal,
                  data: PublishIn | None = None) -> NeedPublished:
@@ -112,7 +113,7 @@ def close_need(need: VisibleNeed, session: SessionDep, principal: CurrentPrincip
     return service.present(session, need, principal)
 
 
-@router.get("/{need_id}/matches", openapi_extra=READ, response_model=NeedMatches,
+@router.get("/{need_id}/matches", openapi_extra=READ | HEAVY, response_model=NeedMatches,
             summary="Ranked, explained firms for the need (the posting firm, operators, admins)")
 def need_matches(
     _: Staff,

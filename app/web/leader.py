@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from app.core.admission import HEAVY
 from app.core.deps import SessionDep
 from app.core.vocabulary import DEFAULT_TOP_N, REQUIRED_TIER_LABELS, RowId
 from app.match_index.deps import IndexDep
@@ -119,7 +120,7 @@ async def update_need(need_id: RowId, request: Request, session: SessionDep, who
                                                        if done.status == "published" else ""))
 
 
-@router.get("/needs/{need_id}")
+@router.get("/needs/{need_id}", openapi_extra=HEAVY)
 def need_detail(need_id: RowId, request: Request, session: SessionDep, index: IndexDep, who: Viewer,
                 tier: str = "", region: str = "") -> Response:
     if who.user.role == "sme":

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth import web_sessions
 from app.auth.login import LoginGuard
+from app.core.admission import UNGATED
 from app.core.deps import SessionDep
 from app.web import admin, challenges, common, directory, leader, operator, sme
 from app.web.pages import Poster, Viewer, render
@@ -46,7 +47,7 @@ def login_form(request: Request, cm_csrf: Annotated[str | None, Cookie()] = None
     return resp
 
 
-@router.post("/login")
+@router.post("/login", openapi_extra=UNGATED)
 async def login(request: Request, login: Annotated[str, Form(max_length=100)],
                 password: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
                 next: Annotated[str, Form(max_length=500)] = "/",  # noqa: A002

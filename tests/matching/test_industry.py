@@ -13,6 +13,7 @@ import pytest
 from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
 from matching.cooccur import makers
 from matching.industry import industry_evidence
+from matching.sparse import values_at
 
 CFG = MatchConfig(w_cooc=0.0, w_feedback=0.0, w_industry=0.2, industry_parent=0.3, industry_smoothing=1.0)
 
@@ -35,10 +36,12 @@ def idx(graph):
 
 
 def evidence(idx: MatchIndex) -> dict[int, float]:
-    g = idx.nodes_.column_sums(np.array([idx.graph_.lookup("锂电池")]), np.ones(1))
+    g = idx.nodes_.column_vector(np.array([idx.graph_.lookup("锂电池")]), np.ones(1))
     slots, w = makers(idx, g)
     ind, _ = industry_evidence(idx, slots, w)
-    return {eid: float(ind[slot]) for eid, slot in idx.slot_of_.items()}
+    slots = np.array(sorted(idx.slot_of_.values()))
+    at = dict(zip(slots.tolist(), values_at(ind, slots).tolist(), strict=True))
+    return {eid: at[slot] for eid, slot in idx.slot_of_.items()}
 
 
 def test_industry_evidence_by_hand(idx):

@@ -1,0 +1,144 @@
+"""A need's evidence for the firms it touches: graph, text, co-occurrence, feedback and industry values,
+and the penalty flags, for the candidates only (firms with some positive evidence that pass the filters).
+
+Everything per slot is a sparse vector (:mod:`matching.sparse`): the slots a need touches and their
+values, never an array as long as the index, so the work grows with the candidates, not with the firms.
+:func:`matching.rank` turns an :class:`Evidence` into scores, 匹配度 and explanations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph import Expansion
+from matching.bm25 import bm25_idf
+from matching.cooccur import cooccurrence, feedback, makers
+from matching.index import MatchIndex
+from matching.industry import IndustryVote, industry_evidence
+from matching.sparse import SparseVec, align, sum_and_max, values_at
+from matching.types import MatchQuery
+from matching.understanding import Understanding
+
+__all__ = ["Evidence", "gather"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Per candidate ``cand[i]`` (ascending slots): ``graph``/``graph_sum`` best and summed node evidence,
+    ``text``, ``cooc``, ``feedback``, ``industry`` raw (not yet relative), ``competitor``, ``peer``,
+    ``aside`` 1.0 where the firm is pushed down (``None``: not asked). ``any_graph``: some firm, candidate
+    or not, has graph evidence. ``nodes``/``weights``: the expanded need; ``entries``: every stored
+    (slot, position in ``nodes``, value × weight) of those nodes, for the 匹配度 of the pool."""
+
+    cand: np.ndarray
+    graph: np.ndarray
+    graph_sum: np.ndarray
+    text: np.ndarray
+    cooc: np.ndarray
+    feedback: np.ndarray
+    industry: np.ndarray
+    competitor: np.ndarray
+    peer: np.ndarray | None
+    aside: np.ndarray | None
+    any_graph: bool
+    cooc_nodes: dict[int, float]
+    vote: IndustryVote | None
+    nodes: np.ndarray
+    weights: np.ndarray
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def allowed(index: MatchIndex, query: MatchQuery, slots: np.ndarray) -> np.ndarray:
+    """The query's filters at ``slots``: live, not excluded, of the kinds, tiers and regions asked for."""
+    ok = index.alive_[slots]  # a copy: index arrays may be read-only maps
+    excluded = [s for s in map(index.slot_of_.get, query.exclude) if s is not None]
+    if excluded:
+        ok &= ~np.isin(slots, np.asarray(excluded, dtype=np.int64))
+    if query.kinds:
+        ok &= index.code_mask("kind", query.kinds, slots)
+    if query.tiers:
+        ok &= index.code_mask("tier", query.tiers, slots)
+    if query.regions:
+        ok &= np.isin(slots, index.region_slots(query.regions))
+    return ok
+
+
+def _listed(index: MatchIndex, nodes: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Whether each candidate lists one of ``nodes`` itself, not a product merely containing its name: an
+    exact link scores at least the lowest revenue factor, a contained one less."""
+    best = index.nodes_.column_vector(nodes, np.ones(len(nodes)), reduce="max")
+    return values_at(best, cand) >= 0.999 * index.revenue_factor(0.0)
+
+
+def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
+               g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Peers (firms making the poster's own products) and makers of modifier or purpose products, both
+    only when they make no wanted product; 1.0 per such candidate."""
+    if u is None:
+        return None, None
+    spec = index.linker_._specificity
+    names = index.graph_.names_
+    own = {n for n in u.own_ids if n not in seeds and spec(names[n].lower()) >= index.config.own_specificity}
+    aside = {n for n in u.aside_ids if n not in seeds} - own
+    no_wanted = g_c < index.config.wanted_evidence
+
+    def flags(nodes: set[int]) -> np.ndarray | None:
+        if not nodes:
+            return None
+        cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
+        return (_listed(index, cols, cand) & no_wanted).astype(float)
+
+    return flags(own), flags(aside)
+
+
+def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarray, u: Understanding | None,
+           seeds: dict[int, float]) -> Evidence | None:
+    """The evidence of the need read as ``seeds`` expanded to ``exp``, query term columns ``cols`` and
+    understanding ``u`` (node scope with text); ``None`` when no firm passing the filters has any."""
+    cfg = index.config
+    n_slots = len(index.alive_)
+    text = (index.text_.column_vector(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols)
+            else SparseVec.empty())
+    nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
+    weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
+    # one gather serves the best and the summed graph evidence, and later the 匹配度 of the pool
+    e_rows, e_which, e_vals = index.nodes_.column_entries(nodes, weights)
+    g_sum, g_max = sum_and_max(e_rows, e_vals, n_slots)
+    text_top = float(np.max(text.values, where=allowed(index, query, text.slots), initial=0.0))
+    cooc, fb, ind = SparseVec.empty(), SparseVec.empty(), SparseVec.empty()
+    cooc_nodes: dict[int, float] = {}
+    vote: IndustryVote | None = None
+    if query.scope == "node" and (cfg.w_cooc > 0 or cfg.w_feedback > 0 or cfg.w_industry > 0):
+        # who makes the need's product: graph evidence first, text matches as a weaker guess
+        guess = g_max
+        if text_top > 0:
+            both, (g_b, t_b) = align([g_max, text], n_slots)
+            guess = SparseVec(both, g_b + (cfg.cooc_from_text / text_top) * t_b)
+        mk_slots, mk_w = makers(index, guess)
+        if cfg.w_cooc > 0:
+            cooc, cooc_nodes = cooccurrence(index, mk_slots, mk_w, skip=set(exp.weights))
+        if cfg.w_feedback > 0:
+            fb = feedback(index, mk_slots, mk_w, cols)
+        if cfg.w_industry > 0:
+            ind, vote = industry_evidence(index, mk_slots, mk_w)
+
+    # from here on only firms with some positive evidence of their own matter (a penalty is not one)
+    touched, per_slot = align([g_max, g_sum, text, cooc, fb, ind], n_slots)
+    some = np.logical_or.reduce([per_slot[k] > 0 for k in (0, 2, 3, 4, 5)]) if len(touched) else np.zeros(0, bool)
+    keep = np.flatnonzero(some)
+    keep = keep[allowed(index, query, touched[keep])]
+    if len(keep) == 0:
+        return None
+    cand = touched[keep]
+    g_c, g_sum_c, text_c, cooc_c, fb_c, ind_c = (v[keep] for v in per_slot)
+    competitor = np.zeros(len(cand))
+    if exp.avoid:
+        competitor = _listed(index, np.fromiter(exp.avoid, dtype=np.int64), cand).astype(float)
+    peer, aside = _set_aside(index, u, seeds, cand, g_c)
+    return Evidence(
+        cand=cand, graph=g_c, graph_sum=g_sum_c, text=text_c, cooc=cooc_c, feedback=fb_c, industry=ind_c,
+        competitor=competitor, peer=peer, aside=aside, any_graph=bool(g_max.values.any()), cooc_nodes=cooc_nodes,
+        vote=vote, nodes=nodes, weights=weights, entries=(e_rows, e_which, e_vals),
+    )
