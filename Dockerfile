@@ -11,7 +11,8 @@ COPY app ./app
 COPY matching ./matching
 COPY graph ./graph
 # Editable install keeps alembic/ beside the package, where `chainmatch init` looks for it.
-RUN pip install -e . && useradd --create-home chainmatch
+RUN pip install -e . && useradd --create-home chainmatch \
+    && install -d -o chainmatch -g chainmatch /home/chainmatch/snapshots
 USER chainmatch
 
 EXPOSE 8000

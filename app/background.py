@@ -8,8 +8,9 @@ from app.catalogues.publishing import PUBLISH
 from app.events.planning import SCHEDULE
 from app.events.requests import EXPIRE
 from app.jobs.registry import Registry
+from app.matches.indexing import SNAPSHOT
 from app.notifications.reminders import REMINDERS
 
 
 def job_registry() -> Registry:
-    return Registry.of([PUBLISH, REMINDERS, SCHEDULE, EXPIRE, FREEZE_QUARTERS])
+    return Registry.of([PUBLISH, REMINDERS, SCHEDULE, EXPIRE, FREEZE_QUARTERS, SNAPSHOT])

@@ -1,4 +1,4 @@
-"""The `chainmatch` command: init, import, serve, demo, token, user, learn."""
+"""The `chainmatch` command: init, import, serve, demo, token, user, learn, index."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ app.add_typer(import_app, name="import")
 app.add_typer(token_app, name="token")
 user_app = typer.Typer(help="People who log in to the web pages.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+index_app = typer.Typer(help="Snapshots of the match index that workers map instead of each fitting one.",
+                        no_args_is_help=True)
+app.add_typer(index_app, name="index")
 err = Console(stderr=True, soft_wrap=True)
 DEMO_PASSWORD = "chainmatch-demo"
 out = Console(soft_wrap=True)
@@ -286,3 +289,53 @@ def learn(
         session.commit()
         typer.echo(json.dumps({"model": row.id, "installed": row.installed, **row.evaluation}, ensure_ascii=False,
                               indent=1))
+
+
+def _snapshot_dir(folder: Path | None) -> Path:
+    chosen = folder or (Path(d) if (d := _settings().snapshot_dir) else None)
+    if chosen is None:
+        err.print("[red]error:[/red] name a folder with --dir or CHAINMATCH_SNAPSHOT_DIR")
+        raise typer.Exit(2)
+    return chosen
+
+
+@index_app.command("build")
+def index_build(
+    folder: Annotated[Path | None, typer.Option("--dir", help="snapshot folder (default: CHAINMATCH_SNAPSHOT_DIR)")]
+    = None,
+) -> None:
+    """Fit the match index on the database and write it as the folder's newest snapshot."""
+    from app.core.db import make_engine, make_sessionmaker
+    from app.match_index import snapshots
+
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    _, info = snapshots.build(factory, _snapshot_dir(folder))
+    out.print(f"snapshot {info['path']}: {info['enterprises']:,} enterprises, change log position "
+              f"{info['position']}, {info['bytes'] / 1e6:,.1f} MB; fit {info['fit_seconds']} s, "
+              f"write {info['write_seconds']} s")
+
+
+@index_app.command("verify")
+def index_verify(
+    folder: Annotated[Path | None, typer.Option("--dir", help="snapshot folder (default: CHAINMATCH_SNAPSHOT_DIR)")]
+    = None,
+) -> None:
+    """Check the newest snapshot's files against the sizes and SHA-256 sums of its manifest."""
+    from app.match_index import snapshots
+    from matching.snapshot import SnapshotError, verify_files
+
+    found = snapshots.newest(_snapshot_dir(folder))
+    if found is None:
+        err.print("[red]error:[/red] no snapshot in that folder")
+        raise typer.Exit(1)
+    try:
+        manifest = verify_files(found[1])
+    except SnapshotError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    out.print(f"snapshot {found[1]} is intact: version {manifest['version']}, position {manifest['position']}, "
+              f"{len(manifest['files'])} files")
+
+
+if __name__ == "__main__":
+    app()

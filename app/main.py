@@ -16,17 +16,20 @@ from app.auth.router import router as auth_router
 from app.background import job_registry
 from app.chains.router import chains_router, nodes_router
 from app.core.admission import Gate, admit
+from app.core.changes import on_commit
 from app.core.config import Settings, get_settings
 from app.core.counters import open_stores
 from app.core.db import make_engine, make_sessionmaker
 from app.core.errors import document_errors, install_error_handlers
 from app.core.middleware import SecurityMiddleware
 from app.core.ratelimit import RateLimitMiddleware, RateLimits
+from app.core.replica import PositionMiddleware, make_routing
 from app.enterprises.router import router as enterprises_router
 from app.health.router import router as health_router
 from app.industries.router import router as industries_router
 from app.jobs.runner import JobRunner
 from app.match_index import freshness
+from app.match_index.feed import Waker, redis_publisher
 from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
 from app.web import docs as web_docs
@@ -50,19 +53,28 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         engine = make_engine(settings.database_url)
         factory = session_factory or make_sessionmaker(engine)
         app.state.settings, app.state.engine, app.state.sessionmaker = settings, engine, factory
+        replica_engine = make_engine(settings.replica_url) if settings.replica_url else None
+        app.state.read_routing = make_routing(factory, replica_engine, window_seconds=settings.read_your_writes_seconds,
+                                              cookie_secure=settings.cookie_secure)
         if settings.admission_total > 0:
             app.state.admission = Gate(total=settings.admission_total, writes=settings.admission_writes,
                                        heavy=settings.admission_heavy, wait_seconds=settings.admission_wait_seconds)
         counters = open_stores(settings, session_factory=session_factory)
         app.state.rate_limits = RateLimits.from_settings(counters.limits, settings, factory)
         app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
-        holder = IndexHolder(factory)
+        holder = IndexHolder(factory, snapshot_dir=settings.snapshot_dir)
         app.state.index = holder
         freshness.install(factory, holder.refresh, holder.refresh_aliases)
+        waker = None
+        unpublish = None
+        if settings.change_notify == "redis" and settings.redis_url:
+            unpublish = on_commit(redis_publisher(settings.redis_url))
         if settings.build_index:
             holder.build()
             if settings.index_sync_seconds > 0:
-                holder.start_sync(settings.index_sync_seconds)
+                waker = Waker(holder.sync_once, database_url=settings.database_url, redis_url=settings.redis_url,
+                              notify=settings.change_notify, poll_seconds=settings.index_sync_seconds)
+                waker.start()
         runner = None
         # Tests pass their own session_factory (one connection): a thread must not share it; they call run_once.
         if settings.run_jobs and session_factory is None:
@@ -79,8 +91,13 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
             dispatcher.stop()
         if runner is not None:
             runner.stop()
-        holder.stop()
+        if waker is not None:
+            waker.stop()
+        if unpublish is not None:
+            unpublish()
         counters.close()
+        if replica_engine is not None:
+            replica_engine.dispose()
         engine.dispose()
 
     # The docs pages are served by app.web.docs from vendored assets, not from a CDN.
@@ -98,6 +115,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(PositionMiddleware)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.import_max_bytes + 1_000_000)
     for router in (health_router, auth_router, enterprises_router, nodes_router, chains_router, industries_router,

@@ -252,8 +252,10 @@ def query(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
 class Server:
     """`chainmatch serve --workers N` in its own process group; kill9() is SIGKILL to that whole group."""
 
-    def __init__(self, env: dict[str, str], logdir: Path, label: str, workers: int = 2) -> None:
+    def __init__(self, env: dict[str, str], logdir: Path, label: str, workers: int = 2,
+                 ready_timeout: float = READY_TIMEOUT) -> None:
         self.env, self.logdir, self.label, self.workers = env, logdir, label, workers
+        self.ready_timeout = ready_timeout
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -271,7 +273,7 @@ class Server:
             self.proc = subprocess.Popen([require_cli(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                                           "--workers", str(self.workers)], env=self.env, cwd=REPO, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)
-        while time.perf_counter() - t0 < READY_TIMEOUT and self.proc.poll() is None:
+        while time.perf_counter() - t0 < self.ready_timeout and self.proc.poll() is None:
             try:
                 health = httpx.get(f"{self.base}/health", timeout=2.0).json()
                 started = self.log_path.read_text(errors="replace").count("Application startup complete")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +21,7 @@ from graph import ChainGraph, Expansion, expand
 from matching.aliases import default_aliases
 from matching.analyzer import ChineseAnalyzer, normalize
 from matching.bm25 import bm25_tf
+from matching.columns import RecordTable, RegionSlots
 from matching.linking import Link, NodeLinker
 from matching.sparse import union
 from matching.store import SparseRows
@@ -30,6 +31,12 @@ from matching.understanding import NeedReader, Understanding
 __all__ = ["MatchIndex"]
 
 _CACHE = 4096
+
+
+def region_keys(region: str) -> list[str]:
+    """The prefixes a region filter may name: "山东省", "山东省/济南市", "山东省/济南市/历下区"."""
+    parts = [p for p in normalize(region).split("/") if p]
+    return ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
 
 
 class MatchIndex:
@@ -70,25 +77,15 @@ class MatchIndex:
         self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord], aliases: list[tuple[str, str]]
     ) -> MatchIndex:
         cfg = self.config
-        self.graph_ = graph
-        self.aliases_ = aliases
-        self.analyzer_ = ChineseAnalyzer().fit([*graph.surface_forms(), *(a for a, _ in aliases)])
-        self.linker_ = NodeLinker().fit(graph, self.analyzer_, aliases)
-        self.reader_ = NeedReader().fit(self.linker_, graph)
-        self._isolated = graph.degree() == 0
-        self._terms_cache: dict[str, list[str]] = {}
-        self._links_cache: dict[str, list[tuple[int, float]]] = {}
-        self._link_need = lru_cache(maxsize=_CACHE)(self.linker_.link_need)
-        self._understand = lru_cache(maxsize=_CACHE)(self.reader_.read)
-        self._expand_cached = lru_cache(maxsize=_CACHE)(self._expand)
+        self._fit_language(graph, aliases)
         self.vocab_: dict[str, int] = {}
-        self.records_: dict[int, EnterpriseRecord] = {}
-        self.slot_of_: dict[int, int] = {}
+        self.records_: MutableMapping[int, EnterpriseRecord] = {}
+        self.slot_of_: MutableMapping[int, int] = {}
         self._kind_codes: dict[str, int] = {}
         self._tier_codes: dict[str, int] = {}
         # industry code -> column of the industry indicator; column 0 is "no industry given"
         self.industry_codes_: dict[str, int] = {"": 0}
-        self._regions: dict[str, list[int]] = {}
+        self._regions: dict[str, list[int]] | RegionSlots = {}
         self._evidence: dict[int, dict[int, tuple[float, str, float, float]]] = {}
 
         records = list(enterprises)
@@ -140,6 +137,21 @@ class MatchIndex:
         self.layout_ += 1
         return self
 
+    def _fit_language(self, graph: ChainGraph, aliases: list[tuple[str, str]]) -> None:
+        """What the graph and the alias list alone decide: the analyzer, the node linker, the need reader and
+        their caches (also all that :func:`matching.snapshot.load_index` computes instead of reading)."""
+        self.graph_ = graph
+        self.aliases_ = aliases
+        self.analyzer_ = ChineseAnalyzer().fit([*graph.surface_forms(), *(a for a, _ in aliases)])
+        self.linker_ = NodeLinker().fit(graph, self.analyzer_, aliases)
+        self.reader_ = NeedReader().fit(self.linker_, graph)
+        self._isolated = graph.degree() == 0
+        self._terms_cache: dict[str, list[str]] = {}
+        self._links_cache: dict[str, list[tuple[int, float]]] = {}
+        self._link_need = lru_cache(maxsize=_CACHE)(self.linker_.link_need)
+        self._understand = lru_cache(maxsize=_CACHE)(self.reader_.read)
+        self._expand_cached = lru_cache(maxsize=_CACHE)(self._expand)
+
     @property
     def size(self) -> int:
         """Number of enterprises in the index (0 before :meth:`fit`)."""
@@ -163,9 +175,8 @@ class MatchIndex:
         return own, parent
 
     def _index_region(self, region: str, slot: int) -> None:
-        parts = [p for p in normalize(region).split("/") if p]
-        for k in range(1, len(parts) + 1):
-            self._regions.setdefault("/".join(parts[:k]), []).append(slot)
+        for key in region_keys(region):
+            self._regions.setdefault(key, []).append(slot)
 
     def product_terms(self, product: str) -> list[str]:
         terms = self._terms_cache.get(product)
@@ -323,6 +334,11 @@ class MatchIndex:
         for eid, slot in self.slot_of_.items():
             self._index_region(self.records_[eid].region, slot)
 
+    def all_records(self) -> Iterable[EnterpriseRecord]:
+        """Every firm's record; from a snapshot decoded in bulk (see :meth:`matching.columns.RecordTable.every`)."""
+        records = self.records_
+        return records.every() if isinstance(records, RecordTable) else records.values()
+
     def set_aliases(self, aliases: Iterable[tuple[str, str]]) -> int:
         """Take ``aliases`` as the whole alias list from now on (see :meth:`fit`) without refitting: only
         the forms that changed are re-learned and only the firms whose texts contain one are re-read.
@@ -350,7 +366,7 @@ class MatchIndex:
                 texts = (rec.name, rec.description, *(p for p, _ in rec.products))
                 return any(f in normalize(t) for t in texts for f in changed)
 
-            affected = [rec for rec in self.records_.values() if touched(rec)]
+            affected = [rec for rec in self.all_records() if touched(rec)]
             self._evidence.clear()
             for rec in affected:
                 self._upsert(rec)
@@ -384,7 +400,8 @@ class MatchIndex:
             pre = normalize(raw).strip("/")
             slots = self._regions.get(pre)
             if slots is not None:
-                found += slots
+                # a list here, or a snapshot's mapped array (matching.columns.RegionSlots): += would add them
+                found.extend(slots.tolist() if isinstance(slots, np.ndarray) else slots)
                 continue
             # not a whole level ("山东" for "山东省"): fall back to a string-prefix scan
             records = self.records_

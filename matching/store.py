@@ -94,6 +94,14 @@ class SparseRows:
         self._extra, self._extra_csr, self._extra_csc = [], None, None
         return self
 
+    def adopt(self, csr: sp.csr_matrix, csc: sp.csc_matrix) -> SparseRows:
+        """Take ready CSR and CSC copies of the same rows as they are (e.g. mapped from a snapshot: no copy,
+        no sorting, nothing written to them)."""
+        self.n_cols = max(csr.shape[1], self.n_cols)
+        self._main_csr, self._main_csc = csr, csc
+        self._extra, self._extra_csr, self._extra_csc = [], None, None
+        return self
+
     def append(self, cols: np.ndarray, vals: np.ndarray, n_cols: int) -> int:
         """Add one row; returns its slot."""
         self.n_cols = max(self.n_cols, n_cols)

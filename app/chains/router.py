@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.chains import service
 from app.chains.schemas import ChainCreate, ChainGraphOut, ChainSummary, NodeDetail, NodeSummary
-from app.core.deps import READ, CurrentPrincipal, SessionDep, StaffPrincipal
+from app.core.deps import READ, CurrentPrincipal, ReadSessionDep, SessionDep, StaffPrincipal
 from app.core.schemas import Page
 
 nodes_router = APIRouter(prefix="/api/v1/nodes", tags=["chain nodes"])
@@ -17,7 +17,7 @@ chains_router = APIRouter(prefix="/api/v1/chains", tags=["chains"])
 
 @nodes_router.get("", openapi_extra=READ, response_model=Page[NodeSummary], summary="Search chain nodes by name")
 def list_nodes(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: CurrentPrincipal,
     q: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,

@@ -13,8 +13,20 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./chainmatch.db"
     # Build the in-memory match index at start-up; tests of pure CRUD switch it off to start faster.
     build_index: bool = True
-    # How often each worker looks for enterprises changed by other processes (0 turns it off).
+    # How often each worker reads the change log when nothing woke it (0 turns following the log off): the only
+    # way on SQLite (twice a second: another worker's change is matched within a second, as before the change log),
+    # a catch-up for missed notifications where LISTEN/NOTIFY or Redis wakes it at once.
     index_sync_seconds: float = 0.5
+    # What wakes a worker when the change log grows: "auto" (LISTEN/NOTIFY on PostgreSQL, else polling),
+    # "postgres", "redis" (pub/sub on redis_url; commits in this process publish) or "poll".
+    change_notify: str = "auto"
+    # A folder for match-index snapshots (`chainmatch index build`): workers map the newest one instead of each
+    # fitting its own index, and a machine's workers share it. Unset: each worker fits its index in memory.
+    snapshot_dir: str | None = None
+    # A streaming read replica for feeds, search and matching (same schema, e.g. postgresql+psycopg://replica/db);
+    # a client that wrote reads from the primary for read_your_writes_seconds after, so it sees its own writes.
+    replica_url: str | None = None
+    read_your_writes_seconds: float = 5.0
     token_ttl_days: int = 365
     max_body_bytes: int = 2_000_000
     # Requests per minute; 0 turns a limit off.

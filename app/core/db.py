@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 
 from app.core.sqlite_writers import QueuedConnection, queue_for
 
@@ -17,6 +17,8 @@ from app.core.sqlite_writers import QueuedConnection, queue_for
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option: start the transaction as a writer (SQLite: BEGIN IMMEDIATE at its first change).
 WRITER = "chainmatch_writer"
+_WROTE = "chainmatch_wrote"
+_PRIMARY = "chainmatch_primary"
 # Statements a lazy SQLite writer runs outside its transaction; anything else begins it.
 _READ_STATEMENTS = ("SELECT", "PRAGMA", "WITH", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBAC", "RELEASE")
 _M = TypeVar("_M")
@@ -111,6 +113,9 @@ def upgrade_to_writer(session: Session) -> None:
     if session.info.get(WRITER):
         return
     session.commit()
+    primary = session.info.pop(_PRIMARY, None)
+    if primary is not None:  # it read from a replica, which takes no writes
+        session.bind = primary
     begin_writer(session)
 
 
@@ -124,8 +129,10 @@ def lock(session: Session, model: type[_M], row_id: Any) -> _M | None:
     return session.get(model, row_id, with_for_update=True, populate_existing=True)
 
 
-def session_scope(factory: sessionmaker[Session], *, writer: bool = False) -> Iterator[Session]:
-    """One transaction per request: commit on success, roll back on any error."""
+def session_scope(factory: Callable[[], Session], *, writer: bool = False,
+                  on_commit: Callable[[Session], None] | None = None) -> Iterator[Session]:
+    """One transaction per request: commit on success, roll back on any error. ``on_commit`` runs after a commit
+    that wrote something (see :func:`wrote`)."""
     session = factory()
     if writer:
         begin_writer(session)
@@ -135,8 +142,33 @@ def session_scope(factory: sessionmaker[Session], *, writer: bool = False) -> It
     except BaseException:
         session.rollback()
         raise
+    else:
+        if on_commit is not None and wrote(session):
+            on_commit(session)
     finally:
         session.close()
+
+
+def wrote(session: Session) -> bool:
+    """Whether the session has written anything (flushed objects, or an INSERT/UPDATE/DELETE statement)."""
+    return bool(session.info.get(_WROTE))
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: object) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+def use_primary_for_writes(session: Session, primary: Engine) -> None:
+    """A session reading from a replica that may have to write (a read receipt): ``upgrade_to_writer`` moves it to
+    ``primary`` first."""
+    session.info[_PRIMARY] = primary
 
 
 def like_pattern(text: str) -> str:

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.core.authn import authenticate
 from app.core.config import Settings
-from app.core.db import session_scope
+from app.core.db import session_scope, use_primary_for_writes
 from app.core.errors import Forbidden, Unauthorized
+from app.core.replica import ReadRouting
 from app.core.vocabulary import (
     IntegrationScope,
     RowId,  # noqa: F401 - re-exported: routers take it from the dependencies
@@ -29,16 +30,40 @@ READS_ONLY = {READS_ONLY_EXTENSION: True}
 def get_session(request: Request) -> Iterator[Session]:
     route = request.scope.get("route")
     reads_only = bool((getattr(route, "openapi_extra", None) or {}).get(READS_ONLY_EXTENSION))
-    yield from session_scope(request.app.state.sessionmaker, writer=request.method not in _READS and not reads_only)
-
-
-def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    routing: ReadRouting | None = getattr(request.app.state, "read_routing", None)
+    # With a replica, a client that wrote learns the primary's position (read-your-writes, app/core/replica.py).
+    marked = (lambda _: routing.mark_written(request)) if routing is not None else None
+    yield from session_scope(request.app.state.sessionmaker, writer=request.method not in _READS and not reads_only,
+                             on_commit=marked)
 
 
 # scope="function": the transaction commits before the response is sent, so a 2xx means the write is durable
 # and the next request, on any worker, reads it; a failed commit answers with an error instead.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_read_session(request: Request, session: SessionDep) -> Iterator[Session]:
+    """A reading session for feeds, search and matching: the read replica's when one is configured and this client
+    has no write the replica has yet to replay; else the request's own session."""
+    routing: ReadRouting | None = getattr(request.app.state, "read_routing", None)
+    if routing is None or routing.for_read(request) is not routing.replica:
+        yield session
+        return
+
+    def on_replica() -> Session:
+        replica = routing.replica()
+        use_primary_for_writes(replica, request.app.state.engine)
+        return replica
+
+    yield from session_scope(on_replica)
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 

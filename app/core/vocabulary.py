@@ -32,6 +32,10 @@ MeetingSource = Literal["accepted", "must", "suggestion", "walk_in", "manual"]
 MeetingStatus = Literal["scheduled", "held", "no_show", "cancelled"]
 MeetingOutcome = Literal["no_interest", "intent", "signed"]
 
+# What a change-log entry names: one firm (its profile or capabilities), the chain graph (nodes, edges), or the
+# alias list (node_aliases).
+ChangeKind = Literal["enterprise", "graph", "alias"]
+
 ROLES: tuple[str, ...] = get_args(Role)
 EVENT_STATUSES: tuple[str, ...] = get_args(EventStatus)
 ENTERPRISE_KINDS: tuple[str, ...] = get_args(EnterpriseKind)
@@ -42,6 +46,7 @@ CATALOGUE_STATUSES: tuple[str, ...] = get_args(CatalogueStatus)
 OFFER_KINDS: tuple[str, ...] = get_args(OfferKind)
 NODE_KINDS: tuple[str, ...] = get_args(NodeKind)
 INTEGRATION_SCOPES: tuple[str, ...] = get_args(IntegrationScope)
+CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
 
 ROLE_LABELS = {"admin": "管理员", "operator": "运营方", "leader": "链主企业", "sme": "中小企业",
                "integration": "系统对接"}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from app.access.reach import require_region
 from app.chains import service as chains
-from app.core.deps import READ, CurrentPrincipal, SessionDep, StaffPrincipal
+from app.core.deps import READ, CurrentPrincipal, ReadSessionDep, SessionDep, StaffPrincipal
 from app.core.errors import Invalid
 from app.core.schemas import Page
 from app.core.vocabulary import EnterpriseKind, Tier
@@ -26,7 +26,7 @@ Kind = EnterpriseKind
 
 @router.get("", openapi_extra=READ, response_model=Page[EnterpriseSummary], summary="Search enterprises")
 def list_enterprises(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: CurrentPrincipal,
     index: IndexDep,
     q: Annotated[str | None, Query(max_length=100, description="name or product text")] = None,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.core.changes import log_changes
 from app.models import Capability, ChainNode, Enterprise, Industry, IndustryUpstream, NodeEdge
 from graph import edges_from_relations
 from graph.chainkg import ChainKG, Problem
@@ -60,9 +61,13 @@ def import_chainkg(session: Session, kg: ChainKG, *, progress: Progress = _noop)
     industry_ids = _import_industries(session, kg, summary, progress)
     node_ids = _import_nodes(session, kg.product_names(), summary, progress)
     _import_edges(session, kg, node_ids, summary, progress)
-    enterprise_ids = _import_enterprises(session, kg, industry_ids, summary, progress)
-    _import_capabilities(session, kg, enterprise_ids, node_ids, summary, progress)
+    enterprise_ids, touched = _import_enterprises(session, kg, industry_ids, summary, progress)
+    touched |= _import_capabilities(session, kg, enterprise_ids, node_ids, summary, progress)
     session.flush()
+    # Core inserts bypass the ORM's change listener: number the changes here, in the import's transaction.
+    log_changes(session, "enterprise", sorted(touched))
+    if summary.created["nodes"] or summary.created["edges"]:
+        log_changes(session, "graph", [None])
     return summary
 
 
@@ -132,7 +137,7 @@ def _import_edges(session: Session, kg: ChainKG, node_ids: dict[str, int], summa
 
 
 def _import_enterprises(session: Session, kg: ChainKG, industry_ids: dict[str, int], summary: ImportSummary,
-                        progress: Progress) -> dict[str, int]:
+                        progress: Progress) -> tuple[dict[str, int], set[int]]:
     cols = (Enterprise.name, Enterprise.full_name, Enterprise.exchange, Enterprise.listed_on,
             Enterprise.industry_id)
     existing = {row[1]: (row[0], tuple(row[2:])) for row in session.execute(
@@ -152,25 +157,31 @@ def _import_enterprises(session: Session, kg: ChainKG, industry_ids: dict[str, i
     _insert(session, Enterprise, new, "enterprises", progress)
     _update(session, Enterprise, changed)
     summary.created["enterprises"], summary.updated["enterprises"] = len(new), len(changed)
-    return dict(session.execute(select(Enterprise.code, Enterprise.id)).all())
+    ids = dict(session.execute(select(Enterprise.code, Enterprise.id)).all())
+    return ids, {ids[row["code"]] for row in new} | {row["id"] for row in changed}
 
 
 def _import_capabilities(session: Session, kg: ChainKG, enterprise_ids: dict[str, int], node_ids: dict[str, int],
-                         summary: ImportSummary, progress: Progress) -> None:
+                         summary: ImportSummary, progress: Progress) -> set[int]:
+    """Returns the firms whose capabilities were added or changed."""
     existing = {(e, p): (i, s, n) for i, e, p, s, n in session.execute(
         select(Capability.id, Capability.enterprise_id, Capability.product, Capability.revenue_share,
                Capability.node_id))}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
+    touched: set[int] = set()
     for cp in kg.company_products:
         eid, nid = enterprise_ids[cp.company_code], node_ids[cp.product]
         share = round(cp.revenue_share, 6)
         old = existing.get((eid, cp.product))
         if old is None:
+            touched.add(eid)
             new.append({"enterprise_id": eid, "product": cp.product, "node_id": nid, "revenue_share": share,
                         "source": "imported"})
         elif old[1] is None or abs(old[1] - share) > 1e-9 or old[2] != nid:
             changed.append({"id": old[0], "revenue_share": share, "node_id": nid})
+            touched.add(eid)
     _insert(session, Capability, new, "capabilities", progress)
     _update(session, Capability, changed)
     summary.created["capabilities"], summary.updated["capabilities"] = len(new), len(changed)
+    return touched

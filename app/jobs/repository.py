@@ -1,4 +1,5 @@
-"""Queries on the jobs table. Claiming and progress are conditional UPDATEs so two workers never share a job."""
+"""Queries on the jobs table. Claiming (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a conditional UPDATE on SQLite)
+and progress are fenced by the attempt number so two workers never share a job."""
 
 from __future__ import annotations
 
@@ -30,6 +31,24 @@ class JobRepository:
             stmt = stmt.where(Job.kind.not_in(waiting))
         stmt = stmt.order_by(Job.created_at, Job.id).limit(limit)
         return list(self.session.scalars(stmt))
+
+    def claim_next(self, *, stale_before: datetime, waiting: list[str]) -> tuple[int, int] | None:
+        """PostgreSQL: lock the oldest takeable job that no other worker has locked (``FOR UPDATE SKIP LOCKED``)
+        and take it in the same transaction; returns (job id, attempt) or None. Racing workers never wait for
+        each other nor try the same row: each skips the rows the others hold."""
+        stmt = select(Job.id, Job.attempts).where(_takeable(stale_before))
+        if waiting:
+            stmt = stmt.where(Job.kind.not_in(waiting))
+        row = self.session.execute(stmt.order_by(Job.created_at, Job.id).limit(1)
+                                   .with_for_update(skip_locked=True)).first()
+        if row is None:
+            return None
+        job_id, attempts = row
+        now = utcnow()
+        self.session.execute(update(Job).where(Job.id == job_id)
+                             .values(status="running", attempts=attempts + 1, heartbeat_at=now, started_at=now)
+                             .execution_options(synchronize_session=False))
+        return int(job_id), int(attempts) + 1
 
     def has_key(self, key: str) -> bool:
         return self.session.scalar(select(Job.id).where(Job.key == key)) is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -130,24 +130,42 @@ def run_once(factory: sessionmaker[Session], registry: Registry, *, index: Index
     ready = index is not None and index.index is not None
     waiting = [] if ready else [k.name for k in registry.kinds.values() if k.uses_index]
     ran = 0
-    with factory() as session:
-        ids = JobRepository(session).candidates(stale_before=utcnow() - timedelta(seconds=stale_seconds),
-                                                waiting=waiting, limit=limit)
-    for job_id in ids:
-        if _run_one(factory, registry, index, job_id, stale_seconds=stale_seconds, batch_size=batch_size):
+    for claimed in _claims(factory, waiting=waiting, stale_seconds=stale_seconds, limit=limit):
+        if claimed is not None:
+            _execute(factory, registry, index, *claimed, stale_seconds=stale_seconds, batch_size=batch_size)
             ran += 1
     return ran
 
 
-def _run_one(factory: sessionmaker[Session], registry: Registry, index: IndexHolder | None, job_id: int, *,
-             stale_seconds: float, batch_size: int) -> bool:
+def _claims(factory: sessionmaker[Session], *, waiting: list[str], stale_seconds: float,
+            limit: int) -> Iterator[tuple[int, int] | None]:
+    """Jobs taken one at a time, as (id, attempt); None for a job another worker was quicker to."""
     with factory() as session:
-        begin_writer(session)
-        repo = JobRepository(session)
-        attempt = repo.claim(job_id, stale_before=utcnow() - timedelta(seconds=stale_seconds))
-        session.commit()
-        if attempt is None:
-            return False  # another worker was quicker
+        postgres = session.get_bind().dialect.name == "postgresql"
+        ids = [] if postgres else JobRepository(session).candidates(
+            stale_before=utcnow() - timedelta(seconds=stale_seconds), waiting=waiting, limit=limit)
+    if postgres:
+        for _ in range(limit):
+            with factory() as session:
+                begin_writer(session)
+                claimed = JobRepository(session).claim_next(
+                    stale_before=utcnow() - timedelta(seconds=stale_seconds), waiting=waiting)
+                session.commit()
+            if claimed is None:
+                return
+            yield claimed
+        return
+    for job_id in ids:
+        with factory() as session:
+            begin_writer(session)
+            attempt = JobRepository(session).claim(job_id, stale_before=utcnow() - timedelta(seconds=stale_seconds))
+            session.commit()
+        yield None if attempt is None else (job_id, attempt)
+
+
+def _execute(factory: sessionmaker[Session], registry: Registry, index: IndexHolder | None, job_id: int,
+             attempt: int, *, stale_seconds: float, batch_size: int) -> None:
+    with factory() as session:
         job = session.get(Job, job_id)
         assert job is not None
         name, params, done, partial = job.kind, dict(job.params or {}), job.done, dict(job.result or {})
@@ -155,7 +173,7 @@ def _run_one(factory: sessionmaker[Session], registry: Registry, index: IndexHol
     if attempt > MAX_ATTEMPTS:
         reason = f"gave up after {MAX_ATTEMPTS} attempts" + (f"; last error: {last_error}" if last_error else "")
         _finish(factory, job_id, attempt, status="failed", error=reason)
-        return True
+        return
     kind = registry.get(name)
     ctx = JobContext(factory=factory, job_id=job_id, attempt=attempt, done=done, batch_size=batch_size,
                      result=partial, index_holder=index if kind is not None and kind.uses_index else None)
@@ -167,13 +185,12 @@ def _run_one(factory: sessionmaker[Session], registry: Registry, index: IndexHol
             result = kind.run(ctx, params)
     except JobLost:
         log.warning("job %s was taken over by another worker", job_id)
-        return True
+        return
     except Exception as exc:  # noqa: BLE001 - any failure of the job's work is recorded on the job
         log.exception("job %s failed", job_id)
         _finish(factory, job_id, attempt, status="failed", error=f"{type(exc).__name__}: {exc}")
-        return True
+        return
     _finish(factory, job_id, attempt, status="done", result=result)
-    return True
 
 
 class JobRunner:

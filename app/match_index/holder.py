@@ -1,54 +1,51 @@
-"""The process's in-memory match index: built once from a database snapshot, then updated per enterprise.
+"""The process's match index: opened from the newest snapshot (mapped, shared with the machine's other workers)
+or fitted on the database, then kept fresh from the change log.
 
 Two paths keep it fresh. In the process that made a change, the commit hook (match_index/freshness.py)
-refreshes the changed firms (or the alias list) at once. Every process also polls ``enterprises.updated_at``
-and the alias list's fingerprint twice a second, so changes made by another worker or by the CLI reach it
-within a second too. An alias change re-reads only the firms whose texts hold the changed words.
+refreshes the changed firms (or the alias list) at once. Every process also follows the change log
+(match_index/feed.py), woken by a notification, so changes made by another worker, node or the CLI reach it within
+a second; an alias change re-reads only the firms whose texts hold the changed words. A newer snapshot (after a
+graph change, or the periodic rebuild) replaces the index once it has caught up.
+
+The enterprise directory (in-memory search, directory.py) and the installed re-ranker ride along: the directory is
+built from the index's records once it has caught up and follows the same refreshes; the re-ranker is looked up at
+every sync.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.match_index import snapshots
 from app.match_index.directory import Directory, Listing
-from app.match_index.snapshot import (
-    alias_fingerprint,
-    installed_model,
-    load_aliases,
-    load_directory_fields,
-    load_graph_parts,
-    load_records,
-)
-from app.models import Enterprise
-from app.models._types import utcnow
+from app.match_index.feed import ChangeFeed
+from app.match_index.snapshot import installed_model, load_aliases, load_directory_fields, load_records
+from app.match_index.snapshots import Origin
 from graph import ChainGraph
 from matching import EnterpriseRecord, MatchIndex
 from matching.learner import Reranker
 
-# Rows whose transaction committed after a later timestamp was seen are caught by looking back this far: a change
-# commits at most this long after the time it was stamped with.
-_LOOKBACK = timedelta(seconds=5)
+log = logging.getLogger(__name__)
 
 
 class IndexHolder:
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], *, snapshot_dir: str | Path | None = None) -> None:
         self._factory = factory
+        self.snapshot_dir = Path(snapshot_dir) if snapshot_dir else None
         self._lock = threading.Lock()
-        self._seen: dict[int, datetime] = {}
-        self._since: datetime | None = None
-        self._looked_at: datetime | None = None  # when the last successful look (or the build's snapshot) began
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._sync_lock = threading.Lock()  # one reader of the change log at a time
         self.graph: ChainGraph | None = None
         self.index: MatchIndex | None = None
         self.directory: Directory | None = None  # enterprise search, kept fresh with the index
-        self._aliases: tuple[object, ...] = ()
+        self.origin: Origin | None = None
+        self._feed: ChangeFeed | None = None
+        self.graph_changed = False  # the chain graph changed since this index was built: a new snapshot is due
         self._model_id: int | None = None
         self.reranker: Reranker | None = None  # the installed learned re-ranker (app/learning), if any
         self.reranker_info: dict[str, object] | None = None
@@ -56,59 +53,65 @@ class IndexHolder:
         self.build_seconds: float | None = None
 
     def build(self) -> None:
-        started, looked_at = time.perf_counter(), utcnow()
-        with self._factory() as session:
-            since = session.scalar(select(func.max(Enterprise.updated_at)))
-            recent = dict(session.execute(select(Enterprise.id, Enterprise.updated_at).where(
-                Enterprise.updated_at >= since - _LOOKBACK)).all()) if since else {}
-            nodes, edges = load_graph_parts(session)
-            records = load_records(session)
-            fields = load_directory_fields(session)
-            aliases, fingerprint = load_aliases(session)
-        graph = ChainGraph.build(nodes, edges)
-        index = MatchIndex().fit(graph, records, aliases=aliases)
-        directory = Directory(_listing(r, fields[r.id]) for r in records if r.id in fields)
-        with self._lock:
-            self.graph, self.index, self.directory, self._aliases = graph, index, directory, fingerprint
-            self._since, self._seen, self._looked_at = since, recent, looked_at
-            self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
+        started = time.perf_counter()
+        if self.snapshot_dir is not None:
+            index, origin = snapshots.open_newest(self._factory, self.snapshot_dir)
+        else:
+            index, origin = snapshots.read_database(self._factory)
+        self._install(index, origin)
+        while self.sync_once():  # an old snapshot: the log since it, a batch at a time, before serving
+            pass
+        self._build_directory(index)
         self.refresh_model()
+        self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
+
+    def _install(self, index: MatchIndex, origin: Origin) -> None:
+        with self._lock:
+            self.index, self.graph, self.origin = index, index.graph_, origin
+            self._feed = ChangeFeed(origin)
+            self.graph_changed = False
+
+    def _build_directory(self, index: MatchIndex) -> None:
+        """The directory from the index's records (caught up) and the fields the engine does not keep. A firm
+        changed meanwhile is in the log after the feed's position: the next sync re-reads it into both."""
+        with self._factory() as session:
+            fields = load_directory_fields(session)
+        with self._lock:  # one record at a time: 100,000 of them at once would double the worker's peak memory
+            listings = [_listing(r, fields[r.id]) for r in index.all_records() if r.id in fields]
+        directory = Directory(listings)
+        with self._lock:
+            self.directory = directory
 
     def refresh(self, ids: Sequence[int]) -> None:
-        """Re-read the named enterprises and replace (or drop) them in the index."""
-        if self.index is None or not ids:
-            return
+        """Re-read the named enterprises and replace (or drop) them in the index and the directory."""
+        if self.index is not None and ids:
+            self._apply(self.index, ids)
+
+    def _apply(self, index: MatchIndex, ids: Sequence[int]) -> None:
         with self._factory() as session:
             records = {r.id: r for r in load_records(session, ids)}
             fields = load_directory_fields(session, ids)
-            stamps = dict(session.execute(select(Enterprise.id, Enterprise.updated_at)
-                                          .where(Enterprise.id.in_(list(ids)))).all())
         with self._lock:
+            directory = self.directory
             for id_ in ids:
                 if id_ in records:
-                    self.index.upsert(records[id_])
-                    if self.directory is not None and id_ in fields:
-                        self.directory.upsert(_listing(records[id_], fields[id_]))
+                    index.upsert(records[id_])
+                    if directory is not None and id_ in fields:
+                        directory.upsert(_listing(records[id_], fields[id_]))
                 else:
-                    self.index.remove(id_)
-                    if self.directory is not None:
-                        self.directory.remove(id_)
-            self._seen.update(stamps)
+                    index.remove(id_)
+                    if directory is not None:
+                        directory.remove(id_)
 
-    def refresh_aliases(self, *, force: bool = True) -> bool:
-        """Take up the alias list if it changed since the index last read it; returns whether it did."""
-        if self.index is None:
-            return False
+    def refresh_aliases(self, index: MatchIndex | None = None) -> int:
+        """Take up the alias list as it is now; returns how many firms were re-read (none when nothing changed)."""
+        index = index or self.index
+        if index is None:
+            return 0
         with self._factory() as session:
-            if not force and alias_fingerprint(session) == self._aliases:
-                return False
-            aliases, fingerprint = load_aliases(session)
+            aliases = load_aliases(session)
         with self._lock:
-            if fingerprint == self._aliases:
-                return False
-            self.index.set_aliases(aliases)
-            self._aliases = fingerprint
-        return True
+            return index.set_aliases(aliases)
 
     def refresh_model(self) -> None:
         """Take up the installed re-ranker if another one was installed (or none is any more)."""
@@ -121,58 +124,59 @@ class IndexHolder:
         self._model_id = row.id if row else None
 
     def sync_once(self) -> int:
-        """Pick up enterprises changed since the last look (by any process); returns how many were refreshed."""
-        floor = self.window_start()
-        if self.index is None or floor is None:
+        """Apply the change log since the last look (changes by any process); returns how many firms were
+        refreshed. Switches to a newer snapshot first when one has appeared."""
+        if self.index is None:
             return 0
-        looked_at = utcnow()
+        with self._sync_lock:
+            self._maybe_switch()
+            feed = self._feed
+            assert feed is not None
+            with self._factory() as session:
+                changes = feed.read(session)
+            if changes.graph:
+                self.graph_changed = True
+            if changes.aliases:
+                self.refresh_aliases()
+            self.refresh(changes.firms)
+            if self.directory is not None:  # not while catching up in build(), which looks once at the end
+                self.refresh_model()
+            return len(changes.firms)
+
+    def _maybe_switch(self) -> None:
+        if self.snapshot_dir is None or self.origin is None:
+            return
+        found = snapshots.newest(self.snapshot_dir)
+        if found is None or found[0] <= self.origin.version:
+            return
+        try:
+            index, origin = snapshots.open_path(found[1])
+        except Exception:  # noqa: BLE001 - a damaged or vanished snapshot: keep the current index
+            log.warning("could not open snapshot %s", found[1], exc_info=True)
+            return
+        feed = ChangeFeed(origin)
         with self._factory() as session:
-            rows = session.execute(select(Enterprise.id, Enterprise.updated_at)
-                                   .where(Enterprise.updated_at >= floor)).all()
-        self.refresh_aliases(force=False)
-        self.refresh_model()
-        changed = [id_ for id_, stamp in rows if self._seen.get(id_) != stamp]
-        if rows:
-            self._since = max(self._since or floor, max(stamp for _, stamp in rows))
-        self.refresh(changed)
-        self._looked_at = looked_at
-        # Forget what has fallen out of the look-back window, so the map stays small.
-        self._seen = {i: s for i, s in self._seen.items() if s >= floor}
-        return len(changed)
-
-    def window_start(self) -> datetime | None:
-        """The oldest change stamp the next look reads from.
-
-        Whatever committed before the previous look began was seen by it, and a change stamped earlier than that
-        look minus the margin cannot still be in flight. Bounded by the newest stamp alone, the window stayed put
-        after a bulk import (100,000 firms stamped within a second) and every worker re-read them all twice a
-        second until the next change.
-        """
-        if self._looked_at is None:
-            return None
-        return max(self._since or self._looked_at, self._looked_at) - _LOOKBACK
-
-    def start_sync(self, interval: float = 0.5) -> None:
-        def loop() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.sync_once()
-                except Exception:  # noqa: BLE001 - a failed poll is retried on the next tick
-                    continue
-
-        self._thread = threading.Thread(target=loop, name="index-sync", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+            changes = feed.read(session)
+        if changes.aliases:
+            self.refresh_aliases(index)
+        if changes.firms:
+            self._apply(index, changes.firms)
+        with self._lock:
+            # Versions only grow, so a reader comparing index_version sees the switch as a change.
+            index.version_ = max(index.version_, (self.index.version_ if self.index else 0) + 1)
+            self.index, self.graph, self.origin, self._feed = index, index.graph_, origin, feed
+            self.graph_changed = False
+        log.info("switched to snapshot %s", found[1])
 
     def status(self) -> dict[str, object]:
         if self.index is None:
             return {"ready": False}
+        origin = self.origin
         return {"ready": True, "version": self.index.version_, "enterprises": self.index.size,
-                "build_seconds": round(self.build_seconds or 0.0, 3), "reranker": self.reranker_info}
+                "build_seconds": round(self.build_seconds or 0.0, 3),
+                "snapshot": origin.version if origin else 0,
+                "position": self._feed.position if self._feed else 0, "graph_changed": self.graph_changed,
+                "reranker": self.reranker_info}
 
 
 def _listing(record: EnterpriseRecord, fields: tuple[str, list[str]]) -> Listing:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import Select, Text, cast, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
@@ -45,16 +45,10 @@ def load_graph_parts(session: Session) -> tuple[list[NodeSpec], list[tuple[str, 
     return nodes, ChainRepository(session).all_edges()
 
 
-def load_aliases(session: Session) -> tuple[list[tuple[str, str]], tuple[object, ...]]:
+def load_aliases(session: Session) -> list[tuple[str, str]]:
     """The alias list as the engine takes it ((alias, node name), oldest first: an alias's first node is the
-    one listed products link to), and a fingerprint that changes with any insert, delete or edit."""
-    pairs = [(a, n) for a, n in session.execute(select(NodeAlias.alias, NodeAlias.node_name).order_by(NodeAlias.id))]
-    return pairs, alias_fingerprint(session)
-
-
-def alias_fingerprint(session: Session) -> tuple[object, ...]:
-    row = session.execute(select(func.count(), func.max(NodeAlias.id), func.max(NodeAlias.updated_at))).one()
-    return tuple(row)
+    one listed products link to). Workers learn that it changed from the change log (kind "alias")."""
+    return [(a, n) for a, n in session.execute(select(NodeAlias.alias, NodeAlias.node_name).order_by(NodeAlias.id))]
 
 
 def installed_model(session: Session) -> RankerModel | None:

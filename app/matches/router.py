@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from app.core.admission import HEAVY
-from app.core.deps import MATCH, READS_ONLY, SessionDep, require_roles
+from app.core.deps import MATCH, READS_ONLY, ReadSessionDep, require_roles
 from app.core.responses import JsonResponse, json_response
 from app.match_index.deps import IndexDep
 from app.matches import service
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1/match", tags=["matching"])
              response_model=MatchResponse, summary="Rank enterprises for a need, with explanations")
 def match(
     data: MatchRequest,
-    session: SessionDep,
+    session: ReadSessionDep,
     index: IndexDep,
     principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin", "integration"))],
 ) -> JsonResponse:

@@ -22,6 +22,7 @@ from app.models.challenge import (
     Challenge,
     Offer,
 )
+from app.models.changelog import ChangeLog
 from app.models.counter import RateCounter
 from app.models.enterprise import CAPABILITY_SOURCES, Capability, Enterprise
 from app.models.events import Event, EventMeeting, EventParticipant, MeetingRequest
@@ -36,9 +37,13 @@ __all__ = [
     "ENTERPRISE_KINDS", "JOB_STATUSES", "NEED_KINDS", "NEED_SCOPES", "NEED_STATUSES", "NODE_KINDS", "OFFER_KINDS",
     "OFFER_STATUSES", "POSTER_STATUSES", "ROLES", "SME_STATUSES", "TIERS",
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
-    "ChainNode", "Challenge", "Enterprise", "Impression", "Industry", "IndustryUpstream", "Job", "Need", "NeedNode",
-    "NeedVersion", "NodeAlias", "NodeEdge", "RankerModel", "Event", "EventMeeting", "EventParticipant",
+    "ChainNode", "ChangeLog", "Challenge", "Enterprise", "Impression", "Industry", "IndustryUpstream", "Job", "Need",
+    "NeedNode", "NeedVersion", "NodeAlias", "NodeEdge", "RankerModel", "Event", "EventMeeting", "EventParticipant",
     "MeetingRequest",
     "Notification", "Offer", "Opportunity", "Principal", "QuarterReport", "RateCounter", "Webhook", "WebhookDelivery",
     "WebSession",
 ]
+
+# The listener that numbers changes in the changing transaction: registered with the models, so every session of
+# every process (server, CLI, tests) has it.
+import app.core.changes  # noqa: E402, F401

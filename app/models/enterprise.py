@@ -23,7 +23,7 @@ class Enterprise(Base):
         Index("ix_enterprises_name", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
         Index("ix_enterprises_full_name", "full_name", postgresql_using="gin",
               postgresql_ops={"full_name": "gin_trgm_ops"}),
-        # Every worker polls for rows changed since its last look, twice a second.
+        # Looked up by time (the change log, not this stamp, tells the workers what changed).
         Index("ix_enterprises_updated_at", "updated_at"),
     )
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.core.deps import READ, CurrentPrincipal, RowId, SessionDep, require_roles
+from app.core.deps import READ, CurrentPrincipal, ReadSessionDep, RowId, SessionDep, require_roles
 from app.core.schemas import Page
 from app.core.vocabulary import DEFAULT_MIN_MATCH, MinMatch, NeedKind
 from app.opportunities import service
@@ -22,7 +22,7 @@ Sme = Annotated[object, Depends(require_roles("sme"))]
 @router.get("/opportunities", openapi_extra=READ, response_model=Page[FeedItem],
             summary="My firm's feed of delivered needs, best fit first; marks them seen (SMEs)")
 def my_opportunities(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: CurrentPrincipal,
     _: Sme,
     kind: NeedKind | None = None,
