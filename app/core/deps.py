@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -42,26 +43,30 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_read_session(request: Request, session: SessionDep) -> Iterator[Session]:
+async def get_read_session(request: Request, session: SessionDep) -> AsyncIterator[Session]:
     """A reading session for feeds, search and matching: the read replica's when one is configured and this client
-    has no write the replica has yet to replay; else the request's own session."""
+    has no write the replica has yet to replay; else the request's own session. Async, so that without a replica
+    (the default) it costs no hop to a worker thread and back; the replica's blocking calls go to a thread."""
     routing: ReadRouting | None = getattr(request.app.state, "read_routing", None)
-    if routing is None or routing.for_read(request) is not routing.replica:
+    if routing is None or await anyio.to_thread.run_sync(routing.for_read, request) is not routing.replica:
         yield session
         return
-
-    def on_replica() -> Session:
-        replica = routing.replica()
-        use_primary_for_writes(replica, request.app.state.engine)
-        return replica
-
-    yield from session_scope(on_replica)
+    replica = routing.replica()
+    use_primary_for_writes(replica, request.app.state.engine)
+    try:
+        yield replica
+        await anyio.to_thread.run_sync(replica.commit)
+    except BaseException:
+        await anyio.to_thread.run_sync(replica.rollback)
+        raise
+    finally:
+        await anyio.to_thread.run_sync(replica.close)
 
 
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
@@ -109,10 +114,11 @@ def get_principal(request: Request, session: SessionDep,
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets only the named roles through (403 for the others)."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    # async, though it awaits nothing: FastAPI runs a plain def dependency in a worker thread, a hop per request
+    async def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"role '{principal.role}' may not do this; allowed: {', '.join(roles)}")
         return principal

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from app.match_index.holder import IndexHolder
 
 
-def get_index(request: Request) -> IndexHolder:
+async def get_index(request: Request) -> IndexHolder:  # async: no worker-thread hop for a lookup
     return request.app.state.index  # type: ignore[no-any-return]
 
 
