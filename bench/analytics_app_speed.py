@@ -25,22 +25,21 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-from sqlalchemy import insert, select, update  # noqa: E402
+from sqlalchemy import insert, select, update
 
-from app.analytics import service  # noqa: E402
-from app.analytics.snapshot import SnapshotCache  # noqa: E402
-from app.core.config import Settings  # noqa: E402
-from app.core.db import make_engine, make_sessionmaker  # noqa: E402
-from app.core.migrations import upgrade  # noqa: E402
-from app.imports.chainkg import import_chainkg  # noqa: E402
-from app.match_index.snapshot import load_graph_parts  # noqa: E402
-from app.models import Chain, ChainMember, ChainNode, Enterprise, Principal  # noqa: E402
-from bench.analytics_speed import TARGET_ALL_S, TARGET_ONE_MS, firm_profile, pick_chains  # noqa: E402
-from bench.common.stats import pct  # noqa: E402
-from bench.make_scale_data import DEFAULT_DATA, generate  # noqa: E402
-from graph import ChainGraph  # noqa: E402
-from graph.chainkg import read_chainkg  # noqa: E402
+from app.analytics import service
+from app.analytics.snapshot import SnapshotCache
+from app.core.config import Settings
+from app.core.db import make_engine, make_sessionmaker
+from app.core.migrations import upgrade
+from app.imports.chainkg import import_chainkg
+from app.match_index.snapshot import load_graph_parts
+from app.models import Chain, ChainMember, ChainNode, Enterprise, Principal
+from bench.analytics_speed import TARGET_ALL_S, TARGET_ONE_MS, firm_profile, pick_chains
+from bench.common.stats import pct
+from bench.make_scale_data import DEFAULT_DATA, generate
+from graph import ChainGraph
+from graph.chainkg import read_chainkg
 
 
 def seed(factory, folder: Path, n_chains: int, seed_: int) -> int:  # type: ignore[no-untyped-def]

@@ -25,12 +25,12 @@ import types
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.common.cli import REPO
 from bench.common.stats import pct
 from bench.match_speed import DEFAULT_QUERIES, load_needs, realistic_needs
 from bench.quality_data import load
 from matching import MatchIndex, MatchQuery, MatchResult, rank
 
-REPO = Path(__file__).resolve().parent.parent
 CACHE = Path("/tmp/chainmatch-load-cache/scale-100000")
 MODULES = "store,sparse,scale,fusion,industry,cooccur,evidence,explain,rank"
 

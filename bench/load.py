@@ -28,11 +28,10 @@ from pathlib import Path
 from bench._http_load import free_port, stop
 from bench._lean_http import CpuClock
 from bench._load_mix import MIX, Stats, Watcher, run_mix
-from bench.common.cli import find_cli
+from bench.common.cli import REPO, find_cli, server_env
 from bench.common.stats import pct
 from bench.match_speed import DEFAULT_QUERIES, load_needs
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "chainmatch-load-cache"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 # one database per run: two engineers' runs on the shared server must not drop each other's
@@ -232,8 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="chainmatch-load-"))
     args.cache.mkdir(parents=True, exist_ok=True)
     queries = load_needs(DEFAULT_QUERIES, 300)
-    base_env = {**os.environ, "PYTHONPATH": str(REPO), "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0",
-                "CHAINMATCH_RATE_LIMIT_PER_IP": "0"}
+    base_env = server_env()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
           f"temp {tmp}; targets (not enforced): {TARGETS}")
     print("mix: " + ", ".join(f"{r} {w} %" for r, w in MIX))

@@ -37,10 +37,9 @@ from pathlib import Path
 
 from bench._http_load import free_port, http_load, http_sequential, proc_status_kb, process_tree, stop
 from bench.common.bm25 import BigramBM25
-from bench.common.cli import find_cli
+from bench.common.cli import REPO, find_cli, server_env
 from bench.common.stats import pct
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_QUERIES = REPO.parent / "shared" / "bench" / "queries.jsonl"
 REALISTIC = REPO.parent / "shared" / "bench" / "realistic_needs.jsonl"
 # issue #15: HTTP p50 <= 3x and p95 <= 4x bm25s top-20 retrieval in the same run; >= 300 matches/s on 2 workers
@@ -239,9 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     sets = wordings(args.wording, args.requests, args.queries)
     tmp = Path(tempfile.mkdtemp(prefix="chainmatch-matchspeed-"))
     db_url = f"sqlite:///{tmp / 'bench.db'}"
-    # A load test is not abuse: the server's rate limits are off for it.
-    env = {**os.environ, "CHAINMATCH_DATABASE_URL": db_url, "PYTHONPATH": str(REPO),
-           "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0", "CHAINMATCH_RATE_LIMIT_PER_IP": "0"}
+    env = server_env(database_url=db_url)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, cli {cli}, temp {tmp}")
     print("needs: " + ", ".join(f"{w} {len(n)} (mean {sum(len(x['text']) for x in n) / len(n):.0f} characters)"
                                 for w, n in sets.items()) + f"; load average {os.getloadavg()}")

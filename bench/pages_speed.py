@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common.cli import find_cli
+from bench.common.cli import find_cli, server_env
 from bench.common.stats import pct
-from bench.load import DEFAULT_CACHE, REPO, seeded_sqlite, serve, stop
+from bench.load import DEFAULT_CACHE, seeded_sqlite, serve, stop
 
 PASSWORD = "bench-pages-password"
 
@@ -117,9 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     tmp = Path(tempfile.mkdtemp(prefix="chainmatch-pages-"))
     args.cache.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0",
-           "CHAINMATCH_RATE_LIMIT_PER_IP": "0", "CHAINMATCH_COOKIE_SECURE": "false",
-           "CHAINMATCH_DISPATCH_WEBHOOKS": "false"}
+    env = server_env(cookie_secure="false", dispatch_webhooks="false")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
           f"{args.n:,} firms, {args.requests} requests per page, {args.workers} worker(s)")
     seed, env = seeded_sqlite(cli, env, args.cache, args.n, tmp, "pages.db")

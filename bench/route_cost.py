@@ -28,12 +28,11 @@ from pathlib import Path
 from bench._http_load import process_tree
 from bench._lean_http import CpuClock, LeanConnection
 from bench._load_mix import MIX, Scenario
-from bench.common.cli import find_cli
+from bench.common.cli import find_cli, server_env
 from bench.common.stats import pct
 from bench.load import DEFAULT_CACHE, seeded_sqlite, serve, stop
 from bench.match_speed import DEFAULT_QUERIES, load_needs
 
-REPO = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -80,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         print("chainmatch CLI not found")
         return 1
     tmp = Path(tempfile.mkdtemp(prefix="chainmatch-routecost-"))
-    env = {**os.environ, "PYTHONPATH": str(REPO), "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0",
-           "CHAINMATCH_RATE_LIMIT_PER_IP": "0"}
+    env = server_env()
     # bench/load.py's seeded database, made once in the cache and copied for this run
     seed, env = seeded_sqlite(cli, env, args.cache, args.n, tmp, "cost.db")
     queries = load_needs(DEFAULT_QUERIES, 300)

@@ -22,8 +22,8 @@ from matching.aliases import default_aliases
 from matching.analyzer import ChineseAnalyzer, normalize
 from matching.bm25 import bm25_tf
 from matching.columns import RecordTable, RegionSlots
+from matching.filters import SlotFilters
 from matching.linking import Link, NodeLinker
-from matching.sparse import union
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
 from matching.understanding import NeedReader, Understanding
@@ -33,13 +33,7 @@ __all__ = ["MatchIndex"]
 _CACHE = 4096
 
 
-def region_keys(region: str) -> list[str]:
-    """The prefixes a region filter may name: "山东省", "山东省/济南市", "山东省/济南市/历下区"."""
-    parts = [p for p in normalize(region).split("/") if p]
-    return ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
-
-
-class MatchIndex:
+class MatchIndex(SlotFilters):
     """Fit on a graph and enterprises; then :func:`matching.rank` queries it.
 
     Learned state: ``graph_``, ``analyzer_``, ``linker_``, the two :class:`SparseRows` stores
@@ -161,10 +155,6 @@ class MatchIndex:
     def fitted(self) -> bool:
         return "graph_" in self.__dict__
 
-    @staticmethod
-    def _code(table: dict[str, int], value: str) -> int:
-        return table.setdefault(value, len(table))
-
     def _industry_row(self, rec: EnterpriseRecord) -> tuple[int, int]:
         """Indicator columns of the firm's industry and of its parent (0 where not given)."""
         parts = [p for p in rec.industry.strip().strip("/").split("/") if p]
@@ -173,10 +163,6 @@ class MatchIndex:
         own = self._code(self.industry_codes_, parts[-1])
         parent = self._code(self.industry_codes_, parts[-2]) if len(parts) > 1 else 0
         return own, parent
-
-    def _index_region(self, region: str, slot: int) -> None:
-        for key in region_keys(region):
-            self._regions.setdefault(key, []).append(slot)
 
     def product_terms(self, product: str) -> list[str]:
         terms = self._terms_cache.get(product)
@@ -387,30 +373,3 @@ class MatchIndex:
 
     def _expand(self, seeds: tuple[tuple[int, float], ...], scope: str) -> Expansion:
         return expand(self.graph_, dict(seeds), scope=scope, weights=self.config.proximity)
-
-    def region_mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
-        mask = np.zeros(len(self.alive_), dtype=bool)
-        mask[self.region_slots(prefixes)] = True
-        return mask
-
-    def region_slots(self, prefixes: tuple[str, ...]) -> np.ndarray:
-        """Ascending slots whose region starts with one of ``prefixes``."""
-        found: list[int] = []
-        for raw in prefixes:
-            pre = normalize(raw).strip("/")
-            slots = self._regions.get(pre)
-            if slots is not None:
-                # a list here, or a snapshot's mapped array (matching.columns.RegionSlots): += would add them
-                found.extend(slots.tolist() if isinstance(slots, np.ndarray) else slots)
-                continue
-            # not a whole level ("山东" for "山东省"): fall back to a string-prefix scan
-            records = self.records_
-            found += [slot for eid, slot in self.slot_of_.items() if normalize(records[eid].region).startswith(pre)]
-        return union(np.asarray(found, dtype=np.int64), n_slots=len(self.alive_))
-
-    def code_mask(self, table: str, values: tuple[str, ...], slots: np.ndarray | None = None) -> np.ndarray:
-        """Whether each slot (or each of ``slots``) has one of the kinds (``table`` "kind") or tiers."""
-        codes = self._kind_codes if table == "kind" else self._tier_codes
-        arr = self.kind_ if table == "kind" else self.tier_
-        wanted = [codes[v] for v in values if v in codes]
-        return np.isin(arr if slots is None else arr[slots], np.asarray(wanted, dtype=np.int32))

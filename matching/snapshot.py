@@ -33,7 +33,8 @@ import scipy.sparse as sp
 
 from graph import ChainGraph, NodeSpec
 from matching.columns import RecordTable, RegionSlots, SlotMap, StringColumn, pack_strings
-from matching.index import MatchIndex, region_keys
+from matching.filters import region_keys
+from matching.index import MatchIndex
 from matching.store import SparseRows
 from matching.types import MatchConfig
 

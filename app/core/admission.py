@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator
 import anyio
 from fastapi import Request
 
-from app.core.deps import READS_ONLY_EXTENSION
+from app.core.deps import writes
 from app.core.errors import Busy
 
 COST_EXTENSION = "x-cost"
@@ -35,7 +35,6 @@ UNGATED = {COST_EXTENSION: "ungated"}
 # The order in which waiters are let in. Writers are a kind of their own: on SQLite they queue for the one write
 # lock, and one waiting there must not hold a place a reader could use.
 KINDS = ("read", "write", "heavy")
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Gate:
@@ -85,12 +84,12 @@ class Gate:
 
 
 def kind_of(request: Request) -> str:
-    """heavy, ungated, write or read: what the route declares, else what its method says."""
+    """heavy, ungated, write or read: what the route declares, else whether its session writes."""
     extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
     declared = extra.get(COST_EXTENSION)
     if declared:
         return str(declared)
-    return "read" if request.method in _READ_METHODS or extra.get(READS_ONLY_EXTENSION) else "write"
+    return "write" if writes(request) else "read"
 
 
 async def admit(request: Request) -> AsyncIterator[None]:

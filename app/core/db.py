@@ -81,8 +81,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "before_cursor_execute")
         def _sqlite_first_write(conn, cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
             dbapi_conn = conn.connection.dbapi_connection
-            if getattr(dbapi_conn, "lazy_writer", False) and not dbapi_conn.in_transaction \
-                    and not statement.lstrip()[:7].upper().startswith(_READ_STATEMENTS):
+            if dbapi_conn.lazy_writer and not statement.lstrip()[:7].upper().startswith(_READ_STATEMENTS):
                 dbapi_conn.start_writing(cursor)
 
         return engine
@@ -124,8 +123,8 @@ def lock(session: Session, model: type[_M], row_id: Any) -> _M | None:
     sees the state as of the lock, so two simultaneous state changes take effect once. SQLite ignores FOR UPDATE:
     there a writer takes the database's write lock here (BEGIN IMMEDIATE) before the row is read again."""
     dbapi_conn = session.connection().connection.dbapi_connection
-    if getattr(dbapi_conn, "lazy_writer", False) and not dbapi_conn.in_transaction:  # type: ignore[union-attr]
-        dbapi_conn.start_writing(dbapi_conn.cursor())  # type: ignore[union-attr]
+    if isinstance(dbapi_conn, QueuedConnection):
+        dbapi_conn.start_writing()
     return session.get(model, row_id, with_for_update=True, populate_existing=True)
 
 

@@ -28,13 +28,18 @@ READS_ONLY_EXTENSION = "x-reads-only"
 READS_ONLY = {READS_ONLY_EXTENSION: True}
 
 
+def writes(request: Request) -> bool:
+    """Whether the request's session starts as a writer: any method but GET/HEAD/OPTIONS, unless its route is
+    declared READS_ONLY (a search with a body)."""
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    return request.method not in _READS and not extra.get(READS_ONLY_EXTENSION)
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    route = request.scope.get("route")
-    reads_only = bool((getattr(route, "openapi_extra", None) or {}).get(READS_ONLY_EXTENSION))
     routing: ReadRouting | None = getattr(request.app.state, "read_routing", None)
     # With a replica, a client that wrote learns the primary's position (read-your-writes, app/core/replica.py).
     marked = (lambda _: routing.mark_written(request)) if routing is not None else None
-    yield from session_scope(request.app.state.sessionmaker, writer=request.method not in _READS and not reads_only,
+    yield from session_scope(request.app.state.sessionmaker, writer=writes(request),
                              on_commit=marked)
 
 

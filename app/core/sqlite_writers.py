@@ -86,10 +86,13 @@ class QueuedConnection(sqlite3.Connection):
     lazy_writer = False
     _queued = False
 
-    def start_writing(self, cursor: sqlite3.Cursor) -> None:
+    def start_writing(self, cursor: sqlite3.Cursor | None = None) -> None:
+        """A lazy writer's transaction begins here (its first change, or a lock()), unless it has already."""
+        if not self.lazy_writer or self.in_transaction:
+            return
         if self.writer_queue is not None and not self._queued:
             self._queued = self.writer_queue.acquire()
-        cursor.execute("BEGIN IMMEDIATE")
+        (cursor or self.cursor()).execute("BEGIN IMMEDIATE")
 
     def _leave_queue(self) -> None:
         if self._queued:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -22,3 +23,10 @@ def require_cli() -> str:
     if found is None:
         raise RuntimeError("the chainmatch CLI is not installed (next to this Python, in .venv/bin or on PATH)")
     return found
+
+
+def server_env(**settings: str) -> dict[str, str]:
+    """The environment for a benchmark's server: this checkout first on the path, rate limits off (a load test
+    is not abuse), and the given CHAINMATCH_ settings (``database_url="sqlite:///…"``)."""
+    return {**os.environ, "PYTHONPATH": str(REPO), "CHAINMATCH_RATE_LIMIT_PER_TOKEN": "0",
+            "CHAINMATCH_RATE_LIMIT_PER_IP": "0"} | {f"CHAINMATCH_{k.upper()}": v for k, v in settings.items()}
