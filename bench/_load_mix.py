@@ -22,6 +22,8 @@ from bench._lean_http import HttpError, LeanConnection
 
 REQUEST_TIMEOUT = 30.0
 # (route label, weight in %): reads, then writes adding up to 15 %.
+# Reference routes for bench/route_cost.py (not in the mix): the cheapest authenticated read and the open probe.
+REFERENCE_ROUTES = {"me": "/api/v1/me", "health": "/health"}
 MIX = [("match", 35), ("sme_feed", 30), ("needs_list", 10), ("enterprise_search", 10),
        ("write_need_create", 3), ("write_need_edit", 2), ("write_need_publish", 1),
        ("write_profile", 4), ("write_interest", 5)]
@@ -73,6 +75,8 @@ class Scenario:
         """(route, token, method, path, params, json body) for one request of the route; a leader without a draft
         to edit or publish posts one instead, so the route can change to write_need_create."""
         r, s = self.rng, self.seed
+        if route in REFERENCE_ROUTES:  # not in the mix: what any authenticated request costs (bench/route_cost.py)
+            return route, self._sme()["token"], "GET", REFERENCE_ROUTES[route], None, None
         if route == "match":
             return route, self._leader()["token"], "POST", "/api/v1/match", None, r.choice(self.queries)
         if route == "sme_feed":

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench._http_load import process_tree
 from bench._lean_http import CpuClock, LeanConnection
-from bench._load_mix import MIX, Scenario
+from bench._load_mix import MIX, REFERENCE_ROUTES, Scenario
 from bench.common.cli import find_cli, server_env
 from bench.common.stats import pct
 from bench.load import DEFAULT_CACHE, seeded_sqlite, serve, stop
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--routes", default=",".join(r for r, _ in MIX))
+    ap.add_argument("--routes", default=",".join([*REFERENCE_ROUTES, *(r for r, _ in MIX)]))
     args = ap.parse_args(argv)
     cli = find_cli()
     if cli is None:
