@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Unauthorized
@@ -15,6 +15,12 @@ from app.models import ApiToken, Principal
 from app.models._types import utcnow
 
 TOKEN_PREFIX = "cm_"
+
+# Built once: every authenticated request runs these, and building a statement (and its cache key) costs more
+# Python time than SQLite takes to answer it.
+_TOKEN_AND_PRINCIPAL = (select(ApiToken, Principal).outerjoin(Principal, Principal.id == ApiToken.principal_id)
+                        .where(ApiToken.prefix == bindparam("prefix")))
+_TOKEN_HASH = select(ApiToken.id, ApiToken.token_hash).where(ApiToken.prefix == bindparam("prefix"))
 
 
 def token_hash(token: str) -> str:
@@ -27,8 +33,7 @@ def authenticate(session: Session, token: str, *, now: datetime | None = None) -
     if len(parts) < 3 or not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("malformed token")
     # The token and its principal in one statement: every authenticated request pays for this lookup.
-    found = session.execute(select(ApiToken, Principal).outerjoin(Principal, Principal.id == ApiToken.principal_id)
-                            .where(ApiToken.prefix == parts[1])).first()
+    found = session.execute(_TOKEN_AND_PRINCIPAL, {"prefix": parts[1]}).first()
     record, principal = found if found is not None else (None, None)
     if record is None or not hmac.compare_digest(record.token_hash, token_hash(token)):
         raise Unauthorized("unknown token")
@@ -49,7 +54,7 @@ def verified_token_id(session: Session, token: str) -> int | None:
     parts = token.split("_")
     if len(parts) < 3 or not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.execute(select(ApiToken.id, ApiToken.token_hash).where(ApiToken.prefix == parts[1])).first()
+    row = session.execute(_TOKEN_HASH, {"prefix": parts[1]}).first()
     if row is None or not hmac.compare_digest(row.token_hash, token_hash(token)):
         return None
     return int(row.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, delete, exists, func, select, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, delete, exists, func, select, union
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.core.db import like_pattern
@@ -31,6 +31,12 @@ def _contains(session: Session, col: QueryableAttribute[str], pattern: str) -> C
     if session.get_bind().dialect.name == "sqlite":
         return col.like(pattern, escape="\\")
     return col.ilike(pattern, escape="\\")
+
+
+# Built once, with an expanding IN list: every match answer and search page runs it.
+_SUMMARIES = select(Enterprise.id, Enterprise.code, Enterprise.name, Enterprise.kind, Enterprise.tier,
+                    Enterprise.province, Enterprise.city, Enterprise.district).where(
+    Enterprise.id.in_(bindparam("ids", expanding=True)))
 
 
 class EnterpriseRepository:
@@ -106,9 +112,9 @@ class EnterpriseRepository:
 
     def summaries(self, ids: Sequence[int]) -> dict[int, dict[str, object]]:
         """Firms as EnterpriseSummary dicts, from one query of plain columns (no ORM rows to build)."""
-        e = Enterprise
-        rows = self.session.execute(select(e.id, e.code, e.name, e.kind, e.tier, e.province, e.city, e.district)
-                                    .where(e.id.in_(list(ids)))).all()
+        if not ids:
+            return {}
+        rows = self.session.execute(_SUMMARIES, {"ids": list(ids)}).all()
         return {r.id: {"id": r.id, "code": r.code, "name": r.name, "kind": r.kind, "tier": r.tier,
                        "region": "/".join(p for p in (r.province, r.city, r.district) if p)} for r in rows}
 

@@ -58,11 +58,12 @@ def search(*, session: Session, f: EnterpriseFilter, limit: int, offset: int,
                                  limit=limit, offset=offset)
     if found is None:
         rows, total = repo.search(f, limit=limit, offset=offset)
-    else:
-        ids, total = found
-        by_id = repo.by_ids(ids)
-        rows = [by_id[i] for i in ids if i in by_id]
-    return Page(items=[EnterpriseSummary.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(items=[EnterpriseSummary.model_validate(r) for r in rows], total=total, limit=limit,
+                    offset=offset)
+    ids, total = found
+    shown = repo.summaries(ids)  # plain columns: no ORM rows for a page of search results
+    return Page(items=[EnterpriseSummary(**shown[i]) for i in ids if i in shown],  # type: ignore[arg-type]
+                total=total, limit=limit, offset=offset)
 
 
 def get(*, session: Session, key: str) -> Enterprise:

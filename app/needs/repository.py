@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
@@ -64,6 +64,14 @@ class Delivery:
     invited_at: datetime | None
 
 
+# Built once (with expanding IN lists): every list and feed page runs them, and building a statement costs more
+# Python time than the database takes to answer it.
+_NODE_NAMES = (select(NeedNode.need_id, ChainNode.id, ChainNode.name).join(ChainNode, ChainNode.id == NeedNode.node_id)
+               .where(NeedNode.need_id.in_(bindparam("ids", expanding=True))).order_by(ChainNode.name))
+_FIRM_NAMES = select(Enterprise.id, Enterprise.code, Enterprise.name).where(
+    Enterprise.id.in_(bindparam("ids", expanding=True)))
+
+
 class NeedRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -97,6 +105,14 @@ class NeedRepository:
                 .where(NeedNode.need_id.in_(list(need_ids))).order_by(ChainNode.name))
         for need_id, node in self.session.execute(stmt):
             found[need_id].append(node)
+        return found
+
+    def node_names_of(self, need_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+        """Each need's chain nodes as (id, name), by name: what a need's presentation shows of them."""
+        found: dict[int, list[tuple[int, str]]] = {i: [] for i in need_ids}
+        if need_ids:
+            for need_id, node_id, name in self.session.execute(_NODE_NAMES, {"ids": list(need_ids)}):
+                found[need_id].append((node_id, name))
         return found
 
     def set_nodes(self, need_id: int, node_ids: Sequence[int]) -> None:
@@ -137,6 +153,12 @@ class NeedRepository:
 
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
         return EnterpriseRepository(self.session).by_ids(ids)
+
+    def enterprise_names(self, ids: Sequence[int]) -> dict[int, tuple[int, str, str]]:
+        """(id, code, name) of these firms: what a need shows of its poster."""
+        if not ids:
+            return {}
+        return {r.id: (r.id, r.code, r.name) for r in self.session.execute(_FIRM_NAMES, {"ids": sorted(set(ids))})}
 
     def enterprise_by_key(self, key: str) -> Enterprise | None:
         return EnterpriseRepository(self.session).get(key)

@@ -35,15 +35,12 @@ def content(need: Need, nodes: Sequence[ChainNode]) -> dict[str, Any]:
     return lifecycle.snapshot(need, [n.name for n in nodes])
 
 
-def _poster_ref(e: Enterprise | None) -> PosterRef | None:
-    return PosterRef(id=e.id, code=e.code, name=e.name) if e is not None else None
-
-
 def present_many(session: Session, needs: Sequence[Need], principal: Principal) -> list[NeedOut]:
+    # Plain columns for the nodes and posters shown (lists and feeds present 20 needs a request): no ORM rows.
     repo = NeedRepository(session)
-    nodes = repo.nodes_of([n.id for n in needs])
-    posters = repo.enterprises(list({n.poster_org_id for n in needs}))
+    nodes = repo.node_names_of([n.id for n in needs])
     sights = policy.sights(principal, needs)
+    posters = repo.enterprise_names([n.poster_org_id for n in needs if sights[n.id].poster])
     return [_present(n, sights[n.id], nodes[n.id], posters.get(n.poster_org_id)) for n in needs]
 
 
@@ -56,16 +53,17 @@ def present(session: Session, need: Need, principal: Principal, holder: IndexHol
     return out
 
 
-def _present(need: Need, sight: policy.Sight, nodes: list[ChainNode], poster: Enterprise | None) -> NeedOut:
+def _present(need: Need, sight: policy.Sight, nodes: list[tuple[int, str]], poster: tuple[int, str, str] | None
+             ) -> NeedOut:
     budget = sight.budget
     return NeedOut(
         id=need.id, kind=need.kind, title=need.title, description=need.description,
-        nodes=[NodeRef.model_validate(n) for n in nodes], scope=need.scope, quantity=need.quantity,
+        nodes=[NodeRef(id=i, name=name) for i, name in nodes], scope=need.scope, quantity=need.quantity,
         budget_min=need.budget_min if budget else None, budget_max=need.budget_max if budget else None,
         deadline=need.deadline, delivery_region=need.delivery_region, required_tier=need.required_tier,
         required_certifications=list(need.required_certifications or []), anonymous=need.anonymous,
         min_match=need.min_match, understanding=need.understanding, removed_nodes=list(need.removed_nodes or []),
-        poster=_poster_ref(poster) if sight.poster else None,
+        poster=PosterRef(id=poster[0], code=poster[1], name=poster[2]) if poster is not None and sight.poster else None,
         catalogue_id=need.catalogue_id, status=need.status, version=need.version, created_at=need.created_at,
         updated_at=need.updated_at, published_at=need.published_at)
 
