@@ -15,7 +15,9 @@ NEED_SCOPES = ("node", "upstream")
 
 class Need(Base):
     __tablename__ = "needs"
-    __table_args__ = (Index("ix_needs_status_deadline", "status", "deadline"),)
+    # (status, id): lists of published needs walk it in order and stop at the page (migration 0010)
+    __table_args__ = (Index("ix_needs_status_deadline", "status", "deadline"),
+                      Index("ix_needs_status_id", "status", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     poster_org_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)

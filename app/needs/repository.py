@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
@@ -80,6 +80,14 @@ class NeedRepository:
         return self.session.get(Need, need_id)
 
     def search(self, f: NeedFilter, *, limit: int, offset: int) -> tuple[list[Need], int]:
+        total = count_rows(self.session, self._filtered(f))
+        return list(self.session.scalars(self.page_statement(f, limit=limit, offset=offset))), total
+
+    def page_statement(self, f: NeedFilter, *, limit: int, offset: int) -> Select:  # type: ignore[type-arg]
+        """The list's page: newest first (ix_needs_status_id serves the order of a list by status)."""
+        return self._filtered(f).order_by(Need.id.desc()).limit(limit).offset(offset)
+
+    def _filtered(self, f: NeedFilter) -> Select:  # type: ignore[type-arg]
         stmt = select(Need).where(f.visible)
         if f.kind:
             stmt = stmt.where(Need.kind == f.kind)
@@ -93,9 +101,7 @@ class NeedRepository:
             pattern = like_pattern(f.q)
             stmt = stmt.where(or_(Need.title.ilike(pattern, escape="\\"),
                                   Need.description.ilike(pattern, escape="\\")))
-        total = count_rows(self.session, stmt)
-        rows = self.session.scalars(stmt.order_by(Need.id.desc()).limit(limit).offset(offset))
-        return list(rows), total
+        return stmt
 
     def nodes_of(self, need_ids: Sequence[int]) -> dict[int, list[ChainNode]]:
         found: dict[int, list[ChainNode]] = {i: [] for i in need_ids}
