@@ -86,7 +86,7 @@ def explain(
     *,
     need: list[dict],
     exp: Expansion,
-    query_cols: np.ndarray,
+    query_cols: np.ndarray | frozenset[int],
     cooc_nodes: dict[int, float],
     parts: dict[str, float],
     competitor: bool,
@@ -95,11 +95,13 @@ def explain(
     match: int | None = None,
     max_paths: int = 3,
     paths_seen: dict[int, tuple[list[tuple[str, str]], str]] | None = None,
+    slot: int | None = None,
 ) -> dict:
     """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`); ``industry``:
     how many of the need's makers share the firm's industry and its parent industry, when that counted;
     ``shown_words``: the query words fit to show (see :func:`whole_words`); ``match``: its 匹配度;
-    ``paths_seen``: a dict kept over the firms of one answer, so each graph path is walked once."""
+    ``paths_seen``: a dict kept over the firms of one answer, so each graph path is walked once; ``slot``: the
+    firm's slot when the caller knows it (a lookup less); ``query_cols`` may come as a set, made once per answer."""
     names = index.graph_.names_
     ev = index.product_evidence(enterprise_id)
     # (weight, node) pairs are distinct, so sorting the intersection gives the same order as any scan
@@ -118,9 +120,9 @@ def explain(
             "weight": round(float(weight), 4), "text": f"{text}（{made}）",
         })
     related = sorted(((cooc_nodes[n], n) for n in ev.keys() & cooc_nodes.keys()), reverse=True)[:max_paths]
-    slot = index.slot_of_[enterprise_id]
-    cols, _ = index.text_.row(slot)
-    common = [index.terms_[c] for c in set(query_cols.tolist()).intersection(cols.tolist())]
+    cols, _ = index.text_.row(index.slot_of_[enterprise_id] if slot is None else slot)
+    query = query_cols if isinstance(query_cols, frozenset) else frozenset(query_cols.tolist())
+    common = [index.terms_[c] for c in query.intersection(cols.tolist())]
     # whole words only: bigrams and cut-off pieces (极材, 化) are evidence, not reasons people read
     words = sorted(t[2:] for t in common if t.startswith("w:") and (shown_words is None or t[2:] in shown_words))
     together = [{"product": ev[n][1], "node": names[n]} for _, n in related]
