@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["SparseVec", "align", "by_row", "positive", "sum_and_max", "union", "values_at"]
+__all__ = ["SparseVec", "align", "by_row", "groups", "positive", "sum_and_max", "union", "values_at"]
 
 _EMPTY_SLOTS = np.zeros(0, dtype=np.int64)
 # above these shares of the index, marking slots in a scratch vector beats sorting them (measured at 100,000
@@ -42,8 +42,8 @@ def _dense(m: int, n_slots: int | None, share: int = _DENSE_SHARE) -> bool:
     return n_slots is not None and m * share > n_slots
 
 
-def _groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(distinct rows ascending, an order that groups equal rows, each ordered entry's group)."""
+def groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct rows ascending, an order that groups equal rows, each ordered entry's group); ``rows`` not empty."""
     # stable: a row's entries keep their order, so its sum adds them in the same order as a dense bincount;
     # the input is a few sorted runs (one per column), which timsort merges in about linear time
     order = np.argsort(rows, kind="stable")
@@ -70,7 +70,7 @@ def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
                 full.append(top)
         slots = np.flatnonzero(np.logical_or.reduce([f != 0 for f in full]) if len(full) > 1 else full[0])
         return slots, [f[slots] for f in full]
-    slots, order, which = _groups(rows)
+    slots, order, which = groups(rows)
     ordered = vals[order]
     out: list[np.ndarray] = []
     for how in reduce:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from matching.sparse import SparseVec, by_row
+from matching.sparse import SparseVec, by_row, groups
 
 __all__ = ["SparseRows", "gather_columns"]
 
@@ -196,12 +196,14 @@ class SparseRows:
         for s, w in zip(slots[~main].tolist(), weights[~main].tolist(), strict=True):
             cols, vals = self._extra[s - n_main]
             parts.append((cols.astype(np.int64), vals * w))
-        if not parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        cols = np.concatenate([c for c, _ in parts])
+        cols = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        if len(cols) == 0:
+            return cols, np.zeros(0)
         vals = np.concatenate([v for _, v in parts])
-        # sorting the few touched columns beats scanning a dense vector as wide as the vocabulary
-        touched, inverse = np.unique(cols, return_inverse=True)
-        sums = np.bincount(inverse, weights=vals, minlength=len(touched))
+        # sorting the few touched columns beats scanning a dense vector as wide as the vocabulary; a stable sort
+        # of the rows' sorted runs (a merge) is twice as fast as np.unique's, and each column's sum still adds
+        # its entries in the makers' order
+        touched, order, which = groups(cols)
+        sums = np.bincount(which, weights=vals[order], minlength=len(touched))
         keep = sums != 0
         return touched[keep], sums[keep]
