@@ -61,7 +61,10 @@ def allowed(index: MatchIndex, query: MatchQuery, slots: np.ndarray) -> np.ndarr
     if query.tiers:
         ok &= index.code_mask("tier", query.tiers, slots)
     if query.regions:
-        ok &= np.isin(slots, index.region_slots(query.regions))
+        # a mask over the slots: np.isin sorts both sides, the region's slots may be tens of thousands
+        inside = np.zeros(len(index.alive_), dtype=bool)
+        inside[index.region_slots(query.regions)] = True
+        ok &= inside[slots]
     return ok
 
 
