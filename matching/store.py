@@ -168,9 +168,10 @@ class SparseRows:
         """Every stored entry of the given columns, as (slot, position of the column in ``cols``, value ×
         its column's weight): what :meth:`column_sums` reduces, for callers that need both reductions or
         the entries themselves."""
-        parts = [self._main_csc]
-        if self._extra:
-            parts.append(self._overlay()[1])
+        if not self._extra:  # no overlay: the gather as it is, without copying it once more
+            rows, vals, which = gather_columns(self._main_csc, cols, weights)
+            return rows, which, vals
+        parts = [self._main_csc, self._overlay()[1]]
         rows_all, which_all, vals_all = [], [], []
         base = 0
         for csc in parts:
