@@ -8,7 +8,7 @@ import numpy as np
 
 from graph import SCOPES
 from matching.evidence import gather
-from matching.explain import explain, found_in_text, need_nodes, whole_words
+from matching.explain import explain, found_in_text, need_nodes, shown_columns, whole_words
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.linking import Link
@@ -198,7 +198,7 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     shown = whole_words(index, [t[2:] for t in terms if t.startswith("w:")])
     out = []
     paths_seen: dict[int, tuple[list[tuple[str, str]], str]] = {}
-    query_cols = frozenset(cols.tolist())
+    query_cols = shown_columns(index, cols, shown)
     # the picked firms' values as Python floats at once: one numpy scalar per value and firm cost more
     slots = cand[pick]
     columns = {"graph": g_c, "text": text_c, "cooccurrence": cooc_c, "feedback": fb_c}
