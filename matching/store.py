@@ -24,10 +24,15 @@ def gather_columns(
     return _gather(csc.indptr, csc.indices, csc.data, cols, weights)
 
 
+_NOT_ASKED = np.zeros(0, dtype=np.int64)
+
+
 def _gather(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, cols: np.ndarray, weights: np.ndarray
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, cols: np.ndarray, weights: np.ndarray,
+    *, which_too: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather
+    # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather;
+    # without ``which_too`` the third array is left empty (one repeat as long as the entries less)
     cols = np.asarray(cols, dtype=np.int64)
     ok = cols < len(indptr) - 1
     cols, weights = cols[ok], np.asarray(weights, dtype=np.float64)[ok]
@@ -43,7 +48,7 @@ def _gather(
     return (
         indices[pos].astype(np.int64),
         data[pos] * np.repeat(weights, lengths),
-        np.repeat(which, lengths),
+        np.repeat(which, lengths) if which_too else _NOT_ASKED,
     )
 
 
@@ -154,7 +159,11 @@ class SparseRows:
 
     def column_vector(self, cols: np.ndarray, weights: np.ndarray, *, reduce: str = "sum") -> SparseVec:
         """:meth:`column_sums` as a sparse vector: only the slots with an entry in one of the columns."""
-        rows, _, vals = self.column_entries(cols, weights)
+        if self._extra:
+            rows, _, vals = self.column_entries(cols, weights)
+        else:
+            m = self._main_csc
+            rows, vals, _ = _gather(m.indptr, m.indices, m.data, cols, weights, which_too=False)
         return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
 
     def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
@@ -192,7 +201,7 @@ class SparseRows:
         if main.any():
             # rows of a CSR are the columns of its transpose: the CSC gather on the same arrays
             m = self._main_csr
-            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots[main], weights[main])
+            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots[main], weights[main], which_too=False)
             parts.append((cols, vals))
         for s, w in zip(slots[~main].tolist(), weights[~main].tolist(), strict=True):
             cols, vals = self._extra[s - n_main]
