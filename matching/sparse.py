@@ -151,8 +151,11 @@ def align(vecs: list[SparseVec], n_slots: int | None = None) -> tuple[np.ndarray
         for a in arrays:
             mark[a] = True
         slots = np.flatnonzero(mark)
-        rank = np.cumsum(mark, dtype=np.int32)  # 1 + the position of each marked slot in ``slots``
-        where = {key: rank[a] - 1 for key, a in parts.items()}
+        # the position of each marked slot in ``slots``, written at the marked slots only (a cumulative sum over
+        # every slot took longer); the rest of the scratch vector is never read
+        rank = np.empty(n_slots, dtype=np.int32)
+        rank[slots] = np.arange(len(slots), dtype=np.int32)
+        where = {key: rank[a] for key, a in parts.items()}
     else:
         joined = np.concatenate(arrays)
         # a stable sort is a merge sort: the parts are sorted runs, merged in about linear time
