@@ -20,6 +20,7 @@ __all__ = ["rank"]
 
 # text links count for less than nodes the poster attached by hand
 _TEXT_LINK_WEIGHT = 0.5
+_BAND_FLOORS = np.array([50, 65, 80])
 _POOL = 30  # at least this many firms (and 15 more than asked for) get a 匹配度 before the answer is cut
 
 
@@ -175,21 +176,24 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     for flags in (peer, aside):
         if flags is not None:
             pushed |= flags[pool] > 0
-    # the graph entries of the pool's firms, found by a search in the few pool slots
-    order = np.argsort(cand[pool])
-    pool_slots = cand[pool][order]
+    # the graph entries of the pool's firms, by marking the pool's slots (cheaper than searching every entry
+    # among them) and each one's position in the pool
+    pool_slots = cand[pool]
+    in_pool = np.zeros(len(index.alive_), dtype=bool)
+    in_pool[pool_slots] = True
     e_rows, e_which, e_vals = ev.entries
-    at = np.minimum(np.searchsorted(pool_slots, e_rows), len(pool_slots) - 1)
-    sel = np.flatnonzero(pool_slots[at] == e_rows)
+    sel = np.flatnonzero(in_pool[e_rows])
+    position = np.empty(len(index.alive_), dtype=np.int64)  # read at the pool's slots only
+    position[pool_slots] = np.arange(len(pool))
     link, share = index.link_and_share(e_vals[sel] / ev.weights[e_which[sel]])
-    made = (order[at[sel]], ev.nodes[e_which[sel]], link, share)
+    made = (position[e_rows[sel]], ev.nodes[e_which[sel]], link, share)
     pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms, _kinds(u, seeds, query)), other,
                               pushed)
     matches = dict(zip(pool.tolist(), pool_match.tolist(), strict=True))
     # makers of a wanted product first (main line of business, then other makers), then makers of a
     # narrower kind, then the rest by raw score: graph relations beyond that are no better evidence
     # than products made together
-    band = np.select([pool_match >= 80, pool_match >= 65, pool_match >= 50], [3, 2, 1], default=0)
+    band = np.searchsorted(_BAND_FLOORS, pool_match, side="right")  # 3 from 80 up, 2 from 65, 1 from 50, else 0
     # ties broken by enterprise id so results are reproducible
     pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]
 
