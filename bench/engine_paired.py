@@ -1,13 +1,18 @@
 """The engine against an earlier version of itself, in one process, query by query (issue #15).
 
-    python -m bench.engine_paired --ref 50a940a [--scale-dir DIR] [--per-wording 150] [--cpu] [--cold]
+    python -m bench.engine_paired --ref 50a940a [--scale-dir DIR] [--snapshot DIR [--in-memory]] [--per-wording 150]
+                                  [--cpu] [--cold]
 
-One index is built from a make_scale_data folder (default: the 100,000-firm cache of bench/load.py) and both
-versions rank the same needs on it, alternating which goes first. The reference is ``matching.rank`` and the
+Indexes of a make_scale_data folder (default: the 100,000-firm cache of bench/load.py), and both versions
+rank the same needs, alternating which goes first. The reference is ``matching.rank`` and the
 query-side modules it imports (``--modules``) as they were at ``--ref`` (read with ``git show``), loaded as a
-package beside the working tree's, so the index, the need reader and the linker are shared and only the
-ranking code differs. Every answer is compared (ids, scores, 匹配度, explanations): any difference is
-counted and printed. Wordings as in bench/match_speed.py (dev, realistic, long).
+package beside the working tree's, so the need reader and the linker are shared and only the ranking code and
+the index's code differ: each version ranks on its own index, built (or opened) by its own ``matching.index`` and
+``matching.snapshot``. ``--snapshot DIR`` opens a snapshot written by ``matching.snapshot.save_index`` (written
+there first from the scale folder if DIR has none), mapped from disk as a served worker opens it, or read into
+memory with ``--in-memory``; without it both versions fit an index from the scale folder. Every answer is
+compared (ids, scores, 匹配度, explanations): any difference is counted and printed. Wordings as in
+bench/match_speed.py (dev, realistic, long).
 
 ``--cpu`` times the thread's CPU (less sensitive to other processes on a shared machine than wall time);
 without ``--cold`` both versions rank each need once untimed first, so per-firm caches (explanations'
@@ -25,20 +30,36 @@ import types
 from collections.abc import Callable
 from pathlib import Path
 
+import matching
 from bench.common.cli import REPO
 from bench.common.stats import pct
 from bench.match_speed import DEFAULT_QUERIES, load_needs, realistic_needs
 from bench.quality_data import load
 from matching import MatchIndex, MatchQuery, MatchResult, rank
+from matching import index as matching_index
+from matching import snapshot as matching_snapshot
 
 CACHE = Path("/tmp/chainmatch-load-cache/scale-100000")
-MODULES = "store,sparse,scale,fusion,industry,cooccur,evidence,explain,rank"
+MODULES = "columns,filters,store,sparse,index,snapshot,scale,fusion,industry,cooccur,evidence,explain,rank"
 
 Ranker = Callable[[MatchIndex, MatchQuery], list[MatchResult]]
 
 
-def reference_rank(ref: str, modules: list[str]) -> Ranker:
-    """``rank`` as it was at ``ref``: those of ``modules`` that existed then, importing each other."""
+def _imports_first(sources: dict[str, str]) -> list[str]:
+    """The modules ordered so that each comes after those of ``sources`` it imports."""
+    deps = {name: set(re.findall(r"from matching\.(\w+) import", src)) & sources.keys() - {name}
+            for name, src in sources.items()}
+    order: list[str] = []
+    while len(order) < len(deps):
+        ready = [n for n in deps if n not in order and deps[n] <= set(order)]
+        if not ready:
+            raise ValueError(f"import cycle among {sorted(set(deps) - set(order))}")
+        order += ready
+    return order
+
+
+def reference(ref: str, modules: list[str]) -> types.ModuleType:
+    """The package ``matching_ref``: those of ``modules`` that existed at ``ref``, importing each other."""
     pkg = types.ModuleType("matching_ref")
     pkg.__path__ = []
     sys.modules[pkg.__name__] = pkg
@@ -49,12 +70,25 @@ def reference_rank(ref: str, modules: list[str]) -> Ranker:
         if res.returncode == 0:
             sources[name] = res.stdout
     own = "|".join(sources)
-    for name, src in sources.items():  # in the given order: a module after the ones it imports
+    for name in _imports_first(sources):
         mod = types.ModuleType(f"matching_ref.{name}")
         sys.modules[mod.__name__] = mod
-        src = re.sub(rf"from matching\.({own}) import", r"from matching_ref.\1 import", src)
+        src = re.sub(rf"from matching\.({own}) import", r"from matching_ref.\1 import", sources[name])
         exec(compile(src, f"<{ref}:matching/{name}.py>", "exec"), mod.__dict__)
-    return sys.modules["matching_ref.rank"].rank  # type: ignore[no-any-return]
+        setattr(pkg, name, mod)
+    return pkg
+
+
+def open_index(pkg: types.ModuleType, scale_dir: Path, snapshot: Path | None, in_memory: bool) -> MatchIndex:
+    """An index by ``pkg``'s own code (``matching`` or ``matching_ref``): opened from ``snapshot``, or fitted."""
+    index_cls = getattr(pkg, "index", matching_index).MatchIndex
+    if snapshot is None:
+        _, graph, firms = load(scale_dir)
+        return index_cls().fit(graph, firms)  # type: ignore[no-any-return]
+    if not (snapshot / "manifest.json").exists():
+        _, graph, firms = load(scale_dir)
+        matching_snapshot.save_index(MatchIndex().fit(graph, firms), snapshot)
+    return getattr(pkg, "snapshot", matching_snapshot).load_index(snapshot, mmap=not in_memory)  # type: ignore
 
 
 def wordings(total: int) -> dict[str, list[MatchQuery]]:
@@ -73,18 +107,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ref", required=True, help="git commit of the reference version")
     ap.add_argument("--scale-dir", type=Path, default=CACHE)
+    ap.add_argument("--snapshot", type=Path, help="open the index from this snapshot folder (written if missing)")
+    ap.add_argument("--in-memory", action="store_true", help="with --snapshot: read it into memory, not mapped")
     ap.add_argument("--per-wording", type=int, default=150)
     ap.add_argument("--modules", default=MODULES, help="matching modules taken from --ref, imports first")
     ap.add_argument("--cpu", action="store_true", help="time thread CPU instead of wall time")
     ap.add_argument("--cold", action="store_true", help="no untimed first run per need")
     args = ap.parse_args(argv)
 
-    ref = reference_rank(args.ref, args.modules.split(","))
+    pkg = reference(args.ref, args.modules.split(","))
+    ref_rank: Ranker = pkg.rank.rank
     t = time.perf_counter()
-    _, graph, firms = load(args.scale_dir)
-    index = MatchIndex().fit(graph, firms)
-    print(f"{index.size} firms, index built in {time.perf_counter() - t:.1f} s; reference {args.ref}; "
+    ref_index = open_index(pkg, args.scale_dir, args.snapshot, args.in_memory)
+    index = open_index(matching, args.scale_dir, args.snapshot, args.in_memory)
+    how = "fitted" if args.snapshot is None else f"{'read' if args.in_memory else 'mapped'} from {args.snapshot}"
+    print(f"{index.size} firms, two indexes {how} in {time.perf_counter() - t:.1f} s; reference {args.ref}; "
           f"{'CPU' if args.cpu else 'wall'} time, {'cold' if args.cold else 'warm'} caches")
+
+    def ref(_: MatchIndex, q: MatchQuery) -> list[MatchResult]:
+        return ref_rank(ref_index, q)
+
     clock = time.thread_time if args.cpu else time.perf_counter
     differ = 0
     for wording, queries in wordings(args.per_wording).items():

@@ -40,6 +40,12 @@ class StringColumn:
     def __getitem__(self, i: int) -> str:
         return bytes(self.blob[self.offsets[i] : self.offsets[i + 1]]).decode("utf-8")
 
+    def span(self, lo: int, hi: int) -> list[str]:
+        """Strings ``lo`` to ``hi - 1`` (one read of their bytes, then slicing)."""
+        offs = self.offsets[lo : hi + 1].tolist()
+        text, base = bytes(self.blob[offs[0] : offs[-1]]), offs[0]
+        return [text[offs[i] - base : offs[i + 1] - base].decode("utf-8") for i in range(len(offs) - 1)]
+
     def all(self) -> list[str]:
         """Every string (one decode of the whole blob, then slicing: much faster than item by item)."""
         text = bytes(self.blob)
@@ -62,13 +68,16 @@ class _Overlaid(MutableMapping[int, V]):
         pos = int(np.searchsorted(self._ids, key))
         return pos if pos < len(self._ids) and int(self._ids[pos]) == key else None
 
-    def __getitem__(self, key: int) -> V:
-        if key in self._added:
-            return self._added[key]
+    def _base_row(self, key: int) -> int:
         pos = self._position(key)
         if pos is None or key in self._removed:
             raise KeyError(key)
-        return self._base(int(self._rows[pos]))
+        return int(self._rows[pos])
+
+    def __getitem__(self, key: int) -> V:
+        if key in self._added:
+            return self._added[key]
+        return self._base(self._base_row(key))
 
     def __setitem__(self, key: int, value: V) -> None:
         if self._position(key) is not None:
@@ -124,10 +133,18 @@ class RecordTable(_Overlaid[EnterpriseRecord]):
                                        **{f: cols[f][row] for f in self.FIELDS})
         yield from self._added.values()
 
-    def _base(self, row: int) -> EnterpriseRecord:
+    def products(self, key: int) -> tuple[tuple[str, float], ...]:
+        """``self[key].products`` without decoding the firm's other fields (all that explanations read)."""
+        if key in self._added:
+            return self._added[key].products
+        return self._products(self._base_row(key))
+
+    def _products(self, row: int) -> tuple[tuple[str, float], ...]:
         lo, hi = int(self._ptr[row]), int(self._ptr[row + 1])
-        products = tuple((self._pnames[i], float(self._pshares[i])) for i in range(lo, hi))
-        return EnterpriseRecord(id=int(self._base_id[row]), products=products,
+        return tuple(zip(self._pnames.span(lo, hi), self._pshares[lo:hi].tolist(), strict=True))
+
+    def _base(self, row: int) -> EnterpriseRecord:
+        return EnterpriseRecord(id=int(self._base_id[row]), products=self._products(row),
                                 **{f: self._columns[f][row] for f in self.FIELDS})
 
 

@@ -42,7 +42,10 @@ def _spread(
     ok[ok] &= df[touched[ok]] <= max_df
     touched, c = touched[ok], c[ok]
     c = c / (df[touched] + smoothing) ** power
-    c[np.isin(touched, skip)] = 0.0
+    # a mask as wide as the columns: tens of times faster than np.isin (which sorts both) at these sizes
+    skipped = np.zeros(len(df), dtype=bool)
+    skipped[skip[skip < len(df)]] = True
+    c[skipped[touched]] = 0.0
     nz = np.flatnonzero(c > 0)
     if len(nz) == 0:
         return SparseVec.empty(), {}

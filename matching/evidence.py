@@ -17,7 +17,7 @@ from matching.bm25 import bm25_idf
 from matching.cooccur import cooccurrence, feedback, makers
 from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
-from matching.sparse import SparseVec, align, sum_and_max, values_at
+from matching.sparse import SparseVec, align, sum_and_max
 from matching.types import MatchQuery
 from matching.understanding import Understanding
 
@@ -61,15 +61,21 @@ def allowed(index: MatchIndex, query: MatchQuery, slots: np.ndarray) -> np.ndarr
     if query.tiers:
         ok &= index.code_mask("tier", query.tiers, slots)
     if query.regions:
-        ok &= np.isin(slots, index.region_slots(query.regions))
+        # a mask over the slots: np.isin sorts both sides, the region's slots may be tens of thousands
+        inside = np.zeros(len(index.alive_), dtype=bool)
+        inside[index.region_slots(query.regions)] = True
+        ok &= inside[slots]
     return ok
 
 
 def _listed(index: MatchIndex, nodes: np.ndarray, cand: np.ndarray) -> np.ndarray:
     """Whether each candidate lists one of ``nodes`` itself, not a product merely containing its name: an
     exact link scores at least the lowest revenue factor, a contained one less."""
-    best = index.nodes_.column_vector(nodes, np.ones(len(nodes)), reduce="max")
-    return values_at(best, cand) >= 0.999 * index.revenue_factor(0.0)
+    # a firm's best entry reaches the bar exactly when one of its entries does: mark those, no reduction needed
+    rows, _, vals = index.nodes_.column_entries(nodes, np.ones(len(nodes)))
+    listed = np.zeros(len(index.alive_), dtype=bool)
+    listed[rows[vals >= 0.999 * index.revenue_factor(0.0)]] = True
+    return listed[cand]
 
 
 def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,

@@ -15,7 +15,7 @@ from matching.linking import Link
 from matching.scale import band_of
 from matching.understanding import Understanding
 
-__all__ = ["EDGE_LABELS", "explain", "found_in_text", "need_nodes", "whole_words"]
+__all__ = ["EDGE_LABELS", "explain", "found_in_text", "need_nodes", "shown_columns", "whole_words"]
 
 _LATIN = re.compile(r"[a-z0-9][a-z0-9.\-+/#]*")
 
@@ -80,13 +80,24 @@ def whole_words(index: MatchIndex, words: list[str] | tuple[str, ...]) -> set[st
     }
 
 
+def shown_columns(index: MatchIndex, query_cols: np.ndarray, shown_words: set[str] | None) -> dict[int, str]:
+    """The query's term columns that may be shown as matched words (``shown_words``, all if None), with the word."""
+    out = {}
+    for c in set(query_cols.tolist()):
+        term = index.terms_[c]
+        # whole words only: bigrams and cut-off pieces (极材, 化) are evidence, not reasons people read
+        if term.startswith("w:") and (shown_words is None or term[2:] in shown_words):
+            out[c] = term[2:]
+    return out
+
+
 def explain(
     index: MatchIndex,
     enterprise_id: int,
     *,
     need: list[dict],
     exp: Expansion,
-    query_cols: np.ndarray,
+    query_cols: np.ndarray | dict[int, str],
     cooc_nodes: dict[int, float],
     parts: dict[str, float],
     competitor: bool,
@@ -95,11 +106,14 @@ def explain(
     match: int | None = None,
     max_paths: int = 3,
     paths_seen: dict[int, tuple[list[tuple[str, str]], str]] | None = None,
+    slot: int | None = None,
 ) -> dict:
     """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`); ``industry``:
     how many of the need's makers share the firm's industry and its parent industry, when that counted;
     ``shown_words``: the query words fit to show (see :func:`whole_words`); ``match``: its 匹配度;
-    ``paths_seen``: a dict kept over the firms of one answer, so each graph path is walked once."""
+    ``paths_seen``: a dict kept over the firms of one answer, so each graph path is walked once; ``slot``: the
+    firm's slot when the caller knows it (a lookup less); ``query_cols``: the query's term columns, or what
+    :func:`shown_columns` makes of them and ``shown_words`` once per answer."""
     names = index.graph_.names_
     ev = index.product_evidence(enterprise_id)
     # (weight, node) pairs are distinct, so sorting the intersection gives the same order as any scan
@@ -118,11 +132,11 @@ def explain(
             "weight": round(float(weight), 4), "text": f"{text}（{made}）",
         })
     related = sorted(((cooc_nodes[n], n) for n in ev.keys() & cooc_nodes.keys()), reverse=True)[:max_paths]
-    slot = index.slot_of_[enterprise_id]
-    cols, _ = index.text_.row(slot)
-    common = [index.terms_[c] for c in set(query_cols.tolist()).intersection(cols.tolist())]
-    # whole words only: bigrams and cut-off pieces (极材, 化) are evidence, not reasons people read
-    words = sorted(t[2:] for t in common if t.startswith("w:") and (shown_words is None or t[2:] in shown_words))
+    shown = query_cols if isinstance(query_cols, dict) else shown_columns(index, query_cols, shown_words)
+    words: list[str] = []
+    if shown:
+        cols, _ = index.text_.row(index.slot_of_[enterprise_id] if slot is None else slot)
+        words = sorted(shown[c] for c in shown.keys() & cols.tolist())
     together = [{"product": ev[n][1], "node": names[n]} for _, n in related]
     industry_text = _industry_text(industry, need)
     if paths:

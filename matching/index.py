@@ -228,7 +228,9 @@ class MatchIndex(SlotFilters):
         ev = self._evidence.get(enterprise_id)
         if ev is None:
             ev = {}
-            for product, share in self.records_[enterprise_id].products:
+            recs = self.records_
+            products = recs.products(enterprise_id) if isinstance(recs, RecordTable) else recs[enterprise_id].products
+            for product, share in products:
                 rf = self.revenue_factor(share)
                 for node, w in self.product_links(product):
                     if node not in ev or w * rf > ev[node][0]:

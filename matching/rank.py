@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from graph import SCOPES
 from matching.evidence import gather
-from matching.explain import explain, found_in_text, need_nodes, whole_words
+from matching.explain import explain, found_in_text, need_nodes, shown_columns, whole_words
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.linking import Link
@@ -18,6 +20,7 @@ __all__ = ["rank"]
 
 # text links count for less than nodes the poster attached by hand
 _TEXT_LINK_WEIGHT = 0.5
+_BAND_FLOORS = np.array([50, 65, 80])
 _POOL = 30  # at least this many firms (and 15 more than asked for) get a 匹配度 before the answer is cut
 
 
@@ -100,8 +103,17 @@ def _query_terms(
     return list(dict.fromkeys(index.analyzer_.terms_of_words(words)))
 
 
-def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
+Reorder = Callable[[list[MatchResult]], list[MatchResult]]
+
+
+def rank(index: MatchIndex, query: MatchQuery, *, rerank: Reorder | None = None,
+         keep: int | None = None) -> list[MatchResult]:
     """Best enterprises for ``query``, best first, at most ``query.limit``, each with an explanation.
+
+    ``rerank`` (e.g. :meth:`matching.learner.Reranker.rerank`) reorders the ``query.limit`` best before they are
+    explained, given with explanations holding only what a re-ranker reads (``scores`` and ``competitor``); the
+    first ``keep`` of its order are then explained and returned, exactly as ``rerank(rank(index, query))[:keep]``
+    would give them, without explaining the firms it leaves out.
 
     Raises :class:`EmptyQueryError` without text or nodes, :class:`UnknownNodeError` for node names
     that are neither names nor aliases, ``ValueError`` for an unknown scope or a negative limit.
@@ -115,10 +127,10 @@ def rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     if not query.text.strip() and not query.nodes:
         raise EmptyQueryError("a query needs text or nodes")
     with index.lock:
-        return _rank(index, query)
+        return _rank(index, query, rerank, keep)
 
 
-def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
+def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: int | None) -> list[MatchResult]:
     links: list[Link] = []
     u: Understanding | None = None
     if query.scope == "node" and query.text.strip():
@@ -164,21 +176,24 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     for flags in (peer, aside):
         if flags is not None:
             pushed |= flags[pool] > 0
-    # the graph entries of the pool's firms, found by a search in the few pool slots
-    order = np.argsort(cand[pool])
-    pool_slots = cand[pool][order]
+    # the graph entries of the pool's firms, by marking the pool's slots (cheaper than searching every entry
+    # among them) and each one's position in the pool
+    pool_slots = cand[pool]
+    in_pool = np.zeros(len(index.alive_), dtype=bool)
+    in_pool[pool_slots] = True
     e_rows, e_which, e_vals = ev.entries
-    at = np.minimum(np.searchsorted(pool_slots, e_rows), len(pool_slots) - 1)
-    sel = np.flatnonzero(pool_slots[at] == e_rows)
+    sel = np.flatnonzero(in_pool[e_rows])
+    position = np.empty(len(index.alive_), dtype=np.int64)  # read at the pool's slots only
+    position[pool_slots] = np.arange(len(pool))
     link, share = index.link_and_share(e_vals[sel] / ev.weights[e_which[sel]])
-    made = (order[at[sel]], ev.nodes[e_which[sel]], link, share)
+    made = (position[e_rows[sel]], ev.nodes[e_which[sel]], link, share)
     pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms, _kinds(u, seeds, query)), other,
                               pushed)
     matches = dict(zip(pool.tolist(), pool_match.tolist(), strict=True))
     # makers of a wanted product first (main line of business, then other makers), then makers of a
     # narrower kind, then the rest by raw score: graph relations beyond that are no better evidence
     # than products made together
-    band = np.select([pool_match >= 80, pool_match >= 65, pool_match >= 50], [3, 2, 1], default=0)
+    band = np.searchsorted(_BAND_FLOORS, pool_match, side="right")  # 3 from 80 up, 2 from 65, 1 from 50, else 0
     # ties broken by enterprise id so results are reproducible
     pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]
 
@@ -187,18 +202,35 @@ def _rank(index: MatchIndex, query: MatchQuery) -> list[MatchResult]:
     shown = whole_words(index, [t[2:] for t in terms if t.startswith("w:")])
     out = []
     paths_seen: dict[int, tuple[list[tuple[str, str]], str]] = {}
-    for i in pick.tolist():
-        slot = int(cand[i])
-        eid = int(index.slot_ids_[slot])
-        parts = {"graph": g_c[i], "text": text_c[i], "cooccurrence": cooc_c[i], "feedback": fb_c[i]}
-        same = None
-        if vote is not None:
-            parts["industry"] = ind_c[i]
-            same = vote.makers_like(index, slot) if ind_c[i] > 0 else None
+    query_cols = shown_columns(index, cols, shown)
+    # the picked firms' values as Python floats at once: one numpy scalar per value and firm cost more
+    slots = cand[pick]
+    columns = {"graph": g_c, "text": text_c, "cooccurrence": cooc_c, "feedback": fb_c}
+    if vote is not None:
+        columns["industry"] = ind_c
+    values = {k: v[pick].tolist() for k, v in columns.items()}
+    firms = list(zip(pick.tolist(), slots.tolist(), index.slot_ids_[slots].tolist(), score[pick].tolist(),
+                     competitor[pick].tolist(), strict=True))
+    chosen = (list(range(len(firms))) if rerank is None else _reordered(rerank, firms, values, matches))[:keep]
+    for j in chosen:
+        i, slot, eid, total, comp = firms[j]
+        parts = {k: v[j] for k, v in values.items()}
+        same = vote.makers_like(index, slot) if vote is not None and parts["industry"] > 0 else None
         expl = explain(
-            index, eid, need=need, exp=exp, query_cols=cols, cooc_nodes=ev.cooc_nodes, parts=parts,
-            competitor=bool(competitor[i]), industry=same, shown_words=shown, match=matches[i],
-            paths_seen=paths_seen,
+            index, eid, need=need, exp=exp, query_cols=query_cols, cooc_nodes=ev.cooc_nodes, parts=parts,
+            competitor=bool(comp), industry=same, shown_words=shown, match=matches[i], paths_seen=paths_seen,
+            slot=slot,
         )
-        out.append(MatchResult(eid, float(score[i]), expl, matches[i]))
+        out.append(MatchResult(eid, total, expl, matches[i]))
     return out
+
+
+def _reordered(rerank: Reorder, firms: list[tuple[int, int, int, float, float]], values: dict[str, list[float]],
+               matches: dict[int, int]) -> list[int]:
+    """Positions in ``firms`` in ``rerank``'s order, from results carrying what :func:`explain` would give a
+    re-ranker to read (the same rounded scores and the competitor flag)."""
+    light = [MatchResult(eid, total, {"scores": {k: round(v[j], 4) for k, v in values.items()},
+                                      "competitor": bool(comp)}, matches[i])
+             for j, (i, _slot, eid, total, comp) in enumerate(firms)]
+    where = {id(r): j for j, r in enumerate(light)}
+    return [where[id(r)] for r in rerank(light)]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["SparseVec", "align", "by_row", "positive", "sum_and_max", "union", "values_at"]
+__all__ = ["SparseVec", "align", "by_row", "groups", "positive", "sum_and_max", "union", "values_at"]
 
 _EMPTY_SLOTS = np.zeros(0, dtype=np.int64)
 # above these shares of the index, marking slots in a scratch vector beats sorting them (measured at 100,000
@@ -42,8 +42,8 @@ def _dense(m: int, n_slots: int | None, share: int = _DENSE_SHARE) -> bool:
     return n_slots is not None and m * share > n_slots
 
 
-def _groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(distinct rows ascending, an order that groups equal rows, each ordered entry's group)."""
+def groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct rows ascending, an order that groups equal rows, each ordered entry's group); ``rows`` not empty."""
     # stable: a row's entries keep their order, so its sum adds them in the same order as a dense bincount;
     # the input is a few sorted runs (one per column), which timsort merges in about linear time
     order = np.argsort(rows, kind="stable")
@@ -68,9 +68,10 @@ def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
                 top = np.zeros(n_slots)
                 np.maximum.at(top, rows, vals)
                 full.append(top)
-        slots = np.flatnonzero(np.logical_or.reduce([f != 0 for f in full]) if len(full) > 1 else full[0])
+        # nonzero on a bool mask: on the float vector itself it is 5-10 times slower (measured at 100,000 slots)
+        slots = np.flatnonzero(np.logical_or.reduce([f != 0 for f in full]) if len(full) > 1 else full[0] != 0)
         return slots, [f[slots] for f in full]
-    slots, order, which = _groups(rows)
+    slots, order, which = groups(rows)
     ordered = vals[order]
     out: list[np.ndarray] = []
     for how in reduce:
@@ -150,8 +151,11 @@ def align(vecs: list[SparseVec], n_slots: int | None = None) -> tuple[np.ndarray
         for a in arrays:
             mark[a] = True
         slots = np.flatnonzero(mark)
-        rank = np.cumsum(mark, dtype=np.int32)  # 1 + the position of each marked slot in ``slots``
-        where = {key: rank[a] - 1 for key, a in parts.items()}
+        # the position of each marked slot in ``slots``, written at the marked slots only (a cumulative sum over
+        # every slot took longer); the rest of the scratch vector is never read
+        rank = np.empty(n_slots, dtype=np.int32)
+        rank[slots] = np.arange(len(slots), dtype=np.int32)
+        where = {key: rank[a] for key, a in parts.items()}
     else:
         joined = np.concatenate(arrays)
         # a stable sort is a merge sort: the parts are sorted runs, merged in about linear time

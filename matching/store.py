@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from matching.sparse import SparseVec, by_row
+from matching.sparse import SparseVec, by_row, groups
 
 __all__ = ["SparseRows", "gather_columns"]
 
@@ -24,10 +24,15 @@ def gather_columns(
     return _gather(csc.indptr, csc.indices, csc.data, cols, weights)
 
 
+_NOT_ASKED = np.zeros(0, dtype=np.int64)
+
+
 def _gather(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, cols: np.ndarray, weights: np.ndarray
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, cols: np.ndarray, weights: np.ndarray,
+    *, which_too: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather
+    # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather;
+    # without ``which_too`` the third array is left empty (one repeat as long as the entries less)
     cols = np.asarray(cols, dtype=np.int64)
     ok = cols < len(indptr) - 1
     cols, weights = cols[ok], np.asarray(weights, dtype=np.float64)[ok]
@@ -43,7 +48,7 @@ def _gather(
     return (
         indices[pos].astype(np.int64),
         data[pos] * np.repeat(weights, lengths),
-        np.repeat(which, lengths),
+        np.repeat(which, lengths) if which_too else _NOT_ASKED,
     )
 
 
@@ -154,7 +159,11 @@ class SparseRows:
 
     def column_vector(self, cols: np.ndarray, weights: np.ndarray, *, reduce: str = "sum") -> SparseVec:
         """:meth:`column_sums` as a sparse vector: only the slots with an entry in one of the columns."""
-        rows, _, vals = self.column_entries(cols, weights)
+        if self._extra:
+            rows, _, vals = self.column_entries(cols, weights)
+        else:
+            m = self._main_csc
+            rows, vals, _ = _gather(m.indptr, m.indices, m.data, cols, weights, which_too=False)
         return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
 
     def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
@@ -168,9 +177,10 @@ class SparseRows:
         """Every stored entry of the given columns, as (slot, position of the column in ``cols``, value ×
         its column's weight): what :meth:`column_sums` reduces, for callers that need both reductions or
         the entries themselves."""
-        parts = [self._main_csc]
-        if self._extra:
-            parts.append(self._overlay()[1])
+        if not self._extra:  # no overlay: the gather as it is, without copying it once more
+            rows, vals, which = gather_columns(self._main_csc, cols, weights)
+            return rows, which, vals
+        parts = [self._main_csc, self._overlay()[1]]
         rows_all, which_all, vals_all = [], [], []
         base = 0
         for csc in parts:
@@ -191,17 +201,19 @@ class SparseRows:
         if main.any():
             # rows of a CSR are the columns of its transpose: the CSC gather on the same arrays
             m = self._main_csr
-            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots[main], weights[main])
+            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots[main], weights[main], which_too=False)
             parts.append((cols, vals))
         for s, w in zip(slots[~main].tolist(), weights[~main].tolist(), strict=True):
             cols, vals = self._extra[s - n_main]
             parts.append((cols.astype(np.int64), vals * w))
-        if not parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        cols = np.concatenate([c for c, _ in parts])
+        cols = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        if len(cols) == 0:
+            return cols, np.zeros(0)
         vals = np.concatenate([v for _, v in parts])
-        # sorting the few touched columns beats scanning a dense vector as wide as the vocabulary
-        touched, inverse = np.unique(cols, return_inverse=True)
-        sums = np.bincount(inverse, weights=vals, minlength=len(touched))
+        # sorting the few touched columns beats scanning a dense vector as wide as the vocabulary; a stable sort
+        # of the rows' sorted runs (a merge) is twice as fast as np.unique's, and each column's sum still adds
+        # its entries in the makers' order
+        touched, order, which = groups(cols)
+        sums = np.bincount(which, weights=vals[order], minlength=len(touched))
         keep = sums != 0
         return touched[keep], sums[keep]

@@ -53,9 +53,10 @@ def rank_query(*, holder: IndexHolder, query: MatchQuery) -> tuple[list[MatchRes
     try:
         if model is None:
             return rank(index, query), index.version_
-        # the learned order may lift firms from a little further down the engine's list
+        # the learned order may lift firms from a little further down the engine's list; only the firms it
+        # returns are explained
         wider = dataclasses.replace(query, limit=min(query.limit + _RERANK_MORE, _RERANK_MAX))
-        return model.rerank(rank(index, wider))[: query.limit], index.version_
+        return rank(index, wider, rerank=model.rerank, keep=query.limit), index.version_
     except UnknownNodeError as exc:
         raise Invalid("nodes", f"unknown chain node(s): {', '.join(exc.names)}") from None
     except EmptyQueryError as exc:

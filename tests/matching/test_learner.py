@@ -47,3 +47,24 @@ def test_a_model_survives_storage_and_reorders_results():
                MatchResult(2, 1.0, {"scores": {"graph": 0.2, "text": 1.0}}, 40)]
     assert [r.enterprise_id for r in again.rerank(results)] == [2, 1]
     assert features_of(results[0])["match"] == 0.9
+
+
+def _seen(results: list[MatchResult]) -> list[tuple]:
+    return [(r.enterprise_id, r.score, r.match, r.explanation) for r in results]
+
+
+def test_ranking_with_the_reranker_explains_only_what_it_returns_and_equals_reranking_after():
+    from matching import MatchIndex, MatchQuery, rank
+    from tests.matching.conftest import tiny_graph, tiny_records
+
+    index = MatchIndex().fit(tiny_graph(), tiny_records())
+    # prefers text and co-occurrence over graph evidence, so the order changes
+    model = Reranker.from_params({"features": list(FEATURES), "coef": [-1.0, 2.0, 1.5, 1.0, 0.5, 0.3, -2.0],
+                                  "intercept": 0.0})
+    changed = 0
+    for q in (MatchQuery(text="采购锂电池", limit=8), MatchQuery(text="碳酸锂 供应商", limit=8),
+              MatchQuery(nodes=("锂电池",), scope="upstream", limit=8), MatchQuery(text="隔膜", limit=8)):
+        engine = rank(index, q)
+        assert _seen(rank(index, q, rerank=model.rerank, keep=3)) == _seen(model.rerank(engine)[:3])
+        changed += _seen(model.rerank(engine)) != _seen(engine)
+    assert changed
