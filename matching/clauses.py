@@ -66,6 +66,8 @@ _REQUIRE_START = re.compile(
     r"^(?:需(?!求|要(?!具备))|须|必须|应(?!用)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|其他要求|技术要求|考核|"
     r"具备|具有|持有|有意|可|能|接受|优先|满足|符合|通过|随货|提供|注|备注|说明|欢迎)"
 )
+# 需为, 须符合, 应满足 …: what the goods must be (面料需为毛涤混纺), not a want
+_CONDITION = re.compile(r"[需须应](?:为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用)")
 _REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者")
 # a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
 _REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
@@ -140,7 +142,8 @@ def _word(i: int, j: int, boundaries: set[int]) -> bool:
 def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[int, int]]:
     found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])]
     for i in range(s, e):
-        if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found):
+        if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found) \
+                and not _CONDITION.match(text, i):
             found.append((i, i + 1))
     return sorted(found)
 
@@ -222,7 +225,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
         return "want" if has_verb else "own"
     if _HEADER.search(body):
         return "header"
-    if _REQUIRE_START.match(body) or (not has_verb and _REQUIRE_ANY.search(body)):
+    if _REQUIRE_START.match(body) or (not has_verb and (_REQUIRE_ANY.search(body) or _CONDITION.search(body))):
         return "require"
     if _PURPOSE.match(body) or _PURPOSE_END.search(body):
         return "purpose"

@@ -70,3 +70,11 @@ def test_a_project_or_works_before_the_want_is_what_the_goods_are_for(reader):
 
 def test_a_subcontract_is_an_arrangement_not_a_product(reader):
     assert wanted(reader.read("寻找玻璃幕墙分包单位")) == ["玻璃幕墙"]
+
+
+def test_what_the_goods_must_be_is_a_condition_not_a_want(reader):
+    u = reader.read("采购球阀DN50，法兰需为对焊法兰")
+    assert wanted(u) == ["球阀"]
+    u = reader.read("采购球阀，材质须符合GB标准")
+    assert wanted(u) == ["球阀"]
+    assert wanted(reader.read("急需对焊法兰")) == ["对焊法兰"]  # 需 before a product is still a want
