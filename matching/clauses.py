@@ -52,10 +52,10 @@ _OWN_LABEL = re.compile(
 )
 _OWN_MID = re.compile(
     r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做")
-# a subject before the first want verb that names a firm: the poster describing itself
+# a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|合作社|养殖场|平台)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+    r"运营方|合作社|养殖场|平台|(?<![内外头底全局顶])部)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(

@@ -78,3 +78,8 @@ def test_what_the_goods_must_be_is_a_condition_not_a_want(reader):
     u = reader.read("采购球阀，材质须符合GB标准")
     assert wanted(u) == ["球阀"]
     assert wanted(reader.read("急需对焊法兰")) == ["对焊法兰"]  # 需 before a product is still a want
+
+
+def test_a_department_before_the_want_verb_is_the_poster(reader):
+    u = reader.read("家电事业部寻找注塑机供应商")
+    assert wanted(u) == ["注塑机"] and own(u) == ["家电"]
