@@ -36,7 +36,7 @@ _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 _WANT_WORDS = word_list("""
     长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
-    联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进
+    联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上
 """)
 # 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
 _WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)"]))
@@ -50,11 +50,12 @@ _OWN_START = re.compile(
 _OWN_LABEL = re.compile(
     r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位)"
 )
-_OWN_MID = re.compile(r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事")
-# a subject before the first want verb that names a firm: the poster describing itself
+_OWN_MID = re.compile(
+    r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做")
+# a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
-    r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|工厂|厂|公司|集团|卖场|商超|单位|运营方|合作社|养殖场)"
-    r"(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+    r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
+    r"运营方|合作社|养殖场|平台|(?<![内外头底全局顶])部)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
@@ -65,6 +66,8 @@ _REQUIRE_START = re.compile(
     r"^(?:需(?!求|要(?!具备))|须|必须|应(?!用)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|其他要求|技术要求|考核|"
     r"具备|具有|持有|有意|可|能|接受|优先|满足|符合|通过|随货|提供|注|备注|说明|欢迎)"
 )
+# 需为, 须符合, 应满足 …: what the goods must be (面料需为毛涤混纺), not a want
+_CONDITION = re.compile(r"[需须应](?:为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用)")
 _REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者")
 # a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
 _REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
@@ -75,17 +78,21 @@ _DELIVER = re.compile(
 _DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于)?(?:" + _DELIVER.pattern + ")")
 _HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
 _PURPOSE = re.compile(
-    r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为|适配|下游|供应给|提供给)|配套(?![:的])(?=.)"
+    r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
     r"|为(?=[^,]{1,20}(?:提供|配套))"
 )
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
 # words that end in 用 (通用、专用、使用 …) and are not that
 _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
+# a project, or works on a plant, named at the end of a phrase
+_PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新")
 _FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
 # X原料 / X辅料: inputs *of* X, so X is what they are for
 _INPUTS_OF = ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件")
 _LABEL = re.compile(r"^.{1,8}$")
+# a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
+_CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 
 Mark = Callable[[int, int, str], None]
 
@@ -135,7 +142,8 @@ def _word(i: int, j: int, boundaries: set[int]) -> bool:
 def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[int, int]]:
     found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])]
     for i in range(s, e):
-        if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found):
+        if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found) \
+                and not _CONDITION.match(text, i):
             found.append((i, i + 1))
     return sorted(found)
 
@@ -168,6 +176,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             zone[i] = z
 
     seen_title = False
+    wanted_before = False  # the clause before asked for something (want, title or detail)
     carry = ""  # the role a label or a topic clause ending in a colon hands to the clause after it
     for n, c in enumerate(split_clauses(text)):
         s, e = _strip(text, c.start, c.end)
@@ -177,6 +186,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         body = text[s:e]
         verbs = _want_verbs(text, s, e, boundaries)
         role = _clause_role(body, bool(verbs), c.stop, carry)
+        if role == "other" and wanted_before and _CONTINUE.match(body):
+            role = "detail"
+        wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
         carry = ""
         if role == "label":
             carry = _label_role(body)
@@ -213,7 +225,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
         return "want" if has_verb else "own"
     if _HEADER.search(body):
         return "header"
-    if _REQUIRE_START.match(body) or (not has_verb and _REQUIRE_ANY.search(body)):
+    if _REQUIRE_START.match(body) or (not has_verb and (_REQUIRE_ANY.search(body) or _CONDITION.search(body))):
         return "require"
     if _PURPOSE.match(body) or _PURPOSE_END.search(body):
         return "purpose"
@@ -231,6 +243,14 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         mark(m.start(), e, "own")
     for m in _REQUIRE_REL.finditer(text, s, e):
         mark(m.start(), m.end(), "require")
+    for m in _PROJECT.finditer(text, s, e):
+        # 管廊改造项目，急需球阀; 数据中心扩容，采购硬盘: the project is what the goods are for, unless a verb
+        # inside names the want
+        j = _phrase_start(text, s, m.start())
+        firm = [f.end() for f in FIRM_AFTER.finditer(text, j, m.start())]
+        j = firm[-1] if firm else j  # 自来水公司二次供水改造: the firm before the works is the poster, not the project
+        if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]):
+            mark(j, m.end(), "purpose")
     for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
         mark(_phrase_start(text, s, m.start()), m.end(), "purpose")
     m = _PURPOSE.search(text, s, e)
