@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, select
+from sqlalchemy import BindParameter, Select, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
@@ -57,12 +57,24 @@ def installed_model(session: Session) -> RankerModel | None:
                           .limit(1))
 
 
-def industry_paths(session: Session) -> dict[int, str]:
-    """Each industry's codes from broad to narrow ("110000/110100/110101"), as the engine's industry evidence wants."""
-    rows = {id_: (code, parent) for id_, code, parent in _stream(
-        session, select(Industry.id, Industry.code, Industry.parent_id))}
+_INDUSTRIES = select(Industry.id, Industry.code, Industry.parent_id)
+_INDUSTRIES_SOME = _INDUSTRIES.where(Industry.id.in_(bindparam("ids", expanding=True)))
+
+
+def industry_paths(session: Session, ids: Collection[int] | None = None) -> dict[int, str]:
+    """Each industry's codes from broad to narrow ("110000/110100/110101"), as the engine's industry evidence wants;
+    with ``ids``, those industries' only (a few rows up their parents instead of the whole table: refreshing one
+    firm after a write read every industry)."""
+    if ids is None:
+        rows = {id_: (code, parent) for id_, code, parent in _stream(session, _INDUSTRIES)}
+    else:
+        rows, todo = {}, set(ids)
+        while todo:  # one level of parents a query; industries are a few levels deep
+            found = session.execute(_INDUSTRIES_SOME, {"ids": sorted(todo)}).all()
+            rows.update({id_: (code, parent) for id_, code, parent in found})
+            todo = {parent for _, _, parent in found if parent is not None and parent not in rows}
     paths: dict[int, str] = {}
-    for id_ in rows:
+    for id_ in rows if ids is None else [i for i in ids if i in rows]:
         parts: list[str] = []
         cur: int | None = id_
         seen: set[int] = set()
@@ -74,20 +86,32 @@ def industry_paths(session: Session) -> dict[int, str]:
     return paths
 
 
+# The firms' and capabilities' reads, built once: a write refreshes its firm through them in every worker.
+_FIRMS = select(Enterprise.id, Enterprise.code, Enterprise.name, Enterprise.kind, Enterprise.tier, Enterprise.province,
+                Enterprise.city, Enterprise.district, Enterprise.description, Enterprise.industry_id)
+_CAPS = select(Capability.enterprise_id, Capability.product, Capability.revenue_share)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_FIRMS_SOME = _FIRMS.where(Enterprise.id.in_(_IDS)).order_by(Enterprise.id)
+_CAPS_SOME = _CAPS.where(Capability.enterprise_id.in_(_IDS)).order_by(Capability.enterprise_id, Capability.id)
+
+
 def load_records(session: Session, ids: Sequence[int] | None = None) -> list[EnterpriseRecord]:
-    ent = select(Enterprise.id, Enterprise.code, Enterprise.name, Enterprise.kind, Enterprise.tier,
-                 Enterprise.province, Enterprise.city, Enterprise.district, Enterprise.description,
-                 Enterprise.industry_id)
-    caps = select(Capability.enterprise_id, Capability.product, Capability.revenue_share)
-    if ids is not None:
-        ent = ent.where(Enterprise.id.in_(list(ids)))
-        caps = caps.where(Capability.enterprise_id.in_(list(ids)))
     products: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    for eid, product, share in _stream(session, caps.order_by(Capability.enterprise_id, Capability.id)):
+    firms: Iterable[Any]
+    if ids is None:
+        caps: Iterable[Any] = _stream(session, _CAPS.order_by(Capability.enterprise_id, Capability.id))
+    else:
+        caps = session.execute(_CAPS_SOME, {"ids": list(ids)})
+    for eid, product, share in caps:
         products[eid].append((product, float(share) if share is not None else 0.001))
-    paths = industry_paths(session)
+    if ids is None:
+        firms = _stream(session, _FIRMS.order_by(Enterprise.id))
+        paths = industry_paths(session)
+    else:  # a refresh of a few firms: the paths of their industries only
+        firms = session.execute(_FIRMS_SOME, {"ids": list(ids)}).all()
+        paths = industry_paths(session, {row[-1] for row in firms if row[-1] is not None})
     out = []
-    for id_, code, name, kind, tier, prov, city, dist, desc, ind in _stream(session, ent.order_by(Enterprise.id)):
+    for id_, code, name, kind, tier, prov, city, dist, desc, ind in firms:
         region = "/".join(p for p in (prov, city, dist) if p)
         out.append(EnterpriseRecord(id=id_, code=code, name=name, kind=kind, tier=tier, region=region,
                                     description=desc or "", products=tuple(products.get(id_, ())),
