@@ -1,0 +1,247 @@
+"""Several workers on one machine that share the match index: a pre-fork supervisor (``chainmatch serve --workers N``).
+
+uvicorn's own supervisor spawns every worker as a fresh interpreter, so each imported the app (~216 MB) and opened
+the snapshot and built the enterprise directory (~700 MB at 100,000 firms: the engine's per-graph Python state and
+the directory are Python objects, not mapped arrays) by itself; a second worker added ~550 MB. Here the
+supervisor imports the app and builds the index holder (snapshot or database read, graph, analyzer, linker,
+directory) once, freezes the garbage collector's view of it (``gc.freeze``: the children's collections then never
+walk, and so never write to, those pages) and forks the workers, which share the pages until they write to them
+(copy on write). This is gunicorn's ``--preload``; its caveats, and what is done about them here:
+
+- no thread runs in the supervisor (a fork copies only the forking thread, and locks held by others stay locked):
+  the change feed's waker, the job runner, the webhook dispatcher are started by each worker's lifespan;
+- no connection crosses the fork: the supervisor disposes of its database engine once the holder is built, each
+  worker opens its own engine, Redis clients and SQLite writer queue (sqlite_writers resets itself after a fork);
+- a preloaded index is as old as the supervisor: each worker takes up the change log from the holder's position
+  before it serves (as it does from an older snapshot's origin), and switches to a newer snapshot as before.
+
+A worker that dies is forked again from the same preloaded state, so it serves again within a second or so instead
+of re-reading the index. Each worker binds its own SO_REUSEPORT socket (one accept queue each: with one shared
+socket a burst of keep-alive clients all landed on whichever worker woke first) with IPPROTO_TCP, so asyncio sets
+TCP_NODELAY on accepted connections (uvicorn issue #3149); the supervisor's socket holds the port and never listens.
+A worker's event loop writes a heartbeat to a pipe every second; one silent for WORKER_HEALTHCHECK_SECONDS is
+killed and replaced. SIGTERM or SIGINT to the supervisor stops the workers gracefully, then the supervisor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import logging
+import os
+import select
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+from uvicorn.importer import import_from_string
+
+log = logging.getLogger("uvicorn.error")
+
+APP = "app.asgi:app"
+
+# A worker's loop answers within a second when idle; under load it waits for the GIL behind requests ranking in
+# threads. uvicorn's 5 s killed busy workers mid-request (bench/load.py), so a silent worker is replaced after a
+# minute.
+WORKER_HEALTHCHECK_SECONDS = 60.0
+# A new worker catches up with the change log before it serves: the log since the supervisor read the index.
+WORKER_STARTUP_SECONDS = 600.0
+STOP_SECONDS = 30.0  # graceful shutdown of the workers before they are killed
+RESPAWN_PAUSE = 1.0  # a worker that dies at once is not forked again in a tight loop
+_PR_SET_PDEATHSIG = 1
+
+def bind(host: str, port: int, *, listen: bool) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if hasattr(socket, "SO_REUSEPORT"):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    if listen:
+        sock.listen(2048)
+    return sock
+
+
+class _Worker:
+    def __init__(self, pid: int, beats: int) -> None:
+        self.pid, self.beats = pid, beats  # beats: the read end of the worker's heartbeat pipe
+        self.forked = self.last_beat = time.monotonic()
+        self.serving = False  # its loop has beaten at least once
+
+
+class _BeatingServer(uvicorn.Server):
+    """uvicorn's server, writing a byte to the supervisor's pipe from its event loop once a second."""
+
+    def __init__(self, config: uvicorn.Config, beats: int) -> None:
+        super().__init__(config)
+        self._beats = beats
+
+    async def on_tick(self, counter: int) -> bool:
+        if counter % 10 == 0:
+            with contextlib.suppress(BlockingIOError, BrokenPipeError):
+                os.write(self._beats, b".")
+        return await super().on_tick(counter)
+
+
+class Supervisor:
+    def __init__(self, app: Any, *, host: str, port: int, workers: int) -> None:
+        self.host, self.port, self.count, self.pid = host, port, workers, os.getpid()
+        # Made here, before the fork: it configures logging once; each worker loads (wraps) the app itself.
+        self.config = uvicorn.Config(app, host=host, port=port, log_level="info")
+        # One listening socket shared by all workers where SO_REUSEPORT is missing; else only holds the port.
+        self.sock = bind(host, port, listen=not hasattr(socket, "SO_REUSEPORT"))
+        self.workers: dict[int, _Worker] = {}
+        self.stopping = False
+        self._wake_r, self._wake_w = os.pipe()
+
+    def run(self) -> None:
+        for fd in (self._wake_r, self._wake_w):
+            os.set_blocking(fd, False)
+        signal.set_wakeup_fd(self._wake_w)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_stop)
+        signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake select through the wakeup fd
+        log.info("Started pre-fork supervisor [%d] with %d workers", os.getpid(), self.count)
+        try:
+            for _ in range(self.count):
+                self._fork()
+            while not self.stopping:
+                self._watch(timeout=1.0)
+                self._reap(respawn=True)
+                self._check_health()
+        finally:
+            self._stop_all()
+
+    def _on_stop(self, sig: int, _frame: object) -> None:
+        self.stopping = True
+
+    def _fork(self) -> None:
+        beats_r, beats_w = os.pipe()
+        gc.collect()
+        gc.freeze()  # the preloaded objects move to the permanent generation: no child's collection touches them
+        pid = os.fork()
+        if pid == 0:
+            os.close(beats_r)
+            self._child(beats_w)  # never returns
+        os.close(beats_w)
+        os.set_blocking(beats_r, False)
+        self.workers[pid] = _Worker(pid, beats_r)
+        log.info("Forked worker [%d]", pid)
+
+    def _child(self, beats: int) -> None:
+        code = 1
+        try:
+            _die_with(self.pid)
+            signal.set_wakeup_fd(-1)
+            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+                signal.signal(sig, signal.SIG_DFL)
+            for fd in [self._wake_r, self._wake_w, *(w.beats for w in self.workers.values())]:
+                os.close(fd)
+            os.set_blocking(beats, False)
+            if hasattr(socket, "SO_REUSEPORT"):
+                self.sock.close()
+                sock = bind(self.host, self.port, listen=True)
+            else:
+                sock = self.sock
+            _BeatingServer(self.config, beats).run(sockets=[sock])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            log.exception("worker [%d] failed", os.getpid())
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)  # never back into the supervisor's code, nor its atexit handlers
+
+    def _watch(self, timeout: float) -> None:
+        by_fd = {w.beats: w for w in self.workers.values()}
+        try:
+            ready, _, _ = select.select([self._wake_r, *by_fd], [], [], timeout)
+        except InterruptedError:
+            return
+        for fd in ready:
+            try:
+                got = os.read(fd, 4096)
+            except BlockingIOError:
+                continue
+            if fd in by_fd and got:
+                by_fd[fd].last_beat, by_fd[fd].serving = time.monotonic(), True
+
+    def _reap(self, *, respawn: bool) -> None:
+        while self.workers:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            worker = self.workers.pop(pid, None)
+            if worker is None:
+                continue
+            os.close(worker.beats)
+            if respawn and not self.stopping:
+                log.warning("worker [%d] exited (%s); forking another", pid, _describe(status))
+                if time.monotonic() - worker.forked < RESPAWN_PAUSE:
+                    time.sleep(RESPAWN_PAUSE)
+                self._fork()
+
+    def _check_health(self) -> None:
+        now = time.monotonic()
+        for w in list(self.workers.values()):
+            silent = now - w.last_beat
+            if silent > (WORKER_HEALTHCHECK_SECONDS if w.serving else WORKER_STARTUP_SECONDS):
+                log.error("worker [%d] silent for %.0f s; killing it", w.pid, silent)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(w.pid, signal.SIGKILL)
+
+    def _stop_all(self) -> None:
+        log.info("Stopping %d workers", len(self.workers))
+        for pid in self.workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        while self.workers and time.monotonic() < deadline:
+            self._reap(respawn=False)
+            time.sleep(0.05)
+        for pid in self.workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        while self.workers:
+            pid, _ = os.waitpid(-1, 0)
+            worker = self.workers.pop(pid, None)
+            if worker is not None:
+                os.close(worker.beats)
+        self.sock.close()
+        log.info("Stopped pre-fork supervisor [%d]", os.getpid())
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux for SIGTERM when the supervisor dies, even by SIGKILL, so no worker outlives it."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"code {os.waitstatus_to_exitcode(status)}"
+
+
+def run(*, host: str, port: int, workers: int, preload: Callable[[], float] | None = None) -> None:
+    """Import the app, run ``preload`` (what the workers will share; returns the seconds it took), then serve the
+    app from ``workers`` forked processes."""
+    # By name, as uvicorn does: infrastructure does not import the app it serves (import-linter).
+    app = import_from_string(APP)
+    supervisor = Supervisor(app, host=host, port=port, workers=workers)  # a port in use fails before the build
+    if preload is not None:
+        log.info("Preloaded in %.1f s", preload())
+    supervisor.run()
