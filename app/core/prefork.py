@@ -107,6 +107,11 @@ class Supervisor:
             signal.signal(sig, self._on_stop)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake select through the wakeup fd
         log.info("Started pre-fork supervisor [%d] with %d workers", os.getpid(), self.count)
+        # As the gc module's documentation advises for fork without exec: no collection in the supervisor from
+        # here on (it would free objects and leave holes that later allocations fill, writing to shared pages),
+        # everything frozen at each fork, collections on again in the children.
+        gc.collect()
+        gc.disable()
         try:
             for _ in range(self.count):
                 self._fork()
@@ -122,7 +127,6 @@ class Supervisor:
 
     def _fork(self) -> None:
         beats_r, beats_w = os.pipe()
-        gc.collect()
         gc.freeze()  # the preloaded objects move to the permanent generation: no child's collection touches them
         pid = os.fork()
         if pid == 0:
@@ -137,6 +141,7 @@ class Supervisor:
         code = 1
         try:
             _die_with(self.pid)
+            gc.enable()
             signal.set_wakeup_fd(-1)
             for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
                 signal.signal(sig, signal.SIG_DFL)
