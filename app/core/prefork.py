@@ -54,6 +54,7 @@ WORKER_STARTUP_SECONDS = 600.0
 STOP_SECONDS = 30.0  # graceful shutdown of the workers before they are killed
 RESPAWN_PAUSE = 1.0  # a worker that dies at once is not forked again in a tight loop
 _PR_SET_PDEATHSIG = 1
+_HANDLED = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD)  # the supervisor's own handlers
 
 def bind(host: str, port: int, *, listen: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -103,8 +104,8 @@ class Supervisor:
         for fd in (self._wake_r, self._wake_w):
             os.set_blocking(fd, False)
         signal.set_wakeup_fd(self._wake_w)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self._on_stop)
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake select through the wakeup fd
         log.info("Started pre-fork supervisor [%d] with %d workers", os.getpid(), self.count)
         # As the gc module's documentation advises for fork without exec: no collection in the supervisor from
@@ -128,10 +129,13 @@ class Supervisor:
     def _fork(self) -> None:
         beats_r, beats_w = os.pipe()
         gc.freeze()  # the preloaded objects move to the permanent generation: no child's collection touches them
+        # Signals wait until the child has its own handlers: the supervisor's would only set a flag in the child.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HANDLED)
         pid = os.fork()
         if pid == 0:
             os.close(beats_r)
             self._child(beats_w)  # never returns
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HANDLED)
         os.close(beats_w)
         os.set_blocking(beats_r, False)
         self.workers[pid] = _Worker(pid, beats_r)
@@ -143,8 +147,9 @@ class Supervisor:
             _die_with(self.pid)
             gc.enable()
             signal.set_wakeup_fd(-1)
-            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+            for sig in _HANDLED:
                 signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HANDLED)
             for fd in [self._wake_r, self._wake_w, *(w.beats for w in self.workers.values())]:
                 os.close(fd)
             os.set_blocking(beats, False)
