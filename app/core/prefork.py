@@ -34,6 +34,7 @@ import select
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -113,6 +114,8 @@ class Supervisor:
         # everything frozen at each fork, collections on again in the children.
         gc.collect()
         gc.disable()
+        if _threads() > 1:  # a lock another thread holds at the fork stays locked in every worker
+            log.warning("%d threads in the supervisor before forking: the workers inherit their locks", _threads())
         try:
             for _ in range(self.count):
                 self._fork()
@@ -238,6 +241,14 @@ def _die_with(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # it died before the request took effect
         os._exit(1)
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (Linux); else those Python started."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def _describe(status: int) -> str:
