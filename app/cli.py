@@ -134,7 +134,7 @@ def serve(
     from app.core.serve import run
     from app.match_index import preload
 
-    run(host=host, port=port, workers=workers, preload=lambda: preload.build(get_settings()))
+    run(host=host, port=port, workers=workers, preload=lambda: preload.build(get_settings()), stale=preload.stale)
 
 
 @app.command()

@@ -54,6 +54,8 @@ WORKER_HEALTHCHECK_SECONDS = 60.0
 WORKER_STARTUP_SECONDS = 600.0
 STOP_SECONDS = 30.0  # graceful shutdown of the workers before they are killed
 RESPAWN_PAUSE = 1.0  # a worker that dies at once is not forked again in a tight loop
+# How often the supervisor asks whether its preload is stale (a newer snapshot): a directory listing.
+RELOAD_CHECK_SECONDS = 5.0
 _PR_SET_PDEATHSIG = 1
 _HANDLED = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD)  # the supervisor's own handlers
 
@@ -91,13 +93,16 @@ class _BeatingServer(uvicorn.Server):
 
 
 class Supervisor:
-    def __init__(self, app: Any, *, host: str, port: int, workers: int) -> None:
+    def __init__(self, app: Any, *, host: str, port: int, workers: int, preload: Callable[[], object] | None = None,
+                 stale: Callable[[], bool] | None = None) -> None:
         self.host, self.port, self.count, self.pid = host, port, workers, os.getpid()
+        self.preload, self.stale = preload, stale
         # Made here, before the fork: it configures logging once; each worker loads (wraps) the app itself.
         self.config = uvicorn.Config(app, host=host, port=port, log_level="info")
         # One listening socket shared by all workers where SO_REUSEPORT is missing; else only holds the port.
         self.sock = bind(host, port, listen=not hasattr(socket, "SO_REUSEPORT"))
         self.workers: dict[int, _Worker] = {}
+        self.retiring: set[int] = set()  # replaced by workers forked from a newer preload: not forked again
         self.stopping = False
         self._wake_r, self._wake_w = os.pipe()
 
@@ -109,27 +114,71 @@ class Supervisor:
         signal.signal(signal.SIGINT, self._on_stop)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake select through the wakeup fd
         log.info("Started pre-fork supervisor [%d] with %d workers", os.getpid(), self.count)
-        # As the gc module's documentation advises for fork without exec: no collection in the supervisor from
-        # here on (it would free objects and leave holes that later allocations fill, writing to shared pages),
-        # everything frozen at each fork, collections on again in the children.
-        gc.collect()
-        gc.disable()
-        if _threads() > 1:  # a lock another thread holds at the fork stays locked in every worker
-            log.warning("%d threads in the supervisor before forking: the workers inherit their locks", _threads())
         try:
-            for _ in range(self.count):
+            self._load()
+            for _ in range(self.count if not self.stopping else 0):
                 self._fork()
+            checked = time.monotonic()
             while not self.stopping:
-                self._watch(timeout=1.0)
-                self._reap(respawn=True)
-                self._check_health()
+                self._tend()
+                if self.stale is not None and time.monotonic() - checked > RELOAD_CHECK_SECONDS:
+                    checked = time.monotonic()
+                    if self.stale() and self._load():
+                        self._roll()
         finally:
             self._stop_all()
+
+    def _tend(self) -> None:
+        self._watch(timeout=1.0)
+        self._reap(respawn=True)
+        self._check_health()
+
+    def _load(self) -> bool:
+        """Run the preload; False (the previous state kept) when a reload fails."""
+        if self.preload is None:
+            return True
+        gc.unfreeze()  # what a reload replaces must be collectable
+        gc.enable()
+        started = time.perf_counter()
+        try:
+            self.preload()
+        except Exception:
+            if not self.workers:
+                raise  # the first load: nothing to serve
+            log.exception("reloading the preloaded state failed; the workers keep theirs")
+            return False
+        finally:
+            # As the gc module's documentation advises for fork without exec: no collection in the supervisor
+            # between forks (it would free objects and leave holes that later allocations fill, writing to
+            # shared pages), everything frozen at each fork, collections on again in the children.
+            gc.collect()
+            gc.disable()
+        log.info("Preloaded in %.1f s", time.perf_counter() - started)
+        if _threads() > 1:  # a lock another thread holds at the fork stays locked in every worker
+            log.warning("%d threads in the supervisor before forking: the workers inherit their locks", _threads())
+        return True
+
+    def _roll(self) -> None:
+        """Replace the workers one at a time by workers forked from the new preload: each old one is stopped
+        once its successor beats, so the port never lacks a worker."""
+        for old in list(self.workers):
+            if self.stopping:
+                return
+            new = self._fork()
+            deadline = time.monotonic() + WORKER_STARTUP_SECONDS
+            while not self.stopping and new in self.workers and not self.workers[new].serving \
+                    and time.monotonic() < deadline:
+                self._tend()
+            if old in self.workers:  # not died (and been replaced) meanwhile
+                self.retiring.add(old)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(old, signal.SIGTERM)
+        log.info("Replaced the workers by workers forked from the new preload")
 
     def _on_stop(self, sig: int, _frame: object) -> None:
         self.stopping = True
 
-    def _fork(self) -> None:
+    def _fork(self) -> int:
         beats_r, beats_w = os.pipe()
         gc.freeze()  # the preloaded objects move to the permanent generation: no child's collection touches them
         # Signals wait until the child has its own handlers: the supervisor's would only set a flag in the child.
@@ -143,6 +192,7 @@ class Supervisor:
         os.set_blocking(beats_r, False)
         self.workers[pid] = _Worker(pid, beats_r)
         log.info("Forked worker [%d]", pid)
+        return pid
 
     def _child(self, beats: int) -> None:
         code = 1
@@ -199,7 +249,9 @@ class Supervisor:
             if worker is None:
                 continue
             os.close(worker.beats)
-            if respawn and not self.stopping:
+            if pid in self.retiring:
+                self.retiring.discard(pid)
+            elif respawn and not self.stopping:
                 log.warning("worker [%d] exited (%s); forking another", pid, _describe(status))
                 if time.monotonic() - worker.forked < RESPAWN_PAUSE:
                     time.sleep(RESPAWN_PAUSE)
@@ -257,12 +309,11 @@ def _describe(status: int) -> str:
     return f"code {os.waitstatus_to_exitcode(status)}"
 
 
-def run(*, host: str, port: int, workers: int, preload: Callable[[], float] | None = None) -> None:
-    """Import the app, run ``preload`` (what the workers will share; returns the seconds it took), then serve the
-    app from ``workers`` forked processes."""
+def run(*, host: str, port: int, workers: int, preload: Callable[[], object] | None = None,
+        stale: Callable[[], bool] | None = None) -> None:
+    """Import the app, run ``preload`` (what the workers will share), then serve the app from ``workers`` forked
+    processes; when ``stale()`` says so, preload again and replace the workers by forks of the new state."""
     # By name, as uvicorn does: infrastructure does not import the app it serves (import-linter).
     app = import_from_string(APP)
-    supervisor = Supervisor(app, host=host, port=port, workers=workers)  # a port in use fails before the build
-    if preload is not None:
-        log.info("Preloaded in %.1f s", preload())
-    supervisor.run()
+    # Bound first: a port in use fails before the preload.
+    Supervisor(app, host=host, port=port, workers=workers, preload=preload, stale=stale).run()

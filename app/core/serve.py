@@ -15,9 +15,11 @@ from app.core import prefork
 from app.core.prefork import APP
 
 
-def run(*, host: str, port: int, workers: int, preload: Callable[[], float] | None = None) -> None:
-    """``preload`` builds, in the supervisor, what several workers share (the CLI passes the match index's)."""
+def run(*, host: str, port: int, workers: int, preload: Callable[[], object] | None = None,
+        stale: Callable[[], bool] | None = None) -> None:
+    """``preload`` builds, in the supervisor, what several workers share, again when ``stale()`` (the CLI passes
+    the match index's: built once, again when a newer snapshot appears)."""
     if workers <= 1:
         uvicorn.run(APP, host=host, port=port, log_level="info")
         return
-    prefork.run(host=host, port=port, workers=workers, preload=preload)
+    prefork.run(host=host, port=port, workers=workers, preload=preload, stale=stale)

@@ -7,28 +7,35 @@ change log from the holder's position.
 
 from __future__ import annotations
 
-import time
-
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker
+from app.match_index import snapshots
 from app.match_index.holder import IndexHolder
 
 _preloaded: IndexHolder | None = None
 
 
-def build(settings: Settings) -> float:
-    """Build the holder in this (the supervisor's) process; returns the seconds it took (0 when the service
-    builds no index)."""
+def build(settings: Settings) -> None:
+    """Build the holder in this (the supervisor's) process, replacing the one built before."""
     global _preloaded
     if not settings.build_index:
-        return 0.0
-    started = time.perf_counter()
+        return
     engine = make_engine(settings.database_url)
     holder = IndexHolder(make_sessionmaker(engine), snapshot_dir=settings.snapshot_dir)
     holder.build()
     engine.dispose()  # no connection crosses the fork: each worker rebinds the holder to an engine of its own
     _preloaded = holder
-    return time.perf_counter() - started
+
+
+def stale() -> bool:
+    """Whether a newer snapshot than the preloaded holder's has appeared (the periodic index.snapshot job, or
+    `chainmatch index build`). Each worker switches to it by itself within a second, into memory of its own; the
+    supervisor then preloads it and replaces the workers by forks that share it again."""
+    holder = _preloaded
+    if holder is None or holder.snapshot_dir is None or holder.origin is None:
+        return False
+    found = snapshots.newest(holder.snapshot_dir)
+    return found is not None and found[0] > holder.origin.version
 
 
 def take() -> IndexHolder | None:

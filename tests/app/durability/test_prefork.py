@@ -1,5 +1,6 @@
 """`chainmatch serve --workers 2` under the pre-fork supervisor (app/core/prefork.py): both workers answer, a change
-through one reaches the other's matches, a killed worker is forked again, SIGTERM leaves no process behind.
+through one reaches the other's matches, a killed worker is forked again, a newer snapshot is preloaded and the
+workers replaced, SIGTERM leaves no process behind.
 
 Which worker answers a connection is read from /proc: the worker holding the server side of the client's port.
 """
@@ -10,6 +11,7 @@ import http.client
 import json
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from bench._http_load import process_tree
-from tests.app.durability.live import LiveServer, live_server
+from tests.app.durability.live import CLI, LiveServer, live_server
+from tests.conftest import REPO
 
 if not Path("/proc/net/tcp").exists():
     pytest.skip("needs Linux's /proc to see which worker holds a connection", allow_module_level=True)
@@ -25,12 +28,16 @@ if not Path("/proc/net/tcp").exists():
 
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[LiveServer]:
-    live = live_server(tmp_path, "sqlite")
+    live = live_server(tmp_path, "sqlite", CHAINMATCH_SNAPSHOT_DIR=str(tmp_path / "snapshots"))
     live.start()
     try:
         yield live
     finally:
         live.stop()
+
+
+def server_env(server: LiveServer) -> dict[str, str]:
+    return {**os.environ, "CHAINMATCH_DATABASE_URL": server.url, "PYTHONPATH": str(REPO), **server.env}
 
 
 def workers(server: LiveServer) -> list[int]:
@@ -119,6 +126,20 @@ def test_two_forked_workers_share_changes_restart_and_stop_cleanly(server: LiveS
     (new,) = set(conns) - {pids[1]}
     assert first_separator_maker(conns[new], server) == "100008"
     for c in conns.values():
+        c.close()
+
+    # a newer snapshot: the supervisor preloads it and replaces both workers by forks that share it
+    before = set(workers(server))
+    subprocess.run([str(CLI), "index", "build"], env=server_env(server), check=True, capture_output=True, timeout=120)
+    built = time.monotonic()
+    while not (set(workers(server)) & before == set() and len(workers(server)) == 2):
+        assert time.monotonic() - built < 60, "the workers were not replaced after a new snapshot"
+        time.sleep(0.1)
+    conns = connection_to_each(server)
+    for c in conns.values():
+        status, health = call(c, "GET", "/health")
+        assert health["index"]["snapshot"] == 2, health  # type: ignore[index]
+        assert first_separator_maker(c, server) == "100008"
         c.close()
 
     # SIGTERM to the supervisor stops every worker, then itself
