@@ -16,9 +16,13 @@ walk, and so never write to, those pages) and forks the workers, which share the
   before it serves (as it does from an older snapshot's origin), and switches to a newer snapshot as before.
 
 A worker that dies is forked again from the same preloaded state, so it serves again within a second or so instead
-of re-reading the index. Each worker binds its own SO_REUSEPORT socket (one accept queue each: with one shared
-socket a burst of keep-alive clients all landed on whichever worker woke first) with IPPROTO_TCP, so asyncio sets
-TCP_NODELAY on accepted connections (uvicorn issue #3149); the supervisor's socket holds the port and never listens.
+of re-reading the index. When ``stale()`` says the preload is out of date (a newer snapshot: each worker has
+switched to it by itself, into memory of its own), the supervisor preloads again and replaces the workers one at
+a time by forks that share the new state.
+
+Each worker binds its own SO_REUSEPORT socket (one accept queue each: with one shared socket a burst of keep-alive
+clients all landed on whichever worker woke first) with IPPROTO_TCP, so asyncio sets TCP_NODELAY on accepted
+connections (uvicorn issue #3149); the supervisor's socket holds the port and never listens.
 A worker's event loop writes a heartbeat to a pipe every second; one silent for WORKER_HEALTHCHECK_SECONDS is
 killed and replaced. SIGTERM or SIGINT to the supervisor stops the workers gracefully, then the supervisor.
 """
@@ -58,6 +62,7 @@ RESPAWN_PAUSE = 1.0  # a worker that dies at once is not forked again in a tight
 RELOAD_CHECK_SECONDS = 5.0
 _PR_SET_PDEATHSIG = 1
 _HANDLED = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD)  # the supervisor's own handlers
+
 
 def bind(host: str, port: int, *, listen: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -123,10 +128,17 @@ class Supervisor:
                 self._tend()
                 if self.stale is not None and time.monotonic() - checked > RELOAD_CHECK_SECONDS:
                     checked = time.monotonic()
-                    if self.stale() and self._load():
+                    if self._stale() and self._load():
                         self._roll()
         finally:
             self._stop_all()
+
+    def _stale(self) -> bool:
+        try:
+            return self.stale is not None and self.stale()
+        except Exception:  # a vanished or unreadable snapshot folder: ask again later, keep serving
+            log.warning("could not tell whether the preload is stale", exc_info=True)
+            return False
 
     def _tend(self) -> None:
         self._watch(timeout=1.0)
