@@ -23,8 +23,8 @@ a time by forks that share the new state.
 Each worker binds its own SO_REUSEPORT socket (one accept queue each: with one shared socket a burst of keep-alive
 clients all landed on whichever worker woke first) with IPPROTO_TCP, so asyncio sets TCP_NODELAY on accepted
 connections (uvicorn issue #3149); the supervisor's socket holds the port and never listens.
-A worker's event loop writes a heartbeat to a pipe every second; one silent for WORKER_HEALTHCHECK_SECONDS is
-killed and replaced. SIGTERM or SIGINT to the supervisor stops the workers gracefully, then the supervisor.
+A worker's event loop writes a heartbeat to a pipe every second; one silent for ``worker_healthcheck_seconds`` (a
+minute) is killed and replaced. SIGTERM or SIGINT to the supervisor stops the workers gracefully, then the supervisor.
 """
 
 from __future__ import annotations
@@ -46,13 +46,15 @@ from typing import Any
 import uvicorn
 from uvicorn.importer import import_from_string
 
+from app.core.config import get_settings
+
 log = logging.getLogger("uvicorn.error")
 
 APP = "app.asgi:app"
 
 # A worker's loop answers within a second when idle; under load it waits for the GIL behind requests ranking in
-# threads. uvicorn's 5 s killed busy workers mid-request (bench/load.py), so a silent worker is replaced after a
-# minute.
+# threads. uvicorn's 5 s killed busy workers mid-request (bench/load.py), so by default (the setting
+# worker_healthcheck_seconds) a silent worker is replaced after a minute.
 WORKER_HEALTHCHECK_SECONDS = 60.0
 # A new worker catches up with the change log before it serves: the log since the supervisor read the index.
 WORKER_STARTUP_SECONDS = 600.0
@@ -99,9 +101,10 @@ class _BeatingServer(uvicorn.Server):
 
 class Supervisor:
     def __init__(self, app: Any, *, host: str, port: int, workers: int, preload: Callable[[], object] | None = None,
-                 stale: Callable[[], bool] | None = None) -> None:
+                 stale: Callable[[], bool] | None = None,
+                 healthcheck_seconds: float = WORKER_HEALTHCHECK_SECONDS) -> None:
         self.host, self.port, self.count, self.pid = host, port, workers, os.getpid()
-        self.preload, self.stale = preload, stale
+        self.preload, self.stale, self.healthcheck_seconds = preload, stale, healthcheck_seconds
         # Made here, before the fork: it configures logging once; each worker loads (wraps) the app itself.
         self.config = uvicorn.Config(app, host=host, port=port, log_level="info")
         # One listening socket shared by all workers where SO_REUSEPORT is missing; else only holds the port.
@@ -273,7 +276,7 @@ class Supervisor:
         now = time.monotonic()
         for w in list(self.workers.values()):
             silent = now - w.last_beat
-            if silent > (WORKER_HEALTHCHECK_SECONDS if w.serving else WORKER_STARTUP_SECONDS):
+            if silent > (self.healthcheck_seconds if w.serving else WORKER_STARTUP_SECONDS):
                 log.error("worker [%d] silent for %.0f s; killing it", w.pid, silent)
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(w.pid, signal.SIGKILL)
@@ -328,4 +331,5 @@ def run(*, host: str, port: int, workers: int, preload: Callable[[], object] | N
     # By name, as uvicorn does: infrastructure does not import the app it serves (import-linter).
     app = import_from_string(APP)
     # Bound first: a port in use fails before the preload.
-    Supervisor(app, host=host, port=port, workers=workers, preload=preload, stale=stale).run()
+    Supervisor(app, host=host, port=port, workers=workers, preload=preload, stale=stale,
+               healthcheck_seconds=get_settings().worker_healthcheck_seconds).run()

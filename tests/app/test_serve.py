@@ -8,11 +8,13 @@ import socket
 import pytest
 
 from app.core import prefork
+from app.core.config import Settings
 
 
 def test_a_busy_worker_is_given_a_minute_before_the_supervisor_kills_it() -> None:
     # uvicorn's default is 5 s: a worker holding the GIL under load missed the ping and was killed mid-request.
     assert prefork.WORKER_HEALTHCHECK_SECONDS >= 30
+    assert Settings().worker_healthcheck_seconds >= 30
     assert prefork.WORKER_STARTUP_SECONDS >= prefork.WORKER_HEALTHCHECK_SECONDS
 
 

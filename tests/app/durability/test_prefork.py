@@ -150,3 +150,19 @@ def test_two_forked_workers_share_changes_restart_and_stop_cleanly(server: LiveS
     server.proc = None
     for pid in everyone:
         assert not Path(f"/proc/{pid}").exists(), f"process {pid} outlived the supervisor"
+
+
+def test_a_hung_worker_is_killed_and_replaced(tmp_path: Path) -> None:
+    live = live_server(tmp_path, "sqlite", CHAINMATCH_WORKER_HEALTHCHECK_SECONDS="4")
+    live.start()
+    try:
+        hung = workers(live)[0]
+        os.kill(hung, signal.SIGSTOP)  # its event loop stops beating
+        stopped = time.monotonic()
+        while hung in workers(live) or len(workers(live)) < 2:
+            assert time.monotonic() - stopped < 30, "the hung worker was not replaced"
+            time.sleep(0.1)
+        print(f"a hung worker was replaced after {time.monotonic() - stopped:.1f} s")
+        assert len(connection_to_each(live)) == 2
+    finally:
+        live.stop()
