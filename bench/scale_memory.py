@@ -1,12 +1,14 @@
 """What a second worker costs, and how soon a killed worker serves again: bench/scale.py's memory step alone, for
 one or several checkouts of the server code on the same data (an A/B in one run).
 
-    python -m bench.scale_memory [--firms 100000] [--code /work/main --code .] [--cache DIR] [--keep]
+    python -m bench.scale_memory [--firms 100000] [--code /work/main --code .] [--load-requests 3000]
+                                 [--cache DIR] [--keep]
 
 Per size: the generated firms (cached, as bench.scale), a private PostgreSQL primary, `chainmatch import chainkg`
 and `chainmatch index build` once; then, per --code checkout (PYTHONPATH first), `chainmatch serve` from the
 snapshot with 1 worker, then 2: time to ready, each process's USS / PSS / RSS (/proc/PID/smaps_rollup), and with 2
-workers the time from kill -9 of a worker until a new one has started its application and the server answers.
+workers the time from kill -9 of a worker until a new one has started its application and the server answers,
+and (--load-requests) the memory again after the 2 workers have served that many matches.
 
 "What the second worker adds" is reported two ways: the workers' PSS (bench.scale's figure), and the whole process
 tree's, supervisor included: a pre-fork supervisor holds a share of the pages it shares with its workers, which
@@ -27,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from bench._faults_env import PrivatePostgres, Server, child_env
-from bench._http_load import process_tree
+from bench._http_load import http_load, process_tree
 from bench._pg_replica import subroot
 from bench.common.cli import require_cli
 from bench.load import DEFAULT_CACHE, run, scale_data
+from bench.match_speed import DEFAULT_QUERIES, load_needs
 from bench.scale import STARTUP_TIMEOUT, smaps, workers_of
 
 RESTART_TIMEOUT = 300.0
@@ -57,7 +60,13 @@ def restart_seconds(server: Server) -> float:
     raise RuntimeError(f"no worker replaced {victim} within {RESTART_TIMEOUT:.0f} s")
 
 
-def measure(env: dict[str, str], root: Path, label: str) -> dict[str, Any]:
+def serve_matches(server: Server, load: dict[str, Any]) -> dict[str, Any]:
+    """``load["requests"]`` matches from 8 keep-alive clients (bench.scale's throughput step)."""
+    got = http_load(server.base, load["token"], load["needs"], load["requests"], 8)
+    return {"rps": got["rps"], "bad": len(got["bad"])}
+
+
+def measure(env: dict[str, str], root: Path, label: str, load: dict[str, Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for workers in (1, 2):
         node = Server(env, root, f"{label}-w{workers}", workers=workers, ready_timeout=STARTUP_TIMEOUT)
@@ -67,6 +76,10 @@ def measure(env: dict[str, str], root: Path, label: str) -> dict[str, Any]:
             assert node.proc is not None
             out[f"workers_w{workers}"] = [smaps(p) for p in workers_of(node)]
             out[f"tree_w{workers}"] = [smaps(p) for p in process_tree(node.proc.pid)]
+            if workers == 2 and load is not None:  # what copy-on-write unshares as the workers serve
+                out["load"] = serve_matches(node, load)
+                out["tree_after_load"] = [smaps(p) for p in process_tree(node.proc.pid)]
+                out["workers_after_load"] = [smaps(p) for p in workers_of(node)]
             if workers == 2:
                 out["restart_s"] = restart_seconds(node)
                 time.sleep(2)
@@ -92,6 +105,10 @@ def report(n: int, runs: dict[str, dict[str, Any]]) -> str:
         ("**second worker adds**, workers' PSS (bench.scale's figure)",
          lambda r: f"{pss(r['workers_w2']) - pss(r['workers_w1']):,.0f} MB"),
         ("**second worker adds**, whole tree's PSS", lambda r: f"{pss(r['tree_w2']) - pss(r['tree_w1']):,.0f} MB"),
+        ("after the matches (--load-requests): USS each / whole tree's PSS",
+         lambda r: " + ".join(f"{m['uss']:,.0f}" for m in r["workers_after_load"])
+         + f" / {pss(r['tree_after_load']):,.0f} MB ({r['load']['rps']:.0f} matches/s, {r['load']['bad']} non-200)"
+         if "load" in r else "not run"),
         ("kill -9 of a worker → a new one started and answering", lambda r: f"{r['restart_s']:.2f} s"),
         ("2 workers after the restart: USS each", lambda r: " + ".join(f"{m['uss']:,.0f}"
                                                                         for m in r["workers_after_restart"]) + " MB"),
@@ -114,10 +131,14 @@ def one_size(n: int, args: argparse.Namespace, root: Path) -> dict[str, dict[str
         run([cli, "index", "build", "--dir", str(root / "snap")], env, "index build")
         print(f"[{n:,}] imported and snapshot built in {time.perf_counter() - t:.1f} s", flush=True)
         node_env = {**env, "CHAINMATCH_SNAPSHOT_DIR": str(root / "snap"), "CHAINMATCH_DISPATCH_WEBHOOKS": "false"}
+        load = None
+        if args.load_requests:
+            token = run([cli, "token", "create", "--role", "operator", "--name", "bench"], env, "token").split()[-1]
+            load = {"token": token, "needs": load_needs(args.queries, 200), "requests": args.load_requests}
         runs = {}
         for code in args.code or [Path.cwd()]:
             code = code.resolve()
-            runs[str(code)] = measure({**node_env, "PYTHONPATH": str(code)}, root, code.name)
+            runs[str(code)] = measure({**node_env, "PYTHONPATH": str(code)}, root, code.name, load)
         return runs
     finally:
         primary.close()
@@ -128,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--firms", type=int, action="append", help="sizes (default 100000)")
     ap.add_argument("--code", type=Path, action="append", help="checkouts of the server code to compare")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the generated firms are kept")
+    ap.add_argument("--load-requests", type=int, default=0,
+                    help="matches served by 2 workers before their memory is measured again (0: none)")
+    ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     args = ap.parse_args(argv)
