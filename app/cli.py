@@ -129,10 +129,12 @@ def serve(
     port: Annotated[int, typer.Option()] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=32)] = 1,
 ) -> None:
-    """Run the API with uvicorn."""
+    """Run the API with uvicorn (several workers: forked from a supervisor that built the match index once)."""
+    from app.core.config import get_settings
     from app.core.serve import run
+    from app.match_index import preload
 
-    run(host=host, port=port, workers=workers)
+    run(host=host, port=port, workers=workers, preload=lambda: preload.build(get_settings()), stale=preload.stale)
 
 
 @app.command()

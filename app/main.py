@@ -28,7 +28,7 @@ from app.enterprises.router import router as enterprises_router
 from app.health.router import router as health_router
 from app.industries.router import router as industries_router
 from app.jobs.runner import JobRunner
-from app.match_index import freshness
+from app.match_index import freshness, preload
 from app.match_index.feed import Waker, redis_publisher
 from app.match_index.holder import IndexHolder
 from app.matches.router import router as matches_router
@@ -62,7 +62,13 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         counters = open_stores(settings, session_factory=session_factory)
         app.state.rate_limits = RateLimits.from_settings(counters.limits, settings, factory)
         app.state.login_guard = LoginGuard.from_settings(counters.logins, settings, factory)
-        holder = IndexHolder(factory, snapshot_dir=settings.snapshot_dir)
+        # A worker forked by the pre-fork supervisor (core/prefork.py) shares the holder it built before forking.
+        holder = preload.take() if session_factory is None else None
+        preloaded = holder is not None
+        if holder is not None:
+            holder.rebind(factory)
+        else:
+            holder = IndexHolder(factory, snapshot_dir=settings.snapshot_dir)
         app.state.index = holder
         freshness.install(factory, holder.refresh, holder.refresh_aliases)
         waker = None
@@ -70,7 +76,10 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         if settings.change_notify == "redis" and settings.redis_url:
             unpublish = on_commit(redis_publisher(settings.redis_url))
         if settings.build_index:
-            holder.build()
+            if preloaded:
+                holder.catch_up()
+            else:
+                holder.build()
             if settings.index_sync_seconds > 0:
                 waker = Waker(holder.sync_once, database_url=settings.database_url, redis_url=settings.redis_url,
                               notify=settings.change_notify, poll_seconds=settings.index_sync_seconds)

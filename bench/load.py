@@ -177,7 +177,7 @@ def rss_lines(series: list) -> list[str]:
     out = []
     for p in pids:
         vals = [m[p] / 1024 for _, m in series if p in m]
-        if vals and max(vals) > 60:  # the supervisor and helpers are small; workers hold the index
+        if vals and max(vals) > 60:  # helpers are small; workers (and a pre-fork supervisor) hold the index
             out.append(f"pid {p}: {vals[0]:,.0f} → {vals[len(vals) // 2]:,.0f} → {vals[-1]:,.0f} MB "
                        f"(peak {max(vals):,.0f})")
     return out

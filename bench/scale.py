@@ -187,6 +187,8 @@ def one_size(n: int, args: argparse.Namespace, root: Path, res: dict[str, Any]) 
             print(f"[{n:,}] node A with {workers} worker(s) ready in {res[f'start_w{workers}_s']:.1f} s", flush=True)
             time.sleep(2)  # let start-up garbage settle
             res[f"mem_w{workers}"] = memory(node)
+            assert node.proc is not None  # and the supervisor's share (a pre-fork supervisor shares the index)
+            res[f"tree_w{workers}"] = [smaps(p) for p in process_tree(node.proc.pid)]
             if workers == 1:
                 node.stop()
             else:
@@ -205,6 +207,8 @@ def one_size(n: int, args: argparse.Namespace, root: Path, res: dict[str, Any]) 
         res["seq"] = json.loads(out.strip().splitlines()[-1])
         res["load"] = http_load(a.base, token, needs, args.load_requests, args.threads)
         res["mem_w2_after"] = memory(a)
+        assert a.proc is not None
+        res["tree_w2_after"] = [smaps(p) for p in process_tree(a.proc.pid)]
         replica.wait_caught_up(120)
         same = [matches(a.base, token, body) == matches(b.base, token, body) for body in needs[:50]]
         res["identical"] = (sum(same), len(same))
@@ -242,9 +246,14 @@ def report(r: dict[str, Any], threads: int) -> str:
                  f"{sum(m['rss'] for m in w2):,.0f} MB", ""))
     second = sum(m["pss"] for m in w2) - w1[0]["pss"]
     rows.append(("what the second worker adds (PSS of 2 − PSS of 1)", f"{second:,.0f} MB", ""))
+    if "tree_w2" in r:
+        tree = sum(m["pss"] for m in r["tree_w2"]) - sum(m["pss"] for m in r["tree_w1"])
+        rows.append(("the same, supervisor included (whole process tree's PSS)", f"{tree:,.0f} MB", ""))
     after = r["mem_w2_after"]
     rows.append(("2 workers after the HTTP runs: USS each / PSS sum",
                  " + ".join(f"{m['uss']:,.0f}" for m in after) + f" / {sum(m['pss'] for m in after):,.0f} MB", ""))
+    if "tree_w2_after" in r:
+        rows.append(("the same, whole process tree's PSS", f"{sum(m['pss'] for m in r['tree_w2_after']):,.0f} MB", ""))
     seq = r["seq"]
     h50, h95, b50, b95 = (pct(seq["http"], 50), pct(seq["http"], 95), pct(seq["bm25"], 50), pct(seq["bm25"], 95))
     rows.append((f"POST /match over HTTP, {len(seq['http'])} needs: p50 / p95",

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # A folder for match-index snapshots (`chainmatch index build`): workers map the newest one instead of each
     # fitting its own index, and a machine's workers share it. Unset: each worker fits its index in memory.
     snapshot_dir: str | None = None
+    # With several workers: seconds a worker's event loop may go without a heartbeat before the pre-fork
+    # supervisor kills and replaces it (core/prefork.py; a loop waits behind requests ranking in threads).
+    worker_healthcheck_seconds: float = 60.0
     # A streaming read replica for feeds, search and matching (same schema, e.g. postgresql+psycopg://replica/db);
     # a client that wrote reads from the primary for read_your_writes_seconds after, so it sees its own writes.
     replica_url: str | None = None

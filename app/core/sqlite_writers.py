@@ -67,6 +67,19 @@ _queues: dict[Path, WriterQueue] = {}
 _queues_lock = threading.Lock()
 
 
+def _forget_after_fork() -> None:
+    """A forked worker takes its own queues: a file lock belongs to the open file, which a fork shares, so two
+    processes locking through an inherited descriptor would not exclude each other."""
+    global _queues_lock
+    for queue in _queues.values():
+        os.close(queue._fd)
+    _queues.clear()
+    _queues_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 def queue_for(database: str) -> WriterQueue | None:
     """The process's queue for a SQLite file (none for an in-memory database)."""
     if not database or database == ":memory:" or database.startswith("file:"):

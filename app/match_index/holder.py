@@ -65,6 +65,18 @@ class IndexHolder:
         self.refresh_model()
         self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
 
+    def rebind(self, factory: sessionmaker[Session]) -> None:
+        """Read through ``factory`` from now on: a forked worker's own engine, not the supervisor's."""
+        self._factory = factory
+
+    def catch_up(self) -> None:
+        """A holder built a while ago (by the pre-fork supervisor): the change log since, then the re-ranker."""
+        started = time.perf_counter()
+        while self.sync_once():
+            pass
+        self.refresh_model()
+        log.info("caught up with the change log in %.2f s", time.perf_counter() - started)
+
     def _install(self, index: MatchIndex, origin: Origin) -> None:
         with self._lock:
             self.index, self.graph, self.origin = index, index.graph_, origin

@@ -1,51 +1,34 @@
-"""`chainmatch serve --workers N`: the supervisor's settings."""
+"""`chainmatch serve --workers N`: the pre-fork supervisor's settings and sockets (live: durability/test_prefork)."""
 
 from __future__ import annotations
 
 import contextlib
-import io
-import pickle
 import socket
-from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
-from app.core import serve
+from app.core import prefork
+from app.core.config import Settings
 
 
-def test_a_busy_worker_is_given_a_minute_before_the_supervisor_kills_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    made: list[object] = []
-
-    class FakeSupervisor:
-        def __init__(self, config, sockets) -> None:  # type: ignore[no-untyped-def]
-            made.append(config)
-            for s in sockets:
-                s.close()
-
-        def run(self) -> None:
-            return None
-
-    monkeypatch.setattr(serve, "Multiprocess", FakeSupervisor)
-    serve.run(host="127.0.0.1", port=0, workers=2)
-    (config,) = made
+def test_a_busy_worker_is_given_a_minute_before_the_supervisor_kills_it() -> None:
     # uvicorn's default is 5 s: a worker holding the GIL under load missed the ping and was killed mid-request.
-    assert config.timeout_worker_healthcheck >= 30  # type: ignore[attr-defined]
-    assert config.workers == 2  # type: ignore[attr-defined]
+    assert prefork.WORKER_HEALTHCHECK_SECONDS >= 30
+    assert Settings().worker_healthcheck_seconds >= 30
+    assert prefork.WORKER_STARTUP_SECONDS >= prefork.WORKER_HEALTHCHECK_SECONDS
 
 
 @pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="SO_REUSEPORT is Linux/BSD only")
 def test_each_worker_gets_its_own_accept_queue_and_connections_reach_both() -> None:
     # A shared socket let the first worker to wake accept a whole burst of keep-alive clients; the other idled.
-    parent = serve._tcp_socket("127.0.0.1", 0, reuse_port=True)
-    buf = io.BytesIO()
-    ForkingPickler(buf).dump([parent])  # how uvicorn sends sockets to spawned workers
-    workers = [pickle.loads(buf.getvalue())[0] for _ in range(2)]
+    holder = prefork.bind("127.0.0.1", 0, listen=False)  # the supervisor's: holds the port, never listens
+    host, port = holder.getsockname()
+    workers = [prefork.bind(host, port, listen=True) for _ in range(2)]
     try:
-        assert all(w.fileno() != parent.fileno() and w.getsockname() == parent.getsockname() for w in workers)
+        assert all(w.proto == socket.IPPROTO_TCP for w in workers)  # asyncio then sets TCP_NODELAY
         for w in workers:
-            w.listen(64)
             w.setblocking(False)
-        clients = [socket.create_connection(parent.getsockname()) for _ in range(40)]
+        clients = [socket.create_connection((host, port)) for _ in range(40)]
         accepted = [0, 0]
         for k, w in enumerate(workers):
             with contextlib.suppress(BlockingIOError):
@@ -58,5 +41,5 @@ def test_each_worker_gets_its_own_accept_queue_and_connections_reach_both() -> N
         for c in clients:
             c.close()
     finally:
-        for s in (parent, *workers):
+        for s in (holder, *workers):
             s.close()

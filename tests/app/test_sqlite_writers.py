@@ -180,3 +180,23 @@ def test_a_writer_of_another_process_is_waited_for_in_the_queue(db: tuple[Path, 
     finally:
         release.set()
         child.join(30)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_worker_takes_a_queue_of_its_own(tmp_path: Path) -> None:
+    # The pre-fork supervisor's workers inherit its queues: a flock through an inherited descriptor is the same
+    # lock (it belongs to the open file, which a fork shares), so two workers would not exclude each other.
+    from app.core.sqlite_writers import queue_for
+
+    db = tmp_path / "fork.db"
+    queue = queue_for(str(db))
+    assert queue is not None and queue.acquire(timeout=1)
+    try:
+        pid = os.fork()
+        if pid == 0:  # the worker: its own queue, which must wait for the supervisor's holder
+            mine = queue_for(str(db))
+            os._exit(0 if mine is not queue and mine is not None and not mine.acquire(timeout=0.2) else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        queue.release()
