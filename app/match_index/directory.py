@@ -3,9 +3,10 @@
 Enterprise search asks "which firms' name, full name or a product contains q" and wants the total. In the
 database that is a scan of 100,000 names and ~1.1 M product rows per query (a 1–2 character query cannot use a
 trigram index, and a total means visiting every match): 0.3–1 s at 100,000 firms. Here names and full names are
-one lower-cased string and the distinct product names (~39,000 for 1.1 M product rows) another, so a query is two
-``str.find`` scans (C speed) over ~2.9 M characters that jump from one match to the next; matching products reach
-their firms through a posting array, and the filters are boolean masks. Totals stay exact.
+one lower-cased string and the distinct product names (~39,000 for 1.1 M product rows) another, each with posting
+lists of its characters and character pairs (ngrams.py), so a query reads the parts that hold it instead of
+scanning ~2.9 M characters; matching products reach their firms through a posting array, and the filters are
+boolean masks. Totals stay exact.
 
 Kept fresh with the match index (the same commit hook and change log, see holder.py): a changed, new or removed
 firm is looked up in a small side table until the next rebuild folds it in. The page's rows are then read from
@@ -15,12 +16,13 @@ by the change feed's delay (a notification on PostgreSQL, the 0.5 s poll on SQLi
 
 from __future__ import annotations
 
-import bisect
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from app.match_index.ngrams import Postings
 
 _FIRM_SEP, _FIELD_SEP = "\x00", "\x1f"
 # Changed firms are folded into the big string once there are this many (a rebuild takes ~0.2 s at 100,000).
@@ -68,10 +70,8 @@ class _Built:
 
     listings: list[Listing]
     ids: np.ndarray
-    names: str
-    name_starts: list[int]
-    products: str
-    product_starts: list[int]
+    names: Postings  # names and full names, a part per firm
+    products: Postings  # distinct product names, a part each
     makers: np.ndarray  # firm slots, grouped by product
     maker_ptr: list[int]
     codes: dict[str, np.ndarray]  # filter field -> code per slot
@@ -90,7 +90,8 @@ class _Built:
             uniq, codes[name] = np.unique(np.array(column, dtype=object), return_inverse=True)
             values[name] = {v: i for i, v in enumerate(uniq.tolist())}
         return cls(listings, np.array([x.id for x in listings], dtype=np.int64),
-                   *_joined([x.names for x in listings]), *_joined(list(product_ids)), slots[order],
+                   Postings(*_joined([x.names for x in listings]), _FIRM_SEP),
+                   Postings(*_joined(list(product_ids)), _FIRM_SEP), slots[order],
                    np.searchsorted(made[order], np.arange(len(product_ids) + 1)).tolist(), codes, values)
 
     def position(self, id_: int) -> int | None:
@@ -153,8 +154,8 @@ class Directory:
         changed = dict(self._changed)  # a copy made in one step: other threads may add to it meanwhile
         built = self._built
         found = np.zeros(len(built.ids), dtype=bool)
-        found[_hits(built.names, built.name_starts, needle)] = True
-        products = _hits(built.products, built.product_starts, needle)
+        found[built.names.parts(needle)] = True
+        products = built.products.parts(needle).tolist()
         if products:
             ptr = built.maker_ptr
             found[np.concatenate([built.makers[ptr[j]:ptr[j + 1]] for j in products])] = True
@@ -175,13 +176,3 @@ def _joined(texts: list[str]) -> tuple[str, list[int]]:
     np.cumsum([len(t) + 1 for t in texts], out=starts[1:])
     return _FIRM_SEP.join(texts) + _FIRM_SEP, starts.tolist()
 
-
-def _hits(text: str, starts: list[int], needle: str) -> list[int]:
-    """The indexes of the parts of ``text`` (see _joined) that contain ``needle``, each once, in order."""
-    out: list[int] = []
-    find, pos = text.find, 0
-    while (pos := find(needle, pos)) >= 0:
-        k = bisect.bisect_right(starts, pos) - 1
-        out.append(k)
-        pos = starts[k + 1]  # on to the next part: one hit per part
-    return out

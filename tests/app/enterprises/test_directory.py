@@ -40,3 +40,21 @@ def test_changes_are_seen_at_once_and_survive_a_rebuild(monkeypatch: pytest.Monk
     assert d.search("graphene-x9", Filter(), limit=10, offset=0) == ([6], 1)
     assert d.search("锂", Filter(), limit=1, offset=1) == ([5], 2)
     assert len(d) == 3
+
+
+def test_postings_find_the_same_parts_as_scanning() -> None:
+    """Character and pair lists answer what a scan of the joined text answers: one or two characters from the
+    lists, longer needles checked after intersecting (pairs present in another order must not count)."""
+    import random
+
+    from app.match_index.ngrams import Postings
+
+    rng = random.Random(3)
+    alphabet = "锂电池铜箔碳酸ab"  # few characters: many pairs repeat, in every order
+    parts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(400)]
+    text, starts = directory_module._joined(parts)
+    postings = Postings(text, starts, directory_module._FIRM_SEP)
+    needles = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(300)} | {"锂电池铜", "z"}
+    for needle in needles:
+        expected = [k for k, part in enumerate(parts) if needle in part]
+        assert postings.parts(needle).tolist() == expected, needle
