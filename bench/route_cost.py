@@ -58,15 +58,25 @@ def pg_backends(database: str) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            found[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
         except (OSError, IndexError, ValueError):
             pass
-    return total / TICK
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    return sum(cpu_by_pid(pids).values())
+
+
+def cpu_since(before: dict[int, float], pids: list[int]) -> float:
+    """CPU used since ``before`` by the processes alive now (one started since counts from zero; one that ended
+    meanwhile is lost, not subtracted)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in cpu_by_pid(pids).items())
 
 
 async def drive(base: str, seed: dict, queries: list[dict], route: str, requests: int, clients: int) -> dict:
@@ -121,13 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         idle = (cpu_seconds(pids) - idle0) / (time.perf_counter() - t0)
         for route in [r.strip() for r in args.routes.split(",") if r.strip()]:
             backends = pg_backends(database) if database else []  # the pool's connections, opened by now
-            c0, w0, p0 = cpu_seconds(pids), time.perf_counter(), cpu_seconds(backends)
+            c0, w0, p0 = cpu_seconds(pids), time.perf_counter(), cpu_by_pid(backends)
             with CpuClock() as clock:
                 res = asyncio.run(drive(base, seed, queries, route, args.requests, args.clients))
             wall = time.perf_counter() - w0
             cpu = cpu_seconds(pids) - c0
-            # backends opened during the route count from zero (their whole life is in the run)
-            pg = cpu_seconds(pg_backends(database)) - p0 if database else 0.0
+            pg = cpu_since(p0, pg_backends(database)) if database else 0.0
             n = len(res["times"])
             rows.append((route, n, 1000 * cpu / n, pct(res["times"], 50) * 1000, pct(res["times"], 95) * 1000,
                          1000 * clock.cpu / n, res["statuses"], wall, 1000 * pg / n))
