@@ -60,7 +60,7 @@ def _redact(url: str) -> str:
 
 def run_chainkg_import(url: str, folder: Path, *, quiet: bool = False) -> bool:
     """Read, validate and import a chainkg folder in one transaction; returns whether anything changed."""
-    from app.imports.chainkg import import_chainkg
+    from app.imports.chainkg import analyze_imported, import_chainkg
     from graph.chainkg import ChainKGFormatError, read_chainkg
 
     try:
@@ -81,6 +81,8 @@ def run_chainkg_import(url: str, folder: Path, *, quiet: bool = False) -> bool:
 
         with factory() as session, session.begin():
             summary = import_chainkg(session, kg, progress=progress)
+        with factory() as session:
+            analyze_imported(session)
     if not quiet:
         created = ", ".join(f"{v} {k}" for k, v in summary.created.items())
         updated = ", ".join(f"{v} {k}" for k, v in summary.updated.items() if v)

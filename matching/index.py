@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, MutableMapping
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -92,7 +93,11 @@ class MatchIndex(SlotFilters):
             if rec.id in self.slot_of_:
                 raise ValueError(f"enterprise id {rec.id} appears twice")
             counts = self._term_counts(rec)
-            term_cols.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in counts), np.int32, len(counts)))
+            # new terms get the next columns in the order met (as setdefault term by term did), in bulk
+            new = [t for t in counts if t not in vocab]
+            if new:
+                vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
+            term_cols.append(np.fromiter(map(vocab.__getitem__, counts), np.int32, len(counts)))
             term_tfs.append(np.fromiter(counts.values(), np.float32, len(counts)))
             node_rows.append(self._node_row(rec))
             self.records_[rec.id] = rec
@@ -184,12 +189,13 @@ class MatchIndex(SlotFilters):
         return links
 
     def _term_counts(self, rec: EnterpriseRecord) -> Counter[str]:
-        counts: Counter[str] = Counter(self.analyzer_.analyze(rec.name))
+        # one Counter over all the parts: the same counts and order as updating it part by part, at a fraction
+        # of the cost (Counter.update per product was a fifth of the fit)
+        parts = [self.analyzer_.analyze(rec.name)]
         if rec.description:
-            counts.update(self.analyzer_.analyze(rec.description))
-        for product, _share in rec.products:
-            counts.update(self.product_terms(product))
-        return counts
+            parts.append(self.analyzer_.analyze(rec.description))
+        parts.extend([self.product_terms(product) for product, _share in rec.products])
+        return Counter(chain.from_iterable(parts))
 
     def _text_row(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
         cfg = self.config
