@@ -92,8 +92,10 @@ class ChainRepository:
         """The nodes named (or numbered) by ``keys``, in order and without repeats, and the keys naming nothing."""
         names = [k.strip() for k in keys if isinstance(k, str)]
         ids = [i for i in (parse_id(k) for k in keys) if i is not None]
-        by_name = {n.name: n for n in self.session.scalars(select(ChainNode).where(ChainNode.name.in_(names)))}
-        by_id = {n.id: n for n in self.session.scalars(select(ChainNode).where(ChainNode.id.in_(ids)))}
+        # a query only for a kind of key given (a match names its nodes: the lookup by id would find nothing)
+        by_name = {n.name: n for n in self.session.scalars(select(ChainNode).where(ChainNode.name.in_(names)))} \
+            if names else {}
+        by_id = {n.id: n for n in self.session.scalars(select(ChainNode).where(ChainNode.id.in_(ids)))} if ids else {}
         found: dict[int, ChainNode] = {}
         unknown: list[str] = []
         for key in keys:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.authn import authenticate
 from app.core.config import Settings
-from app.core.db import session_scope, use_primary_for_writes
+from app.core.db import WRITER, session_scope, use_primary_for_writes, wrote
 from app.core.errors import Forbidden, Unauthorized
 from app.core.replica import ReadRouting
 from app.core.vocabulary import (
@@ -35,12 +35,57 @@ def writes(request: Request) -> bool:
     return request.method not in _READS and not extra.get(READS_ONLY_EXTENSION)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session (session_scope: one transaction, committed before the response is sent).
+
+    Async, to spare the worker-thread hop FastAPI makes to enter a plain generator dependency: a reader's session
+    touches the database only at its first statement, so it is made here on the event loop; a writer's begins its
+    transaction at once (a connection, on SQLite the writer queue), which may wait, so that still runs in a thread.
+    Its end (commit or rollback, close) runs in a thread too, unless it is a SQLite reader's (``_local_read``)."""
     routing: ReadRouting | None = getattr(request.app.state, "read_routing", None)
     # With a replica, a client that wrote learns the primary's position (read-your-writes, app/core/replica.py).
     marked = (lambda _: routing.mark_written(request)) if routing is not None else None
-    yield from session_scope(request.app.state.sessionmaker, writer=writes(request),
-                             on_commit=marked)
+    writer = writes(request)
+    scope = session_scope(request.app.state.sessionmaker, writer=writer, on_commit=marked)
+    session = await anyio.to_thread.run_sync(next, scope) if writer else next(scope)
+    try:
+        yield session
+    except BaseException as exc:
+        await _end(scope, exc)
+        raise
+    if _local_read(session):
+        _resume(scope, None)
+    else:
+        await _end(scope, None)
+
+
+def _local_read(session: Session) -> bool:
+    """Whether ending the session is a SQLite reader's COMMIT and the connection's return to the pool: local calls
+    that wait for no lock, cheaper than the hop to a thread. Not a writer's, nor one with changes still to flush
+    (flushing would wait for the write lock), nor any PostgreSQL session (a round trip)."""
+    return (not session.info.get(WRITER) and not wrote(session)
+            and not (session.new or session.dirty or session.deleted)
+            and session.get_bind().dialect.name == "sqlite")
+
+
+async def _end(scope: Iterator[Session], error: BaseException | None) -> None:
+    # As FastAPI ends a plain generator dependency: shielded from cancellation, and with a limiter of its own, so
+    # an ending session never waits for a thread that a request waiting on the connection pool holds.
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_resume, scope, error, limiter=anyio.CapacityLimiter(1))
+
+
+def _resume(scope: Iterator[Session], error: BaseException | None) -> None:
+    """Runs session_scope's end: commit when ``error`` is None, else rollback (re-raising ``error``, which the
+    caller raises itself)."""
+    if error is None:
+        next(scope, None)
+        return
+    try:
+        scope.throw(error)  # type: ignore[attr-defined]
+    except BaseException as raised:
+        if raised is not error:
+            raise
 
 
 # scope="function": the transaction commits before the response is sent, so a 2xx means the write is durable

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _HEADERS = {
@@ -58,21 +57,32 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for key, value in _HEADERS.items():
-                    headers.setdefault(key, value)
-                if path.startswith(("/api/", "/health", "/openapi.json")):
-                    headers.setdefault("Content-Security-Policy", _API_CSP)
-                elif path.startswith(("/docs", "/redoc")):
-                    headers.setdefault("Content-Security-Policy", _DOCS_CSP)
-                else:
-                    headers.setdefault("Content-Security-Policy", _WEB_CSP)
+                # Each header unless the route set its own: raw pairs, one pass over the route's headers (this
+                # runs on every response).
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in _added(path) if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except _BodyTooLarge:
             await _too_large(send, limit)
+
+
+def _raw(csp: str) -> tuple[tuple[bytes, bytes], ...]:
+    pairs = {**_HEADERS, "Content-Security-Policy": csp}
+    return tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in pairs.items())
+
+
+_API_HEADERS, _DOCS_HEADERS, _WEB_HEADERS = _raw(_API_CSP), _raw(_DOCS_CSP), _raw(_WEB_CSP)
+
+
+def _added(path: str) -> tuple[tuple[bytes, bytes], ...]:
+    if path.startswith(("/api/", "/health", "/openapi.json")):
+        return _API_HEADERS
+    return _DOCS_HEADERS if path.startswith(("/docs", "/redoc")) else _WEB_HEADERS
 
 
 class _BodyTooLarge(Exception):

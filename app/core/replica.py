@@ -78,15 +78,16 @@ class PositionMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        routing: ReadRouting | None = getattr(scope["app"].state, "read_routing", None) \
+            if scope["type"] == "http" else None
+        if routing is None:  # no replica (the default): no position to hand out, no wrapper around every send
             await self.app(scope, receive, send)
             return
 
         async def stamped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 position = scope.get("state", {}).get("write_position")
-                routing = getattr(scope["app"].state, "read_routing", None)
-                if position and routing is not None:
+                if position:
                     headers = MutableHeaders(scope=message)
                     headers.append(HEADER, position)
                     headers.append("Set-Cookie", routing.cookie(position))

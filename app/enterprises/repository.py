@@ -33,10 +33,12 @@ def _contains(session: Session, col: QueryableAttribute[str], pattern: str) -> C
     return col.ilike(pattern, escape="\\")
 
 
-# Built once, with an expanding IN list: every match answer and search page runs it.
-_SUMMARIES = select(Enterprise.id, Enterprise.code, Enterprise.name, Enterprise.kind, Enterprise.tier,
-                    Enterprise.province, Enterprise.city, Enterprise.district).where(
-    Enterprise.id.in_(bindparam("ids", expanding=True)))
+# Built once, with an expanding IN list: every match answer and search page runs it. On the table's columns and
+# run on the session's connection: plain rows need none of the ORM's statement handling, which cost more Python
+# time than the query itself.
+_FIRMS = Enterprise.__table__.c
+_SUMMARIES = select(_FIRMS.id, _FIRMS.code, _FIRMS.name, _FIRMS.kind, _FIRMS.tier, _FIRMS.province, _FIRMS.city,
+                    _FIRMS.district).where(_FIRMS.id.in_(bindparam("ids", expanding=True)))
 
 
 class EnterpriseRepository:
@@ -114,7 +116,7 @@ class EnterpriseRepository:
         """Firms as EnterpriseSummary dicts, from one query of plain columns (no ORM rows to build)."""
         if not ids:
             return {}
-        rows = self.session.execute(_SUMMARIES, {"ids": list(ids)}).all()
+        rows = self.session.connection().execute(_SUMMARIES, {"ids": list(ids)}).all()
         return {r.id: {"id": r.id, "code": r.code, "name": r.name, "kind": r.kind, "tier": r.tier,
                        "region": "/".join(p for p in (r.province, r.city, r.district) if p)} for r in rows}
 
