@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
@@ -15,10 +15,7 @@ JOB_STATUSES = ("queued", "running", "done", "failed")
 
 class Notification(Base):
     __tablename__ = "notifications"
-    # the dispatcher's poll reads the undispatched few, not the whole history (migration 0011)
-    __table_args__ = (Index("ix_notifications_org_created", "org_id", "created_at"),
-                      Index("ix_notifications_undispatched", "id", postgresql_where=text("dispatched IS FALSE"),
-                            sqlite_where=text("dispatched IS 0")))
+    __table_args__ = (Index("ix_notifications_org_created", "org_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
@@ -29,6 +26,11 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
     dispatched: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
+
+
+# The dispatcher's poll reads the undispatched few, not the whole history (migration 0011): a partial index.
+Index("ix_notifications_undispatched", Notification.id, postgresql_where=Notification.dispatched.is_(False),
+      sqlite_where=Notification.dispatched.is_(False))
 
 class Webhook(Base):
     __tablename__ = "webhooks"
