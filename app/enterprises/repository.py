@@ -86,7 +86,8 @@ class EnterpriseRepository:
             stmt = stmt.where(Enterprise.industry_id.in_(f.industry_ids))
         return stmt
 
-    def search(self, f: EnterpriseFilter, *, limit: int, offset: int) -> tuple[list[Enterprise], int]:
+    def search(self, f: EnterpriseFilter, *, limit: int, offset: int) -> tuple[list[int], int]:
+        """The ids of the page (by id) and the total of the firms the filter admits."""
         stmt = self._filtered(f)
         # One pass over the matches gives both the page's ids and the total (a window count), instead of a
         # count query and a page query that each evaluate the text match over every firm.
@@ -98,8 +99,7 @@ class EnterpriseRepository:
             total = 0
         else:  # past the end: the window saw no row, so count apart
             total = count_rows(self.session, stmt)
-        found = self.by_ids([id_ for id_, _ in page])
-        return [found[id_] for id_, _ in page if id_ in found], total
+        return [id_ for id_, _ in page], total
 
     def get(self, key: str) -> Enterprise | None:
         found = self.session.scalar(select(Enterprise).where(Enterprise.code == key))

@@ -56,11 +56,7 @@ def search(*, session: Session, f: EnterpriseFilter, limit: int, offset: int,
         region = [p for p in (f.region or "").split("/") if p]
         found = directory.search(f.q, DirectoryFilter(kinds=tuple(f.kinds), tiers=tuple(f.tiers), region=region),
                                  limit=limit, offset=offset)
-    if found is None:
-        rows, total = repo.search(f, limit=limit, offset=offset)
-        return Page(items=[EnterpriseSummary.model_validate(r) for r in rows], total=total, limit=limit,
-                    offset=offset)
-    ids, total = found
+    ids, total = found if found is not None else repo.search(f, limit=limit, offset=offset)
     shown = repo.summaries(ids)  # plain columns: no ORM rows for a page of search results
     return Page(items=[EnterpriseSummary(**shown[i]) for i in ids if i in shown],  # type: ignore[arg-type]
                 total=total, limit=limit, offset=offset)

@@ -59,10 +59,8 @@ class IndexHolder:
         else:
             index, origin = snapshots.read_database(self._factory)
         self._install(index, origin)
-        while self.sync_once():  # an old snapshot: the log since it, a batch at a time, before serving
-            pass
+        self.catch_up()  # an old snapshot: the log since it, a batch at a time, before serving
         self._build_directory(index)
-        self.refresh_model()
         self.built_at, self.build_seconds = time.time(), time.perf_counter() - started
 
     def rebind(self, factory: sessionmaker[Session]) -> None:
@@ -70,7 +68,8 @@ class IndexHolder:
         self._factory = factory
 
     def catch_up(self) -> None:
-        """A holder built a while ago (by the pre-fork supervisor): the change log since, then the re-ranker."""
+        """The change log since the index's position, then the re-ranker: after a build, and in a worker forked
+        from a holder the pre-fork supervisor built a while ago."""
         started = time.perf_counter()
         while self.sync_once():
             pass

@@ -97,30 +97,33 @@ def industry_paths(session: Session, ids: Collection[int] | None = None) -> dict
     return paths
 
 
-# The firms' and capabilities' reads, built once: a write refreshes its firm through them in every worker.
-_FIRMS = select(Enterprise.id, Enterprise.code, Enterprise.name, Enterprise.kind, Enterprise.tier, Enterprise.province,
-                Enterprise.city, Enterprise.district, Enterprise.description, Enterprise.industry_id)
-_CAPS = select(Capability.enterprise_id, Capability.product, Capability.revenue_share)
+# The firms' reads: every row streamed at a build, or the few ids of a refresh, which a write makes in every worker
+# (built once: building the statements cost more than running them).
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_FIRMS_SOME = _FIRMS.where(Enterprise.id.in_(_IDS)).order_by(Enterprise.id)
-_CAPS_SOME = _CAPS.where(Capability.enterprise_id.in_(_IDS)).order_by(Capability.enterprise_id, Capability.id)
+_FIRMS = select(Enterprise.id, Enterprise.code, Enterprise.name, Enterprise.kind, Enterprise.tier, Enterprise.province,
+                Enterprise.city, Enterprise.district, Enterprise.description, Enterprise.industry_id
+                ).order_by(Enterprise.id)
+_CAPS = select(Capability.enterprise_id, Capability.product, Capability.revenue_share
+               ).order_by(Capability.enterprise_id, Capability.id)
+_FIELDS = select(Enterprise.id, Enterprise.full_name, Enterprise.province, Enterprise.city, Enterprise.district)
+_SOME = {stmt: stmt.where(column.in_(_IDS)) for stmt, column in
+         ((_FIRMS, Enterprise.id), (_CAPS, Capability.enterprise_id), (_FIELDS, Enterprise.id))}
+
+
+def _rows(session: Session, stmt: Select[*tuple[Any, ...]], ids: Sequence[int] | None) -> Iterable[Any]:
+    """Every row of ``stmt`` (streamed), or those of the firms ``ids``."""
+    if ids is None:
+        return _stream(session, stmt)
+    return session.execute(_SOME[stmt], {"ids": list(ids)}).all()
 
 
 def load_records(session: Session, ids: Sequence[int] | None = None) -> list[EnterpriseRecord]:
     products: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    firms: Iterable[Any]
-    if ids is None:
-        caps: Iterable[Any] = _stream(session, _CAPS.order_by(Capability.enterprise_id, Capability.id))
-    else:
-        caps = session.execute(_CAPS_SOME, {"ids": list(ids)})
-    for eid, product, share in caps:
+    for eid, product, share in _rows(session, _CAPS, ids):
         products[eid].append((product, float(share) if share is not None else 0.001))
-    if ids is None:
-        firms = _stream(session, _FIRMS.order_by(Enterprise.id))
-        paths = industry_paths(session)
-    else:  # a refresh of a few firms: the paths of their industries only
-        firms = session.execute(_FIRMS_SOME, {"ids": list(ids)}).all()
-        paths = industry_paths(session, {row[-1] for row in firms if row[-1] is not None})
+    firms = _rows(session, _FIRMS, ids)  # a list for a refresh: read twice below
+    # a refresh of a few firms reads the paths of their industries only
+    paths = industry_paths(session, None if ids is None else {row[-1] for row in firms if row[-1] is not None})
     out = []
     for id_, code, name, kind, tier, prov, city, dist, desc, ind in firms:
         region = "/".join(p for p in (prov, city, dist) if p)
@@ -132,8 +135,4 @@ def load_records(session: Session, ids: Sequence[int] | None = None) -> list[Ent
 
 def load_directory_fields(session: Session, ids: Sequence[int] | None = None) -> dict[int, tuple[str, list[str]]]:
     """Full names and region parts as stored, for the directory (the engine's records have neither)."""
-    e = Enterprise
-    stmt = select(e.id, e.full_name, e.province, e.city, e.district)
-    if ids is not None:
-        stmt = stmt.where(e.id.in_(list(ids)))
-    return {id_: (full or "", [p or "" for p in parts]) for id_, full, *parts in _stream(session, stmt)}
+    return {id_: (full or "", [p or "" for p in parts]) for id_, full, *parts in _rows(session, _FIELDS, ids)}

@@ -64,12 +64,10 @@ class Delivery:
     invited_at: datetime | None
 
 
-# Built once (with expanding IN lists): every list and feed page runs them, and building a statement costs more
+# Built once (with an expanding IN list): every list and feed page runs it, and building a statement costs more
 # Python time than the database takes to answer it.
 _NODE_NAMES = (select(NeedNode.need_id, ChainNode.id, ChainNode.name).join(ChainNode, ChainNode.id == NeedNode.node_id)
                .where(NeedNode.need_id.in_(bindparam("ids", expanding=True))).order_by(ChainNode.name))
-_FIRM_NAMES = select(Enterprise.id, Enterprise.code, Enterprise.name).where(
-    Enterprise.id.in_(bindparam("ids", expanding=True)))
 
 
 class NeedRepository:
@@ -160,11 +158,9 @@ class NeedRepository:
     def enterprises(self, ids: Sequence[int]) -> dict[int, Enterprise]:
         return EnterpriseRepository(self.session).by_ids(ids)
 
-    def enterprise_names(self, ids: Sequence[int]) -> dict[int, tuple[int, str, str]]:
-        """(id, code, name) of these firms: what a need shows of its poster."""
-        if not ids:
-            return {}
-        return {r.id: (r.id, r.code, r.name) for r in self.session.execute(_FIRM_NAMES, {"ids": sorted(set(ids))})}
+    def enterprise_summaries(self, ids: Sequence[int]) -> dict[int, dict[str, object]]:
+        """Plain columns of these firms (no ORM rows): what a need shows of its poster."""
+        return EnterpriseRepository(self.session).summaries(sorted(set(ids)))
 
     def enterprise_by_key(self, key: str) -> Enterprise | None:
         return EnterpriseRepository(self.session).get(key)

@@ -40,7 +40,7 @@ def present_many(session: Session, needs: Sequence[Need], principal: Principal) 
     repo = NeedRepository(session)
     nodes = repo.node_names_of([n.id for n in needs])
     sights = policy.sights(principal, needs)
-    posters = repo.enterprise_names([n.poster_org_id for n in needs if sights[n.id].poster])
+    posters = repo.enterprise_summaries([n.poster_org_id for n in needs if sights[n.id].poster])
     return [_present(n, sights[n.id], nodes[n.id], posters.get(n.poster_org_id)) for n in needs]
 
 
@@ -53,7 +53,7 @@ def present(session: Session, need: Need, principal: Principal, holder: IndexHol
     return out
 
 
-def _present(need: Need, sight: policy.Sight, nodes: list[tuple[int, str]], poster: tuple[int, str, str] | None
+def _present(need: Need, sight: policy.Sight, nodes: list[tuple[int, str]], poster: dict[str, object] | None
              ) -> NeedOut:
     budget = sight.budget
     return NeedOut(
@@ -63,7 +63,7 @@ def _present(need: Need, sight: policy.Sight, nodes: list[tuple[int, str]], post
         deadline=need.deadline, delivery_region=need.delivery_region, required_tier=need.required_tier,
         required_certifications=list(need.required_certifications or []), anonymous=need.anonymous,
         min_match=need.min_match, understanding=need.understanding, removed_nodes=list(need.removed_nodes or []),
-        poster=PosterRef(id=poster[0], code=poster[1], name=poster[2]) if poster is not None and sight.poster else None,
+        poster=PosterRef.model_validate(poster) if poster is not None and sight.poster else None,
         catalogue_id=need.catalogue_id, status=need.status, version=need.version, created_at=need.created_at,
         updated_at=need.updated_at, published_at=need.published_at)
 
