@@ -1,7 +1,10 @@
 """Rules a fifth set of needs from other trades showed (issue #10, branch wording3), each on a hand-checkable case."""
 
+import pytest
+
 from graph import ChainGraph, NodeSpec
-from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
+from matching import ChineseAnalyzer, EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, NodeLinker, rank
+from matching.understanding import NeedReader
 
 
 def _firm(i: int, product: str) -> EnterpriseRecord:
@@ -47,3 +50,48 @@ def test_a_product_one_other_firm_lists_is_still_known_only_by_name():
     # and the rule can be switched off
     off = MatchIndex(MatchConfig(broader_unrelated_below=0)).fit(GRAPH, firms, aliases=())
     assert _matches(off, "采购螺杆式压缩机").get(1, 0) < 30
+
+
+# ---- reading the text ------------------------------------------------------------------------------------------
+
+NODES = ("粉末冶金", "结构件", "水处理", "药剂", "乳化剂", "原药", "农药制剂", "涡轮增压器", "发动机", "重卡", "浮法玻璃",
+         "耐火材料")
+
+
+@pytest.fixture(scope="module")
+def reader() -> NeedReader:
+    graph = ChainGraph.build([NodeSpec(n) for n in NODES], [])
+    analyzer = ChineseAnalyzer().fit(list(graph.surface_forms()))
+    return NeedReader().fit(NodeLinker().fit(graph, analyzer, []), graph)
+
+
+def wanted(u) -> list[str]:
+    return [n for m in u.wanted for n in m.nodes]
+
+
+def purposes(u) -> list[str]:
+    return [n for m in u.purposes for n in m.nodes]
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("寻找粉末冶金结构件供应商", "粉末冶金"),  # 结构件 says only that it is a part; 粉末冶金 says which
+    ("污水厂采购水处理药剂", "水处理"),
+])
+def test_a_generic_part_or_agent_word_defers_to_the_product_before_it(reader, text, first):
+    assert wanted(reader.read(text))[0] == first
+
+
+def test_a_want_clause_ending_in_yong_keeps_its_object(reader):
+    u = reader.read("农药制剂厂需要乳化剂（农乳）原药配套用")
+    assert wanted(u) == ["乳化剂"] and purposes(u) == ["原药"]
+    # without a want verb, or with no separator before the phrase ending in 用, the clause is a purpose as before
+    assert purposes(reader.read("采购耐火材料，浮法玻璃生产线用")) == ["浮法玻璃"]
+    assert wanted(reader.read("采购耐火材料，浮法玻璃生产线用")) == ["耐火材料"]
+    assert wanted(reader.read("需要乳化剂原药配套用")) == []
+
+
+def test_a_qualified_supplier_is_who_is_sought_not_a_product_head(reader):
+    # 合格供方 (a qualified supplier) continued the phrase, so 涡轮增压器 only qualified an unknown head and the
+    # topic before the verb (发动机) was read as the want
+    u = reader.read("重卡发动机配套寻涡轮增压器合格供方")
+    assert wanted(u)[0] == "涡轮增压器" and u.wanted[0].weight > u.wanted[-1].weight
