@@ -227,7 +227,8 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
         return "header"
     if _REQUIRE_START.match(body) or (not has_verb and (_REQUIRE_ANY.search(body) or _CONDITION.search(body))):
         return "require"
-    if _PURPOSE.match(body) or _PURPOSE_END.search(body):
+    # a clause ending in 用 is a purpose, unless a want verb asks for something before it (需要乳化剂(农乳)原药配套用)
+    if _PURPOSE.match(body) or (_PURPOSE_END.search(body) and not has_verb):
         return "purpose"
     if _DELIVER_START.match(body):
         return "deliver"
@@ -256,6 +257,11 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
     m = _PURPOSE.search(text, s, e)
     if m and m.start() > s:
         mark(m.start(), e, "purpose")
+    m = _PURPOSE_END.search(text, s, e)
+    if m:
+        # …乳化剂(农乳)原药配套用: the phrase that ends in 用 is what the product is for; with no separator before
+        # it the whole span is that phrase, as in a clause without a want verb
+        mark(_phrase_start(text, s, m.start()), e, "purpose")
     m = _DELIVER.search(text, s, e)
     if m and m.start() > s:
         # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms

@@ -151,6 +151,10 @@ class MatchIndex(SlotFilters):
         self._understand = lru_cache(maxsize=_CACHE)(self.reader_.read)
         self._expand_cached = lru_cache(maxsize=_CACHE)(self._expand)
 
+    def related(self, node: int) -> bool:
+        """Whether the chain graph has any relation (input, output, kind) for ``node``."""
+        return not bool(self._isolated[node])
+
     @property
     def size(self) -> int:
         """Number of enterprises in the index (0 before :meth:`fit`)."""

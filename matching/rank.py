@@ -57,7 +57,10 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
         for n in m.synonym_ids:
             seeds[n] = max(seeds.get(n, 0.0), cfg.synonym_weight * m.weight)
     for m in u.wanted:
-        if m.broader_ids and sum(int(index.node_df_[n]) for n in (*m.node_ids, *m.synonym_ids)) < cfg.broader_below:
+        named = (*m.node_ids, *m.synonym_ids)
+        makers = sum(int(index.node_df_[n]) for n in named)
+        unrelated = makers < cfg.broader_unrelated_below and not any(index.related(n) for n in named)
+        if m.broader_ids and (makers < cfg.broader_below or unrelated):
             n = m.broader_ids[0]
             seeds[n] = max(seeds.get(n, 0.0), cfg.broader_weight * m.weight)
     return seeds

@@ -128,6 +128,10 @@ class MatchConfig:
     # off by default: at 10 it lifts B4 (0.824 → 0.834, fresh needs 0.731 → 0.777) but lowers B3's MRR
     # (0.100 → 0.090), whose hidden makers have only weak evidence (docs/benchmarks.md)
     broader_below: int = 0
+    # a named product the chain graph has no relation for and fewer firms than this list is a variety the data
+    # knows only by name (三相智能电能表, 配合饲料): no graph evidence can find its other makers, so it seeks its
+    # kind; a product with relations keeps them as its evidence (B3's hidden makers are found through them)
+    broader_unrelated_below: int = 2
     broader_weight: float = 0.25  # below a product whose name contains the wanted one (contained_weight)
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices

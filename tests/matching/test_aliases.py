@@ -111,3 +111,28 @@ def test_a_rare_product_also_seeks_the_kind_its_name_says():
     idx = MatchIndex(seek).fit(graph, [*firms, *many], aliases=())
     kind_maker = [r for r in rank(idx, MatchQuery(text="采购螺杆式压缩机", limit=30)) if r.enterprise_id == 2]
     assert all(r.match < 30 for r in kind_maker)  # words only: the kind is not sought
+
+
+def test_the_coverage_section_names_frequent_products_by_names_no_firm_lists():
+    """The section added for issue #10's hidden set (matching/data/aliases.csv, "Coverage of the chain graph's
+    frequent products"): every entry names a product two or more firms list and that has a relation, and its alias
+    is no product name a firm lists itself (such aliases turn two listed products into synonyms, which cost B3)."""
+    import os
+    from collections import Counter
+    from pathlib import Path
+
+    from graph.chainkg import read_chainkg
+
+    shared = Path(os.environ.get("CHAINMATCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
+    if not (shared / "data" / "chainkg").is_dir():
+        pytest.skip("shared chainkg data not found (set CHAINMATCH_SHARED)")
+    kg = read_chainkg(shared / "data" / "chainkg")
+    listed = Counter(cp.product for cp in kg.company_products)
+    related = {r.product for r in kg.relations} | {r.related for r in kg.relations}
+    lines = DEFAULT_ALIASES.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# --- Coverage"))
+    section = read_aliases(DEFAULT_ALIASES)[-sum(1 for line in lines[start:] if line and not line.startswith("#")):]
+    assert len(section) >= 250
+    assert all(listed[a.node] >= 2 and a.node in related for a in section)
+    assert not [a.alias for a in section if listed[a.alias]]
+    assert all(a.source.strip() for a in section)
