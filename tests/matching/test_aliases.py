@@ -136,3 +136,39 @@ def test_the_coverage_section_names_frequent_products_by_names_no_firm_lists():
     assert all(listed[a.node] >= 2 and a.node in related for a in section)
     assert not [a.alias for a in section if listed[a.alias]]
     assert all(a.source.strip() for a in section)
+
+
+def _coverage_section():
+    lines = DEFAULT_ALIASES.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# --- Coverage"))
+    return read_aliases(DEFAULT_ALIASES)[-sum(1 for line in lines[start:] if line and not line.startswith("#")):]
+
+
+def test_every_coverage_row_says_what_it_was_checked_against():
+    """The alias review (docs/benchmarks.md, "Alias review"): a row says whether a public page backs it (and which)
+    or only the reviewer's knowledge, never just the kind of reference it might be documented in."""
+    section = _coverage_section()
+    pages = [a for a in section if "checked aliascheck against http" in a.source]
+    knowledge = [a for a in section if "checked aliascheck by domain knowledge (no page fetched)" in a.source]
+    assert len(pages) >= 25 and len(pages) + len(knowledge) == len(section)
+
+
+@pytest.mark.parametrize(
+    ("alias", "node"),
+    [
+        ("碳化钨", "硬质合金"),  # a component
+        ("乳清蛋白", "蛋白粉"),  # an ingredient its makers buy
+        ("番茄丁", "番茄酱"),  # a different product
+        ("传送带", "胶带"),  # the node is adhesive tape
+        ("风机", "风力发电机组"),  # the data's 风机 are fans and blowers
+        ("圆棒", "圆钢"),  # any material's round bar
+        ("EP", "环氧树脂"),  # extreme pressure in lubricant names
+        ("溴", "溴素"),  # one character
+        ("泵", "水泵"),
+        ("MDI", "聚氨酯"),  # a raw material of it
+        ("活塞", "活塞环"),  # a different part
+        ("PVC-U", "PVC管"),  # the material, mapped to PVC
+    ],
+)
+def test_rows_the_review_found_wrong_stay_out(alias, node):
+    assert (alias, node) not in default_aliases()
