@@ -142,7 +142,8 @@ def test_record_fields_read_as_the_records_do_mapped_or_not(tmp_path):
     save_index(built, tmp_path / "snap")
     loaded = load_index(tmp_path / "snap")
     for index in (built, loaded):
-        index.upsert(EnterpriseRecord(3, "000003", "丙锂业新名", "large", "none", "山东省", products=(("电解液", 0.9),)))
+        index.upsert(EnterpriseRecord(3, "000003", "丙锂业新名", "large", "none", "山东省",
+                                      products=(("电解液", 0.9),)))
         index.remove(5)
     shown = ("code", "name", "kind", "tier", "region")
     for eid in [*built.records_, 5, 999]:
