@@ -194,3 +194,46 @@ def test_a_match_reads_its_firms_and_named_nodes_from_the_index(client: TestClie
     with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
         stored = summaries(session, ids)
     assert ids and [i["enterprise"] for i in body["items"]] == [stored[i] for i in ids]
+
+
+def test_a_sqlite_match_is_ranked_without_a_hop_unless_the_index_is_busy(client: TestClient, tokens: Tokens) -> None:
+    """On SQLite a match's work waits for nothing once the token check holds the connection, so it runs on the event
+    loop: one hop to a worker thread per request (the token check's) instead of two. While a refresh holds the
+    index's lock, and always on PostgreSQL, the work goes to a thread as before and the answer is the same."""
+    import threading
+
+    import anyio.to_thread
+
+    hops: list[object] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        hops.append(func)
+        return await real(func, *args, **kwargs)
+
+    body = {"text": "采购电池级碳酸锂", "nodes": ["碳酸锂"]}
+    expected = client.post(URL, json=body, headers=tokens.header("leader")).json()["items"]
+    sqlite = client.app.state.engine.dialect.name == "sqlite"  # type: ignore[attr-defined]
+    lock = client.app.state.index.index.lock  # type: ignore[attr-defined]
+    held, release = threading.Event(), threading.Event()
+
+    def refresh() -> None:
+        with lock:
+            held.set()
+            release.wait(10)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(anyio.to_thread, "run_sync", counted)
+        free = client.post(URL, json=body, headers=tokens.header("leader"))
+        free_hops = len(hops)
+        busy = threading.Thread(target=refresh)
+        busy.start()
+        held.wait(10)
+        threading.Timer(0.2, release.set).start()
+        waited = client.post(URL, json=body, headers=tokens.header("leader"))
+        busy.join()
+    assert free.status_code == waited.status_code == 200
+    assert free.json()["items"] == waited.json()["items"] == expected
+    # PostgreSQL: the token check, the route and the session's end (a round trip) each in a thread
+    assert free_hops == (1 if sqlite else 3)
+    assert len(hops) - free_hops == (2 if sqlite else 3)
