@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from app.core.authn import authenticate
 from app.core.config import Settings
@@ -21,15 +20,6 @@ from app.core.vocabulary import (
     RowId,  # noqa: F401 - re-exported: routers take it from the dependencies
 )
 from app.models import Principal
-
-_T = TypeVar("_T")
-
-
-class Lock(Protocol):
-    def acquire(self, blocking: bool = ...) -> bool: ...
-
-    def release(self) -> None: ...
-
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 # openapi_extra of a POST route that changes nothing (a search with a body): its session starts as a reader, so on
@@ -96,30 +86,6 @@ def _resume(scope: Iterator[Session], error: BaseException | None) -> None:
     except BaseException as raised:
         if raised is not error:
             raise
-
-
-def _holds_local_reader(session: Session) -> bool:
-    """A SQLite reader's session that already holds its connection (since the token check, say): its statements
-    wait for no pool and, in WAL mode, for no lock."""
-    transaction = session.get_transaction()
-    return (transaction is not None and bool(getattr(transaction, "_connections", None))
-            and _local_read(session))
-
-
-async def run_read(session: Session, work: Callable[[], _T], *, lock: Lock | None = None) -> _T:
-    """``work()`` for a read-only route: on the event loop when nothing in it can wait (a SQLite reader's session
-    holding its connection, and ``lock`` free now, then held around the call), sparing the hop to a worker thread
-    and back (a match's CPU is the same either way, the GIL being one); otherwise in a worker thread, as FastAPI
-    runs a plain route. A PostgreSQL session's statements are round trips, so they always go to the thread."""
-    if _holds_local_reader(session):
-        if lock is None:
-            return work()
-        if lock.acquire(blocking=False):  # a refresh holding it would stall every request of the worker
-            try:
-                return work()
-            finally:
-                lock.release()
-    return await run_in_threadpool(work)
 
 
 # scope="function": the transaction commits before the response is sent, so a 2xx means the write is durable
