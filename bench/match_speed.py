@@ -101,7 +101,7 @@ def bm25_reference(url: str):  # type: ignore[no-untyped-def]
     def retrieve(text: str) -> None:
         toks = baseline.tokens(text)
         if toks:
-            baseline.retrieve(toks, k=20, n_threads=1)
+            baseline.retrieve(toks, k=20)
 
     return retrieve, {"records": len(records), "index_s": time.perf_counter() - t}
 

@@ -138,6 +138,10 @@ class ChainGraph:
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and (name in self.index_ or name in self.aliases_)
 
+    def is_name(self, name: str) -> bool:
+        """Whether ``name`` is a node's own name (an alias is not)."""
+        return name in self.index_
+
     def lookup(self, name: str) -> int | None:
         """Node index of a name or alias, or None."""
         i = self.index_.get(name)

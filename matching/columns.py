@@ -133,6 +133,14 @@ class RecordTable(_Overlaid[EnterpriseRecord]):
                                        **{f: cols[f][row] for f in self.FIELDS})
         yield from self._added.values()
 
+    def fields(self, key: int, names: Sequence[str]) -> list[str]:
+        """The named string fields of ``self[key]`` (of FIELDS) without decoding the others or the products (what
+        an answer shows of a firm); KeyError for a firm not held."""
+        if key in self._added:
+            return [getattr(self._added[key], f) for f in names]
+        row = self._base_row(key)
+        return [self._columns[f][row] for f in names]
+
     def products(self, key: int) -> tuple[tuple[str, float], ...]:
         """``self[key].products`` without decoding the firm's other fields (all that explanations read)."""
         if key in self._added:

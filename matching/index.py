@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, MutableMapping, Sequence
 from functools import lru_cache
 from itertools import chain
 
@@ -336,6 +336,18 @@ class MatchIndex(SlotFilters):
         """Every firm's record; from a snapshot decoded in bulk (see :meth:`matching.columns.RecordTable.every`)."""
         records = self.records_
         return records.every() if isinstance(records, RecordTable) else records.values()
+
+    def record_fields(self, enterprise_id: int, names: Sequence[str]) -> list[str] | None:
+        """Named string fields of a firm's record (code, name, kind, tier, region...), None for a firm not held; from
+        a snapshot only those are decoded (an answer shows five of them for each of its firms)."""
+        records = self.records_
+        try:
+            if isinstance(records, RecordTable):
+                return records.fields(enterprise_id, names)
+            record = records[enterprise_id]
+        except KeyError:
+            return None
+        return [getattr(record, f) for f in names]
 
     def set_aliases(self, aliases: Iterable[tuple[str, str]]) -> int:
         """Take ``aliases`` as the whole alias list from now on (see :meth:`fit`) without refitting: only

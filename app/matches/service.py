@@ -17,10 +17,14 @@ from app.models import Principal
 from matching import EmptyQueryError, MatchIndex, MatchQuery, MatchResult, UnknownNodeError, rank
 
 
-def _node_names(session: Session, keys: list[str | int]) -> tuple[str, ...]:
+def _node_names(session: Session, keys: list[str | int], index: MatchIndex) -> tuple[str, ...]:
     """Names for the engine; a key that names no node is passed on as it is, so the engine reports it unknown."""
     if not keys:
         return ()
+    names = [k.strip() for k in keys if isinstance(k, str)]
+    if len(names) == len(keys) and all(index.graph_.is_name(n) for n in names):
+        # all node names the live index holds: the database would give each back as it is (no query per match)
+        return tuple(dict.fromkeys(names))
     nodes, unknown = chains.nodes_by_key(session, keys)
     return tuple(dict.fromkeys([n.name for n in nodes] + unknown))
 
@@ -70,21 +74,36 @@ def _sized(explanation: dict, detail: str) -> dict:  # type: ignore[type-arg]
     return {k: v for k, v in explanation.items() if k in BRIEF_REASONS}
 
 
+_SHOWN = ("code", "name", "kind", "tier", "region")
+
+
+def _summaries(index: MatchIndex, ids: list[int]) -> dict[int, dict[str, object]]:
+    """The ranked firms as EnterpriseSummary dicts, from the index that ranked them (its records hold the same
+    columns, kept fresh from the change log): no database statement per match. A firm the index no longer holds is
+    left out of the answer, as one deleted from the database was."""
+    out: dict[int, dict[str, object]] = {}
+    for eid in ids:
+        shown = index.record_fields(eid, _SHOWN)
+        if shown is not None:
+            out[eid] = {"id": eid, **dict(zip(_SHOWN, shown, strict=True))}
+    return out
+
+
 def match(*, session: Session, holder: IndexHolder, request: MatchRequest, principal: Principal) -> dict:  # type: ignore[type-arg]
     """The answer as plain data shaped as MatchResponse (the router sends it as it is: no models to build)."""
     started = time.perf_counter()
-    _ready(holder)
+    index = _ready(holder)
     exclude = _exclusions(session, request.exclude)
     if principal.role == "leader" and principal.org_id is not None:
         exclude |= {principal.org_id}  # a firm is never its own supplier
-    query = MatchQuery(text=request.text, nodes=_node_names(session, request.nodes), scope=request.scope,
+    query = MatchQuery(text=request.text, nodes=_node_names(session, request.nodes, index), scope=request.scope,
                        exclude=exclude, kinds=tuple(request.filters.kinds), tiers=tuple(request.filters.tiers),
                        regions=tuple(request.filters.regions), limit=request.limit)
     ranked_at = time.perf_counter()
     results, version = rank_query(holder=holder, query=query)
     engine_ms = (time.perf_counter() - ranked_at) * 1000
-    understanding = holder.index.understand(request.text).as_dict() if request.text and holder.index else None
-    firms = enterprises.summaries(session, [r.enterprise_id for r in results])
+    understanding = index.understand(request.text).as_dict() if request.text else None
+    firms = _summaries(holder.index or index, [r.enterprise_id for r in results])
     items = [{"enterprise": firms[r.enterprise_id], "score": round(r.score, 6), "match": r.match,
               "explanation": _sized(r.explanation, request.explain)} for r in results if r.enterprise_id in firms]
     need = results[0].explanation.get("need_nodes", []) if results else []

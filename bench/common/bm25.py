@@ -60,6 +60,8 @@ class BigramBM25:
             best = best[np.argsort(neg[best], kind="stable")]
         return [int(i) for i in best if neg[i] < 0]
 
-    def retrieve(self, tokens: list[str], k: int, n_threads: int = 0) -> Any:
-        """The library's own top-k call on already known tokens (see tokens)."""
-        return self.retriever.retrieve([tokens], k=k, show_progress=False, n_threads=n_threads)
+    def retrieve(self, tokens: list[str], k: int) -> Any:
+        """The library's own top-k call on already known tokens (see tokens), as its docs show a single query:
+        no progress bar, and the default n_threads=0, which scores in the caller's thread. n_threads=1 (used until
+        branch match300) opened a thread pool per call and added 3-5 ms to every query; see docs/benchmarks.md."""
+        return self.retriever.retrieve([tokens], k=k, show_progress=False)

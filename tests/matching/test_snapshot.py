@@ -135,3 +135,18 @@ def test_overlaid_tables_count_and_iterate_as_dicts_do(tmp_path):
         with pytest.raises(KeyError):
             del table[100]
     assert dict(slots) == plain and len(slots) == len(plain) and sorted(slots) == sorted(plain)
+
+
+def test_record_fields_read_as_the_records_do_mapped_or_not(tmp_path):
+    built = MatchIndex().fit(tiny_graph(), tiny_records())
+    save_index(built, tmp_path / "snap")
+    loaded = load_index(tmp_path / "snap")
+    for index in (built, loaded):
+        index.upsert(EnterpriseRecord(3, "000003", "丙锂业新名", "large", "none", "山东省",
+                                      products=(("电解液", 0.9),)))
+        index.remove(5)
+    shown = ("code", "name", "kind", "tier", "region")
+    for eid in [*built.records_, 5, 999]:
+        expected = [getattr(built.records_[eid], f) for f in shown] if eid in built.records_ else None
+        assert built.record_fields(eid, shown) == loaded.record_fields(eid, shown) == expected
+    assert loaded.record_fields(3, ("name", "region")) == ["丙锂业新名", "山东省"]

@@ -164,3 +164,33 @@ def test_a_match_reads_without_taking_the_write_lock(client: TestClient, tokens:
         assert client.post("/api/v1/needs", json={}, headers=tokens.header("leader")).status_code == 422
     # on SQLite a writer begins with BEGIN IMMEDIATE and queues behind every other writer of both workers
     assert seen == [False, True]
+
+
+def test_a_match_reads_its_firms_and_named_nodes_from_the_index(client: TestClient, tokens: Tokens,
+                                                                connection) -> None:  # type: ignore[no-untyped-def]
+    """The answer's firms come from the records of the index that ranked them and a need's node names from its
+    graph: no statement on the firms or the nodes per match, and the same summaries the database gives."""
+    from sqlalchemy import event
+
+    from app.enterprises.service import summaries
+
+    seen: list[str] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(connection, "before_cursor_execute", grab)  # the test's connection: every session's bind
+    try:
+        resp = client.post(URL, json={"text": "采购电池级碳酸锂", "nodes": ["碳酸锂", " 碳酸锂"]},
+                           headers=tokens.header("leader"))
+    finally:
+        event.remove(connection, "before_cursor_execute", grab)
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["need_nodes"][0]["node"] == "碳酸锂"
+    assert seen  # the token check
+    assert not [s for s in seen if "enterprises" in s or "chain_nodes" in s], seen
+    ids = [i["enterprise"]["id"] for i in body["items"]]
+    with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        stored = summaries(session, ids)
+    assert ids and [i["enterprise"] for i in body["items"]] == [stored[i] for i in ids]
