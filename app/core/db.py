@@ -23,6 +23,14 @@ _PRIMARY = "chainmatch_primary"
 # Statements a lazy SQLite writer runs outside its transaction; anything else begins it.
 _READ_STATEMENTS = ("SELECT", "PRAGMA", "WITH", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBAC", "RELEASE")
 _M = TypeVar("_M")
+# PostgreSQL connections a worker keeps open, and how many more it may open for a moment (the same 15 at most as
+# SQLAlchemy's default 5 + 10). A worker uses up to ~10 at once under load: 6 admitted requests (app/core/
+# admission.py; a writer's commit hook reads through a second one), health probes and logins, which are not
+# gated, and the job runner, webhook dispatcher and index sync. With 5 kept, every connection above them was
+# closed at check-in and opened anew at the next peak: 76 server processes started in 10 s of bench/load.py,
+# each a fork, an authentication and SQLAlchemy's set-up queries, which the pool exists to avoid.
+PG_POOL_SIZE = 10
+PG_POOL_OVERFLOW = 5
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -89,8 +97,8 @@ def make_engine(url: str) -> Engine:
     # Fail fast when the server is unreachable (a 503 in seconds, not a hung request), and drop dead
     # connections from the pool before use so the service recovers by itself when the database is back
     # (ping_when_idle: the connections that sat idle, not every checkout; see app/core/pg_reads.py).
-    engine = create_engine(url, pool_timeout=10, pool_recycle=1800, connect_args={"connect_timeout": 5},
-                           json_deserializer=_json_loads)
+    engine = create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_OVERFLOW, pool_timeout=10,
+                           pool_recycle=1800, connect_args={"connect_timeout": 5}, json_deserializer=_json_loads)
     if engine.dialect.name == "postgresql":
         ping_when_idle(engine)
     return engine

@@ -175,3 +175,17 @@ def test_a_connection_that_died_a_moment_ago_fails_once_then_the_pool_recovers(
     assert failed.value.connection_invalidated  # a disconnect: the error handlers answer 503
     with engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_worker_keeps_the_connections_a_loaded_moment_needs(pg: tuple[Engine, sessionmaker[Session]]) -> None:
+    engine, _ = pg
+
+    def peak() -> set[int]:
+        conns = [engine.connect() for _ in range(8)]  # 6 admitted requests, a commit hook, a background thread
+        pids = {int(c.execute(text("SELECT pg_backend_pid()")).scalar_one()) for c in conns}
+        for c in conns:
+            c.close()
+        return pids
+
+    first = peak()
+    assert peak() == first  # the same server processes: none closed at check-in and opened again (before: 3 were)
