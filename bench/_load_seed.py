@@ -108,10 +108,24 @@ def seed(url: str, n_leaders: int, needs_per_leader: int, n_smes: int) -> dict:
         names = list(session.scalars(select(Enterprise.name).order_by(Enterprise.id).limit(2000)))
         products = list(session.scalars(select(Capability.product).group_by(Capability.product)
                                         .order_by(func.count().desc()).limit(300)))
+    analyze(factory)
     # Firm names are "<real short name><number>": people search for the real name part.
     firm_words = sorted({n.rstrip("0123456789") for n in names if len(n.rstrip("0123456789")) >= 2})
     return {"tokens": tokens, "need_ids": need_ids, "need_bodies": bodies, "products": products,
             "firm_words": firm_words[:500], "provinces": list(PROVINCES)}
+
+
+def analyze(factory) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL, gather the planner's statistics of what the seeding wrote (opportunities, notifications,
+    needs, tokens...), as autovacuum would on a server where it runs: on the shared benchmark server it is off, and
+    with no statistics the SME feed's count and page walked every published need (~1 ms of the database's CPU each,
+    against ~0.05 ms through the opportunities' (enterprise_id, delivered_at) index once analyzed)."""
+    from sqlalchemy import text
+
+    with factory() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE"))
+            session.commit()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 
+from app.core.pg_reads import READER, READING_BIND, ping_when_idle, reading_bind
 from app.core.sqlite_writers import QueuedConnection, queue_for
 
 # How long a SQLite writer waits for another writer's lock before giving up (milliseconds).
@@ -22,6 +23,14 @@ _PRIMARY = "chainmatch_primary"
 # Statements a lazy SQLite writer runs outside its transaction; anything else begins it.
 _READ_STATEMENTS = ("SELECT", "PRAGMA", "WITH", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBAC", "RELEASE")
 _M = TypeVar("_M")
+# PostgreSQL connections a worker keeps open, and how many more it may open for a moment (the same 15 at most as
+# SQLAlchemy's default 5 + 10). A worker uses up to ~10 at once under load: 6 admitted requests (app/core/
+# admission.py; a writer's commit hook reads through a second one), health probes and logins, which are not
+# gated, and the job runner, webhook dispatcher and index sync. With 5 kept, every connection above them was
+# closed at check-in and opened anew at the next peak: 76 server processes started in 10 s of bench/load.py,
+# each a fork, an authentication and SQLAlchemy's set-up queries, which the pool exists to avoid.
+PG_POOL_SIZE = 10
+PG_POOL_OVERFLOW = 5
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -86,13 +95,20 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # Fail fast when the server is unreachable (a 503 in seconds, not a hung request), and drop dead
-    # connections from the pool before use so the service recovers by itself when the database is back.
-    return create_engine(url, pool_pre_ping=True, pool_timeout=10, pool_recycle=1800,
-                         connect_args={"connect_timeout": 5}, json_deserializer=_json_loads)
+    # connections from the pool before use so the service recovers by itself when the database is back
+    # (ping_when_idle: the connections that sat idle, not every checkout; see app/core/pg_reads.py).
+    engine = create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_OVERFLOW, pool_timeout=10,
+                           pool_recycle=1800, connect_args={"connect_timeout": 5}, json_deserializer=_json_loads)
+    if engine.dialect.name == "postgresql":
+        ping_when_idle(engine)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions of ``engine``; on PostgreSQL they carry the autocommit engine a request's reading session uses
+    (``session_scope``, app/core/pg_reads.py)."""
+    info = {READING_BIND: reading_bind(engine)} if engine.dialect.name == "postgresql" else {}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def begin_writer(session: Session) -> None:
@@ -112,8 +128,9 @@ def upgrade_to_writer(session: Session) -> None:
     if session.info.get(WRITER):
         return
     session.commit()
+    session.info.pop(READER, None)
     primary = session.info.pop(_PRIMARY, None)
-    if primary is not None:  # it read from a replica, which takes no writes
+    if primary is not None:  # it read from a replica, which takes no writes, or in autocommit (PostgreSQL)
         session.bind = primary
     begin_writer(session)
 
@@ -135,6 +152,8 @@ def session_scope(factory: Callable[[], Session], *, writer: bool = False,
     session = factory()
     if writer:
         begin_writer(session)
+    elif READING_BIND in session.info:
+        _read_in_autocommit(session)
     try:
         yield session
         session.commit()
@@ -146,6 +165,17 @@ def session_scope(factory: Callable[[], Session], *, writer: bool = False,
             on_commit(session)
     finally:
         session.close()
+
+
+def _read_in_autocommit(session: Session) -> None:
+    """A reading request's session on PostgreSQL: autocommit, no BEGIN or COMMIT unless it changes something
+    (app/core/pg_reads.py); ``upgrade_to_writer`` moves it back to the engine's transactions."""
+    primary = session.bind
+    if not isinstance(primary, Engine):  # bound to a connection (tests): keep it
+        return
+    session.bind = session.info[READING_BIND]
+    session.info[READER] = True
+    use_primary_for_writes(session, primary)
 
 
 def wrote(session: Session) -> bool:

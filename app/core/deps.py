@@ -14,6 +14,7 @@ from app.core.authn import authenticate
 from app.core.config import Settings
 from app.core.db import WRITER, session_scope, use_primary_for_writes, wrote
 from app.core.errors import Forbidden, Unauthorized
+from app.core.pg_reads import idle_reader
 from app.core.replica import ReadRouting
 from app.core.vocabulary import (
     IntegrationScope,
@@ -60,12 +61,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 def _local_read(session: Session) -> bool:
-    """Whether ending the session is a SQLite reader's COMMIT and the connection's return to the pool: local calls
-    that wait for no lock, cheaper than the hop to a thread. Not a writer's, nor one with changes still to flush
-    (flushing would wait for the write lock), nor any PostgreSQL session (a round trip)."""
+    """Whether ending the session is a SQLite reader's COMMIT, or a PostgreSQL reader's that opened no transaction
+    (autocommit: pg_reads.idle_reader), and the connection's return to the pool: local calls that wait for no lock,
+    cheaper than the hop to a thread. Not a writer's, nor one with changes still to flush (flushing would wait for
+    the write lock), nor a PostgreSQL session with a transaction open (its COMMIT is a round trip)."""
     return (not session.info.get(WRITER) and not wrote(session)
             and not (session.new or session.dirty or session.deleted)
-            and session.get_bind().dialect.name == "sqlite")
+            and (session.get_bind().dialect.name == "sqlite" or idle_reader(session)))
 
 
 async def _end(scope: Iterator[Session], error: BaseException | None) -> None:

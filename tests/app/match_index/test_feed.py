@@ -208,3 +208,30 @@ def test_a_worker_started_just_after_a_bulk_write_does_not_read_it_again(live, t
     path, _ = snapshots.build(factory, tmp_path / "snap")
     _, mapped = snapshots.open_path(path)
     assert mapped.seen == origin.seen and mapped.position == origin.position
+
+
+def test_notifications_close_together_wake_one_read(live, backend: str) -> None:  # type: ignore[no-untyped-def]
+    if backend != "postgresql":
+        return  # SQLite has no notifications: its poll reads at a fixed pace
+    url, factory = live
+    holder = IndexHolder(factory)
+    holder.build()
+    wakes: list[float] = []
+
+    def sync() -> int:
+        wakes.append(time.monotonic())
+        return holder.sync_once()
+
+    waker = Waker(sync, database_url=url, redis_url=None, notify="auto", poll_seconds=60.0)
+    waker.start()
+    try:
+        wait_for(lambda: len(wakes) == 1, 3.0)  # the catch-up read on listening
+        time.sleep(feed_module.MIN_WAKE_GAP)
+        ids = [add_product(factory, "100009", f"隔膜{k}") for k in range(8)]  # a burst of writes, as under load
+        wait_for(lambda: makes(holder, ids[-1], "隔膜7"), 3.0)
+        time.sleep(feed_module.MIN_WAKE_GAP * 2)
+    finally:
+        waker.stop()
+    reads = wakes[1:]
+    assert all(b - a >= feed_module.MIN_WAKE_GAP * 0.9 for a, b in zip(reads, reads[1:], strict=False)), reads
+    assert len(reads) < 8  # before: a read per notification that found the last one done
