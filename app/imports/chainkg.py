@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from app.core.bulk import insert_rows
 from app.core.changes import log_changes
-from app.imports.bulk import insert_rows
 from app.models import Capability, ChainNode, Enterprise, Industry, IndustryUpstream, NodeEdge
 from graph import edges_from_relations
 from graph.chainkg import ChainKG, Problem

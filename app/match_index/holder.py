@@ -54,6 +54,10 @@ class IndexHolder:
         self.build_seconds: float | None = None
 
     def build(self) -> None:
+        with snapshots.collector_paused():  # see there: millions of objects that live on, no cycles
+            self._build()
+
+    def _build(self) -> None:
         started = time.perf_counter()
         if self.snapshot_dir is not None:
             index, origin = snapshots.open_newest(self._factory, self.snapshot_dir)

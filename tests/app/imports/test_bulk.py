@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.imports.bulk import insert_rows
+from app.core.bulk import insert_rows
 from app.models import Capability, ChainNode, Enterprise
 
 
