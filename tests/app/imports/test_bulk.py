@@ -41,3 +41,16 @@ def test_a_failing_row_writes_nothing(session: Session) -> None:
         insert_rows(session, Capability.__table__, rows, "capabilities", _noop)  # type: ignore[arg-type]
     savepoint.rollback()
     assert session.scalars(select(Capability.product).where(Capability.enterprise_id == firm)).all() == []
+
+
+def test_rows_spread_over_several_statements_and_batches(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.core import bulk
+
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    monkeypatch.setattr(bulk, "PER_COPY", 4)
+    seen: list[tuple[str, int, int]] = []
+    insert_rows(session, Enterprise.__table__, [{"code": f"M{i}", "name": f"firm {i}"} for i in range(7)],  # type: ignore[arg-type]
+                "firms", lambda *a: seen.append(a))
+    codes = session.scalars(select(Enterprise.code).where(Enterprise.code.like("M%")).order_by(Enterprise.id)).all()
+    assert codes == [f"M{i}" for i in range(7)]
+    assert [done for _, done, _ in seen] == [2, 4, 6, 7]
