@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import event, insert, text
 from sqlalchemy.orm import Session
 
+from app.core.bulk import insert_rows
 from app.core.vocabulary import ChangeKind
 from app.models._types import utcnow
 from app.models.chain import ChainNode, NodeAlias, NodeEdge
@@ -22,6 +23,7 @@ from app.models.changelog import ChangeLog
 from app.models.enterprise import Capability, Enterprise
 
 CHANNEL = "chainmatch_changes"
+_BULK = 1_000
 _PENDING = "chainmatch_changes_pending"
 # Called after a commit that logged changes (Redis pub/sub when configured; PostgreSQL needs none).
 _after_commit_hooks: list[Callable[[], None]] = []
@@ -30,16 +32,24 @@ _after_commit_hooks: list[Callable[[], None]] = []
 def log_changes(session: Session, kind: ChangeKind, ids: Iterable[int | None]) -> None:
     """Number a change to each of ``ids`` (firm ids; ``[None]`` for the graph or the alias list) in the session's
     transaction."""
-    rows = [{"kind": kind, "entity_id": i, "created_at": utcnow()} for i in ids]
+    now = utcnow()  # one moment for the call's entries: they are written in one transaction
+    rows = [{"kind": kind, "entity_id": i, "created_at": now} for i in ids]
     if not rows:
         return
     conn = session.connection()
-    for start in range(0, len(rows), 10_000):
-        conn.execute(insert(ChangeLog), rows[start : start + 10_000])
+    if len(rows) >= _BULK:  # a bulk import's million firms: COPY on PostgreSQL (30 % of the import as INSERTs)
+        insert_rows(session, ChangeLog.__table__, rows, "change log", _quiet)  # type: ignore[arg-type]
+    else:
+        for start in range(0, len(rows), 10_000):
+            conn.execute(insert(ChangeLog), rows[start : start + 10_000])
     if conn.dialect.name == "postgresql":
         # Delivered at commit, never for a rolled-back transaction; repeats within one transaction fold into one.
         conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     session.info[_PENDING] = True
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    return None
 
 
 def on_commit(hook: Callable[[], None]) -> Callable[[], None]:

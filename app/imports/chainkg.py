@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from app.core.bulk import insert_rows
 from app.core.changes import log_changes
 from app.models import Capability, ChainNode, Enterprise, Industry, IndustryUpstream, NodeEdge
 from graph import edges_from_relations
@@ -39,11 +40,7 @@ def _table(model: Any) -> Table:
 
 
 def _insert(session: Session, model: Any, rows: Sequence[dict[str, Any]], step: str, progress: Progress) -> None:
-    for i in range(0, len(rows), _BATCH):
-        session.execute(insert(_table(model)), list(rows[i : i + _BATCH]))
-        progress(step, min(i + _BATCH, len(rows)), len(rows))
-    if not rows:
-        progress(step, 0, 0)
+    insert_rows(session, _table(model), rows, step, progress)  # COPY on PostgreSQL
 
 
 def _update(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:

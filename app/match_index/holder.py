@@ -23,12 +23,13 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.match_index import snapshots
-from app.match_index.directory import Directory, Listing
+from app.match_index.directory import Directory
 from app.match_index.feed import ChangeFeed
+from app.match_index.listings import directory_columns, listing
 from app.match_index.snapshot import installed_model, load_aliases, load_directory_fields, load_records
 from app.match_index.snapshots import Origin
 from graph import ChainGraph
-from matching import EnterpriseRecord, MatchIndex
+from matching import MatchIndex
 from matching.learner import Reranker
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,10 @@ class IndexHolder:
         self.build_seconds: float | None = None
 
     def build(self) -> None:
+        with snapshots.collector_paused():  # see there: millions of objects that live on, no cycles
+            self._build()
+
+    def _build(self) -> None:
         started = time.perf_counter()
         if self.snapshot_dir is not None:
             index, origin = snapshots.open_newest(self._factory, self.snapshot_dir)
@@ -87,9 +92,9 @@ class IndexHolder:
         changed meanwhile is in the log after the feed's position: the next sync re-reads it into both."""
         with self._factory() as session:
             fields = load_directory_fields(session)
-        with self._lock:  # one record at a time: 100,000 of them at once would double the worker's peak memory
-            listings = [_listing(r, fields[r.id]) for r in index.all_records() if r.id in fields]
-        directory = Directory(listings)
+        with self._lock:
+            columns = directory_columns(index, fields)
+        directory = Directory(columns)
         with self._lock:
             self.directory = directory
 
@@ -108,7 +113,7 @@ class IndexHolder:
                 if id_ in records:
                     index.upsert(records[id_])
                     if directory is not None and id_ in fields:
-                        directory.upsert(_listing(records[id_], fields[id_]))
+                        directory.upsert(listing(records[id_], fields[id_]))
                 else:
                     index.remove(id_)
                     if directory is not None:
@@ -189,8 +194,3 @@ class IndexHolder:
                 "position": self._feed.position if self._feed else 0, "graph_changed": self.graph_changed,
                 "reranker": self.reranker_info}
 
-
-def _listing(record: EnterpriseRecord, fields: tuple[str, list[str]]) -> Listing:
-    full_name, region = fields
-    return Listing.of(record.id, names=[record.name, full_name], products=[p for p, _ in record.products],
-                      kind=record.kind, tier=record.tier, region=region)

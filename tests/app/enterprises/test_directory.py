@@ -58,3 +58,34 @@ def test_postings_find_the_same_parts_as_scanning() -> None:
     for needle in needles:
         expected = [k for k, part in enumerate(parts) if needle in part]
         assert postings.parts(needle).tolist() == expected, needle
+
+
+def test_a_rebuild_answers_as_a_fresh_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding changes into the big strings (columns merged, not listings rebuilt) answers every search as a
+    directory built afresh from the same firms does."""
+    import random
+
+    rng = random.Random(5)
+    chars = "锂电池铜箔碳酸"
+
+    def some(id_: int) -> Listing:
+        products = ["".join(rng.choice(chars) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(0, 4))]
+        return firm(id_, "".join(rng.choice(chars) for _ in range(3)), *products, kind=rng.choice(["sme", "leader"]),
+                    tier=rng.choice(["none", "innovative"]), region=(rng.choice(["山东省", "广东省"]), "某市"))
+
+    current = {i: some(i) for i in range(0, 120, 2)}
+    d = Directory(list(current.values()))
+    monkeypatch.setattr(directory_module, "_REBUILD_AT", 7)
+    for _ in range(60):
+        id_ = rng.randrange(130)
+        if rng.random() < 0.3:
+            d.remove(id_)
+            current.pop(id_, None)
+        else:
+            current[id_] = some(id_)
+            d.upsert(current[id_])
+    fresh = Directory(list(current.values()))
+    assert len(d) == len(fresh) == len(current)
+    for needle in ["锂", "电池", "铜箔", "碳酸锂", "有限", "锂电池铜"]:
+        for f in (Filter(), Filter(kinds=("leader",)), Filter(tiers=("innovative",)), Filter(region=("广东省",))):
+            assert d.search(needle, f, limit=500, offset=0) == fresh.search(needle, f, limit=500, offset=0)
