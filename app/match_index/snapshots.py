@@ -152,8 +152,8 @@ def write(index: MatchIndex, origin: Origin, folder: str | os.PathLike[str]) -> 
 def build(factory: sessionmaker[Session], folder: str | os.PathLike[str]) -> tuple[Path, dict[str, Any]]:
     """Read the database and write a new snapshot; returns its path and timings."""
     started = time.perf_counter()
-    with collector_paused():
-        index, origin = read_database(factory)
+    with collector_paused():  # over the fit and the write (read_database pauses it over the fit alone)
+        index, origin = _read_database(factory)
         fitted = time.perf_counter()
         path = write(index, origin, folder)
     size = sum(f.stat().st_size for f in path.iterdir())

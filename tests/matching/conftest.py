@@ -1,7 +1,28 @@
 import pytest
 
 from graph import ChainGraph, NodeSpec
-from matching import EnterpriseRecord, MatchIndex
+from matching import ChineseAnalyzer, EnterpriseRecord, MatchIndex, NodeLinker
+from matching.understanding import NeedReader, Understanding
+
+
+def need_reader(nodes: tuple[str, ...], edges: list[tuple[str, str, str]] | None = None,
+                aliases: list[tuple[str, str]] | None = None) -> NeedReader:
+    """A need reader over a graph of just ``nodes`` (the understanding tests' hand-checkable vocabulary)."""
+    graph = ChainGraph.build([NodeSpec(n) for n in nodes], edges or [])
+    analyzer = ChineseAnalyzer().fit([*graph.surface_forms(), *(a for a, _ in aliases or [])])
+    return NeedReader().fit(NodeLinker().fit(graph, analyzer, aliases or []), graph)
+
+
+def wanted(u: Understanding) -> list[str]:
+    return [n for m in u.wanted for n in m.nodes]
+
+
+def own(u: Understanding) -> list[str]:
+    return [n for m in u.own for n in m.nodes]
+
+
+def purposes(u: Understanding) -> list[str]:
+    return [n for m in u.purposes for n in m.nodes]
 
 
 def tiny_graph() -> ChainGraph:

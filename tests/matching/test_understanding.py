@@ -2,10 +2,9 @@
 
 import pytest
 
-from graph import ChainGraph, NodeSpec
-from matching import ChineseAnalyzer, NodeLinker
 from matching.spec import word_list
 from matching.understanding import NeedReader
+from tests.matching.conftest import need_reader, wanted
 
 NODES = tuple(word_list(
     """
@@ -26,13 +25,7 @@ ALIASES = [("IGBT", "半导体器件"), ("热卷", "热轧卷板"), ("热卷", "
 
 @pytest.fixture(scope="module")
 def reader() -> NeedReader:
-    graph = ChainGraph.build([NodeSpec(n) for n in NODES], EDGES)
-    analyzer = ChineseAnalyzer().fit([*graph.surface_forms(), *(a for a, _ in ALIASES)])
-    return NeedReader().fit(NodeLinker().fit(graph, analyzer, ALIASES), graph)
-
-
-def wanted(u) -> list[str]:
-    return [n for m in u.wanted for n in m.nodes]
+    return need_reader(NODES, EDGES, ALIASES)
 
 
 def test_the_head_of_a_compound_is_wanted_and_the_modifier_set_aside(reader):

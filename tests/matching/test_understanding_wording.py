@@ -2,10 +2,9 @@
 
 import pytest
 
-from graph import ChainGraph, NodeSpec
-from matching import ChineseAnalyzer, NodeLinker
 from matching.spec import word_list
 from matching.understanding import NeedReader
+from tests.matching.conftest import need_reader, wanted
 
 NODES = tuple(word_list(
     """
@@ -19,13 +18,7 @@ ALIASES = [("电石", "碳化钙"), ("硅铁", "铁合金"), ("高碳铬铁", "�
 
 @pytest.fixture(scope="module")
 def reader() -> NeedReader:
-    graph = ChainGraph.build([NodeSpec(n) for n in NODES], [])
-    analyzer = ChineseAnalyzer().fit([*graph.surface_forms(), *(a for a, _ in ALIASES)])
-    return NeedReader().fit(NodeLinker().fit(graph, analyzer, ALIASES), graph)
-
-
-def wanted(u) -> list[str]:
-    return [n for m in u.wanted for n in m.nodes]
+    return need_reader(NODES, aliases=ALIASES)
 
 
 def test_a_firm_before_the_want_verb_is_the_poster_even_with_an_adverb_between(reader):

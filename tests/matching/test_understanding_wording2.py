@@ -2,10 +2,9 @@
 
 import pytest
 
-from graph import ChainGraph, NodeSpec
-from matching import ChineseAnalyzer, NodeLinker
 from matching.spec import word_list
 from matching.understanding import NeedReader
+from tests.matching.conftest import need_reader, own, wanted
 
 NODES = tuple(word_list(
     """
@@ -16,17 +15,7 @@ NODES = tuple(word_list(
 
 @pytest.fixture(scope="module")
 def reader() -> NeedReader:
-    graph = ChainGraph.build([NodeSpec(n) for n in NODES], [])
-    analyzer = ChineseAnalyzer().fit(list(graph.surface_forms()))
-    return NeedReader().fit(NodeLinker().fit(graph, analyzer, []), graph)
-
-
-def wanted(u) -> list[str]:
-    return [n for m in u.wanted for n in m.nodes]
-
-
-def own(u) -> list[str]:
-    return [n for m in u.own for n in m.nodes]
+    return need_reader(NODES)
 
 
 def test_acquiring_equipment_is_a_want_verb(reader):

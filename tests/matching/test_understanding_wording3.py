@@ -3,8 +3,9 @@
 import pytest
 
 from graph import ChainGraph, NodeSpec
-from matching import ChineseAnalyzer, EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, NodeLinker, rank
+from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
 from matching.understanding import NeedReader
+from tests.matching.conftest import need_reader, purposes, wanted
 
 
 def _firm(i: int, product: str) -> EnterpriseRecord:
@@ -60,17 +61,7 @@ NODES = ("粉末冶金", "结构件", "水处理", "药剂", "乳化剂", "原�
 
 @pytest.fixture(scope="module")
 def reader() -> NeedReader:
-    graph = ChainGraph.build([NodeSpec(n) for n in NODES], [])
-    analyzer = ChineseAnalyzer().fit(list(graph.surface_forms()))
-    return NeedReader().fit(NodeLinker().fit(graph, analyzer, []), graph)
-
-
-def wanted(u) -> list[str]:
-    return [n for m in u.wanted for n in m.nodes]
-
-
-def purposes(u) -> list[str]:
-    return [n for m in u.purposes for n in m.nodes]
+    return need_reader(NODES)
 
 
 @pytest.mark.parametrize(("text", "first"), [
