@@ -96,7 +96,10 @@ def test_after_failures_even_the_right_password_is_refused(migrated_url: str, se
         assert right.status_code == 429 and int(right.headers["Retry-After"]) >= 59
         assert "登录失败次数过多" in right.text and "cm_session" not in right.headers.get("set-cookie", "")
         assert hasher.calls == calls  # a locked account costs no password check
-    failures = list(small.scalars(select(AuditEntry).where(AuditEntry.action == "session.login_failed")))
+    # in the order they were written: without ORDER BY, PostgreSQL may return a row placed in an earlier page's free
+    # space (rolled-back tests leave some) first
+    failures = list(small.scalars(select(AuditEntry).where(AuditEntry.action == "session.login_failed")
+                                  .order_by(AuditEntry.id)))
     assert len(failures) == 3 and all(f.entity_id == "sme1" and f.after["known_user"] for f in failures)
     assert failures[-1].after["locked_seconds"] == 60
     assert not any("wrong password" in str(f.after) + str(f.before) for f in failures)  # never the password
