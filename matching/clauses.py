@@ -34,7 +34,7 @@ _CLAUSE_END = set(",;:!?。\n\r|【】[]")
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
-    长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
+    委外加工 外协加工 带量采购 长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上
 """)
@@ -94,6 +94,11 @@ _LABEL = re.compile(r"^.{1,8}$")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 
+# list numbering: 1. 2、 一、 (3) ④
+_NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
+# a plant or line named before the want verb (水泥熟料生产线需石灰石): where the goods go, not what is sought
+_PLANT_END = re.compile(r"(?:生产线|产线|车间|装置|工厂|基地)$")
+
 Mark = Callable[[int, int, str], None]
 
 
@@ -127,9 +132,9 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     """Trim spaces, list numbering (1. 一、 ·) and bullets from both ends of a span."""
     while s < e and (text[s].isspace() or text[s] in "·•-*#"):
         s += 1
-    m = re.match(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.])\s*", text[s:e])
+    m = _NUMBERING.match(text, s, e)
     if m:
-        s += m.end()
+        s = m.end()
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
@@ -177,7 +182,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
 
     seen_title = False
     wanted_before = False  # the clause before asked for something (want, title or detail)
+    listing = False  # the clause before was an item of a list after a heading (需求如下：电缆；变压器)
     carry = ""  # the role a label or a topic clause ending in a colon hands to the clause after it
+    stop = ""
     for n, c in enumerate(split_clauses(text)):
         s, e = _strip(text, c.start, c.end)
         if s >= e:
@@ -188,6 +195,11 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         role = _clause_role(body, bool(verbs), c.stop, carry)
         if role == "other" and wanted_before and _CONTINUE.match(body):
             role = "detail"
+        # the next item of that list: numbered (2、变压器), or after a semicolon or a line break
+        if role == "other" and listing and (_NUMBERING.match(text, c.start, c.end) or stop in ";\n"):
+            role = "detail"
+        listing = role == "detail"
+        stop = c.stop
         wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
         carry = ""
         if role == "label":
@@ -301,7 +313,8 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             _mark_inner(text, after[0], after[1], boundaries, mark)
             if _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
-                mark(*before, "title")
+                plant = _PLANT_END.search(text[before[0]:before[1]].rstrip())
+                mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
         elif _has_content(text, *before) and not (own and k == 0):
             mark(*before, "object")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from graph import ChainGraph
 from matching.analyzer import normalize
 from matching.clauses import FIRM_AFTER, zones
+from matching.coordination import elide_heads
 from matching.linking import NodeLinker
 from matching.phrases import (
     CLASS_HEADS,
@@ -275,6 +276,7 @@ class NeedReader:
         zone, clause_of = zones(t, boundaries)
         specs = spec_spans(t)
         hits, ignored = self._mentions(t, zone, boundaries, fill, specs)
+        hits = elide_heads(t, hits, zone, self.linker_)
         for h in hits:
             if _names_poster(t, h, zone, clause_of):
                 h.zone = "own"
