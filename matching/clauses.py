@@ -34,7 +34,7 @@ _CLAUSE_END = set(",;:!?。\n\r|【】[]")
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
-    委外加工 外协加工 带量采购 长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
+    委外加工 外协加工 带量采购 集采 长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上
 """)
@@ -55,7 +55,7 @@ _OWN_MID = re.compile(
 # a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|合作社|养殖场|平台|(?<![内外头底全局顶])部)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+    r"运营方|合作社|养殖场|平台|(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})科)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
@@ -86,7 +86,7 @@ _PURPOSE = re.compile(
 _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # a project, or works on a plant, named at the end of a phrase
-_PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新")
+_PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
 _FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
 # X原料 / X辅料: inputs *of* X, so X is what they are for
 _INPUTS_OF = ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件")
