@@ -156,7 +156,9 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
     tiers = (
         [h for h in heads if h.zone in WANTED_ZONES],
         [h for h in loose if h.clause == first],
-        [h for h in hits if h.role in ("head", "context", "modifier")],
+        # else anything, but a word that names no product (技术, 解决方案) only when nothing else is there
+        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS]
+        or [h for h in hits if h.role in ("head", "context", "modifier")],
     )
     for i, tier in enumerate(tiers):
         if tier:
