@@ -34,7 +34,7 @@ _CLAUSE_END = set(",;:!?。\n\r|【】[]")
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
-    委外加工 外协加工 带量采购 集采
+    委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价
     长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上
@@ -162,7 +162,7 @@ def _label_role(label: str) -> str:
         return "require"
     if re.search(r"地点|方式|期$|联系|时间", label):
         return "deliver"
-    if re.search(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种", label):
+    if re.search(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下", label):
         return "detail"
     return "context"
 
@@ -186,7 +186,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
     listing = False  # the clause before was an item of a list after a heading (需求如下：电缆；变压器)
     carry = ""  # the role a label or a topic clause ending in a colon hands to the clause after it
     stop = ""
-    for n, c in enumerate(split_clauses(text)):
+    clauses = split_clauses(text)
+    for n, c in enumerate(clauses):
         s, e = _strip(text, c.start, c.end)
         if s >= e:
             continue
@@ -212,7 +213,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             mark(s, e, role)
         elif role == "want":
             _mark_want(text, s, e, verbs, boundaries, mark)
-            carry = "detail" if c.stop == ":" else ""
+            # a heading ends in a colon, or in a line break before a numbered list (采购清单\n1、镀锌钢管)
+            listed = c.stop == "\n" and n + 1 < len(clauses) and _NUMBERING.match(text, clauses[n + 1].start)
+            carry = "detail" if c.stop == ":" or listed else ""
         elif role == "detail" or not seen_title:
             mark(s, e, "detail" if role == "detail" else "title")
             _mark_inner(text, s, e, boundaries, mark)

@@ -52,6 +52,14 @@ def test_every_item_of_a_numbered_or_semicolon_list_after_a_heading_is_wanted():
     assert wanted(r.read("需求如下：电缆；需提供变压器试验报告")) == ["电缆"]
 
 
+def test_a_heading_on_its_own_line_before_a_numbered_list_hands_the_want_to_every_item():
+    r = _reader()
+    assert sorted(wanted(r.read("采购清单\n1、电缆 200米\n2、变压器 2台\n3、开关柜"))) == ["变压器", "开关柜", "电缆"]
+    assert sorted(wanted(r.read("现有一批物资需要采购，明细如下：\n（1）电缆\n（2）变压器"))) == ["变压器", "电缆"]
+    # without numbering the next line is no list item: it stays context
+    assert wanted(r.read("采购电缆\n变压器厂家勿扰")) == ["电缆"]
+
+
 # ---- want verbs, posters and purposes -----------------------------------------------------------------------
 
 def test_contracting_out_and_volume_procurement_are_want_verbs():
@@ -59,6 +67,12 @@ def test_contracting_out_and_volume_procurement_are_want_verbs():
     u = r.read("泵阀企业委外加工：球墨铸铁件、灰铁铸件")
     assert sorted(wanted(u)) == ["灰铁铸件", "球墨铸铁件"]  # not 外加工, cut out of 委外加工
     assert wanted(r.read("县域医共体中成药带量采购")) == ["中成药"]
+
+
+def test_the_procurement_methods_of_public_tenders_are_want_verbs():
+    r = _reader()
+    for method in ("单一来源采购", "竞争性谈判", "竞争性磋商", "询比价", "比选"):
+        assert wanted(r.read(f"电缆{method}，交货期30天")) == ["电缆"], method
 
 
 def test_an_institution_before_the_want_verb_is_the_poster():
