@@ -2,6 +2,7 @@
 
 from graph import ChainGraph, NodeSpec
 from matching import ChineseAnalyzer, NodeLinker
+from matching.clauses import zones
 from matching.understanding import NeedReader
 from tests.matching.conftest import need_reader, own, purposes, wanted
 
@@ -70,9 +71,13 @@ def test_contracting_out_and_volume_procurement_are_want_verbs():
 
 
 def test_the_procurement_methods_of_public_tenders_are_want_verbs():
-    r = _reader()
+    r = need_reader((*NODES, "单一"))
     for method in ("单一来源采购", "竞争性谈判", "竞争性磋商", "询比价", "比选"):
-        assert wanted(r.read(f"电缆{method}，交货期30天")) == ["电缆"], method
+        text = f"电缆{method}，交货期30天"
+        zone, _ = zones(text, set(range(len(text) + 1)))
+        assert zone[2:2 + len(method)] == ["verb"] * len(method), method
+        assert zone[0] in ("object", "title") and zone[1] == zone[0], method  # what the method is for
+        assert wanted(r.read(text)) == ["电缆"], method  # 单一 is a node name, but not in 单一来源采购
 
 
 def test_an_institution_before_the_want_verb_is_the_poster():
