@@ -39,6 +39,8 @@ def elide_heads(t: str, hits: list[Hit], zone: list[str], linker: NodeLinker) ->
         while s > 0 and _is_han(t[s - 1]) and zone[s - 1] == zone[a - 1]:
             s -= 1
         stem = t[s:a]
+        if s > 0 and (t[s - 1].isdigit() or t[s - 1].isascii() and t[s - 1].isalpha()):
+            continue  # a measure word after a number (约3000樘、整体橱柜) is no stem
         if not stem or len(stem) > _STEM_MAX or len(last.form) - len(stem) < _SHARED_MIN or not _is_han(last.form[0]):
             continue
         inside = [h for h in out if s <= h.start and h.end <= a]
@@ -48,8 +50,9 @@ def elide_heads(t: str, hits: list[Hit], zone: list[str], linker: NodeLinker) ->
         nodes = lk.nodes_of(composed) if composed in lk.forms_ else ()
         if not nodes and not inside:
             shared = last.form[len(stem):]
-            nodes = next((lk.nodes_of(shared[k:]) for k in range(len(shared) - _SHARED_MIN + 1)
-                          if shared[k:] in lk.forms_), ())
+            # the shared part, or without the character the stem's own word took (中、低压开关柜: 压开关柜 → 开关柜)
+            nodes = next((lk.nodes_of(shared[k:]) for k in (0, 1) if len(shared) - k >= _SHARED_MIN
+                          and shared[k:] in lk.forms_), ())
         if not nodes:
             continue
         gone = {id(h) for h in inside}

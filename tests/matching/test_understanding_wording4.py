@@ -9,7 +9,7 @@ from tests.matching.conftest import need_reader, own, purposes, wanted
 NODES = ("压力", "压力传感器", "温度传感器", "高压开关柜", "低压开关柜", "开关柜", "智能电能表", "三相智能电能表",
          "活性", "活性染料", "分散染料", "钢管", "不锈钢法兰", "法兰", "电缆", "变压器", "球墨铸铁件", "灰铁铸件",
          "外加工", "中成药", "医用口罩", "医院", "石灰石", "水泥熟料", "除草剂", "原药", "草甘膦", "硫酸", "磷矿石",
-         "技术", "钛精矿", "铝合金", "铜合金", "轴承", "齿轮箱", "轴承箱")
+         "技术", "钛精矿", "铝合金", "铜合金", "轴承", "齿轮箱", "轴承箱", "木门", "整体橱柜", "橱柜")
 
 
 def _reader() -> NeedReader:
@@ -37,6 +37,8 @@ def test_three_conjuncts_share_the_head_too():
 
 def test_products_in_a_list_are_not_read_as_stems():
     r = _reader()
+    # a measure word after a number ends the item before it: 樘 is no stem of 整体橱柜 (樘体橱柜 → 橱柜)
+    assert sorted(wanted(r.read("采购木门约3000樘、整体橱柜1500套"))) == ["整体橱柜", "木门"]
     # a product of its own before 、 keeps its own reading when the composed name is none (钢管钢法兰)
     assert sorted(wanted(r.read("钢管、不锈钢法兰采购"))) == ["不锈钢法兰", "钢管"]
     # a shared part of one character is no shared head (轴承、齿轮箱 is not 轴承箱)
