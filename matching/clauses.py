@@ -34,6 +34,7 @@ _CLAUSE_END = set(",;:!?。\n\r|【】[]")
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
+    委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价
     长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上
@@ -55,7 +56,7 @@ _OWN_MID = re.compile(
 # a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|合作社|养殖场|平台|(?<![内外头底全局顶])部)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+    r"运营方|合作社|养殖场|平台|(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})科)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
@@ -86,13 +87,18 @@ _PURPOSE = re.compile(
 _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # a project, or works on a plant, named at the end of a phrase
-_PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新")
+_PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
 _FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
 # X原料 / X辅料: inputs *of* X, so X is what they are for
 _INPUTS_OF = ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件")
 _LABEL = re.compile(r"^.{1,8}$")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
+
+# list numbering: 1. 2、 一、 (3) ④
+_NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
+# a plant or line named before the want verb (水泥熟料生产线需石灰石): where the goods go, not what is sought
+_PLANT_END = re.compile(r"(?:生产线|产线|车间|装置|工厂|基地)$")
 
 Mark = Callable[[int, int, str], None]
 
@@ -127,9 +133,9 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     """Trim spaces, list numbering (1. 一、 ·) and bullets from both ends of a span."""
     while s < e and (text[s].isspace() or text[s] in "·•-*#"):
         s += 1
-    m = re.match(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.])\s*", text[s:e])
+    m = _NUMBERING.match(text, s, e)
     if m:
-        s += m.end()
+        s = m.end()
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
@@ -156,7 +162,7 @@ def _label_role(label: str) -> str:
         return "require"
     if re.search(r"地点|方式|期$|联系|时间", label):
         return "deliver"
-    if re.search(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种", label):
+    if re.search(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下", label):
         return "detail"
     return "context"
 
@@ -177,8 +183,11 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
 
     seen_title = False
     wanted_before = False  # the clause before asked for something (want, title or detail)
+    listing = False  # the clause before was an item of a list after a heading (需求如下：电缆；变压器)
     carry = ""  # the role a label or a topic clause ending in a colon hands to the clause after it
-    for n, c in enumerate(split_clauses(text)):
+    stop = ""
+    clauses = split_clauses(text)
+    for n, c in enumerate(clauses):
         s, e = _strip(text, c.start, c.end)
         if s >= e:
             continue
@@ -188,6 +197,11 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         role = _clause_role(body, bool(verbs), c.stop, carry)
         if role == "other" and wanted_before and _CONTINUE.match(body):
             role = "detail"
+        # the next item of that list: numbered (2、变压器), or after a semicolon or a line break
+        if role == "other" and listing and (_NUMBERING.match(text, c.start, c.end) or stop in ";\n"):
+            role = "detail"
+        listing = role == "detail"
+        stop = c.stop
         wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
         carry = ""
         if role == "label":
@@ -199,7 +213,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             mark(s, e, role)
         elif role == "want":
             _mark_want(text, s, e, verbs, boundaries, mark)
-            carry = "detail" if c.stop == ":" else ""
+            # a heading ends in a colon, or in a line break before a numbered list (采购清单\n1、镀锌钢管)
+            listed = c.stop == "\n" and n + 1 < len(clauses) and _NUMBERING.match(text, clauses[n + 1].start)
+            carry = "detail" if c.stop == ":" or listed else ""
         elif role == "detail" or not seen_title:
             mark(s, e, "detail" if role == "detail" else "title")
             _mark_inner(text, s, e, boundaries, mark)
@@ -301,7 +317,8 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             _mark_inner(text, after[0], after[1], boundaries, mark)
             if _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
-                mark(*before, "title")
+                plant = _PLANT_END.search(text[before[0]:before[1]].rstrip())
+                mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
         elif _has_content(text, *before) and not (own and k == 0):
             mark(*before, "object")

@@ -31,7 +31,7 @@ __all__ = [
 CLASS_HEADS = frozenset(word_list("""
     模块 模组 总成 组件 部件 零部件 配件 零件 设备 装置 系统 产品 材料 原料 制品 用品 器件 元件 元器件 传感器 芯片
     控制器 仪器 仪表 整机 成套设备 棒材 板材 管材 线材 型材 带材 箔材 丝材 粉末 颗粒 专用料 工作站
-    结构件 药剂 切片 耗材 备件 气源
+    结构件 药剂 切片 耗材 备件 气源 原药
 """))
 # Heads that name no product at all: never wanted themselves. The last line: contracting arrangements (总包单位寻找…
 # 幕墙分包单位), like OEM/ODM.
@@ -39,7 +39,7 @@ EMPTY_HEADS = frozenset(word_list("""
     服务 方案 解决方案 业务 工程 项目 技术 关键技术 工艺 加工 外协 团队 能力 类 系列 产线 配送 合作 开发 研发 创新
     质量 供应 主营 主要产品为 以上 内容 国产 替代 国产化 国产替代 定制 处理 运营 投资 产业 行业 市场 框架 进口 出口
     现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
-    分包 总包 承包
+    分包 总包 承包 材质 牌号
 """))
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
@@ -156,7 +156,9 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
     tiers = (
         [h for h in heads if h.zone in WANTED_ZONES],
         [h for h in loose if h.clause == first],
-        [h for h in hits if h.role in ("head", "context", "modifier")],
+        # else anything, but a word that names no product (技术, 解决方案) only when nothing else is there
+        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS]
+        or [h for h in hits if h.role in ("head", "context", "modifier")],
     )
     for i, tier in enumerate(tiers):
         if tier:

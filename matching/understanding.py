@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from graph import ChainGraph
 from matching.analyzer import normalize
 from matching.clauses import FIRM_AFTER, zones
+from matching.coordination import elide_heads
 from matching.linking import NodeLinker
 from matching.phrases import (
     CLASS_HEADS,
@@ -192,7 +193,8 @@ class NeedReader:
     def _mentions(self, t: str, zone: list[str], boundaries: set[int], fill: list[tuple[int, int]],
                   specs: list[tuple[int, int, str]]) -> tuple[list[Hit], list[str]]:
         lk = self.linker_
-        hits = [h for h in lk._hits(t) if not any(h[0] < e and s < h[1] for s, e in fill)]
+        # a name that starts with a symbol (%硫酸 in the data) is noise that would hide the name inside it
+        hits = [h for h in lk._hits(t) if h[2][:1].isalnum() and not any(h[0] < e and s < h[1] for s, e in fill)]
         # a Chinese mention cutting a word at both ends is an accident (面包 in 表面包覆)
         hits = [h for h in hits if h[0] in boundaries or h[1] in boundaries or is_latin(h[2])]
         # a want verb or self-description marker is never part of a product (设备招标), unless a product
@@ -275,6 +277,7 @@ class NeedReader:
         zone, clause_of = zones(t, boundaries)
         specs = spec_spans(t)
         hits, ignored = self._mentions(t, zone, boundaries, fill, specs)
+        hits = elide_heads(t, hits, zone, self.linker_)
         for h in hits:
             if _names_poster(t, h, zone, clause_of):
                 h.zone = "own"
