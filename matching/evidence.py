@@ -71,11 +71,28 @@ def allowed(index: MatchIndex, query: MatchQuery, slots: np.ndarray) -> np.ndarr
 def _listed(index: MatchIndex, nodes: np.ndarray, cand: np.ndarray) -> np.ndarray:
     """Whether each candidate lists one of ``nodes`` itself, not a product merely containing its name: an
     exact link scores at least the lowest revenue factor, a contained one less."""
+    return _listed_each(index, [nodes], cand)[0]
+
+
+def _listed_each(index: MatchIndex, node_sets: list[np.ndarray], cand: np.ndarray) -> list[np.ndarray]:
+    """:func:`_listed` for several node sets from one gather of their columns."""
+    nodes = np.concatenate(node_sets) if len(node_sets) > 1 else node_sets[0]
     # a firm's best entry reaches the bar exactly when one of its entries does: mark those, no reduction needed
-    rows, _, vals = index.nodes_.column_entries(nodes, np.ones(len(nodes)))
+    rows, which, vals = index.nodes_.column_entries(nodes, np.ones(len(nodes)))
+    exact = vals >= 0.999 * index.revenue_factor(0.0)
+    rows = rows[exact]
+    out = []
     listed = np.zeros(len(index.alive_), dtype=bool)
-    listed[rows[vals >= 0.999 * index.revenue_factor(0.0)]] = True
-    return listed[cand]
+    if len(node_sets) == 1:
+        listed[rows] = True
+        return [listed[cand]]
+    set_of = np.searchsorted(np.cumsum([len(s) for s in node_sets]), which[exact], side="right")
+    for k in range(len(node_sets)):
+        mine = rows[set_of == k]
+        listed[mine] = True
+        out.append(listed[cand])
+        listed[mine] = False  # the scratch vector serves the next set
+    return out
 
 
 def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
@@ -90,13 +107,12 @@ def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, floa
     aside = {n for n in u.aside_ids if n not in seeds} - own
     no_wanted = g_c < index.config.wanted_evidence
 
-    def flags(nodes: set[int]) -> np.ndarray | None:
-        if not nodes:
-            return None
-        cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
-        return (_listed(index, cols, cand) & no_wanted).astype(float)
-
-    return flags(own), flags(aside)
+    asked = [nodes for nodes in (own, aside) if nodes]
+    if not asked:
+        return None, None
+    flags = iter([(listed & no_wanted).astype(float) for listed in _listed_each(
+        index, [np.fromiter(nodes, dtype=np.int64, count=len(nodes)) for nodes in asked], cand)])
+    return (next(flags) if own else None), (next(flags) if aside else None)
 
 
 def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarray, u: Understanding | None,
@@ -132,7 +148,9 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
 
     # from here on only firms with some positive evidence of their own matter (a penalty is not one)
     touched, per_slot = align([g_max, g_sum, text, cooc, fb, ind], n_slots)
-    some = np.logical_or.reduce([per_slot[k] > 0 for k in (0, 2, 3, 4, 5)]) if len(touched) else np.zeros(0, bool)
+    some = per_slot[0] > 0
+    for k in (2, 3, 4, 5):
+        some |= per_slot[k] > 0
     keep = np.flatnonzero(some)
     keep = keep[allowed(index, query, touched[keep])]
     if len(keep) == 0:

@@ -195,6 +195,10 @@ class SparseRows:
         """``sum_i weights[i] * row(slots[i])`` over few rows, as (columns touched, values)."""
         slots = np.asarray(slots, dtype=np.int64)
         weights = np.asarray(weights, dtype=np.float64)
+        if not self._extra:  # no overlay (the usual case): the gather as it is, without splitting the rows
+            m = self._main_csr
+            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots, weights, which_too=False)
+            return self._summed(cols, vals)
         n_main = self._main_csr.shape[0]
         parts = []
         main = slots < n_main
@@ -207,9 +211,13 @@ class SparseRows:
             cols, vals = self._extra[s - n_main]
             parts.append((cols.astype(np.int64), vals * w))
         cols = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        vals = np.concatenate([v for _, v in parts]) if parts else np.zeros(0)
+        return self._summed(cols, vals)
+
+    @staticmethod
+    def _summed(cols: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if len(cols) == 0:
             return cols, np.zeros(0)
-        vals = np.concatenate([v for _, v in parts])
         # sorting the few touched columns beats scanning a dense vector as wide as the vocabulary; a stable sort
         # of the rows' sorted runs (a merge) is twice as fast as np.unique's, and each column's sum still adds
         # its entries in the makers' order
