@@ -17,11 +17,13 @@ from matching.bm25 import bm25_idf
 from matching.cooccur import cooccurrence, feedback, makers
 from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
-from matching.sparse import SparseVec, align, sum_and_max
+from matching.sparse import SparseVec, align, reduce_parts
 from matching.types import MatchQuery
 from matching.understanding import Understanding
 
 __all__ = ["Evidence", "gather"]
+
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -121,14 +123,17 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
     understanding ``u`` (node scope with text); ``None`` when no firm passing the filters has any."""
     cfg = index.config
     n_slots = len(index.alive_)
-    text = (index.text_.column_vector(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols)
-            else SparseVec.empty())
+    t_rows, t_vals = (index.text_.entries(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols)
+                      else (_NO_SLOTS, np.zeros(0)))
     nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
     weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
     # one gather serves the best and the summed graph evidence, and later the 匹配度 of the pool
     e_rows, e_which, e_vals = index.nodes_.column_entries(nodes, weights)
-    g_sum, g_max = sum_and_max(e_rows, e_vals, n_slots)
-    text_top = float(np.max(text.values, where=allowed(index, query, text.slots), initial=0.0))
+    # the text and graph entries grouped by slot at once, already on one slot array (0 where a firm has none)
+    both, (g_sum_b, g_b, t_b) = reduce_parts([(e_rows, e_vals, ("sum", "max")), (t_rows, t_vals, ("sum",))],
+                                             n_slots)
+    g_max = SparseVec(both, g_b)
+    text_top = float(np.max(t_b, where=allowed(index, query, both), initial=0.0))
     cooc, fb, ind = SparseVec.empty(), SparseVec.empty(), SparseVec.empty()
     cooc_nodes: dict[int, float] = {}
     vote: IndustryVote | None = None
@@ -136,7 +141,6 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
         # who makes the need's product: graph evidence first, text matches as a weaker guess
         guess = g_max
         if text_top > 0:
-            both, (g_b, t_b) = align([g_max, text], n_slots)
             guess = SparseVec(both, g_b + (cfg.cooc_from_text / text_top) * t_b)
         mk_slots, mk_w = makers(index, guess)
         if cfg.w_cooc > 0:
@@ -147,7 +151,7 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
             ind, vote = industry_evidence(index, mk_slots, mk_w)
 
     # from here on only firms with some positive evidence of their own matter (a penalty is not one)
-    touched, per_slot = align([g_max, g_sum, text, cooc, fb, ind], n_slots)
+    touched, per_slot = align([g_max, SparseVec(both, g_sum_b), SparseVec(both, t_b), cooc, fb, ind], n_slots)
     some = per_slot[0] > 0
     for k in (2, 3, 4, 5):
         some |= per_slot[k] > 0

@@ -159,12 +159,17 @@ class SparseRows:
 
     def column_vector(self, cols: np.ndarray, weights: np.ndarray, *, reduce: str = "sum") -> SparseVec:
         """:meth:`column_sums` as a sparse vector: only the slots with an entry in one of the columns."""
+        rows, vals = self.entries(cols, weights)
+        return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
+
+    def entries(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`column_entries` without the column of each entry: (slot, value × its column's weight)."""
         if self._extra:
             rows, _, vals = self.column_entries(cols, weights)
-        else:
-            m = self._main_csc
-            rows, vals, _ = _gather(m.indptr, m.indices, m.data, cols, weights, which_too=False)
-        return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
+            return rows, vals
+        m = self._main_csc
+        rows, vals, _ = _gather(m.indptr, m.indices, m.data, cols, weights, which_too=False)
+        return rows, vals
 
     def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
         n_main = self._main_csr.shape[0]
