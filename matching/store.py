@@ -33,22 +33,29 @@ def _gather(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather;
     # without ``which_too`` the third array is left empty (one repeat as long as the entries less)
+    # a need's columns are nearly always all known: the filter's copies are made only when one is not
     cols = np.asarray(cols, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
     ok = cols < len(indptr) - 1
-    cols, weights = cols[ok], np.asarray(weights, dtype=np.float64)[ok]
-    which = np.flatnonzero(ok)
-    starts, ends = indptr[cols], indptr[cols + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
+    which = None
+    if not ok.all():
+        which = np.flatnonzero(ok)
+        cols, weights = cols[which], weights[which]
+    starts = indptr[cols]
+    lengths = indptr[cols + 1] - starts
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, np.zeros(0), empty
-    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    pos = np.arange(total, dtype=np.int64) + offsets
+    pos = np.repeat(starts - (ends - lengths), lengths)
+    pos += np.arange(total, dtype=np.int64)
+    if not which_too:
+        return indices[pos].astype(np.int64), data[pos] * np.repeat(weights, lengths), _NOT_ASKED
     return (
         indices[pos].astype(np.int64),
         data[pos] * np.repeat(weights, lengths),
-        np.repeat(which, lengths) if which_too else _NOT_ASKED,
+        np.repeat(np.arange(len(cols)) if which is None else which, lengths),
     )
 
 
