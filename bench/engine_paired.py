@@ -22,6 +22,7 @@ product evidence, the need reader) are warm for both and only the ranking itself
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import subprocess
 import sys
@@ -120,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     ref_index = open_index(pkg, args.scale_dir, args.snapshot, args.in_memory)
     index = open_index(matching, args.scale_dir, args.snapshot, args.in_memory)
+    # as a served worker does after loading (app/core/prefork.py): the indexes' objects leave the collector's view,
+    # so a collection that a ranking's allocations set off does not walk them and land on one version's clock
+    gc.collect()
+    gc.freeze()
     how = "fitted" if args.snapshot is None else f"{'read' if args.in_memory else 'mapped'} from {args.snapshot}"
     print(f"{index.size} firms, two indexes {how} in {time.perf_counter() - t:.1f} s; reference {args.ref}; "
           f"{'CPU' if args.cpu else 'wall'} time, {'cold' if args.cold else 'warm'} caches")

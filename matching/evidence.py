@@ -17,11 +17,13 @@ from matching.bm25 import bm25_idf
 from matching.cooccur import cooccurrence, feedback, makers
 from matching.index import MatchIndex
 from matching.industry import IndustryVote, industry_evidence
-from matching.sparse import SparseVec, align, sum_and_max
+from matching.sparse import SparseVec, align, reduce_parts
 from matching.types import MatchQuery
 from matching.understanding import Understanding
 
 __all__ = ["Evidence", "gather"]
+
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,28 @@ def allowed(index: MatchIndex, query: MatchQuery, slots: np.ndarray) -> np.ndarr
 def _listed(index: MatchIndex, nodes: np.ndarray, cand: np.ndarray) -> np.ndarray:
     """Whether each candidate lists one of ``nodes`` itself, not a product merely containing its name: an
     exact link scores at least the lowest revenue factor, a contained one less."""
+    return _listed_each(index, [nodes], cand)[0]
+
+
+def _listed_each(index: MatchIndex, node_sets: list[np.ndarray], cand: np.ndarray) -> list[np.ndarray]:
+    """:func:`_listed` for several node sets from one gather of their columns."""
+    nodes = np.concatenate(node_sets) if len(node_sets) > 1 else node_sets[0]
     # a firm's best entry reaches the bar exactly when one of its entries does: mark those, no reduction needed
-    rows, _, vals = index.nodes_.column_entries(nodes, np.ones(len(nodes)))
+    rows, which, vals = index.nodes_.column_entries(nodes, np.ones(len(nodes)))
+    exact = vals >= 0.999 * index.revenue_factor(0.0)
+    rows = rows[exact]
+    out = []
     listed = np.zeros(len(index.alive_), dtype=bool)
-    listed[rows[vals >= 0.999 * index.revenue_factor(0.0)]] = True
-    return listed[cand]
+    if len(node_sets) == 1:
+        listed[rows] = True
+        return [listed[cand]]
+    set_of = np.searchsorted(np.cumsum([len(s) for s in node_sets]), which[exact], side="right")
+    for k in range(len(node_sets)):
+        mine = rows[set_of == k]
+        listed[mine] = True
+        out.append(listed[cand])
+        listed[mine] = False  # the scratch vector serves the next set
+    return out
 
 
 def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
@@ -90,13 +109,12 @@ def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, floa
     aside = {n for n in u.aside_ids if n not in seeds} - own
     no_wanted = g_c < index.config.wanted_evidence
 
-    def flags(nodes: set[int]) -> np.ndarray | None:
-        if not nodes:
-            return None
-        cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
-        return (_listed(index, cols, cand) & no_wanted).astype(float)
-
-    return flags(own), flags(aside)
+    asked = [nodes for nodes in (own, aside) if nodes]
+    if not asked:
+        return None, None
+    flags = iter([(listed & no_wanted).astype(float) for listed in _listed_each(
+        index, [np.fromiter(nodes, dtype=np.int64, count=len(nodes)) for nodes in asked], cand)])
+    return (next(flags) if own else None), (next(flags) if aside else None)
 
 
 def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarray, u: Understanding | None,
@@ -105,14 +123,17 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
     understanding ``u`` (node scope with text); ``None`` when no firm passing the filters has any."""
     cfg = index.config
     n_slots = len(index.alive_)
-    text = (index.text_.column_vector(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols)
-            else SparseVec.empty())
+    t_rows, t_vals = (index.text_.entries(cols, bm25_idf(index.df_[cols], max(index.size, 1))) if len(cols)
+                      else (_NO_SLOTS, np.zeros(0)))
     nodes = np.fromiter(exp.weights.keys(), dtype=np.int64, count=len(exp.weights))
     weights = np.fromiter(exp.weights.values(), dtype=np.float64, count=len(exp.weights))
     # one gather serves the best and the summed graph evidence, and later the 匹配度 of the pool
     e_rows, e_which, e_vals = index.nodes_.column_entries(nodes, weights)
-    g_sum, g_max = sum_and_max(e_rows, e_vals, n_slots)
-    text_top = float(np.max(text.values, where=allowed(index, query, text.slots), initial=0.0))
+    # the text and graph entries grouped by slot at once, already on one slot array (0 where a firm has none)
+    both, (g_sum_b, g_b, t_b) = reduce_parts([(e_rows, e_vals, ("sum", "max")), (t_rows, t_vals, ("sum",))],
+                                             n_slots)
+    g_max = SparseVec(both, g_b)
+    text_top = float(np.max(t_b, where=allowed(index, query, both), initial=0.0))
     cooc, fb, ind = SparseVec.empty(), SparseVec.empty(), SparseVec.empty()
     cooc_nodes: dict[int, float] = {}
     vote: IndustryVote | None = None
@@ -120,7 +141,6 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
         # who makes the need's product: graph evidence first, text matches as a weaker guess
         guess = g_max
         if text_top > 0:
-            both, (g_b, t_b) = align([g_max, text], n_slots)
             guess = SparseVec(both, g_b + (cfg.cooc_from_text / text_top) * t_b)
         mk_slots, mk_w = makers(index, guess)
         if cfg.w_cooc > 0:
@@ -131,8 +151,10 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
             ind, vote = industry_evidence(index, mk_slots, mk_w)
 
     # from here on only firms with some positive evidence of their own matter (a penalty is not one)
-    touched, per_slot = align([g_max, g_sum, text, cooc, fb, ind], n_slots)
-    some = np.logical_or.reduce([per_slot[k] > 0 for k in (0, 2, 3, 4, 5)]) if len(touched) else np.zeros(0, bool)
+    touched, per_slot = align([g_max, SparseVec(both, g_sum_b), SparseVec(both, t_b), cooc, fb, ind], n_slots)
+    some = per_slot[0] > 0
+    for k in (2, 3, 4, 5):
+        some |= per_slot[k] > 0
     keep = np.flatnonzero(some)
     keep = keep[allowed(index, query, touched[keep])]
     if len(keep) == 0:

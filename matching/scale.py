@@ -110,20 +110,31 @@ def best_evidence(
     p, best_share, named = np.zeros(n), np.zeros(n), np.ones(n, dtype=bool)
     if len(pos) == 0:
         return p, best_share, named
-    uniq, inverse = np.unique(nodes, return_inverse=True)
-    prox, is_named = np.empty(len(uniq)), np.empty(len(uniq), dtype=bool)
-    for k, node in enumerate(uniq.tolist()):
+    # the pool's entries name a few dozen distinct nodes: a dict numbers them faster than np.unique sorts them
+    listed = nodes.tolist()
+    number: dict[int, int] = {}
+    prox: list[float] = []
+    is_named: list[bool] = []
+    for node in listed:
+        if node in number:
+            continue
+        number[node] = len(prox)
         root = exp.path(node)[0][0]
         weight = exp.weights[node]
         # relative to the seed it came from: 1 for the wanted node itself, 0.6 for a sub-kind …
-        prox[k] = min(1.0, weight / seeds[root]) if seeds.get(root) else weight
-        if root in kinds:
-            prox[k] = min(prox[k], KIND_PROXIMITY)
-        is_named[k] = root not in synonyms
-    strength, entry_named = prox[inverse] * link, is_named[inverse]
+        near = min(1.0, weight / seeds[root]) if seeds.get(root) else weight
+        prox.append(min(near, KIND_PROXIMITY) if root in kinds else near)
+        is_named.append(root not in synonyms)
+    inverse = np.fromiter(map(number.__getitem__, listed), dtype=np.int64, count=len(listed))
+    strength = np.asarray(prox, dtype=np.float64)[inverse] * link
+    entry_named = np.asarray(is_named, dtype=bool)[inverse]
     # per firm, the best entry by (strength, named, share): sorted ascending, the last one of each firm wins
     order = np.lexsort((share, entry_named, strength, pos))
-    last = order[np.r_[pos[order][1:] != pos[order][:-1], True]]
+    ordered = pos[order]
+    ends = np.empty(len(order), dtype=bool)
+    ends[-1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=ends[:-1])
+    last = order[ends]
     p[pos[last]], best_share[pos[last]], named[pos[last]] = strength[last], share[last], entry_named[last]
     return p, best_share, named
 

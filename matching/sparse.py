@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["SparseVec", "align", "by_row", "groups", "positive", "sum_and_max", "union", "values_at"]
+__all__ = ["SparseVec", "align", "by_row", "groups", "positive", "reduce_parts", "sum_and_max", "union", "values_at"]
 
 _EMPTY_SLOTS = np.zeros(0, dtype=np.int64)
 # above these shares of the index, marking slots in a scratch vector beats sorting them (measured at 100,000
@@ -56,35 +56,73 @@ def groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _reduce(rows: np.ndarray, vals: np.ndarray, reduce: tuple[str, ...],
             n_slots: int | None) -> tuple[np.ndarray, list[np.ndarray]]:
-    rows = np.asarray(rows, dtype=np.int64)
-    vals = np.asarray(vals, dtype=np.float64)
-    if _dense(len(rows), n_slots, _DENSE_SHARE_REDUCE):
-        assert n_slots is not None
-        full: list[np.ndarray] = []
-        for how in reduce:
-            if how == "sum":
-                full.append(np.bincount(rows, weights=vals, minlength=n_slots))
-            else:
-                top = np.zeros(n_slots)
-                np.maximum.at(top, rows, vals)
-                full.append(top)
-        # nonzero on a bool mask: on the float vector itself it is 5-10 times slower (measured at 100,000 slots)
-        slots = np.flatnonzero(np.logical_or.reduce([f != 0 for f in full]) if len(full) > 1 else full[0] != 0)
-        return slots, [f[slots] for f in full]
-    slots, order, which = groups(rows)
-    ordered = vals[order]
+    return reduce_parts([(rows, vals, reduce)], n_slots)
+
+
+Part = tuple[np.ndarray, np.ndarray, tuple[str, ...]]
+
+
+def reduce_parts(parts: list[Part], n_slots: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Several sets of entries ``(rows, vals, reductions)`` reduced per row from one grouping of all of them:
+    the rows with an entry in some part (ascending, those where every result is 0 left out) and, part by part,
+    each of its reductions (``sum`` or ``max``) at those rows, 0 where the part has none. The same as
+    :func:`by_row` per part followed by :func:`align`, to the last bit, with one sort instead of one per part
+    and one more to merge them; ``n_slots`` as in :func:`by_row`."""
+    parts = [(np.asarray(r, dtype=np.int64), np.asarray(v, dtype=np.float64), how) for r, v, how in parts]
+    total = sum(len(r) for r, _, _ in parts)
+    if total == 0:
+        return _EMPTY_SLOTS, [np.zeros(0) for _, _, how in parts for _ in how]
     out: list[np.ndarray] = []
-    for how in reduce:
-        if how == "sum":
-            out.append(np.bincount(which, weights=ordered, minlength=len(slots)))
-        else:
-            top = np.zeros(len(slots))
-            np.maximum.at(top, which, ordered)
-            out.append(top)
-    nonzero = np.logical_or.reduce([o != 0 for o in out])
+    if _dense(total, n_slots, _DENSE_SHARE_REDUCE):
+        assert n_slots is not None
+        for rows, vals, how in parts:
+            for h in how:
+                if h == "sum":
+                    out.append(np.bincount(rows, weights=vals, minlength=n_slots))
+                else:
+                    top = np.zeros(n_slots)
+                    np.maximum.at(top, rows, vals)
+                    out.append(top)
+        # the slots with entries from a mask marked at the entries (nonzero on a bool mask: on a float vector it is
+        # 5-10 times slower), then those where some result is not 0: one pass over the index, not one per result
+        mark = np.zeros(n_slots, dtype=bool)
+        for rows, _, _ in parts:
+            mark[rows] = True
+        slots = np.flatnonzero(mark)
+        out = [f[slots] for f in out]
+        nonzero = _any_nonzero(out)
+        if not nonzero.all():
+            slots, out = slots[nonzero], [o[nonzero] for o in out]
+        return slots, out
+    if len(parts) == 1:
+        rows, vals, _ = parts[0]
+        slots, order, which = groups(rows)
+        mine = [(which, vals[order])]
+    else:
+        slots, order, which = groups(np.concatenate([r for r, _, _ in parts]))
+        ordered = np.concatenate([v for _, v, _ in parts])[order]
+        # each part's entries in the grouped order: a stable grouping keeps them in their own order within a row
+        part = np.repeat(np.arange(len(parts)), [len(r) for r, _, _ in parts])[order]
+        mine = [(which[part == k], ordered[part == k]) for k in range(len(parts))]
+    for (w, v), (_, _, how) in zip(mine, parts, strict=True):
+        for h in how:
+            if h == "sum":
+                out.append(np.bincount(w, weights=v, minlength=len(slots)))
+            else:
+                top = np.zeros(len(slots))
+                np.maximum.at(top, w, v)
+                out.append(top)
+    nonzero = _any_nonzero(out)
     if not nonzero.all():
         slots, out = slots[nonzero], [o[nonzero] for o in out]
     return slots, out
+
+
+def _any_nonzero(arrays: list[np.ndarray]) -> np.ndarray:
+    some = arrays[0] != 0
+    for a in arrays[1:]:
+        some |= a != 0
+    return some
 
 
 def by_row(rows: np.ndarray, vals: np.ndarray, *, reduce: str = "sum", n_slots: int | None = None) -> SparseVec:

@@ -33,22 +33,29 @@ def _gather(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # on the raw arrays: building a scipy matrix around them (to read a CSR's rows) costs more than the gather;
     # without ``which_too`` the third array is left empty (one repeat as long as the entries less)
+    # a need's columns are nearly always all known: the filter's copies are made only when one is not
     cols = np.asarray(cols, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
     ok = cols < len(indptr) - 1
-    cols, weights = cols[ok], np.asarray(weights, dtype=np.float64)[ok]
-    which = np.flatnonzero(ok)
-    starts, ends = indptr[cols], indptr[cols + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
+    which = None
+    if not ok.all():
+        which = np.flatnonzero(ok)
+        cols, weights = cols[which], weights[which]
+    starts = indptr[cols]
+    lengths = indptr[cols + 1] - starts
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, np.zeros(0), empty
-    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    pos = np.arange(total, dtype=np.int64) + offsets
+    pos = np.repeat(starts - (ends - lengths), lengths)
+    pos += np.arange(total, dtype=np.int64)
+    if not which_too:
+        return indices[pos].astype(np.int64), data[pos] * np.repeat(weights, lengths), _NOT_ASKED
     return (
         indices[pos].astype(np.int64),
         data[pos] * np.repeat(weights, lengths),
-        np.repeat(which, lengths) if which_too else _NOT_ASKED,
+        np.repeat(np.arange(len(cols)) if which is None else which, lengths),
     )
 
 
@@ -159,12 +166,17 @@ class SparseRows:
 
     def column_vector(self, cols: np.ndarray, weights: np.ndarray, *, reduce: str = "sum") -> SparseVec:
         """:meth:`column_sums` as a sparse vector: only the slots with an entry in one of the columns."""
+        rows, vals = self.entries(cols, weights)
+        return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
+
+    def entries(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`column_entries` without the column of each entry: (slot, value × its column's weight)."""
         if self._extra:
             rows, _, vals = self.column_entries(cols, weights)
-        else:
-            m = self._main_csc
-            rows, vals, _ = _gather(m.indptr, m.indices, m.data, cols, weights, which_too=False)
-        return by_row(rows, vals, reduce=reduce, n_slots=self.n_rows)
+            return rows, vals
+        m = self._main_csc
+        rows, vals, _ = _gather(m.indptr, m.indices, m.data, cols, weights, which_too=False)
+        return rows, vals
 
     def row(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
         n_main = self._main_csr.shape[0]
@@ -195,6 +207,10 @@ class SparseRows:
         """``sum_i weights[i] * row(slots[i])`` over few rows, as (columns touched, values)."""
         slots = np.asarray(slots, dtype=np.int64)
         weights = np.asarray(weights, dtype=np.float64)
+        if not self._extra:  # no overlay (the usual case): the gather as it is, without splitting the rows
+            m = self._main_csr
+            cols, vals, _ = _gather(m.indptr, m.indices, m.data, slots, weights, which_too=False)
+            return self._summed(cols, vals)
         n_main = self._main_csr.shape[0]
         parts = []
         main = slots < n_main
@@ -207,9 +223,13 @@ class SparseRows:
             cols, vals = self._extra[s - n_main]
             parts.append((cols.astype(np.int64), vals * w))
         cols = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        vals = np.concatenate([v for _, v in parts]) if parts else np.zeros(0)
+        return self._summed(cols, vals)
+
+    @staticmethod
+    def _summed(cols: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if len(cols) == 0:
             return cols, np.zeros(0)
-        vals = np.concatenate([v for _, v in parts])
         # sorting the few touched columns beats scanning a dense vector as wide as the vocabulary; a stable sort
         # of the rows' sorted runs (a merge) is twice as fast as np.unique's, and each column's sum still adds
         # its entries in the makers' order

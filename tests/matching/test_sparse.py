@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from matching.sparse import SparseVec, align, by_row, sum_and_max, union, values_at
+from matching.sparse import SparseVec, align, by_row, reduce_parts, sum_and_max, union, values_at
 from matching.store import SparseRows
 
 
@@ -59,3 +59,26 @@ def test_union_align_and_values_at(n_slots):
     assert values_at(b, np.array([], dtype=np.int64)).tolist() == []
     empty, (ve,) = align([SparseVec.empty()], n_slots)
     assert len(empty) == 0 and len(ve) == 0
+
+
+# parts of a few entries each (sorted grouping) and of many (marked in scratch vectors), one part only or three
+@pytest.mark.parametrize("n_slots", [None, 60, 100_000])
+@pytest.mark.parametrize("n_parts", [1, 3])
+def test_reduce_parts_is_by_row_per_part_then_align_to_the_last_bit(n_slots, n_parts):
+    rng = np.random.default_rng(n_parts)
+    parts = []
+    for k in range(n_parts):
+        # runs of ascending slots as a column gather gives them, values of mixed magnitude so that the order of
+        # the additions shows in the last bits, and one slot whose entries cancel (by_row leaves it out)
+        rows = np.concatenate([np.sort(rng.choice(50, 12, replace=False)) for _ in range(4)] + [np.array([55, 55])])
+        vals = np.concatenate([rng.random(48) * 10.0 ** rng.integers(-6, 6, 48), np.array([0.5, -0.5])])
+        # the second part is also reduced by max, without the cancelling slot (its max would keep it)
+        parts.append((rows[:-2], vals[:-2], ("sum", "max")) if k == 1 else (rows, vals, ("sum",)))
+    slots, out = reduce_parts(parts, n_slots)
+    expected = [by_row(r, v, reduce=h, n_slots=n_slots) for r, v, how in parts for h in how]
+    want_slots, want = align(expected, n_slots)
+    assert 55 not in slots.tolist()
+    assert slots.tolist() == want_slots.tolist()
+    assert [o.tolist() for o in out] == [w.tolist() for w in want]  # equal, not close
+    empty, nothing = reduce_parts([(np.zeros(0, dtype=np.int64), np.zeros(0), ("sum", "max"))], n_slots)
+    assert empty.tolist() == [] and [o.tolist() for o in nothing] == [[], []]

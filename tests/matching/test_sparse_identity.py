@@ -21,7 +21,7 @@ from graph import Expansion
 from matching import MatchIndex, MatchQuery, rank
 from matching.bm25 import bm25_idf
 from matching.cooccur import _spread
-from matching.evidence import Evidence, _set_aside
+from matching.evidence import Evidence
 from matching.industry import IndustryVote
 from matching.understanding import Understanding
 
@@ -94,13 +94,33 @@ def dense_gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.
         avoid = np.fromiter(exp.avoid, dtype=np.int64)
         listed = index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max")
         competitor = (listed >= 0.999 * index.revenue_factor(0.0)).astype(float)
-    # set-aside flags come from column_vector, which test_store_and_cooc checks against column_sums
-    peer, aside = _set_aside(index, u, seeds, cand, g_max[cand])
+    peer, aside = dense_set_aside(index, u, seeds, cand, g_max[cand])
     return Evidence(
         cand=cand, graph=g_max[cand], graph_sum=g_sum[cand], text=text[cand], cooc=cooc[cand], feedback=fb[cand],
         industry=ind[cand], competitor=competitor[cand], peer=peer, aside=aside, any_graph=bool(g_max.any()),
         cooc_nodes=cooc_nodes, vote=vote, nodes=nodes, weights=weights, entries=(e_rows, e_which, e_vals),
     )
+
+
+def dense_set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
+                    g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The peer and aside flags as the engine computed them before, one dense maximum per node set."""
+    if u is None:
+        return None, None
+    names = index.graph_.names_
+    own = {n for n in u.own_ids if n not in seeds
+           and index.linker_._specificity(names[n].lower()) >= index.config.own_specificity}
+    aside = {n for n in u.aside_ids if n not in seeds} - own
+    flags: list[np.ndarray | None] = []
+    for nodes in (own, aside):
+        if not nodes:
+            flags.append(None)
+            continue
+        cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
+        best = index.nodes_.column_sums(cols, np.ones(len(cols)), reduce="max")
+        listed = best[cand] >= 0.999 * index.revenue_factor(0.0)
+        flags.append((listed & (g_c < index.config.wanted_evidence)).astype(float))
+    return flags[0], flags[1]
 
 
 @pytest.fixture(scope="module")

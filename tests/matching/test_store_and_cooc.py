@@ -3,6 +3,7 @@ import scipy.sparse as sp
 
 from graph import ChainGraph, NodeSpec
 from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
+from matching.evidence import _listed, _listed_each
 from matching.store import SparseRows
 
 
@@ -46,3 +47,16 @@ def test_a_text_of_only_filler_words_is_taken_literally(index):
     # 配套 is a filler word of need texts, but when it is all there is, it is what is asked for
     res = rank(index, MatchQuery(text="需要配套"))
     assert isinstance(res, list)
+
+
+def test_listed_flags_of_several_node_sets_from_one_gather_are_each_sets_own(index):
+    # 锂电池 is listed by 甲 itself, only contained in 戊's 锂电池隔膜 (not listed); 碳酸锂 by 丙; 隔膜 by nobody
+    G = index.graph_
+    sets = [np.array([G.lookup("锂电池")]), np.array([G.lookup("碳酸锂"), G.lookup("隔膜")]),
+            np.array([G.lookup("出境游")])]
+    cand = np.arange(len(index.alive_))
+    each = _listed_each(index, sets, cand)
+    for nodes, flags in zip(sets, each, strict=True):
+        assert flags.tolist() == _listed(index, nodes, cand).tolist()
+    ids = index.slot_ids_.tolist()
+    assert [[ids[s] for s in np.flatnonzero(f)] for f in each] == [[1], [3], []]
