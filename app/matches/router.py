@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from app.core.admission import HEAVY
-from app.core.deps import MATCH, READS_ONLY, ReadSessionDep, require_roles
+from app.core.deps import MATCH, READS_ONLY, ReadSessionDep, reading_roles
 from app.core.responses import JsonResponse, json_response
 from app.match_index.deps import IndexDep
 from app.matches import service
@@ -23,6 +23,6 @@ def match(
     data: MatchRequest,
     session: ReadSessionDep,
     index: IndexDep,
-    principal: Annotated[Principal, Depends(require_roles("leader", "operator", "admin", "integration"))],
+    principal: Annotated[Principal, Depends(reading_roles("leader", "operator", "admin", "integration"))],
 ) -> JsonResponse:
     return json_response(service.match(session=session, holder=index, request=data, principal=principal))
