@@ -191,14 +191,14 @@ def reading_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """require_roles for a route that only reads its caller (POST /match): the same checks and answers, through
     the worker's TokenBook (app/core/token_check.py), which gives a shared, read-only principal. One dependency
     instead of two, and on SQLite no worker-thread hop: the token's row is read on the event loop when that waits
-    for nothing (``_answers_at_once``)."""
+    for nothing (``answers_at_once``)."""
 
     async def check(request: Request, session: SessionDep,
                     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
         if creds is None or creds.scheme.lower() != "bearer":
             raise Unauthorized("missing bearer token")
         book: TokenBook = request.app.state.tokens
-        if _answers_at_once(session):
+        if answers_at_once(session):
             principal = book.principal(session, creds.credentials)
         else:
             principal = await anyio.to_thread.run_sync(book.principal, session, creds.credentials)
@@ -207,7 +207,7 @@ def reading_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
     return check
 
 
-def _answers_at_once(session: Session) -> bool:
+def answers_at_once(session: Session) -> bool:
     """Whether the session's next read waits for nothing: a SQLite reader (a local file; in WAL mode a reader
     waits for no writer) on a connection it holds, or on one the pool has idle. Not PostgreSQL (a round trip), not
     a writer (the write queue), not when the pool would have to open a connection or wait for one."""
