@@ -6,7 +6,8 @@ deactivation or a change of role, firm, regions or scopes takes effect at the ne
 every node, as it does through authenticate(). What is kept per worker is what follows that read: the row as it
 was when the token was last accepted and the principal built from it. A request whose row is the same (only the
 expiry, which passes with the clock, is checked again) reuses them; any other row is checked in full. The read is
-one plain-columns statement on the session's connection: no ORM objects, no identity map.
+one prepared statement on the session's connection, through the driver's cursor: no ORM objects, no identity map,
+no statement handling (typed values are read only for a row not seen before).
 
 The principal given out is a transient Principal shared by every request of that token, never in a session: for
 reading (role, firm, regions, chains, scopes), not for changing or attaching to new rows.
@@ -20,7 +21,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core.authn import TOKEN_PREFIX
@@ -38,10 +39,12 @@ _MAX_REMEMBERED = 10_000
 
 
 class TokenBook:
-    """A worker's memory of accepted tokens: sha256 of the token -> (its row when accepted, the principal)."""
+    """A worker's memory of the tokens it accepted."""
 
     def __init__(self) -> None:
-        self._accepted: dict[str, tuple[tuple[Any, ...], Principal]] = {}
+        # sha256 of the token -> (the driver's row, the typed row, the principal), as when it was last accepted
+        self._accepted: dict[str, tuple[tuple[Any, ...] | None, tuple[Any, ...], Principal]] = {}
+        self._compiled: dict[str, tuple[str, bool]] = {}  # the row's statement, per dialect
         self._lock = threading.Lock()
 
     def principal(self, session: Session, token: str, *, now: datetime | None = None) -> Principal:
@@ -50,18 +53,38 @@ class TokenBook:
         if len(parts) < 3 or not token.startswith(TOKEN_PREFIX):
             raise Unauthorized("malformed token")
         digest = hashlib.sha256(token.encode()).hexdigest()
-        found = session.connection().execute(_ROW, {"prefix": parts[1]}).first()
-        row = tuple(found) if found is not None else None
+        connection = session.connection()
+        raw = self._raw_row(connection, parts[1])
         known = self._accepted.get(digest)
-        if known is not None and known[0] == row:
-            _not_expired(row, now)
-            return known[1]
+        if known is not None and known[0] == raw:
+            _not_expired(known[1], now)
+            return known[2]
+        found = connection.execute(_ROW, {"prefix": parts[1]}).first()
+        row = tuple(found) if found is not None else None
         principal = _accept(row, digest, now)
         with self._lock:
             if len(self._accepted) >= _MAX_REMEMBERED:
                 self._accepted.clear()
-            self._accepted[digest] = (row, principal)  # type: ignore[assignment]
+            self._accepted[digest] = (raw, row, principal)  # type: ignore[assignment]
         return principal
+
+    def _raw_row(self, connection: Connection, prefix: str) -> tuple[Any, ...] | None:
+        """The row as the driver gives it (text for SQLite's dates and JSON): equal rows are equal values, which is
+        all a request whose token was accepted before needs; the typed row is read only when it differs."""
+        sql, positional = self._compiled.get(connection.dialect.name) or self._compile(connection)
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, (prefix,) if positional else {"prefix": prefix})
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
+        return tuple(found) if found is not None else None
+
+    def _compile(self, connection: Connection) -> tuple[str, bool]:
+        compiled = _ROW.compile(dialect=connection.dialect)
+        assert not compiled.positional or list(compiled.positiontup or ()) == ["prefix"]
+        self._compiled[connection.dialect.name] = (compiled.string, bool(compiled.positional))
+        return self._compiled[connection.dialect.name]
 
     def __len__(self) -> int:
         return len(self._accepted)
