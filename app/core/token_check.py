@@ -21,7 +21,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Dialect, Engine, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core.authn import TOKEN_PREFIX
@@ -53,13 +53,12 @@ class TokenBook:
         if len(parts) < 3 or not token.startswith(TOKEN_PREFIX):
             raise Unauthorized("malformed token")
         digest = hashlib.sha256(token.encode()).hexdigest()
-        connection = session.connection()
-        raw = self._raw_row(connection, parts[1])
+        raw = self._raw_row(session, parts[1])
         known = self._accepted.get(digest)
         if known is not None and known[0] == raw:
             _not_expired(known[1], now)
             return known[2]
-        found = connection.execute(_ROW, {"prefix": parts[1]}).first()
+        found = session.connection().execute(_ROW, {"prefix": parts[1]}).first()
         row = tuple(found) if found is not None else None
         principal = _accept(row, digest, now)
         with self._lock:
@@ -68,11 +67,26 @@ class TokenBook:
             self._accepted[digest] = (raw, row, principal)  # type: ignore[assignment]
         return principal
 
-    def _raw_row(self, connection: Connection, prefix: str) -> tuple[Any, ...] | None:
+    def _raw_row(self, session: Session, prefix: str) -> tuple[Any, ...] | None:
         """The row as the driver gives it (text for SQLite's dates and JSON): equal rows are equal values, which is
-        all a request whose token was accepted before needs; the typed row is read only when it differs."""
-        sql, positional = self._compiled.get(connection.dialect.name) or self._compile(connection)
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        all a request whose token was accepted before needs; the typed row is read only when it differs.
+
+        On SQLite, before the session has a connection, through a pooled connection of its own in autocommit (the
+        latest commit, no BEGIN or COMMIT, and a reading session that needs no statement then never connects);
+        else on the session's connection, in its transaction (tests, PostgreSQL)."""
+        bind = session.get_bind()
+        if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not session.in_transaction():
+            pooled = bind.raw_connection()
+            try:
+                return self._fetch(pooled.dbapi_connection, bind.dialect, prefix)
+            finally:
+                pooled.close()
+        connection = session.connection()
+        return self._fetch(connection.connection.dbapi_connection, connection.dialect, prefix)
+
+    def _fetch(self, dbapi: Any, dialect: Dialect, prefix: str) -> tuple[Any, ...] | None:
+        sql, positional = self._compiled.get(dialect.name) or self._compile(dialect)
+        cursor = dbapi.cursor()
         try:
             cursor.execute(sql, (prefix,) if positional else {"prefix": prefix})
             found = cursor.fetchone()
@@ -80,11 +94,12 @@ class TokenBook:
             cursor.close()
         return tuple(found) if found is not None else None
 
-    def _compile(self, connection: Connection) -> tuple[str, bool]:
-        compiled = _ROW.compile(dialect=connection.dialect)
-        assert not compiled.positional or list(compiled.positiontup or ()) == ["prefix"]
-        self._compiled[connection.dialect.name] = (compiled.string, bool(compiled.positional))
-        return self._compiled[connection.dialect.name]
+    def _compile(self, dialect: Dialect) -> tuple[str, bool]:
+        compiled = _ROW.compile(dialect=dialect)
+        if compiled.positional and list(compiled.positiontup or ()) != ["prefix"]:
+            raise RuntimeError(f"unexpected parameters {compiled.positiontup}")
+        self._compiled[dialect.name] = (compiled.string, bool(compiled.positional))
+        return self._compiled[dialect.name]
 
     def __len__(self) -> int:
         return len(self._accepted)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.auth.tokens import create_token
+from app.auth.tokens import create_token, revoke_token
+from app.core.db import Base, make_engine, make_sessionmaker
+from app.core.errors import Unauthorized
 from app.core.token_check import TokenBook
 from app.models import ApiToken, Enterprise, Principal
 from app.models._types import utcnow
@@ -108,3 +111,24 @@ def test_the_book_reuses_its_principal_while_the_row_is_unchanged(small: Session
     small.commit()
     again = book.principal(small, token)
     assert again is not first and again.regions == ["江苏省"]
+
+
+def test_on_a_sqlite_engine_the_book_reads_the_latest_commit_without_a_session_transaction(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'book.db'}")
+    Base.metadata.create_all(engine)
+    factory = make_sessionmaker(engine)
+    with factory() as writer:
+        token, _ = create_token(writer, role="admin", name="书")
+        writer.commit()
+    book = TokenBook()
+    with factory() as reader:
+        first = book.principal(reader, token)  # not seen before: the typed read, in the session's transaction
+    with factory() as reader:
+        assert book.principal(reader, token) is first
+        assert not reader.in_transaction()  # a pooled connection of its own: this session never connected
+    with factory() as writer:
+        revoke_token(writer, prefix=token.split("_")[1])
+        writer.commit()
+    with factory() as reader, pytest.raises(Unauthorized, match="token revoked"):
+        book.principal(reader, token)
+    engine.dispose()
