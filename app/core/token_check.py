@@ -61,6 +61,8 @@ class TokenBook:
         found = session.connection().execute(_ROW, {"prefix": parts[1]}).first()
         row = tuple(found) if found is not None else None
         principal = _accept(row, digest, now)
+        if self._raw_row(session, parts[1]) != raw:
+            return principal  # changed while it was read: the next request checks it in full again
         with self._lock:
             if len(self._accepted) >= _MAX_REMEMBERED:
                 self._accepted.clear()
