@@ -24,6 +24,7 @@ from app.core.errors import document_errors, install_error_handlers
 from app.core.middleware import SecurityMiddleware
 from app.core.ratelimit import RateLimitMiddleware, RateLimits
 from app.core.replica import PositionMiddleware, make_routing
+from app.core.token_check import TokenBook
 from app.enterprises.router import router as enterprises_router
 from app.health.router import router as health_router
 from app.industries.router import router as industries_router
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app = FastAPI(title="chainmatch", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   dependencies=[Depends(admit, scope="function")],
                   description="Supply-chain matchmaking between chain leaders and specialist SMEs.")
+    # Per app (so per worker): the tokens its match route accepted (app/core/token_check.py).
+    app.state.tokens = TokenBook()
     install_error_handlers(app)
     web_errors.install(app)  # pages get Chinese HTML error pages; the API keeps its JSON envelope
     document_errors(app)

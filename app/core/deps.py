@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.core.authn import authenticate
@@ -16,6 +17,7 @@ from app.core.db import WRITER, session_scope, use_primary_for_writes, wrote
 from app.core.errors import Forbidden, Unauthorized
 from app.core.pg_reads import idle_reader
 from app.core.replica import ReadRouting
+from app.core.token_check import TokenBook
 from app.core.vocabulary import (
     IntegrationScope,
     RowId,  # noqa: F401 - re-exported: routers take it from the dependencies
@@ -153,7 +155,10 @@ def get_principal(request: Request, session: SessionDep,
                   creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized("missing bearer token")
-    principal = authenticate(session, creds.credentials)
+    return _in_scope(request, authenticate(session, creds.credentials))
+
+
+def _in_scope(request: Request, principal: Principal) -> Principal:
     if principal.role == "integration":
         # Machine clients are limited to the scopes named on their token, whatever the route allows people.
         needed = route_scope(request)
@@ -171,11 +176,50 @@ def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
 
     # async, though it awaits nothing: FastAPI runs a plain def dependency in a worker thread, a hop per request
     async def check(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in roles:
-            raise Forbidden(f"role '{principal.role}' may not do this; allowed: {', '.join(roles)}")
-        return principal
+        return _in_roles(principal, roles)
 
     return check
+
+
+def _in_roles(principal: Principal, roles: tuple[str, ...]) -> Principal:
+    if principal.role not in roles:
+        raise Forbidden(f"role '{principal.role}' may not do this; allowed: {', '.join(roles)}")
+    return principal
+
+
+def reading_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """require_roles for a route that only reads its caller (POST /match): the same checks and answers, through
+    the worker's TokenBook (app/core/token_check.py), which gives a shared, read-only principal. One dependency
+    instead of two, and on SQLite no worker-thread hop: the token's row is read on the event loop when that waits
+    for nothing (``answers_at_once``)."""
+
+    async def check(request: Request, session: SessionDep,
+                    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+        if creds is None or creds.scheme.lower() != "bearer":
+            raise Unauthorized("missing bearer token")
+        book: TokenBook = request.app.state.tokens
+        if answers_at_once(session):
+            principal = book.principal(session, creds.credentials)
+        else:
+            principal = await anyio.to_thread.run_sync(book.principal, session, creds.credentials)
+        return _in_roles(_in_scope(request, principal), roles)
+
+    return check
+
+
+def answers_at_once(session: Session) -> bool:
+    """Whether the session's next read waits for nothing: a SQLite reader (a local file; in WAL mode a reader
+    waits for no writer) on a connection it holds, or on one the pool has idle. Not PostgreSQL (a round trip), not
+    a writer (the write queue), not when the pool would have to open a connection or wait for one."""
+    if session.info.get(WRITER):
+        return False
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    if isinstance(bind, Connection) or session.in_transaction():
+        return True
+    idle = getattr(bind.pool, "checkedin", None)
+    return idle is not None and idle() > 0
 
 
 # Staff who run the programme: operators (within their regions and chains, which the access policy applies) and admins.

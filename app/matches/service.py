@@ -21,12 +21,16 @@ def _node_names(session: Session, keys: list[str | int], index: MatchIndex) -> t
     """Names for the engine; a key that names no node is passed on as it is, so the engine reports it unknown."""
     if not keys:
         return ()
-    names = [k.strip() for k in keys if isinstance(k, str)]
-    if len(names) == len(keys) and all(index.graph_.is_name(n) for n in names):
-        # all node names the live index holds: the database would give each back as it is (no query per match)
-        return tuple(dict.fromkeys(names))
+    if names_only(keys, index):
+        # the database would give each back as it is (no query per match)
+        return tuple(dict.fromkeys(k.strip() for k in keys if isinstance(k, str)))
     nodes, unknown = chains.nodes_by_key(session, keys)
     return tuple(dict.fromkeys([n.name for n in nodes] + unknown))
+
+
+def names_only(keys: list[str | int], index: MatchIndex) -> bool:
+    """Whether every key is a node name the index holds (none is an id or an unknown word)."""
+    return all(isinstance(k, str) and index.graph_.is_name(k.strip()) for k in keys)
 
 
 def _exclusions(session: Session, keys: list[str | int]) -> frozenset[int]:
