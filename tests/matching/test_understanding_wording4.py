@@ -114,3 +114,21 @@ def test_a_name_starting_with_a_symbol_does_not_hide_the_product_inside_it():
     analyzer = ChineseAnalyzer().fit(graph.surface_forms())
     r = NeedReader().fit(NodeLinker().fit(graph, analyzer, []), graph)
     assert sorted(wanted(r.read("采购磷矿石和98%硫酸"))) == ["硫酸", "磷矿石"]
+
+
+# ---- 需 + product is a want, 需 + condition is a requirement --------------------------------------------------
+
+def test_a_bare_xu_before_a_product_asks_for_it():
+    # a clause opening with 需 was read as a condition (需符合…), so the product after it was set aside as a term
+    r = need_reader(("碳酸锂", "正极材料", "发票"))
+    u = r.read("用于正极材料生产，需电池级碳酸锂，年需求500吨，交付至济南。")
+    assert wanted(u) == ["碳酸锂"]
+    assert "碳酸锂" not in u.ignored and "正极材料" in purposes(u)
+    assert wanted(r.read("需电池级碳酸锂")) == ["碳酸锂"]
+
+
+def test_xu_before_a_condition_still_states_a_requirement():
+    r = need_reader(("碳酸锂", "发票"))
+    u = r.read("采购碳酸锂。需开具增值税发票，需符合国标")
+    assert wanted(u) == ["碳酸锂"] and "发票" in u.ignored
+    assert wanted(r.read("需在月底前交货，采购碳酸锂")) == ["碳酸锂"]
