@@ -136,7 +136,9 @@ def people(chromium: Any, site: Site) -> Iterator[Any]:
                 route.abort()
 
         context.route("**/*", guard)
-        journey.page.on("pageerror", lambda exc: journey.foreign.append(f"script error: {exc}"))
+        # The page's address and the stack say which script failed, on which page: a bare message does not.
+        journey.page.on("pageerror", lambda exc: journey.foreign.append(
+            f"script error on {journey.page.url}: {exc}\n{getattr(exc, 'stack', '')}"))
         opened.append(journey)
         if login:
             journey.log_in(login)

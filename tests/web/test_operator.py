@@ -100,3 +100,23 @@ def test_the_api_docs_work_offline(people: Any) -> None:
     visitor.goto("/redoc")
     visitor.page.wait_for_selector("redoc .api-content, [role=search]", timeout=30_000)
     assert "chainmatch" in visitor.page.inner_text("body")
+
+
+def test_charts_survive_a_box_of_no_size(people: Any) -> None:
+    """ECharts throws on a box of no size; a page laid out again (a resize, a full-page screenshot) can give the
+    graph's box none for a moment. The chart waits for a size and then follows it: no script error (the
+    fixture fails on any), and the graph is drawn again at the box's new width."""
+    op = people("operator1")
+    op.goto("/chains/li")
+    page = op.page
+    page.wait_for_selector("[data-chart=graph-data] canvas")
+    for prop in ("height", "width"):
+        page.evaluate(f"() => {{ document.querySelector('.graph').style.{prop} = '0px'; }}")
+        page.set_viewport_size({"width": 900, "height": 700})
+        page.wait_for_timeout(200)
+        page.evaluate(f"() => {{ document.querySelector('.graph').style.{prop} = ''; }}")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.wait_for_timeout(200)
+    width = page.evaluate("() => [document.querySelector('.graph').clientWidth,"
+                          " document.querySelector('.graph canvas').clientWidth]")
+    assert width[0] > 0 and width[0] == width[1], width

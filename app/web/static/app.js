@@ -18,15 +18,31 @@
     var q = e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (q && !window.confirm(q)) e.preventDefault();
   });
-  // Charts and the chain graph: ECharts options come from a JSON block next to the element.
+  // Charts and the chain graph: ECharts options come from a JSON block next to the element. ECharts cannot lay
+  // out a box of no size (its view transform has no inverse and it throws), and a box can have none for a
+  // moment while the page is laid out again: a chart is drawn once its box has a size and follows the box's
+  // size changes only while it has one. Changes are taken in the next frame, outside the observer's callback.
   function draw() {
     if (!window.echarts) return;
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var src = document.getElementById(el.getAttribute("data-chart"));
       if (!src) return;
-      var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(JSON.parse(src.textContent));
-      window.addEventListener("resize", function () { chart.resize(); });
+      var options = JSON.parse(src.textContent);
+      var chart = null;
+      var pending = false;
+      function fit() {
+        pending = false;
+        if (!el.clientWidth || !el.clientHeight) return;
+        if (chart) { chart.resize(); return; }
+        chart = window.echarts.init(el, null, { renderer: "canvas" });
+        chart.setOption(options);
+      }
+      function later() {
+        if (!pending) { pending = true; window.requestAnimationFrame(fit); }
+      }
+      if (window.ResizeObserver) new window.ResizeObserver(later).observe(el);
+      else window.addEventListener("resize", later);
+      fit();
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
