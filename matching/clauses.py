@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from matching.spec import word_list
 
-__all__ = ["FIRM_AFTER", "WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
+__all__ = ["FIRM_AFTER", "MAKING", "WANTED_ZONES", "ZONES", "Clause", "names_partner", "split_clauses", "zones"]
 
 ZONES = ("object", "title", "detail", "purpose", "modifier", "own", "require", "deliver", "verb", "marker", "context")
 WANTED_ZONES = ("object", "title", "detail")
@@ -61,6 +61,23 @@ _POSTER_END = re.compile(
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
     r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社)")
+# 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
+_PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
+_COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
+MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
+
+
+def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
+    """Whether the mention at ``start:end`` names the partner sought (与光伏组件企业开展合作), not the poster."""
+    if not t[:start].endswith(_PARTNER_BEFORE) or not FIRM_AFTER.match(t, end):
+        return False
+    c = clause_of[start]
+    s, e = start, end
+    while s > 0 and clause_of[s - 1] == c:
+        s -= 1
+    while e < len(t) and clause_of[e] == c:
+        e += 1
+    return bool(_COOPERATE.search(t, s, e))
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought

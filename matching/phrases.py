@@ -22,8 +22,8 @@ from matching.linking import NodeLinker
 from matching.spec import word_list
 
 __all__ = [
-    "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted", "compose_equipment",
-    "in_parens", "is_latin", "mark_heads", "runs", "separated",
+    "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted",
+    "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads", "runs", "separated",
 ]
 
 # Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,

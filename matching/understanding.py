@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from graph import ChainGraph
 from matching.analyzer import normalize
-from matching.clauses import FIRM_AFTER, zones
+from matching.clauses import FIRM_AFTER, MAKING, names_partner, zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
 from matching.phrases import (
@@ -170,25 +170,6 @@ def _names_poster(t: str, h: Hit, zone: list[str], clause_of: list[int]) -> bool
     return True
 
 
-_PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
-_MAKING = ("制造", "生产", "加工", "经营")
-_COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
-
-
-def _names_partner(t: str, h: Hit, clause_of: list[int]) -> bool:
-    """与光伏组件企业开展合作: a trade named after 与 and before a firm word, in a clause about working together,
-    is the partner sought, not the poster."""
-    if not t[:h.start].endswith(_PARTNER_BEFORE) or not FIRM_AFTER.match(t, h.end):
-        return False
-    c = clause_of[h.start]
-    s, e = h.start, h.end
-    while s > 0 and clause_of[s - 1] == c:
-        s -= 1
-    while e < len(t) and clause_of[e] == c:
-        e += 1
-    return bool(_COOPERATE.search(t, s, e))
-
-
 class NeedReader:
     """Read need texts into :class:`Understanding` (fit on a fitted :class:`NodeLinker` and its graph).
 
@@ -298,10 +279,10 @@ class NeedReader:
         hits, ignored = self._mentions(t, zone, boundaries, fill, specs)
         hits = elide_heads(t, hits, zone, self.linker_)
         for h in hits:
-            if _names_partner(t, h, clause_of):
+            if names_partner(t, h.start, h.end, clause_of):
                 h.zone = "object"
                 # 联合轴承制造企业: the mention took the firm word's 制造; the partner makes 轴承
-                stem = next((h.form[:-2] for w in _MAKING if h.form.endswith(w)), "")
+                stem = next((h.form[:-2] for w in MAKING if h.form.endswith(w)), "")
                 if len(stem) >= 2 and stem in self.linker_.forms_:
                     h.form, h.end, h.nodes = stem, h.end - 2, self.linker_.nodes_of(stem)
             elif _names_poster(t, h, zone, clause_of):
