@@ -54,7 +54,7 @@ JOINERS = set("和及与或跟并等")
 # Work done on a thing (电梯维保, 冷库安装, 锅炉检测, 叉车租赁): the thing says which work is meant, and its makers
 # are often who does it, so a phrase headed by these words alone wants the thing before it too (see mark_heads).
 SERVICES = ("维保", "维修", "保养", "维护", "检修", "安装", "调试", "检测", "检验", "租赁", "运维", "运营", "清洗",
-            "回收", "处置", "施工", "代工", "校准", "检定", "铸造", "锻造", "电镀", "喷涂", "涂装", "热处理")
+            "回收", "处置", "施工", "代工", "校准", "检定", "运输", "铸造", "锻造", "电镀", "喷涂", "涂装", "热处理")
 # A material named with the form it is delivered in is that material (铝合金锭 is 铝合金, 改性塑料粒子 is 改性塑料)
 FORMS = ("锭", "粒子", "颗粒", "粒料", "原片", "坯料", "毛坯")
 
@@ -167,9 +167,8 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
     tiers = (
         [h for h in heads if h.zone in WANTED_ZONES],
         [h for h in loose if h.clause == first],
-        # else anything, but a word that names no product (技术, 解决方案) only when nothing else is there
-        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS]
-        or [h for h in hits if h.role in ("head", "context", "modifier")],
+        # else anything but a word that names no product (服务, 技术): with it alone the text's own words say more
+        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS],
     )
     for i, tier in enumerate(tiers):
         if tier:

@@ -59,3 +59,28 @@ def test_generic_solutions_new_products_and_use_name_no_product():
     assert wanted(r.read("征集智能仓储整体解决方案服务商")) == ["智能仓储"]
     assert wanted(r.read("有没有做注塑模具的厂家，想找人合作开发一款新品")) == ["注塑模具"]
     assert wanted(r.read("共建风电叶片回收利用示范线")) == ["风电叶片"]
+
+
+# ---- when nothing names a product ---------------------------------------------------------------------------
+
+def test_a_word_naming_no_product_is_not_wanted_even_alone():
+    # 保洁 links to nothing; the node 服务 would bring every firm listing 服务: the words carry the need instead
+    u = need_reader(("服务", "材质")).read("寻找厂区保洁服务外包单位")
+    assert wanted(u) == [] and "保洁" in u.words
+    assert wanted(need_reader(("服务", "材质")).read("求购150方坯，Q235材质")) == []
+
+
+# ---- a supplier sought before the verb ------------------------------------------------------------------------
+
+def test_a_supplier_word_before_a_call_with_no_object_is_the_one_sought():
+    r = need_reader(("冷链", "运输", "生鲜", "叉车"))
+    u = r.read("生鲜冷链运输服务商征集，覆盖华东")
+    assert set(wanted(u)) == {"冷链", "运输"} and own(u) == []
+    # with an object after the verb the supplier word is still the poster (系统集成商 buying 叉车)
+    assert own(r.read("冷链运输服务商采购叉车")) and wanted(r.read("冷链运输服务商采购叉车")) == ["叉车"]
+
+
+def test_carriage_named_with_a_service_word_is_the_service_not_a_delivery_term():
+    r = need_reader(("冷链", "运输", "钢坯"))
+    assert "运输" in wanted(r.read("采购冷链运输服务"))
+    assert "运输" not in wanted(r.read("采购钢坯，汽车运输"))
