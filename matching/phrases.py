@@ -40,7 +40,7 @@ EMPTY_HEADS = frozenset(word_list("""
     质量 供应 主营 主要产品为 以上 内容 国产 替代 国产化 国产替代 定制 处理 运营 投资 产业 行业 市场 框架 进口 出口
     现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
     分包 总包 承包 材质 牌号
-    整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用
+    整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产
 """))
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).

@@ -61,6 +61,13 @@ def test_generic_solutions_new_products_and_use_name_no_product():
     assert wanted(r.read("共建风电叶片回收利用示范线")) == ["风电叶片"]
 
 
+def test_making_words_name_no_product():
+    # 设计制造一体化: 制造 says the supplier makes it, not what it makes
+    r = need_reader(("钢结构", "制造", "生产"))
+    assert wanted(r.read("征集钢结构设计制造一体化解决方案")) == ["钢结构"]
+    assert wanted(r.read("寻找钢结构生产")) == ["钢结构"]
+
+
 # ---- when nothing names a product ---------------------------------------------------------------------------
 
 def test_a_word_naming_no_product_is_not_wanted_even_alone():
