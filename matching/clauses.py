@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from matching.spec import word_list
 
-__all__ = ["FIRM_AFTER", "WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
+__all__ = ["FIRM_AFTER", "MAKING", "WANTED_ZONES", "ZONES", "Clause", "names_partner", "split_clauses", "zones"]
 
 ZONES = ("object", "title", "detail", "purpose", "modifier", "own", "require", "deliver", "verb", "marker", "context")
 WANTED_ZONES = ("object", "title", "detail")
@@ -58,9 +58,29 @@ _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
     r"运营方|合作社|养殖场|平台|(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})科)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
+# a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
+# how posters name themselves)
+_SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
     r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社)")
+# 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
+_PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
+_COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
+MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
+
+
+def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
+    """Whether the mention at ``start:end`` names the partner sought (与光伏组件企业开展合作), not the poster."""
+    if not t[:start].endswith(_PARTNER_BEFORE) or not FIRM_AFTER.match(t, end):
+        return False
+    c = clause_of[start]
+    s, e = start, end
+    while s > 0 and clause_of[s - 1] == c:
+        s -= 1
+    while e < len(t) and clause_of[e] == c:
+        e += 1
+    return bool(_COOPERATE.search(t, s, e))
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
@@ -78,6 +98,7 @@ _DELIVER = re.compile(
     r"交付|交货|运至|运到|送到|送达|到货|到港|发往|汽运|铁运|铁路运|水运|海运|陆运|配送至|结算|付款|账期|框架期|服务期|"
     r"合同|协议|长约|现货|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输"
 )
+_SERVICE_AFTER = re.compile(r"服务|公司|企业|单位|车队|承运|供应商|服务商|合作")
 _DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于)?(?:" + _DELIVER.pattern + ")")
 _HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
 _PURPOSE = re.compile(
@@ -281,6 +302,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         # it the whole span is that phrase, as in a clause without a want verb
         mark(_phrase_start(text, s, m.start()), e, "purpose")
     m = _DELIVER.search(text, s, e)
+    if m and m.group() == "运输" and _SERVICE_AFTER.match(text, m.end()):
+        m = _DELIVER.search(text, m.end(), e)  # 冷链运输服务商: the carrying is the service sought, not a term
     if m and m.start() > s:
         # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms
         mark(_phrase_start(text, s, m.start()) if m.group() == "运输" else m.start(), e, "deliver")
@@ -310,6 +333,9 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     # 复合肥生产企业求购…, 铝电解电容器厂家诚征…: a subject before the verb that names a firm is the poster
     own = _OWN_START.match(text[s:e]) is not None or bool(
         verbs and _POSTER_END.search(text[s:verbs[0][0]].rstrip()))
+    if own and verbs and _SOUGHT_END.search(text[s:verbs[0][0]].rstrip()) and not _has_content(
+            text, verbs[0][1], verbs[1][0] if len(verbs) > 1 else e):
+        own = False  # 冷链运输服务商征集: a supplier named before a verb with nothing after it is the one sought
     prev = s
     for k, (vs, ve) in enumerate(verbs):
         nxt = verbs[k + 1][0] if k + 1 < len(verbs) else e

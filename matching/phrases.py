@@ -22,8 +22,8 @@ from matching.linking import NodeLinker
 from matching.spec import word_list
 
 __all__ = [
-    "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "WRAPPERS", "Hit", "choose_wanted", "compose_equipment",
-    "in_parens", "is_latin", "mark_heads", "runs", "separated",
+    "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted",
+    "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads", "runs", "separated",
 ]
 
 # Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,
@@ -40,6 +40,7 @@ EMPTY_HEADS = frozenset(word_list("""
     质量 供应 主营 主要产品为 以上 内容 国产 替代 国产化 国产替代 定制 处理 运营 投资 产业 行业 市场 框架 进口 出口
     现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
     分包 总包 承包 材质 牌号
+    整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产
 """))
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
@@ -50,6 +51,10 @@ EQUIPMENT_GAP = re.compile(r"(?:产线|生产线|整线|生产|制造|专用|成
 SEPARATORS = set("、,;:/+()（）[]《》<>\"'“”‘’ \t\n|·")
 # separators only when they stand alone as a word; 等 closes a list of examples (PP、ABS等改性塑料: each is wanted)
 JOINERS = set("和及与或跟并等")
+# Work done on a thing (电梯维保, 冷库安装, 锅炉检测, 叉车租赁): the thing says which work is meant, and its makers
+# are often who does it, so a phrase headed by these words alone wants the thing before it too (see mark_heads).
+SERVICES = ("维保", "维修", "保养", "维护", "检修", "安装", "调试", "检测", "检验", "租赁", "运维", "运营", "清洗",
+            "回收", "处置", "施工", "代工", "校准", "检定", "运输", "铸造", "锻造", "电镀", "喷涂", "涂装", "热处理")
 # A material named with the form it is delivered in is that material (铝合金锭 is 铝合金, 改性塑料粒子 is 改性塑料)
 FORMS = ("锭", "粒子", "颗粒", "粒料", "原片", "坯料", "毛坯")
 
@@ -98,6 +103,12 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
             head.weight_factor = 0.5
             rest.remove(prev)
             head = prev
+        if rest and is_service(head.form):
+            # 电梯维保: the elevator is wanted with its upkeep, not set aside as what the upkeep is for
+            prev = max(rest, key=lambda h: h.end)
+            if prev.end <= head.start and prev.form not in CLASS_HEADS | EMPTY_HEADS and not is_service(prev.form):
+                prev.role = "head"
+                rest.remove(prev)
         for h in rest:
             h.role, h.head = "modifier", head
         phrase.clear()
@@ -156,9 +167,8 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
     tiers = (
         [h for h in heads if h.zone in WANTED_ZONES],
         [h for h in loose if h.clause == first],
-        # else anything, but a word that names no product (技术, 解决方案) only when nothing else is there
-        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS]
-        or [h for h in hits if h.role in ("head", "context", "modifier")],
+        # else anything but a word that names no product (服务, 技术): with it alone the text's own words say more
+        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS],
     )
     for i, tier in enumerate(tiers):
         if tier:
@@ -168,6 +178,20 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
                     h.zone = "loose"
             return tier
     return []
+
+
+def is_service(form: str) -> bool:
+    """A bare name of work (维保, 维修保养, 检修服务): service words only, possibly with 服务/业务 after them. A
+    name that says what the work is on (环境检测, 工程机械租赁) is a product of its own."""
+    for w in ("服务", "业务"):
+        if form.endswith(w) and len(form) > len(w):
+            form = form[: -len(w)]
+    while form:
+        w = next((w for w in SERVICES if form.startswith(w)), "")
+        if not w:
+            return False
+        form = form[len(w):]
+    return True
 
 
 def is_latin(form: str) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from graph import ChainGraph
 from matching.analyzer import normalize
-from matching.clauses import FIRM_AFTER, zones
+from matching.clauses import FIRM_AFTER, MAKING, names_partner, zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
 from matching.phrases import (
@@ -279,7 +279,13 @@ class NeedReader:
         hits, ignored = self._mentions(t, zone, boundaries, fill, specs)
         hits = elide_heads(t, hits, zone, self.linker_)
         for h in hits:
-            if _names_poster(t, h, zone, clause_of):
+            if names_partner(t, h.start, h.end, clause_of):
+                h.zone = "object"
+                # 联合轴承制造企业: the mention took the firm word's 制造; the partner makes 轴承
+                stem = next((h.form[:-2] for w in MAKING if h.form.endswith(w)), "")
+                if len(stem) >= 2 and stem in self.linker_.forms_:
+                    h.form, h.end, h.nodes = stem, h.end - 2, self.linker_.nodes_of(stem)
+            elif _names_poster(t, h, zone, clause_of):
                 h.zone = "own"
             h.role = _SET_ASIDE.get(h.zone, "context")
             h.in_paren = in_parens(t, h.start)
