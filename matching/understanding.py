@@ -211,7 +211,9 @@ class NeedReader:
                 specs.append((s, e, "property"))  # its words are no evidence either
                 continue
             own_zones = [z for z in zone[s:e] if z != "verb"]
-            z = max(set(own_zones), key=own_zones.count)
+            # a mention across two zones in equal parts takes the first in the text: a set's order would
+            # follow the process's string hashes, and two workers would read one text two ways
+            z = max(dict.fromkeys(own_zones), key=own_zones.count)
             how = "alias" if form in lk.alias_forms_ else "exact"
             nodes = lk.nodes_of(form)
             # a product named with its grade (电池级碳酸锂) is also the product without it
