@@ -27,7 +27,7 @@ from typing import Any
 
 import matching
 from bench.common.stats import pct
-from bench.engine_paired import CACHE, open_index, wordings
+from bench.engine_paired import CACHE, clear_need_caches, open_index, wordings
 from matching import MatchIndex, rank
 
 rank_module = importlib.import_module("matching.rank")  # the package's name ``rank`` is the function
@@ -35,17 +35,6 @@ rank_module = importlib.import_module("matching.rank")  # the package's name ``r
 STEPS = {"gather": "gather", "fuse": "fuse", "match_scores": "pool 匹配度", "best_evidence": "pool 匹配度",
          "explain": "explanations", "need_nodes": "explanations", "whole_words": "explanations",
          "shown_columns": "explanations"}
-
-
-def clear_need_caches(index: MatchIndex, *, cuts: bool = True) -> None:
-    """Forget everything cached by a need's text or seeds (not per firm); with ``cuts`` also the analyzer's
-    remembered cuts of text runs (where the checkout has them), so no part of the text has been seen."""
-    for name in ("_link_need", "_understand", "_expand_cached"):
-        getattr(index, name).cache_clear()
-    for name in ("_run_cut", "_general_cut"):
-        remembered = getattr(index.analyzer_, name, None) if cuts else None
-        if remembered is not None:
-            remembered.cache_clear()
 
 
 def instrument(index: MatchIndex, spent: dict[str, float]) -> Callable[[], None]:
