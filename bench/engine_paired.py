@@ -6,13 +6,18 @@
 Indexes of a make_scale_data folder (default: the 100,000-firm cache of bench/load.py), and both versions
 rank the same needs, alternating which goes first. The reference is ``matching.rank`` and the
 query-side modules it imports (``--modules``) as they were at ``--ref`` (read with ``git show``), loaded as a
-package beside the working tree's, so the need reader and the linker are shared and only the ranking code and
-the index's code differ: each version ranks on its own index, built (or opened) by its own ``matching.index`` and
-``matching.snapshot``. ``--snapshot DIR`` opens a snapshot written by ``matching.snapshot.save_index`` (written
-there first from the scale folder if DIR has none), mapped from disk as a served worker opens it, or read into
-memory with ``--in-memory``; without it both versions fit an index from the scale folder. Every answer is
+package beside the working tree's, so the need reader and the linker are shared (unless ``--with-reading``) and
+only the ranking code and the index's code differ: each version ranks on its own index, built (or opened) by its
+own ``matching.index`` and ``matching.snapshot``. ``--snapshot DIR`` opens a snapshot written by
+``matching.snapshot.save_index`` (written there first from the scale folder if DIR has none), mapped from disk as a
+served worker opens it, or read into memory with ``--in-memory``; without it both versions fit an index from the
+scale folder. Every answer is
 compared (ids, scores, 匹配度, explanations): any difference is counted and printed. Wordings as in
 bench/match_speed.py (dev, realistic, long).
+
+``--unseen`` ranks each text as a worker that has never seen it (the caches keyed by the need emptied first), and
+``--with-reading`` takes the need reader's modules from ``--ref`` too, so that its changes are compared (each index
+then reads with its own analyzer and linker).
 
 ``--cpu`` times the thread's CPU (less sensitive to other processes on a shared machine than wall time);
 without ``--cold`` both versions rank each need once untimed first, so per-firm caches (explanations'
@@ -41,6 +46,7 @@ from matching import index as matching_index
 from matching import snapshot as matching_snapshot
 
 CACHE = Path("/tmp/chainmatch-load-cache/scale-100000")
+READING = "segment,analyzer,linking,spec,terms,clauses,phrases,coordination,understanding"
 MODULES = "columns,filters,store,sparse,index,snapshot,scale,fusion,industry,cooccur,evidence,explain,rank"
 
 Ranker = Callable[[MatchIndex, MatchQuery], list[MatchResult]]
@@ -80,6 +86,17 @@ def reference(ref: str, modules: list[str]) -> types.ModuleType:
     return pkg
 
 
+def clear_need_caches(index: MatchIndex, *, cuts: bool = True) -> None:
+    """Forget everything cached by a need's text or seeds (not per firm); with ``cuts`` also the analyzer's
+    remembered cuts of text runs (where the checkout has them), so no part of the text has been seen."""
+    for name in ("_link_need", "_understand", "_expand_cached"):
+        getattr(index, name).cache_clear()
+    for name in ("_run_cut", "_general_cut"):
+        remembered = getattr(index.analyzer_, name, None) if cuts else None
+        if remembered is not None:
+            remembered.cache_clear()
+
+
 def open_index(pkg: types.ModuleType, scale_dir: Path, snapshot: Path | None, in_memory: bool) -> MatchIndex:
     """An index by ``pkg``'s own code (``matching`` or ``matching_ref``): opened from ``snapshot``, or fitted."""
     index_cls = getattr(pkg, "index", matching_index).MatchIndex
@@ -114,9 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--modules", default=MODULES, help="matching modules taken from --ref, imports first")
     ap.add_argument("--cpu", action="store_true", help="time thread CPU instead of wall time")
     ap.add_argument("--cold", action="store_true", help="no untimed first run per need")
+    ap.add_argument("--unseen", action="store_true",
+                    help="cold, and every text as never seen: each text once, and both indexes' caches keyed by the "
+                         "need (reading, links, expansion, remembered cuts) emptied before each ranking")
+    ap.add_argument("--with-reading", action="store_true",
+                    help=f"also take the need reader's modules ({READING}) from --ref, so the reading is compared too")
     args = ap.parse_args(argv)
 
-    pkg = reference(args.ref, args.modules.split(","))
+    args.cold = args.cold or args.unseen
+    pkg = reference(args.ref, (f"{READING},{args.modules}" if args.with_reading else args.modules).split(","))
     ref_rank: Ranker = pkg.rank.rank
     t = time.perf_counter()
     ref_index = open_index(pkg, args.scale_dir, args.snapshot, args.in_memory)
@@ -135,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.thread_time if args.cpu else time.perf_counter
     differ = 0
     for wording, queries in wordings(args.per_wording).items():
+        if args.unseen:  # the realistic and long wordings repeat their texts
+            queries = list({q.text: q for q in queries}.values())
         for q in queries[:20]:  # warm-up, as a running service would be
             ref(index, q), rank(index, q)
         times: dict[str, list[float]] = {"ref": [], "new": []}
@@ -144,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             order: list[tuple[str, Ranker]] = [("ref", ref), ("new", rank)]
             answers = {}
             for name, f in order if i % 2 == 0 else order[::-1]:
+                if args.unseen:
+                    clear_need_caches(ref_index if name == "ref" else index)
                 t = clock()
                 answers[name] = f(index, q)
                 times[name].append(clock() - t)

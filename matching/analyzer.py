@@ -14,9 +14,12 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import jieba
+
+from matching.segment import cut_run
 
 __all__ = ["FILLER_WORDS", "ChineseAnalyzer", "normalize"]
 
@@ -45,6 +48,12 @@ FILLER_WORDS = frozenset(
 _FILLER_FREQ = 10**7  # beats any node word, so a filler word is never swallowed by a longer node name
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9.\-+/#]*|[\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# jieba cuts each run of these apart from the rest of the text (its cut() splits there first, then cuts every run
+# alone), so a run cuts the same in any text: runs recur across needs (我司为整车企业) and within one (the reader
+# cuts a text, then its wanted parts again), and remembering their cuts spares jieba's DAG and route per character
+_RUN = jieba.re_han_default
+_SKIP = jieba.re_skip_default
+_RUNS_KEPT = 8192
 
 
 _DEFAULT: jieba.Tokenizer | None = None
@@ -70,6 +79,23 @@ def _default_dictionary() -> tuple[dict[str, int], int]:
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width) and lower case: the one form every comparison uses."""
     return unicodedata.normalize("NFKC", text).lower()
+
+
+def _cut(text: str, run_cut: Callable[[str], tuple[str, ...]]) -> list[str]:
+    """``Tokenizer.cut(text, HMM=False)``'s words, with ``run_cut`` cutting each run as jieba does."""
+    out: list[str] = []
+    for block in _RUN.split(text):
+        if not block:
+            continue
+        if _RUN.match(block):
+            out.extend(run_cut(block))
+        else:  # between runs jieba yields each space or line break whole and every other character alone
+            for x in _SKIP.split(block):
+                if _SKIP.match(x):
+                    out.append(x)
+                else:
+                    out.extend(x)
+    return out
 
 
 class ChineseAnalyzer:
@@ -123,7 +149,23 @@ class ChineseAnalyzer:
         self.tokenizer_ = tk
         self.general_freq_ = general  # general-language frequency of each fitted word, before fitting
         self._general = _default_tokenizer() if self.use_default_dict else None
+        self._forget_cuts()
         return self
+
+    def _forget_cuts(self) -> None:
+        """Start the remembered cuts afresh (the fitted dictionary changed)."""
+        tk = self.tokenizer_
+        self._run_cut = lru_cache(maxsize=_RUNS_KEPT)(lambda run: cut_run(tk.FREQ, tk.total, run))
+        general = self._general
+        # the general dictionary never changes (see _default_tokenizer)
+        self._general_cut = (lru_cache(maxsize=_RUNS_KEPT)(
+            lambda form: tuple(_cut(form, lambda run: cut_run(general.FREQ, general.total, run))))
+            if general is not None else None)
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's cut of ``text`` by the fitted dictionary (HMM off), token for token, as
+        ``tokenizer_.cut(text, HMM=False)`` gives it."""
+        return _cut(text, self._run_cut)
 
     def add_word(self, word: str) -> None:
         """Make ``word`` (a new alias) a dictionary word, as :meth:`fit` does."""
@@ -132,12 +174,14 @@ class ChineseAnalyzer:
             self.general_freq_[w] = self.tokenizer_.FREQ.get(w, 0)
             if self.general_freq_[w] < self.word_freq:
                 self.tokenizer_.add_word(w, self.word_freq)
+                self._forget_cuts()
 
     def remove_word(self, word: str) -> None:
         """Undo :meth:`add_word`: the word weighs what general Chinese gives it again (0: not a word)."""
         w = normalize(word).strip()
         if w in self.general_freq_:
             self.tokenizer_.add_word(w, self.general_freq_.pop(w))
+            self._forget_cuts()
 
     def is_general_word(self, word: str) -> bool:
         """Whether ``word`` (two characters or more) is a word of general Chinese (jieba's dictionary)."""
@@ -145,9 +189,9 @@ class ChineseAnalyzer:
 
     def general_cut(self, text: str) -> list[str]:
         """``text`` cut with general Chinese only (no product names): how a reader splits a compound name."""
-        if self._general is None:
+        if self._general_cut is None:
             return [text]
-        return [w for w in self._general.cut(text, HMM=False) if w]
+        return list(self._general_cut(text))
 
     def general_frequency(self, word: str) -> int:
         """How common a fitted ``word`` is in general Chinese (jieba's dictionary); 0 when unknown."""
@@ -157,7 +201,7 @@ class ChineseAnalyzer:
         """Content words of ``text`` in order: normalised, punctuation (and filler) dropped."""
         filler = self.filler if drop_filler else frozenset()
         out = []
-        for tok in self.tokenizer_.cut(normalize(text), HMM=False):
+        for tok in self.cut(normalize(text)):
             tok = tok.strip()
             if not tok or tok in filler:
                 continue

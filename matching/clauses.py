@@ -113,7 +113,13 @@ _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 _PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
 _FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
 # X原料 / X辅料: inputs *of* X, so X is what they are for
-_INPUTS_OF = ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件")
+_INPUTS_OF = tuple((w, re.compile(re.escape(w)))
+                   for w in ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件"))
+_INFIX_USE = re.compile("用")
+_LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
+_LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间")
+_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下")
+_CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 _LABEL = re.compile(r"^.{1,8}$")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
@@ -181,11 +187,11 @@ def _label_role(label: str) -> str:
     """What a short label before a colon (采购内容：、资质要求：、需求单位：) says about the clause after it."""
     if _OWN_LABEL.match(label):
         return "own"
-    if re.search(r"要求|指标|条件|资格|资质", label):
+    if _LABEL_REQUIRE.search(label):
         return "require"
-    if re.search(r"地点|方式|期$|联系|时间", label):
+    if _LABEL_DELIVER.search(label):
         return "deliver"
-    if re.search(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下", label):
+    if _LABEL_DETAIL.search(label):
         return "detail"
     return "context"
 
@@ -307,14 +313,14 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
     if m and m.start() > s:
         # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms
         mark(_phrase_start(text, s, m.start()) if m.group() == "运输" else m.start(), e, "deliver")
-    for word in _INPUTS_OF:
-        for m in re.finditer(re.escape(word), text[s:e]):
+    for word, pattern in _INPUTS_OF:
+        for m in pattern.finditer(text[s:e]):
             i = s + m.start()
             if i > s and _word(i, i + len(word), boundaries):
                 # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP)
                 j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
                 mark(j, i, "purpose")
-    for m in re.finditer("用", text[s:e]):
+    for m in _INFIX_USE.finditer(text[s:e]):
         i = s + m.start()
         # an infix 用 standing alone (光伏组件/用/EVA胶膜): what comes before it in the phrase modifies what follows
         if s < i < e - 1 and _word(i, i + 1, boundaries) and text[i + 1] not in "于在作":
@@ -357,4 +363,4 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
 
 
 def _has_content(text: str, s: int, e: int) -> bool:
-    return bool(re.search(r"[a-z\u3400-\u9fff]{2,}", text[s:e]))
+    return bool(_CONTENT.search(text[s:e]))

@@ -217,7 +217,7 @@ class NodeLinker:
     def _filler_spans(self, text: str) -> list[tuple[int, int]]:
         spans, pos = [], 0
         filler = self.analyzer_.filler
-        for tok in self.analyzer_.tokenizer_.cut(text, HMM=False):
+        for tok in self.analyzer_.cut(text):
             if tok in filler and len(tok) > 1:
                 spans.append((pos, pos + len(tok)))
             pos += len(tok)

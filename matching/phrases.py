@@ -194,8 +194,12 @@ def is_service(form: str) -> bool:
     return True
 
 
+_LATIN_FORM = re.compile(r"[a-z0-9.\-+/# ]+")
+_JOINED = re.compile(r"[a-z0-9\u3400-\u9fff.\-]*")  # what may stand between two mentions of one phrase
+
+
 def is_latin(form: str) -> bool:
-    return bool(re.fullmatch(r"[a-z0-9.\-+/# ]+", form))
+    return bool(_LATIN_FORM.fullmatch(form))
 
 
 def in_parens(t: str, i: int) -> bool:
@@ -228,7 +232,7 @@ def separated(t: str, a: int, b: int, boundaries: set[int], fill: list[tuple[int
     if b <= a:
         return False  # overlapping mentions (动力电池 / 电池隔膜) are one phrase
     gap = t[a:b]
-    if any(ch in SEPARATORS for ch in gap) or not re.fullmatch(r"[a-z0-9\u3400-\u9fff.\-]*", gap):
+    if any(ch in SEPARATORS for ch in gap) or not _JOINED.fullmatch(gap):
         return True
     if any(s < b and a < e for s, e in fill):
         return True

@@ -49,6 +49,7 @@ __all__ = ["ROLES", "Mention", "NeedReader", "Understanding"]
 ROLES = ("wanted", "modifier", "purpose", "own", "context", "removed")
 
 _COMPARATOR = re.compile(r"\s*[≥≤<>±=]")
+_DIGIT = re.compile(r"\d")
 _ZONE_WEIGHT = {"object": 1.0, "title": 1.0, "detail": 0.5}
 _PAREN_WEIGHT = 0.6  # a mention in brackets glosses or details the one before it
 _FUZZY_WEIGHT = 0.6
@@ -244,7 +245,7 @@ class NeedReader:
                 return True
         if _COMPARATOR.match(t, e):
             return True
-        return form in PROPERTY_WORDS and bool(re.match(r"\d", t[e:e + 1]))
+        return form in PROPERTY_WORDS and bool(_DIGIT.match(t[e:e + 1]))
 
     # ---- phrases ---------------------------------------------------------------------------------
     def _relation(self, modifier: Hit, head: Hit | None) -> str:
@@ -271,7 +272,7 @@ class NeedReader:
             return Understanding()
         boundaries, fill, pos = {0}, [], 0
         filler = self.analyzer_.filler
-        for tok in self.analyzer_.tokenizer_.cut(t, HMM=False):
+        for tok in self.analyzer_.cut(t):
             if tok in filler and len(tok) > 1:  # as NodeLinker does: filler words never hold a product
                 fill.append((pos, pos + len(tok)))
             pos += len(tok)
