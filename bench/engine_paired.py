@@ -46,7 +46,7 @@ from matching import index as matching_index
 from matching import snapshot as matching_snapshot
 
 CACHE = Path("/tmp/chainmatch-load-cache/scale-100000")
-READING = "segment,analyzer,linking,spec,terms,clauses,phrases,coordination,understanding"
+READING = "analyzer,linking,spec,terms,clauses,phrases,coordination,understanding"
 MODULES = "columns,filters,store,sparse,index,snapshot,scale,fusion,industry,cooccur,evidence,explain,rank"
 
 Ranker = Callable[[MatchIndex, MatchQuery], list[MatchResult]]

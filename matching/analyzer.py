@@ -14,12 +14,10 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 import jieba
-
-from matching.segment import cut_run
 
 __all__ = ["FILLER_WORDS", "ChineseAnalyzer", "normalize"]
 
@@ -81,23 +79,6 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _cut(text: str, run_cut: Callable[[str], tuple[str, ...]]) -> list[str]:
-    """``Tokenizer.cut(text, HMM=False)``'s words, with ``run_cut`` cutting each run as jieba does."""
-    out: list[str] = []
-    for block in _RUN.split(text):
-        if not block:
-            continue
-        if _RUN.match(block):
-            out.extend(run_cut(block))
-        else:  # between runs jieba yields each space or line break whole and every other character alone
-            for x in _SKIP.split(block):
-                if _SKIP.match(x):
-                    out.append(x)
-                else:
-                    out.extend(x)
-    return out
-
-
 class ChineseAnalyzer:
     """Turn text into terms: ``w:<word>`` for kept words and ``g:<bigram>`` for CJK bigrams.
 
@@ -155,17 +136,29 @@ class ChineseAnalyzer:
     def _forget_cuts(self) -> None:
         """Start the remembered cuts afresh (the fitted dictionary changed)."""
         tk = self.tokenizer_
-        self._run_cut = lru_cache(maxsize=_RUNS_KEPT)(lambda run: cut_run(tk.FREQ, tk.total, run))
+        self._run_cut = lru_cache(maxsize=_RUNS_KEPT)(lambda run: tuple(tk.cut(run, HMM=False)))
         general = self._general
         # the general dictionary never changes (see _default_tokenizer)
-        self._general_cut = (lru_cache(maxsize=_RUNS_KEPT)(
-            lambda form: tuple(_cut(form, lambda run: cut_run(general.FREQ, general.total, run))))
-            if general is not None else None)
+        self._general_cut = (lru_cache(maxsize=_RUNS_KEPT)(lambda form: tuple(w for w in general.cut(form, HMM=False)
+                                                                             if w))
+                             if general is not None else None)
 
     def cut(self, text: str) -> list[str]:
         """jieba's cut of ``text`` by the fitted dictionary (HMM off), token for token, as
         ``tokenizer_.cut(text, HMM=False)`` gives it."""
-        return _cut(text, self._run_cut)
+        out: list[str] = []
+        for block in _RUN.split(text):
+            if not block:
+                continue
+            if _RUN.match(block):
+                out.extend(self._run_cut(block))
+            else:  # between runs jieba yields each space or line break whole and every other character alone
+                for x in _SKIP.split(block):
+                    if _SKIP.match(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+        return out
 
     def add_word(self, word: str) -> None:
         """Make ``word`` (a new alias) a dictionary word, as :meth:`fit` does."""
