@@ -22,6 +22,9 @@ __all__ = ["Link", "NodeLinker"]
 
 _LATIN = re.compile(r"[a-z0-9]")
 _CONTENT = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]+")
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+# a form read with characters left out is 3 to 8 characters long: shorter ones are met by accident
+_GAPPED_MIN, _GAPPED_MAX = 3, 8
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,12 @@ def _lcs(a: str, b: str) -> int:
             cur.append(prev[j] + 1 if ca == cb else max(prev[j + 1], cur[j]))
         prev = cur
     return prev[-1]
+
+
+def _spells(stretch: str, form: str) -> bool:
+    """``form`` is ``stretch`` with some characters left out (a subsequence of it)."""
+    chars = iter(stretch)
+    return all(c in chars for c in form)
 
 
 def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -111,6 +120,7 @@ class NodeLinker:
         self.alias_targets_: dict[str, tuple[int, ...]] = {}
         self.prefixes_: set[str] = set()
         self.grams_: dict[str, list[str]] = {}
+        self.ends_: dict[str, dict[str, list[str]]] = {}  # first character -> last character -> forms
         self.maxlen_ = 0
         for f in forms:
             self._index_form(f)
@@ -174,6 +184,8 @@ class NodeLinker:
         self.maxlen_ = max(self.maxlen_, len(f))
         for i in range(len(f) - 1):
             self.grams_.setdefault(f[i : i + 2], []).append(f)
+        if _GAPPED_MIN <= len(f) <= _GAPPED_MAX and _HAN.fullmatch(f):
+            self.ends_.setdefault(f[0], {}).setdefault(f[-1], []).append(f)
 
     def nodes_of(self, form: str) -> tuple[int, ...]:
         """Every node a surface form stands for: its own first, then synonyms from the aliases."""
@@ -181,6 +193,24 @@ class NodeLinker:
         if node is None:
             return ()
         return (node, *self.also_.get(form, ()))
+
+    def gapped(self, text: str, lo: int, hi: int, within: tuple[int, int],
+               max_gap: int = 2) -> list[tuple[str, int, int]]:
+        """Forms that a stretch of ``text[lo:hi]`` overlapping ``within`` spells with 1..``max_gap`` inner
+        characters left out, first and last characters kept: a compound with a word set into it names the
+        compound without it (锌铝合金 is a 锌合金, 漆包圆铜线 a 漆包线, 水处理药剂 a 水处理剂). Each as
+        ``(form, start, end)`` of the stretch that spells it."""
+        out: list[tuple[str, int, int]] = []
+        forms = self.forms_
+        for i in range(lo, within[1]):
+            by_last = self.ends_.get(text[i])
+            if by_last is None:
+                continue
+            for j in range(max(i + _GAPPED_MIN + 1, within[0] + 1), min(hi, i + _GAPPED_MAX + max_gap) + 1):
+                for f in by_last.get(text[j - 1], ()):
+                    if j - i - max_gap <= len(f) < j - i and f in forms and _spells(text[i:j], f):
+                        out.append((f, i, j))
+        return out
 
     # ---- raw matching ------------------------------------------------------------------------
     def _hits(self, text: str) -> list[tuple[int, int, str]]:

@@ -9,7 +9,8 @@ is the head; the ones before modify it. Three refinements keep that rule honest:
 * words that name no product (服务, 国产化) are dropped from the end of a phrase, and a phrase that goes on
   past its last mention (车载中控屏, with no product called 中控屏) has an unknown head: its mentions only
   qualify it;
-* equipment for a product (电芯产线整线设备) is that product's equipment node when the data has one.
+* equipment for a product (电芯产线整线设备) is that product's equipment node when the data has one;
+* a compound with a word set into it names the compound without it too (锌铝合金 is a 锌合金).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from matching.spec import word_list
 
 __all__ = [
     "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted",
-    "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads", "runs", "separated",
+    "compose_equipment", "gapped_nodes", "in_parens", "is_latin", "is_service", "mark_heads", "runs", "separated",
 ]
 
 # Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,
@@ -258,3 +259,29 @@ def runs(t: str, zone: list[str], fill: list[tuple[int, int]],
     if start is not None:
         out.append((start, len(t)))
     return out
+
+
+def gapped_nodes(lk: NodeLinker, t: str, span: tuple[int, int], zone: list[str],
+                 fill: list[tuple[int, int]]) -> list[tuple[int, bool]]:
+    """Nodes that the words around a mention at ``span`` name with a word set into them (锌铝合金 → 锌合金,
+    水处理药剂 → 水处理剂), looked for up to 3 characters either side within the same zone and run of
+    Chinese, never across filler; names in the text themselves and names ending in a word that names no
+    product (图书(印刷)业务) are left out. Each with whether it is spelled by the mention's own name alone
+    (电子雷管 → 电子管), which says less: the mention is already a name of its own."""
+    s, e = span
+    inside = zone[s]
+
+    def ok(k: int) -> bool:
+        return "\u3400" <= t[k] <= "\u9fff" and zone[k] == inside and not any(a <= k < b for a, b in fill)
+
+    lo, hi = s, e
+    while lo > 0 and s - lo < 3 and ok(lo - 1):
+        lo -= 1
+    while hi < len(t) and hi - e < 3 and ok(hi):
+        hi += 1
+    out: dict[int, bool] = {}
+    for f, i, j in lk.gapped(t, lo, hi, span):
+        if f not in t and not any(f.endswith(w) for w in EMPTY_HEADS):
+            for n in lk.nodes_of(f):
+                out[n] = out.get(n, True) and s <= i and j <= e
+    return list(out.items())
