@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph import ChainGraph
 from matching.clauses import WANTED_ZONES
 from matching.linking import NodeLinker
 from matching.spec import word_list
 
 __all__ = [
-    "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted",
+    "ASKED_AS", "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted",
     "compose_equipment", "gapped_nodes", "in_parens", "is_latin", "is_service", "mark_heads", "runs", "separated",
 ]
 
@@ -58,6 +59,8 @@ SERVICES = ("维保", "维修", "保养", "维护", "检修", "安装", "调试"
             "回收", "处置", "施工", "代工", "校准", "检定", "运输", "铸造", "锻造", "电镀", "喷涂", "涂装", "热处理")
 # A material named with the form it is delivered in is that material (铝合金锭 is 铝合金, 改性塑料粒子 is 改性塑料)
 FORMS = ("锭", "粒子", "颗粒", "粒料", "原片", "坯料", "毛坯")
+# Work is asked for as a service or business (仓储服务, 印刷业务) and listed without the word (仓储, 印刷)
+ASKED_AS = ("服务", "业务")
 
 @dataclass
 class Hit:
@@ -184,7 +187,7 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
 def is_service(form: str) -> bool:
     """A bare name of work (维保, 维修保养, 检修服务): service words only, possibly with 服务/业务 after them. A
     name that says what the work is on (环境检测, 工程机械租赁) is a product of its own."""
-    for w in ("服务", "业务"):
+    for w in ASKED_AS:
         if form.endswith(w) and len(form) > len(w):
             form = form[: -len(w)]
     while form:
@@ -261,13 +264,13 @@ def runs(t: str, zone: list[str], fill: list[tuple[int, int]],
     return out
 
 
-def gapped_nodes(lk: NodeLinker, t: str, span: tuple[int, int], zone: list[str],
-                 fill: list[tuple[int, int]]) -> list[tuple[int, bool]]:
-    """Nodes that the words around a mention at ``span`` name with a word set into them (锌铝合金 → 锌合金,
-    水处理药剂 → 水处理剂), looked for up to 3 characters either side within the same zone and run of
-    Chinese, never across filler; names in the text themselves and names ending in a word that names no
-    product (图书(印刷)业务) are left out. Each with whether it is spelled by the mention's own name alone
-    (电子雷管 → 电子管), which says less: the mention is already a name of its own."""
+def gapped_nodes(lk: NodeLinker, G: ChainGraph, t: str, span: tuple[int, int], nodes: tuple[int, ...],
+                 zone: list[str], fill: list[tuple[int, int]]) -> list[int]:
+    """Nodes that the words around a mention at ``span`` (of ``nodes``) name with a word set into them
+    (锌铝合金 → 锌合金, 水处理药剂 → 水处理剂), looked for up to 3 characters either side within the same
+    zone and run of Chinese, never across filler. Left out: names in the text themselves, names ending in a
+    word that names no product (图书(印刷)业务), and names spelled by the mention's own name alone that the
+    chain graph does not relate to it (电子雷管 is a name of its own, and no 电子管)."""
     s, e = span
     inside = zone[s]
 
@@ -279,9 +282,16 @@ def gapped_nodes(lk: NodeLinker, t: str, span: tuple[int, int], zone: list[str],
         lo -= 1
     while hi < len(t) and hi - e < 3 and ok(hi):
         hi += 1
-    out: dict[int, bool] = {}
+    own_name: dict[int, bool] = {}
     for f, i, j in lk.gapped(t, lo, hi, span):
         if f not in t and not any(f.endswith(w) for w in EMPTY_HEADS):
             for n in lk.nodes_of(f):
-                out[n] = out.get(n, True) and s <= i and j <= e
-    return list(out.items())
+                own_name[n] = own_name.get(n, True) and s <= i and j <= e
+    return [n for n, own in own_name.items() if not own or _akin(G, n, nodes)]
+
+
+def _akin(G: ChainGraph, node: int, nodes: tuple[int, ...]) -> bool:
+    """Whether the chain graph relates ``node`` to one of ``nodes``: a kind of it, or sharing an input or a use."""
+    near = {node, *G.broader(node).tolist(), *G.narrower(node).tolist()}
+    ends = {*G.inputs(node).tolist(), *G.outputs(node).tolist()}
+    return any(m in near or ends & {*G.inputs(m).tolist(), *G.outputs(m).tolist()} for m in nodes)

@@ -28,6 +28,7 @@ from matching.clauses import FIRM_AFTER, MAKING, names_partner, zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
 from matching.phrases import (
+    ASKED_AS,
     CLASS_HEADS,
     EMPTY_HEADS,
     FORMS,
@@ -222,13 +223,14 @@ class NeedReader:
             for a, b, kind in specs:
                 if kind == "grade" and a == s and b < e and form[b - s:] in lk.forms_:
                     nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(form[b - s:])]))
-            # and a material named with the form it is delivered in (铝合金锭) is that material too
-            stem = next((form[: -len(w)] for w in FORMS if form.endswith(w) and len(form) - len(w) >= 2), "")
+            # and a material named with the form it is delivered in (铝合金锭) is that material too, as work named
+            # with 服务 or 业务 (仓储服务, 印刷业务) is that work: the firms doing it list it without the word
+            stem = next((form[: -len(w)] for w in (*FORMS, *ASKED_AS)
+                         if form.endswith(w) and len(form) - len(w) >= 2), "")
             if stem in lk.forms_:
                 nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(stem)]))
             if z not in _SET_ASIDE:  # what a set-aside mention also names is never asked for
-                nodes = tuple(dict.fromkeys([*nodes, *(n for n, own_name in gapped_nodes(lk, t, (s, e), zone, fill)
-                                                         if not own_name or self._akin(n, nodes))]))
+                nodes = tuple(dict.fromkeys([*nodes, *gapped_nodes(lk, self.graph_, t, (s, e), nodes, zone, fill)]))
             out.append(Hit(s, e, form, nodes, how, z))
         exact_wanted = any(h.zone in _ZONE_WEIGHT for h in out)
         for s, e in runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
@@ -238,14 +240,6 @@ class NeedReader:
                     out.append(Hit(s, e, lk.names_[link.node], (link.node,), "fuzzy", zone[s]))
         out.sort(key=lambda h: (h.start, h.end))
         return out, ignored
-
-    def _akin(self, node: int, nodes: tuple[int, ...]) -> bool:
-        """Whether the chain graph relates ``node`` to one of ``nodes``: a kind of it, or sharing an input or
-        a use with it."""
-        G = self.graph_
-        near = {node, *G.broader(node).tolist(), *G.narrower(node).tolist()}
-        ends = {*G.inputs(node).tolist(), *G.outputs(node).tolist()}
-        return any(m in near or ends & {*G.inputs(m).tolist(), *G.outputs(m).tolist()} for m in nodes)
 
     def _is_spec(self, t: str, s: int, e: int, form: str, specs: list[tuple[int, int, str]]) -> bool:
         """A mention that is a specification: inside a grade or certificate (电池 in 电池级), partly inside a
