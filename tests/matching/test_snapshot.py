@@ -150,3 +150,13 @@ def test_record_fields_read_as_the_records_do_mapped_or_not(tmp_path):
         expected = [getattr(built.records_[eid], f) for f in shown] if eid in built.records_ else None
         assert built.record_fields(eid, shown) == loaded.record_fields(eid, shown) == expected
     assert loaded.record_fields(3, ("name", "region")) == ["丙锂业新名", "山东省"]
+
+
+def test_a_loaded_index_has_linked_every_product_name_before_its_first_explanation(tmp_path, monkeypatch):
+    built = MatchIndex().fit(tiny_graph(), tiny_records())
+    expected = ranked(built, QUERIES)
+    save_index(built, tmp_path / "snap")
+    loaded = load_index(tmp_path / "snap")
+    # ranking and explaining after loading never link a product name again, and answer as the fitted index does
+    monkeypatch.setattr(loaded.linker_, "link_product", lambda *a, **k: pytest.fail("linked while answering"))
+    assert ranked(loaded, QUERIES) == expected
