@@ -241,14 +241,13 @@ class MatchIndex(SlotFilters):
             recs = self.records_
             products = recs.products(enterprise_id) if isinstance(recs, RecordTable) else recs[enterprise_id].products
             # most firms an answer explains were never explained before (a running worker keeps meeting new ones
-            # at 100,000 firms): the loop below is their whole cost, so the links cache and revenue_factor are
-            # read inline (same expressions, same floats) instead of two method calls per product
-            known, rw = self._links_cache.get, self.config.revenue_weight
+            # at 100,000 firms): the loop below is their whole cost, so the links cache is read inline
+            known, factor = self._links_cache.get, self.revenue_factor
             for product, share in products:
                 links = known(product)
                 if links is None:
                     links = self.product_links(product)
-                rf = (1.0 + rw * math.sqrt(max(share, 0.0))) / (1.0 + rw)  # revenue_factor(share)
+                rf = factor(share)
                 for node, w in links:
                     v = w * rf
                     best = ev.get(node)
