@@ -240,19 +240,11 @@ class MatchIndex(SlotFilters):
             ev = {}
             recs = self.records_
             products = recs.products(enterprise_id) if isinstance(recs, RecordTable) else recs[enterprise_id].products
-            # most firms an answer explains were never explained before (a running worker keeps meeting new ones
-            # at 100,000 firms): the loop below is their whole cost, so the links cache is read inline
-            known, factor = self._links_cache.get, self.revenue_factor
             for product, share in products:
-                links = known(product)
-                if links is None:
-                    links = self.product_links(product)
-                rf = factor(share)
-                for node, w in links:
-                    v = w * rf
-                    best = ev.get(node)
-                    if best is None or v > best[0]:
-                        ev[node] = (v, product, float(share), w)
+                rf = self.revenue_factor(share)
+                for node, w in self.product_links(product):
+                    if node not in ev or w * rf > ev[node][0]:
+                        ev[node] = (w * rf, product, float(share), w)
             if len(self._evidence) > 65536:
                 self._evidence.clear()
             self._evidence[enterprise_id] = ev

@@ -25,7 +25,7 @@ from matching.spec import word_list
 
 __all__ = [
     "ASKED_AS", "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted",
-    "compose_equipment", "gapped_nodes", "in_parens", "is_latin", "is_service", "mark_heads", "runs", "separated",
+    "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads", "named_nodes", "runs", "separated",
 ]
 
 # Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,
@@ -264,7 +264,28 @@ def runs(t: str, zone: list[str], fill: list[tuple[int, int]],
     return out
 
 
-def gapped_nodes(lk: NodeLinker, G: ChainGraph, t: str, span: tuple[int, int], nodes: tuple[int, ...],
+def named_nodes(lk: NodeLinker, G: ChainGraph, t: str, span: tuple[int, int], specs: list[tuple[int, int, str]],
+                zone: list[str], fill: list[tuple[int, int]], *, asked: bool) -> tuple[int, ...]:
+    """The nodes a mention at ``span`` stands for: its own, then what its name also names. A product named with
+    its grade (电池级碳酸锂) is the product without it; a material named with the form it is delivered in
+    (铝合金锭) is that material, as work named with 服务 or 业务 (仓储服务) is that work, listed without the
+    word; and, for a mention that may be asked for (``asked``), what the words around it name with a word set
+    into them (:func:`_gapped_nodes`)."""
+    s, e = span
+    form = t[s:e]
+    nodes = lk.nodes_of(form)
+    for a, b, kind in specs:
+        if kind == "grade" and a == s and b < e and form[b - s:] in lk.forms_:
+            nodes = (*nodes, *lk.nodes_of(form[b - s:]))
+    stem = next((form[: -len(w)] for w in (*FORMS, *ASKED_AS) if form.endswith(w) and len(form) - len(w) >= 2), "")
+    if stem in lk.forms_:
+        nodes = (*nodes, *lk.nodes_of(stem))
+    if asked:
+        nodes = (*nodes, *_gapped_nodes(lk, G, t, span, nodes, zone, fill))
+    return tuple(dict.fromkeys(nodes))
+
+
+def _gapped_nodes(lk: NodeLinker, G: ChainGraph, t: str, span: tuple[int, int], nodes: tuple[int, ...],
                  zone: list[str], fill: list[tuple[int, int]]) -> list[int]:
     """Nodes that the words around a mention at ``span`` (of ``nodes``) name with a word set into them
     (锌铝合金 → 锌合金, 水处理药剂 → 水处理剂), looked for up to 3 characters either side within the same

@@ -28,7 +28,6 @@ from matching.clauses import FIRM_AFTER, MAKING, names_partner, zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
 from matching.phrases import (
-    ASKED_AS,
     CLASS_HEADS,
     EMPTY_HEADS,
     FORMS,
@@ -37,10 +36,10 @@ from matching.phrases import (
     Hit,
     choose_wanted,
     compose_equipment,
-    gapped_nodes,
     in_parens,
     is_latin,
     mark_heads,
+    named_nodes,
     runs,
 )
 from matching.spec import PROPERTY_WORDS, merged, spec_spans
@@ -218,19 +217,7 @@ class NeedReader:
             # follow the process's string hashes, and two workers would read one text two ways
             z = max(dict.fromkeys(own_zones), key=own_zones.count)
             how = "alias" if form in lk.alias_forms_ else "exact"
-            nodes = lk.nodes_of(form)
-            # a product named with its grade (电池级碳酸锂) is also the product without it
-            for a, b, kind in specs:
-                if kind == "grade" and a == s and b < e and form[b - s:] in lk.forms_:
-                    nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(form[b - s:])]))
-            # and a material named with the form it is delivered in (铝合金锭) is that material too, as work named
-            # with 服务 or 业务 (仓储服务, 印刷业务) is that work: the firms doing it list it without the word
-            stem = next((form[: -len(w)] for w in (*FORMS, *ASKED_AS)
-                         if form.endswith(w) and len(form) - len(w) >= 2), "")
-            if stem in lk.forms_:
-                nodes = tuple(dict.fromkeys([*nodes, *lk.nodes_of(stem)]))
-            if z not in _SET_ASIDE:  # what a set-aside mention also names is never asked for
-                nodes = tuple(dict.fromkeys([*nodes, *gapped_nodes(lk, self.graph_, t, (s, e), nodes, zone, fill)]))
+            nodes = named_nodes(lk, self.graph_, t, (s, e), specs, zone, fill, asked=z not in _SET_ASIDE)
             out.append(Hit(s, e, form, nodes, how, z))
         exact_wanted = any(h.zone in _ZONE_WEIGHT for h in out)
         for s, e in runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
