@@ -77,3 +77,40 @@ def test_access_0004_drops_anonymous_posters_from_stored_answers(backend: str, t
         engine.dispose()
     finally:
         drop()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0012_brings_the_second_alias_pass_to_a_database_seeded_before_it(backend: str, tmp_path: Path) -> None:
+    from matching.aliases import read_aliases
+
+    batch = {(a.alias, a.node) for a in read_aliases() if "checked alias2" in a.source}
+    assert len(batch) >= 100
+    url, drop = fresh_database(tmp_path, backend)
+    try:
+        upgrade(url, "0011_undispatched_notifications")
+        engine = make_engine(url)
+        rows = sa.table("node_aliases", sa.column("alias"), sa.column("node_name"), sa.column("source"),
+                        sa.column("created_at"), sa.column("updated_at"))
+        now = datetime(2026, 1, 1)
+        first = next(a for a in read_aliases() if "checked alias2" not in a.source)
+        with engine.begin() as conn:  # as 0008 left it before the pass: no alias2 rows; an operator's own edits
+            conn.execute(rows.delete().where(rows.c.source.contains("checked alias2")))
+            conn.execute(rows.delete().where(rows.c.alias == first.alias, rows.c.node_name == first.node))
+            conn.execute(sa.insert(rows).values(alias="我们的叫法", node_name="锂电池", source="operator",
+                                                created_at=now, updated_at=now))
+
+        def held() -> set[tuple[str, str]]:
+            with engine.connect() as conn:
+                return {(a, n) for a, n in conn.execute(sa.select(rows.c.alias, rows.c.node_name))}
+
+        assert not held() & batch
+        upgrade(url)
+        after = held()
+        assert batch <= after
+        assert ("我们的叫法", "锂电池") in after and (first.alias, first.node) not in after  # edits kept
+        upgrade(url)  # at head already: nothing twice
+        downgrade(url, "0011_undispatched_notifications")
+        assert not held() & batch and ("我们的叫法", "锂电池") in held()
+        engine.dispose()
+    finally:
+        drop()  # type: ignore[operator]

@@ -129,19 +129,25 @@ def test_the_coverage_section_names_frequent_products_by_names_no_firm_lists():
     kg = read_chainkg(shared / "data" / "chainkg")
     listed = Counter(cp.product for cp in kg.company_products)
     related = {r.product for r in kg.relations} | {r.related for r in kg.relations}
-    lines = DEFAULT_ALIASES.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("# --- Coverage"))
-    section = read_aliases(DEFAULT_ALIASES)[-sum(1 for line in lines[start:] if line and not line.startswith("#")):]
+    section = _section("# --- Coverage")
     assert len(section) >= 250
     assert all(listed[a.node] >= 2 and a.node in related for a in section)
     assert not [a.alias for a in section if listed[a.alias]]
     assert all(a.source.strip() for a in section)
 
 
-def _coverage_section():
+def _section(header: str) -> list:
+    """The rows of the alias file's section whose ``# --- `` header line starts with ``header``."""
     lines = DEFAULT_ALIASES.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("# --- Coverage"))
-    return read_aliases(DEFAULT_ALIASES)[-sum(1 for line in lines[start:] if line and not line.startswith("#")):]
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("# --- ")), len(lines))
+    before = sum(1 for line in lines[:start] if line.strip() and not line.startswith("#")) - 1  # less the header row
+    inside = sum(1 for line in lines[start:end] if line.strip() and not line.startswith("#"))
+    return read_aliases(DEFAULT_ALIASES)[before:before + inside]
+
+
+def _coverage_section():
+    return _section("# --- Coverage")
 
 
 def test_every_coverage_row_says_what_it_was_checked_against():
@@ -172,3 +178,41 @@ def test_every_coverage_row_says_what_it_was_checked_against():
 )
 def test_rows_the_review_found_wrong_stay_out(alias, node):
     assert (alias, node) not in default_aliases()
+
+
+def test_the_second_coverage_pass_is_reviewed_vocabulary_of_frequent_products():
+    """The second pass (matching/data/aliases.csv, "Second coverage pass"): every row names a product two or more
+    firms list; an alias that is itself a listed product name says so ("both names listed"), is Chinese, and is no
+    narrower kind of the node by its name, so the linker's rule for two names of one product applies; every row says
+    what backs it."""
+    import os
+    from collections import Counter
+    from pathlib import Path
+
+    from graph.chainkg import read_chainkg
+
+    shared = Path(os.environ.get("CHAINMATCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
+    if not (shared / "data" / "chainkg").is_dir():
+        pytest.skip("shared chainkg data not found (set CHAINMATCH_SHARED)")
+    listed = Counter(cp.product for cp in read_chainkg(shared / "data" / "chainkg").company_products)
+    section = _section("# --- Second coverage pass")
+    assert len(section) >= 300
+    assert all(listed[a.node] >= 2 for a in section)
+    both = [a for a in section if listed[a.alias]]
+    assert all("both names listed" in a.source for a in both)
+    assert all(not a.alias.isascii() and not a.alias.endswith(a.node) for a in both)
+    assert all("checked alias2 by domain knowledge (no page fetched)" in a.source
+               or "checked alias2 against http" in a.source for a in section)
+    assert not {a.alias for a in section} & {"电池芯", "水针"}  # the review's rejects (docs/benchmarks.md)
+
+
+@pytest.mark.parametrize(("text", "node"), [("采购涤纶切片，月需3000吨", "聚酯切片"), ("求购NdFeB磁钢", "钕铁硼"),
+                                             ("天胶求购，月需500吨", "天然橡胶"), ("寻找蛇皮袋供应商", "编织袋")])
+def test_a_second_pass_name_finds_the_makers_of_its_product(text, node):
+    graph = ChainGraph.build([NodeSpec(n) for n in (node, "钢材")], [])
+    firms = [EnterpriseRecord(1, "1", "甲", "sme", "none", "", products=((node, 0.8),)),
+             EnterpriseRecord(2, "2", "乙", "sme", "none", "", products=(("钢材", 0.8),))]
+    plain = rank(MatchIndex().fit(graph, firms, aliases=()), MatchQuery(text=text))
+    assert all(r.match < 30 for r in plain)  # words alone, at most
+    found = rank(MatchIndex().fit(graph, firms), MatchQuery(text=text))
+    assert [r.enterprise_id for r in found] == [1] and found[0].match >= 80  # makes the product named
