@@ -215,3 +215,15 @@ def test_a_second_pass_name_finds_the_makers_of_its_product(text, node):
     assert all(r.match < 30 for r in plain)  # words alone, at most
     found = rank(MatchIndex().fit(graph, firms), MatchQuery(text=text))
     assert [r.enterprise_id for r in found] == [1] and found[0].match >= 80  # makes the product named
+
+
+def test_another_name_of_a_node_brings_the_nodes_synonyms_as_its_name_does():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("基站天线", "天线", "钢材")], [])
+    firms = [EnterpriseRecord(1, "1", "甲通信", "sme", "none", "", products=(("基站天线", 0.8),)),
+             EnterpriseRecord(2, "2", "乙天线", "sme", "none", "", products=(("天线", 0.8),)),
+             EnterpriseRecord(3, "3", "丙钢铁", "sme", "none", "", products=(("钢材", 0.8),))]
+    idx = MatchIndex().fit(graph, firms, aliases=[("基站天线", "天线"), ("5G基站天线", "基站天线")])
+    by_name, by_alias = idx.understand("采购基站天线").wanted[0], idx.understand("采购5G基站天线").wanted[0]
+    assert (by_alias.how, by_alias.nodes) == ("alias", ("基站天线",))
+    assert by_alias.synonyms == by_name.synonyms == ("天线",)
+    assert [r.enterprise_id for r in rank(idx, MatchQuery(text="采购5G基站天线"))][:2] == [1, 2]
