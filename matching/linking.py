@@ -194,6 +194,10 @@ class NodeLinker:
             return ()
         return (node, *self.also_.get(form, ()))
 
+    def synonyms_of(self, node: int) -> tuple[int, ...]:
+        """The further nodes the alias list gives a node's own name (热轧板卷 = 热轧卷板)."""
+        return self.nodes_of(normalize(self.names_[node]).strip())[1:]
+
     def gapped(self, text: str, lo: int, hi: int, within: tuple[int, int],
                max_gap: int = 2) -> list[tuple[str, int, int]]:
         """Forms that a stretch of ``text[lo:hi]`` overlapping ``within`` spells with 1..``max_gap`` inner

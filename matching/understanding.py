@@ -335,18 +335,14 @@ class NeedReader:
         broader = tuple(n for n in self.name_heads(h.form) if n not in h.nodes) if heads else ()
         # a node name keeps its own node first; what the alias list adds to it are synonyms. Another name of a node
         # means what the node's name means, so it brings the node's synonyms too (5G基站天线 → 基站天线 = 天线)
-        own, syn = (h.nodes[:1], h.nodes[1:]) if h.how == "exact" else (h.nodes, self._synonyms_of(h.nodes))
+        own, syn = (h.nodes[:1], h.nodes[1:]) if h.how == "exact" else (h.nodes, tuple(dict.fromkeys(
+            s for n in h.nodes for s in self.linker_.synonyms_of(n) if s not in h.nodes)))
         return Mention(
             words=h.form, nodes=tuple(names[n] for n in own), role=h.role, weight=weight, how=h.how,
             start=h.start, end=h.end, synonyms=tuple(names[n] for n in syn),
             broader=tuple(names[n] for n in broader), note=h.note or note,
             node_ids=own, synonym_ids=syn, broader_ids=broader,
         )
-
-    def _synonyms_of(self, nodes: tuple[int, ...]) -> tuple[int, ...]:
-        lk, names = self.linker_, self.graph_.names_
-        also = (s for n in nodes for s in lk.nodes_of(normalize(names[n]).strip())[1:])
-        return tuple(dict.fromkeys(s for s in also if s not in nodes))
 
     def name_heads(self, form: str, depth: int = 2) -> list[int]:
         """Nodes that ``form`` is a kind of by its name, nearest first: the name without a packaging or
