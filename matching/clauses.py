@@ -6,7 +6,8 @@ character of the normalised text gets a *zone*:
 * ``object``: what a want verb (采购、求购、寻找、征集、需要 …) asks for, or the topic before it (电解液采购);
 * ``title``: a first clause without a verb (18寸铝合金轮毂，…), read as the thing asked for;
 * ``detail``: a clause that elaborates an ``object``/``title`` clause ending in a colon (…化学品：硫酸、双氧水);
-* ``purpose``: what the product is for (用于、应用于、配套、适配、…用、X原料);
+* ``purpose``: what the product is for (用于、应用于、配套、适配、…用);
+* ``material``: X in X原料 or X辅料, what the inputs are for, or with nothing else named the material itself;
 * ``modifier``: the part before an infix 用 (光伏组件用EVA胶膜);
 * ``own``: the poster describing itself (我司为、主营、需求单位：);
 * ``require`` and ``deliver``: conditions, certificates, delivery and commercial terms;
@@ -26,7 +27,7 @@ from matching.spec import word_list
 
 __all__ = ["FIRM_AFTER", "MAKING", "WANTED_ZONES", "ZONES", "Clause", "names_partner", "split_clauses", "zones"]
 
-ZONES = ("object", "title", "detail", "purpose", "modifier", "own", "require", "deliver", "verb", "marker", "context")
+ZONES = ("object", "title", "detail", "purpose", "material", "modifier", "own", "require", "deliver", "verb", "marker", "context")
 WANTED_ZONES = ("object", "title", "detail")
 
 # hard clause ends outside brackets; NFKC has already turned ，：；！？ into , : ; ! ?
@@ -317,9 +318,10 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         for m in pattern.finditer(text[s:e]):
             i = s + m.start()
             if i > s and _word(i, i + len(word), boundaries):
-                # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP)
+                # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP); a zone of its
+                # own, as 石灰石原料 may also name the material itself (see phrases.choose_wanted)
                 j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
-                mark(j, i, "purpose")
+                mark(j, i, "material")
     for m in _INFIX_USE.finditer(text[s:e]):
         i = s + m.start()
         # an infix 用 standing alone (光伏组件/用/EVA胶膜): what comes before it in the phrase modifies what follows

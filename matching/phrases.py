@@ -171,6 +171,8 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
     tiers = (
         [h for h in heads if h.zone in WANTED_ZONES],
         [h for h in loose if h.clause == first],
+        # 需石灰石原料 with nothing else named: the material itself, not what it goes into
+        [h for h in hits if h.zone == "material" and h.form not in EMPTY_HEADS],
         # else anything but a word that names no product (服务, 技术): with it alone the text's own words say more
         [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS],
     )

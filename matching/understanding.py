@@ -54,7 +54,8 @@ _DIGIT = re.compile(r"\d")
 _ZONE_WEIGHT = {"object": 1.0, "title": 1.0, "detail": 0.5}
 _PAREN_WEIGHT = 0.6  # a mention in brackets glosses or details the one before it
 _FUZZY_WEIGHT = 0.6
-_SET_ASIDE = {"purpose": "purpose", "own": "own", "modifier": "modifier", "require": "ignored", "deliver": "ignored"}
+_SET_ASIDE = {"purpose": "purpose", "material": "purpose", "own": "own", "modifier": "modifier",
+              "require": "ignored", "deliver": "ignored"}
 
 
 @dataclass(frozen=True)
@@ -386,7 +387,7 @@ class NeedReader:
         if not any(keep):
             keep = [z in _ZONE_WEIGHT for z in zone]
         if not any(keep):
-            keep = [z not in ("own", "purpose", "require", "deliver", "modifier") for z in zone]
+            keep = [z not in ("own", "purpose", "material", "require", "deliver", "modifier") for z in zone]
         chars = [ch if ok else " " for ch, ok in zip(t, keep, strict=True)]
         for s, e, _ in specs:
             chars[s:e] = " " * (e - s)

@@ -50,6 +50,14 @@ def test_a_purpose_clause_is_no_want(reader):
     assert sorted(wanted(u)) == ["尿素", "氯化钾"] and [m.words for m in u.purposes] == ["复合肥"]
 
 
+def test_the_material_before_yuanliao_is_wanted_when_nothing_else_is_named(reader):
+    """X原料 names the inputs of X, unless no input is named: 需复合肥原料 alone then asks for that material."""
+    u = reader.read("化肥厂需复合肥原料，月需500吨")
+    assert wanted(u) == ["复合肥"] and not u.purposes
+    u = reader.read("复合肥原料采购：尿素")  # an input named: 复合肥 stays what it is for
+    assert wanted(u) == ["尿素"] and [m.words for m in u.purposes] == ["复合肥"]
+
+
 def test_the_posters_own_products_are_set_aside(reader):
     u = reader.read("我司为整车企业，现需采购转向节")
     assert wanted(u) == ["转向节"]
