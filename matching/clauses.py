@@ -27,7 +27,8 @@ from matching.spec import word_list
 
 __all__ = ["FIRM_AFTER", "MAKING", "WANTED_ZONES", "ZONES", "Clause", "names_partner", "split_clauses", "zones"]
 
-ZONES = ("object", "title", "detail", "purpose", "material", "modifier", "own", "require", "deliver", "verb", "marker", "context")
+ZONES = ("object", "title", "detail", "purpose", "material", "modifier", "own", "require", "deliver", "verb", "marker",
+         "context")
 WANTED_ZONES = ("object", "title", "detail")
 
 # hard clause ends outside brackets; NFKC has already turned ，：；！？ into , : ; ! ?
