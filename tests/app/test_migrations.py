@@ -80,21 +80,25 @@ def test_access_0004_drops_anonymous_posters_from_stored_answers(backend: str, t
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_0012_brings_the_second_alias_pass_to_a_database_seeded_before_it(backend: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("marker", "before"), [("checked alias2", "0011_undispatched_notifications"),
+                                                ("checked alias3", "0012_alias_coverage2")])
+def test_an_alias_batch_reaches_a_database_seeded_before_it(backend: str, marker: str, before: str,
+                                                            tmp_path: Path) -> None:
+    """0012 and 0013 (app/aliases/batches.py): the batch is added once, operators' edits stay, downgrade removes it."""
     from matching.aliases import read_aliases
 
-    batch = {(a.alias, a.node) for a in read_aliases() if "checked alias2" in a.source}
+    batch = {(a.alias, a.node) for a in read_aliases() if marker in a.source}
     assert len(batch) >= 100
     url, drop = fresh_database(tmp_path, backend)
     try:
-        upgrade(url, "0011_undispatched_notifications")
+        upgrade(url, before)
         engine = make_engine(url)
         rows = sa.table("node_aliases", sa.column("alias"), sa.column("node_name"), sa.column("source"),
                         sa.column("created_at"), sa.column("updated_at"))
         now = datetime(2026, 1, 1)
-        first = next(a for a in read_aliases() if "checked alias2" not in a.source)
-        with engine.begin() as conn:  # as 0008 left it before the pass: no alias2 rows; an operator's own edits
-            conn.execute(rows.delete().where(rows.c.source.contains("checked alias2")))
+        first = next(a for a in read_aliases() if marker not in a.source)
+        with engine.begin() as conn:  # as 0008 left it before the pass: no batch rows; an operator's own edits
+            conn.execute(rows.delete().where(rows.c.source.contains(marker)))
             conn.execute(rows.delete().where(rows.c.alias == first.alias, rows.c.node_name == first.node))
             conn.execute(sa.insert(rows).values(alias="我们的叫法", node_name="锂电池", source="operator",
                                                 created_at=now, updated_at=now))
@@ -109,7 +113,7 @@ def test_0012_brings_the_second_alias_pass_to_a_database_seeded_before_it(backen
         assert batch <= after
         assert ("我们的叫法", "锂电池") in after and (first.alias, first.node) not in after  # edits kept
         upgrade(url)  # at head already: nothing twice
-        downgrade(url, "0011_undispatched_notifications")
+        downgrade(url, before)
         assert not held() & batch and ("我们的叫法", "锂电池") in held()
         engine.dispose()
     finally:

@@ -146,6 +146,20 @@ def _section(header: str) -> list:
     return read_aliases(DEFAULT_ALIASES)[before:before + inside]
 
 
+def _listed():
+    """How many firms of the shared data list each product (the test is skipped without the data)."""
+    import os
+    from collections import Counter
+    from pathlib import Path
+
+    from graph.chainkg import read_chainkg
+
+    shared = Path(os.environ.get("CHAINMATCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
+    if not (shared / "data" / "chainkg").is_dir():
+        pytest.skip("shared chainkg data not found (set CHAINMATCH_SHARED)")
+    return Counter(cp.product for cp in read_chainkg(shared / "data" / "chainkg").company_products)
+
+
 def _coverage_section():
     return _section("# --- Coverage")
 
@@ -184,16 +198,7 @@ def test_the_second_coverage_pass_is_reviewed_vocabulary_of_frequent_products():
     """The second pass (matching/data/aliases.csv, "Second coverage pass"): every row names a product two or more
     firms list; an alias that is itself a listed product name says so ("both names listed"): the linker then takes two
     Chinese names as one product both ways unless one name ends in the other; every row says what backs it."""
-    import os
-    from collections import Counter
-    from pathlib import Path
-
-    from graph.chainkg import read_chainkg
-
-    shared = Path(os.environ.get("CHAINMATCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
-    if not (shared / "data" / "chainkg").is_dir():
-        pytest.skip("shared chainkg data not found (set CHAINMATCH_SHARED)")
-    listed = Counter(cp.product for cp in read_chainkg(shared / "data" / "chainkg").company_products)
+    listed = _listed()
     section = _section("# --- Second coverage pass")
     assert len(section) >= 300
     assert all(listed[a.node] >= 2 for a in section)
@@ -228,3 +233,31 @@ def test_another_name_of_a_node_brings_the_nodes_synonyms_as_its_name_does():
     assert (by_alias.how, by_alias.nodes) == ("alias", ("基站天线",))
     assert by_alias.synonyms == by_name.synonyms == ("天线",)
     assert [r.enterprise_id for r in rank(idx, MatchQuery(text="采购5G基站天线"))][:2] == [1, 2]
+
+
+def test_the_third_coverage_pass_keeps_to_its_rules():
+    """The third pass (matching/data/aliases.csv, "Third coverage pass"): names buyers write for products two or more
+    firms list, filtered by the rules in its header: no alias the list gives another node before, none containing its
+    node's name, no listed product as a variety, no two-letter Latin abbreviation; a listed alias says so."""
+    listed = _listed()
+    section = _section("# --- Third coverage pass")
+    assert len(section) >= 1000
+    assert all(listed[a.node] >= 2 for a in section)
+    assert all("checked alias3 by domain knowledge (no page fetched)" in a.source for a in section)
+    assert not [a for a in section if a.node in a.alias]
+    assert not [a for a in section if a.alias.isascii() and len(a.alias) <= 2]
+    assert not [a for a in section if a.source.startswith("variety") and listed[a.alias]]
+    assert all("both names listed" in a.source for a in section if listed[a.alias])
+    before = {a.alias for a in read_aliases(DEFAULT_ALIASES) if "checked alias3" not in a.source}
+    assert not {a.alias for a in section} & before
+
+
+@pytest.mark.parametrize(("text", "node"), [("求购高纯氢，日需2吨", "氢气"), ("采购工萘，月需500吨", "工业萘"),
+                                             ("寻找缩醛树脂供应商", "聚甲醛"), ("采购药辅一批", "药用辅料")])
+def test_a_third_pass_name_finds_the_makers_of_its_product(text, node):
+    graph = ChainGraph.build([NodeSpec(n) for n in (node, "钢材")], [])
+    firms = [EnterpriseRecord(1, "1", "甲", "sme", "none", "", products=((node, 0.8),)),
+             EnterpriseRecord(2, "2", "乙", "sme", "none", "", products=(("钢材", 0.8),))]
+    assert all(r.match < 30 for r in rank(MatchIndex().fit(graph, firms, aliases=()), MatchQuery(text=text)))
+    found = rank(MatchIndex().fit(graph, firms), MatchQuery(text=text))
+    assert [r.enterprise_id for r in found] == [1] and found[0].match >= 80
