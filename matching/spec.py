@@ -35,9 +35,10 @@ _UNITS = sorted(
 _UNIT = "(?:" + "|".join(map(re.escape, _UNITS)) + ")"
 
 # A token with a digit in it: model numbers, grades and measurements (q355b, hrb400e, 2835, 0.2w, 120d/30f,
-# iatf16949, aec-q101, p.o42.5, φ12–φ32, 8:1:1, ≥99.95%), with a Chinese unit right after it (500吨).
+# iatf16949, aec-q101, p.o42.5, φ12–φ32, 8:1:1, ≥99.95%), with a Chinese unit right after it (500吨); a sum of
+# components before a limit is one measurement (cao+mgo≤1.5%: no calcium oxide is asked for)
 _NUMERIC = re.compile(
-    r"(?:[a-z]+\.)?[a-zα-ωφ]*[≥≤<>±~约]?\d[a-z0-9α-ωφμ.:/×*+%‰°²³℃\-–—~]*(?:" + _UNIT + r")?"
+    r"(?:[a-z]+\.)?(?:[a-z][a-z0-9]*\+)*[a-zα-ωφ]*[≥≤<>±~约]?\d[a-z0-9α-ωφμ.:/×*+%‰°²³℃\-–—~]*(?:" + _UNIT + r")?"
 )
 # Chinese numerals with a measure word (三年、两批、一级、十余家); not 元 alone (三元 is ternary, not ¥3)
 _CN_UNIT = "(?:" + "|".join(map(re.escape, [u for u in _UNITS if u != "元"])) + ")"

@@ -77,6 +77,14 @@ def test_specifications_quantities_standards_and_delivery_never_link(reader):
     assert "济南" not in u.words and "水分" not in u.words
 
 
+def test_a_sum_of_components_before_a_limit_is_a_specification():
+    """CaO+MgO≤1.5%: one measured limit; the first formula is no product asked for (氧化钙 has the alias CaO)."""
+    r = need_reader(("钛精矿", "氧化钙", "氧化镁"), [], [("CaO", "氧化钙"), ("MgO", "氧化镁")])
+    u = r.read("采购钛精矿，CaO+MgO≤1.5%")
+    assert wanted(u) == ["钛精矿"] and not u.context
+    assert any("cao+mgo≤1.5%" in x for x in u.ignored)
+
+
 def test_a_class_word_head_keeps_the_specific_mention_first(reader):
     u = reader.read("IGBT模块国产替代：1200V/450A半桥，车规级")
     assert u.wanted[0].nodes == ("半导体器件",) and u.wanted[0].how == "alias"
