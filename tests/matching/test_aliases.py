@@ -235,20 +235,23 @@ def test_another_name_of_a_node_brings_the_nodes_synonyms_as_its_name_does():
     assert [r.enterprise_id for r in rank(idx, MatchQuery(text="采购5G基站天线"))][:2] == [1, 2]
 
 
-def test_the_third_coverage_pass_keeps_to_its_rules():
-    """The third pass (matching/data/aliases.csv, "Third coverage pass"): names buyers write for products two or more
-    firms list, filtered by the rules in its header: no alias the list gives another node before, none containing its
-    node's name, no listed product as a variety, no two-letter Latin abbreviation; a listed alias says so."""
+@pytest.mark.parametrize(("header", "batch"), [("# --- Third coverage pass", "alias3"),
+                                               ("# --- Fourth coverage pass", "alias4")])
+def test_the_third_and_fourth_coverage_passes_keep_to_their_rules(header, batch):
+    """The third and fourth passes (matching/data/aliases.csv): names buyers write for products two or more firms
+    list, filtered by the rules in the third pass's header: no alias the list gives another node before, none
+    containing its node's name, no listed product as a variety, no two-letter Latin abbreviation; a listed alias
+    says so."""
     listed = _listed()
-    section = _section("# --- Third coverage pass")
+    section = _section(header)
     assert len(section) >= 1000
     assert all(listed[a.node] >= 2 for a in section)
-    assert all("checked alias3 by domain knowledge (no page fetched)" in a.source for a in section)
+    assert all(f"checked {batch} by domain knowledge (no page fetched)" in a.source for a in section)
     assert not [a for a in section if a.node in a.alias]
     assert not [a for a in section if a.alias.isascii() and len(a.alias) <= 2]
     assert not [a for a in section if a.source.startswith("variety") and listed[a.alias]]
     assert all("both names listed" in a.source for a in section if listed[a.alias])
-    before = {a.alias for a in read_aliases(DEFAULT_ALIASES) if "checked alias3" not in a.source}
+    before = {a.alias for a in read_aliases(DEFAULT_ALIASES) if f"checked {batch}" not in a.source}
     assert not {a.alias for a in section} & before
 
 
