@@ -91,3 +91,12 @@ def test_carriage_named_with_a_service_word_is_the_service_not_a_delivery_term()
     r = need_reader(("冷链", "运输", "钢坯"))
     assert "运输" in wanted(r.read("采购冷链运输服务"))
     assert "运输" not in wanted(r.read("采购钢坯，汽车运输"))
+
+
+# ---- a shop as the poster, the source factory as the supplier (fresh8 f863, issue #10) ---------------------
+
+def test_a_shop_before_the_verb_is_the_poster_and_a_source_factory_the_supplier():
+    r = need_reader(("电商", "店铺", "牛仔裤", "长裤", "运动", "源头"))
+    u = r.read("电商店铺找牛仔裤、运动长裤源头厂家，支持一件代发")
+    assert set(wanted(u)) == {"牛仔裤", "长裤"}  # not 店铺 (the poster), not 源头 (a word of the call)
+    assert "店铺" in own(u)
