@@ -1,8 +1,9 @@
-"""node aliases: the shipped file's fourth coverage pass (rows checked "alias4") reaches databases seeded before it
+"""node aliases: the shipped file's fourth coverage pass and category members (rows checked "alias4" and "alias5")
+reach databases seeded before them
 
-See app/aliases/batches.py: each row of the batch the table does not hold yet is added (operators' own rows and
-removals of other rows stay as they are); on a database created after the batch, 0008 has already seeded them and
-nothing is added. Downgrade removes the batch's rows no operator created.
+See app/aliases/batches.py: each row of a batch the table does not hold yet is added (operators' own rows and
+removals of other rows stay as they are); on a database created after the batches, 0008 has already seeded them and
+nothing is added. Downgrade removes the batches' rows no operator created.
 
 Revision ID: 0014_alias_coverage4
 Revises: 0013_alias_coverage3
@@ -19,7 +20,7 @@ down_revision: str | None = "0013_alias_coverage3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-BATCHES = ("checked alias4",)
+BATCHES = ("checked alias4", "checked alias5")
 
 
 def upgrade() -> None:

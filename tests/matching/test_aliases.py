@@ -264,3 +264,28 @@ def test_a_third_pass_name_finds_the_makers_of_its_product(text, node):
     assert all(r.match < 30 for r in rank(MatchIndex().fit(graph, firms, aliases=()), MatchQuery(text=text)))
     found = rank(MatchIndex().fit(graph, firms), MatchQuery(text=text))
     assert [r.enterprise_id for r in found] == [1] and found[0].match >= 80
+
+
+def test_the_category_members_keep_to_their_rules():
+    """Category members (matching/data/aliases.csv, "Category members"): items buyers write for a category two or more
+    firms list, never an item two or more firms list themselves (the reading finds those), never one containing the
+    category's name, never an alias an earlier section gives."""
+    listed = _listed()
+    section = _section("# --- Category members")
+    assert len(section) >= 1000
+    assert all(listed[a.node] >= 2 and listed[a.alias] < 2 for a in section)
+    assert all(a.source.startswith("member of the category") and "checked alias5" in a.source for a in section)
+    assert not [a for a in section if a.node in a.alias]
+    before = {a.alias for a in read_aliases(DEFAULT_ALIASES) if "checked alias5" not in a.source}
+    assert not {a.alias for a in section} & before
+
+
+@pytest.mark.parametrize(("text", "node"), [("采购二甲双胍片，年需10万盒", "降糖类药物"),
+                                             ("工地采购反光背心2000件", "防护用品")])
+def test_an_item_finds_the_makers_of_its_category(text, node):
+    graph = ChainGraph.build([NodeSpec(n) for n in (node, "钢材")], [])
+    firms = [EnterpriseRecord(1, "1", "甲", "sme", "none", "", products=((node, 0.8),)),
+             EnterpriseRecord(2, "2", "乙", "sme", "none", "", products=(("钢材", 0.8),))]
+    assert all(r.match < 30 for r in rank(MatchIndex().fit(graph, firms, aliases=()), MatchQuery(text=text)))
+    found = rank(MatchIndex().fit(graph, firms), MatchQuery(text=text))
+    assert [r.enterprise_id for r in found] == [1] and found[0].match >= 80
