@@ -387,7 +387,7 @@ class NeedReader:
         if not any(keep):
             keep = [z in _ZONE_WEIGHT for z in zone]
         if not any(keep):
-            keep = [z not in ("own", "purpose", "material", "require", "deliver", "modifier") for z in zone]
+            keep = [z not in _SET_ASIDE for z in zone]
         chars = [ch if ok else " " for ch, ok in zip(t, keep, strict=True)]
         for s, e, _ in specs:
             chars[s:e] = " " * (e - s)
