@@ -54,6 +54,8 @@ _DIGIT = re.compile(r"\d")
 _ZONE_WEIGHT = {"object": 1.0, "title": 1.0, "detail": 0.5}
 _PAREN_WEIGHT = 0.6  # a mention in brackets glosses or details the one before it
 _FUZZY_WEIGHT = 0.6
+# the share of a wanted mention's weight that a common word keeps (认证, 平台 beside a product; docs/benchmarks.md)
+_SPECIFIC_FLOOR = 0.3
 _SET_ASIDE = {"purpose": "purpose", "material": "purpose", "own": "own", "modifier": "modifier",
               "require": "ignored", "deliver": "ignored"}
 
@@ -319,7 +321,8 @@ class NeedReader:
         top = max(spec.values(), default=1.0) or 1.0
         specific = any(h.form not in CLASS_HEADS for h in hits)
         for h in hits:
-            w = _ZONE_WEIGHT.get(h.zone, self.context_weight) * (0.5 + 0.5 * spec[id(h)] / top) * h.weight_factor
+            specific_share = _SPECIFIC_FLOOR + (1 - _SPECIFIC_FLOOR) * spec[id(h)] / top
+            w = _ZONE_WEIGHT.get(h.zone, self.context_weight) * specific_share * h.weight_factor
             if specific and h.form in CLASS_HEADS:
                 w *= 0.5  # 制品 beside 白蛋白: a class word says little when a product is named
             w *= (_PAREN_WEIGHT if h.in_paren else 1.0) * (_FUZZY_WEIGHT if h.how == "fuzzy" else 1.0)
