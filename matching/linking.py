@@ -212,7 +212,8 @@ class NodeLinker:
                 continue
             for j in range(max(i + _GAPPED_MIN + 1, within[0] + 1), min(hi, i + _GAPPED_MAX + max_gap) + 1):
                 for f in by_last.get(text[j - 1], ()):
-                    if j - i - max_gap <= len(f) < j - i and f in forms and _spells(text[i:j], f):
+                    if j - i - max_gap <= len(f) < j - i and f in forms and f not in self.alias_forms_ \
+                            and _spells(text[i:j], f):
                         out.append((f, i, j))
         return out
 
