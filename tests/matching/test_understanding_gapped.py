@@ -61,3 +61,12 @@ def test_at_most_two_characters_are_left_out_and_never_across_a_separator_or_zon
 def test_a_mention_with_nothing_set_into_it_reads_as_before():
     u = _reader().read("求购轴承")
     assert _named(u) == {"轴承"}
+
+
+def test_an_alias_is_never_spelled_with_a_word_left_out():
+    # 三元肥 is another name of 复合肥, written whole; 外三元育肥猪 spells it only with 育 left out, by accident
+    r = need_reader(("复合肥", "育肥猪", "锌合金", "铝合金锭"), aliases=[("三元肥", "复合肥"), ("锌合金锭", "锌合金")])
+    assert _named(r.read("屠宰企业长期收购外三元育肥猪")) == {"育肥猪"}
+    assert "复合肥" in _named(r.read("采购三元肥500吨"))
+    # a node's own name still is (锌铝合金锭 is a 锌合金 through its name, not through the alias 锌合金锭)
+    assert "锌合金" in _named(r.read("采购锌铝合金锭"))
