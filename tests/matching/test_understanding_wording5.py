@@ -100,3 +100,13 @@ def test_a_shop_before_the_verb_is_the_poster_and_a_source_factory_the_supplier(
     u = r.read("电商店铺找牛仔裤、运动长裤源头厂家，支持一件代发")
     assert set(wanted(u)) == {"牛仔裤", "长裤"}  # not 店铺 (the poster), not 源头 (a word of the call)
     assert "店铺" in own(u)
+
+
+def test_a_common_word_wanted_beside_a_named_product_weighs_little():
+    # 认证 and 平台 are everyday words that happen to be products: beside a named product they keep a share of the
+    # weight that follows how specific they are, down to 0.3 (at 0.5 认证 weighed 0.67 of 涡轮增压器)
+    r = need_reader(("涡轮增压器", "认证", "服务器", "平台"))
+    weights = {m.words: m.weight for m in r.read("采购涡轮增压器及认证").wanted}
+    assert weights["涡轮增压器"] == 1.0 and weights["认证"] < 0.6
+    weights = {m.words: m.weight for m in r.read("采购服务器和平台").wanted}
+    assert weights["服务器"] == 1.0 and weights["平台"] < 0.65
