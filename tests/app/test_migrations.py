@@ -83,10 +83,11 @@ def test_access_0004_drops_anonymous_posters_from_stored_answers(backend: str, t
 @pytest.mark.parametrize(("marker", "before"), [("checked alias2", "0011_undispatched_notifications"),
                                                 ("checked alias3", "0012_alias_coverage2"),
                                                 ("checked alias4", "0013_alias_coverage3"),
-                                                ("checked alias5", "0013_alias_coverage3")])
+                                                ("checked alias5", "0013_alias_coverage3"),
+                                                ("checked alias6", "0014_alias_coverage4")])
 def test_an_alias_batch_reaches_a_database_seeded_before_it(backend: str, marker: str, before: str,
                                                             tmp_path: Path) -> None:
-    """0012-0014 (app/aliases/batches.py): a batch is added once, operators' edits stay, downgrade removes it."""
+    """0012-0015 (app/aliases/batches.py): a batch is added once, operators' edits stay, downgrade removes it."""
     from matching.aliases import read_aliases
 
     batch = {(a.alias, a.node) for a in read_aliases() if marker in a.source}

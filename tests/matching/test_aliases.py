@@ -275,3 +275,23 @@ def test_the_category_members_keep_to_their_rules():
     assert not [a for a in section if a.node in a.alias]
     before = {a.alias for a in read_aliases(DEFAULT_ALIASES) if "checked alias5" not in a.source}
     assert not {a.alias for a in section} & before
+
+
+def test_the_fifth_coverage_pass_names_no_listed_product_and_hides_none():
+    """The fifth pass (matching/data/aliases.csv, "Fifth coverage pass"): names buyers write for products three or more
+    firms list; never a product any firm lists, never one ending in a listed product (燃油滤清器 would hide 滤清器),
+    never a form or class word alone (坯料), never a name the list gave before."""
+    from matching.phrases import CLASS_HEADS, EMPTY_HEADS, FORMS, WRAPPERS
+
+    listed = _listed()
+    section = _section("# --- Fifth coverage pass")
+    assert len(section) >= 800
+    assert all(listed[a.node] >= 3 for a in section)
+    assert all("checked alias6 by domain knowledge (no page fetched)" in a.source for a in section)
+    assert not [a for a in section if listed[a.alias]]
+    assert not [a for a in section if a.node in a.alias or (a.alias.isascii() and len(a.alias) <= 2)]
+    assert not [a for a in section if a.alias in CLASS_HEADS | EMPTY_HEADS | set(FORMS) | set(WRAPPERS)]
+    assert not [a for a in section if not a.alias.isascii()
+                and any(listed[a.alias[k:]] for k in range(1, len(a.alias) - 1))]
+    before = {a.alias for a in read_aliases(DEFAULT_ALIASES) if "checked alias6" not in a.source}
+    assert not {a.alias for a in section} & before
