@@ -58,7 +58,7 @@ _OWN_MID = re.compile(
 # a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})科)(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
 # a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
 # how posters name themselves)
@@ -88,8 +88,10 @@ _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生�
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
 _CONDITION_VERBS = "为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用"
 _REQUIRE_START = re.compile(
-    rf"^(?:需(?={_CONDITION_VERBS}|开具|附|经|按|在|于|确保|保证)|须|必须|应(?!用)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|其他要求|技术要求|考核|"
-    r"具备|具有|持有|有意|可|能|接受|优先|满足|符合|通过|随货|提供|注|备注|说明|欢迎)"
+    rf"^(?:需(?={_CONDITION_VERBS}|开具|附|经|按|在|于|确保|保证)|须|必须|应(?!用|急|力|变)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|"
+    # one-character modals start a condition, not the words they begin (应急, 可降解, 能源, 注塑, 说明书)
+    r"其他要求|技术要求|考核|具备|具有|持有|有意|可(?!降解|再生|编程|控|调|视|燃|溶|折叠|穿戴|移动)|能(?!源|量|效|耗)|接受|"
+    r"优先|满足|符合|通过|随货|提供|注(?!塑|射|浆|册|胶|油|水|入)|备注|说明(?!书)|欢迎)"
 )
 # 需为, 须符合, 应满足 …: what the goods must be (面料需为毛涤混纺), not a want
 _CONDITION = re.compile(rf"[需须应](?:{_CONDITION_VERBS})")
@@ -242,6 +244,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             continue
         if role in ("own", "require", "deliver", "purpose"):
             mark(s, e, role)
+            if role == "purpose":
+                _object_after_use(text, s, e, boundaries, mark)
         elif role == "want":
             _mark_want(text, s, e, verbs, boundaries, mark)
             # a heading ends in a colon, or in a line break before a numbered list (采购清单\n1、镀锌钢管)
@@ -328,6 +332,15 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         # an infix 用 standing alone (光伏组件/用/EVA胶膜): what comes before it in the phrase modifies what follows
         if s < i < e - 1 and _word(i, i + 1, boundaries) and text[i + 1] not in "于在作":
             mark(_phrase_start(text, s, i), i + 1, "modifier")
+
+
+def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
+    """配套开关柜母线用T2紫铜排: a purpose clause with an infix 用 names, after it, the product it is about."""
+    for m in reversed(list(_INFIX_USE.finditer(text, s + 1, e - 1))):
+        i = m.start()
+        if _word(i, i + 1, boundaries) and text[i + 1] not in "于在作" and _has_content(text, i + 1, e):
+            mark(i + 1, e, "object")
+            return
 
 
 def _phrase_start(text: str, s: int, i: int) -> int:

@@ -1,0 +1,47 @@
+"""Rules of clause wording from issue #10's blind set fresh9, each on a hand-checkable sentence: a one-character
+modal starts a condition only as a word of its own, a purpose clause may name its product after an infix 用, and a
+bureau before the want verb is the poster."""
+
+import pytest
+
+from matching.understanding import NeedReader
+from tests.matching.conftest import need_reader, own, wanted
+
+NODES = ("对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
+         "组件", "电缆", "公安")
+
+
+def _reader() -> NeedReader:
+    return need_reader(NODES)
+
+
+@pytest.mark.parametrize(("text", "product"), [
+    ("应急管理局采购对讲机200台", "对讲机"),
+    ("注塑用聚丙烯，每月200吨", "聚丙烯"),
+    ("可降解塑料袋原料采购，降解塑料月需50吨", "降解塑料"),
+    ("能源集团需润滑油，年用量300吨", "润滑油"),
+    ("说明书印刷外包，年需100万份", "说明书"),
+])
+def test_a_word_that_starts_with_a_modal_character_is_no_condition(text, product):
+    assert product in wanted(_reader().read(text))
+
+
+def test_a_modal_standing_alone_still_starts_a_condition():
+    u = _reader().read("采购电缆，可提供对讲机者优先")
+    assert wanted(u) == ["电缆"]
+    u = _reader().read("采购电缆。注：需具备对讲机资质")
+    assert wanted(u) == ["电缆"]
+
+
+def test_a_purpose_clause_names_its_product_after_an_infix_yong():
+    u = _reader().read("配套开关柜母线用铜排，规格10×100mm，年用量约300吨")
+    assert wanted(u) == ["铜排"]
+    assert {m.nodes[0] for m in u.purposes} == {"开关柜", "母线"}
+    # with nothing after 用 the clause stays a purpose only (采购光伏玻璃，配套组件用)
+    u = _reader().read("采购光伏玻璃，配套组件用")
+    assert wanted(u) == ["光伏玻璃"] and "组件" not in wanted(u)
+
+
+def test_a_bureau_before_the_want_verb_is_the_poster():
+    u = _reader().read("市公安局采购对讲机500台")
+    assert wanted(u) == ["对讲机"] and "公安" in own(u)
