@@ -58,7 +58,8 @@ _OWN_MID = re.compile(
 # a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|农场|牧场|猪场|车队|电厂|水厂|"
+    r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
 # a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
 # how posters name themselves)

@@ -7,7 +7,7 @@ import pytest
 from matching.understanding import NeedReader
 from tests.matching.conftest import need_reader, own, wanted
 
-NODES = ("对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
+NODES = ("药品零售", "药房", "柴油", "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
          "组件", "电缆", "公安")
 
 
@@ -42,6 +42,8 @@ def test_a_purpose_clause_names_its_product_after_an_infix_yong():
     assert wanted(u) == ["光伏玻璃"] and "组件" not in wanted(u)
 
 
-def test_a_bureau_before_the_want_verb_is_the_poster():
+def test_a_bureau_pharmacy_or_fleet_before_the_want_verb_is_the_poster():
     u = _reader().read("市公安局采购对讲机500台")
     assert wanted(u) == ["对讲机"] and "公安" in own(u)
+    u = _reader().read("连锁药房集采：柴油100吨")  # the pharmacy chain buys; it is not what is bought
+    assert wanted(u) == ["柴油"] and "药房" in own(u)
