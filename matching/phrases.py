@@ -44,6 +44,7 @@ EMPTY_HEADS = frozenset(word_list("""
     分包 总包 承包 材质 牌号
     整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产
 """))
+_EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
 WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",
@@ -229,6 +230,8 @@ def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[
     tail = t[end:e]
     # words that name no product (工作站, 国产化, 服务) do not make an unknown head
     if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) or tail.startswith(WRAPPERS):
+        return ""
+    if tail.startswith(_EMPTY_STARTS):  # 三轮摩托车出口西非: the phrase goes on with what is done, not a product
         return ""
     return tail
 

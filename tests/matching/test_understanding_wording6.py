@@ -1,13 +1,13 @@
-"""Rules of clause wording from issue #10's blind set fresh9, each on a hand-checkable sentence: a one-character
-modal starts a condition only as a word of its own, a purpose clause may name its product after an infix 用, and a
-bureau before the want verb is the poster."""
+"""Rules of clause wording from issue #10's set fresh9, each on a hand-checkable sentence: a one-character modal
+starts a condition only as a word of its own, a purpose clause may name its product after an infix 用, a bureau
+before the want verb is the poster, and a phrase going on with work words has no unknown head."""
 
 import pytest
 
 from matching.understanding import NeedReader
 from tests.matching.conftest import need_reader, own, wanted
 
-NODES = ("药品零售", "药房", "柴油", "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
+NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴油", "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
          "组件", "电缆", "公安")
 
 
@@ -47,3 +47,9 @@ def test_a_bureau_pharmacy_or_fleet_before_the_want_verb_is_the_poster():
     assert wanted(u) == ["对讲机"] and "公安" in own(u)
     u = _reader().read("连锁药房集采：柴油100吨")  # the pharmacy chain buys; it is not what is bought
     assert wanted(u) == ["柴油"] and "药房" in own(u)
+
+
+def test_a_phrase_going_on_with_work_words_has_no_unknown_head():
+    # 出口西非 says what is done with the motorcycles; 车载中控屏-like unknown heads are nouns
+    u = _reader().read("外贸公司采购三轮摩托车出口西非，散件组装也可以")
+    assert wanted(u) == ["三轮摩托车"]
