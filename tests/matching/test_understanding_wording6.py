@@ -7,7 +7,8 @@ import pytest
 from matching.understanding import NeedReader
 from tests.matching.conftest import need_reader, own, wanted
 
-NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴油", "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
+NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴油",
+         "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
          "组件", "电缆", "公安")
 
 
