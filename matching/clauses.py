@@ -117,6 +117,8 @@ _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # a project, or works on a plant, named at the end of a phrase
 _PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
 _FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
+# 替代铅酸, 取代进口件: what the wanted product replaces, up to a separator or 的 (可替代进口的轴承 wants 轴承)
+_REPLACED = re.compile(r"(?:替代|取代|代替|替换)([^,;、()的]{1,12})")
 # X原料 / X辅料: inputs *of* X, so X is what they are for
 _INPUTS_OF = tuple((w, re.compile(re.escape(w)))
                    for w in ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件"))
@@ -306,6 +308,9 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
             mark(j, m.end(), "purpose")
     for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
         mark(_phrase_start(text, s, m.start()), m.end(), "purpose")
+    for m in _REPLACED.finditer(text, s, e):
+        if m.end() == e or text[m.end()] != "的":
+            mark(m.start(), m.end(), "context")
     m = _PURPOSE.search(text, s, e)
     if m and m.start() > s:
         mark(m.start(), e, "purpose")

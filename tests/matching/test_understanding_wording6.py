@@ -1,6 +1,7 @@
 """Rules of clause wording from issue #10's set fresh9, each on a hand-checkable sentence: a one-character modal
 starts a condition only as a word of its own, a purpose clause may name its product after an infix 用, a bureau
-before the want verb is the poster, and a phrase going on with work words has no unknown head."""
+before the want verb is the poster, a phrase going on with work words has no unknown head, and what the
+wanted product replaces is not wanted."""
 
 import pytest
 
@@ -9,7 +10,7 @@ from tests.matching.conftest import need_reader, own, wanted
 
 NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴油",
          "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
-         "组件", "电缆", "公安")
+         "组件", "电缆", "公安", "电池组", "铅酸电池", "轴承")
 
 
 def _reader() -> NeedReader:
@@ -54,3 +55,9 @@ def test_a_phrase_going_on_with_work_words_has_no_unknown_head():
     # 出口西非 says what is done with the motorcycles; 车载中控屏-like unknown heads are nouns
     u = _reader().read("外贸公司采购三轮摩托车出口西非，散件组装也可以")
     assert wanted(u) == ["三轮摩托车"]
+
+
+def test_what_the_wanted_product_replaces_is_not_wanted():
+    u = _reader().read("电动叉车主机厂想找电池组供应商替代铅酸电池，年需3000套")
+    assert wanted(u) == ["电池组"]
+    assert wanted(_reader().read("寻找可替代进口的轴承供应商")) == ["轴承"]  # 的: the replacement is named after
