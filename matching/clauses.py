@@ -337,7 +337,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         i = s + m.start()
         # an infix 用 standing alone (光伏组件/用/EVA胶膜): what comes before it in the phrase modifies what follows
         if s < i < e - 1 and _word(i, i + 1, boundaries) and text[i + 1] not in "于在作":
-            mark(_phrase_start(text, s, i), i + 1, "modifier")
+            # 矿区车辆及设备用柴油: every product joined before 用 is what it is for
+            mark(_phrase_start(text, s, i, joined=True), i + 1, "modifier")
 
 
 def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
@@ -349,8 +350,9 @@ def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mar
             return
 
 
-def _phrase_start(text: str, s: int, i: int) -> int:
-    while i > s and text[i - 1] not in "、,/+ ()（）和及与或":
+def _phrase_start(text: str, s: int, i: int, *, joined: bool = False) -> int:
+    stops = "、,/+ ()（）" if joined else "、,/+ ()（）和及与或"
+    while i > s and text[i - 1] not in stops:
         i -= 1
     return i
 

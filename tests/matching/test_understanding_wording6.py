@@ -1,7 +1,7 @@
 """Rules of clause wording from issue #10's set fresh9, each on a hand-checkable sentence: a one-character modal
 starts a condition only as a word of its own, a purpose clause may name its product after an infix 用, a bureau
-before the want verb is the poster, a phrase going on with work words has no unknown head, and what the
-wanted product replaces is not wanted."""
+before the want verb is the poster, a phrase going on with work words has no unknown head, what the wanted
+product replaces is not wanted, and every product joined before an infix 用 is what it is for."""
 
 import pytest
 
@@ -10,7 +10,8 @@ from tests.matching.conftest import need_reader, own, wanted
 
 NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴油",
          "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
-         "组件", "电缆", "公安", "电池组", "铅酸电池", "轴承")
+         "组件", "电缆", "公安", "电池组", "铅酸电池", "轴承",
+         "车辆", "设备")
 
 
 def _reader() -> NeedReader:
@@ -61,3 +62,9 @@ def test_what_the_wanted_product_replaces_is_not_wanted():
     u = _reader().read("电动叉车主机厂想找电池组供应商替代铅酸电池，年需3000套")
     assert wanted(u) == ["电池组"]
     assert wanted(_reader().read("寻找可替代进口的轴承供应商")) == ["轴承"]  # 的: the replacement is named after
+
+
+def test_every_product_joined_before_an_infix_yong_is_what_it_is_for():
+    u = _reader().read("矿区车辆及设备用柴油，每月约800吨")
+    assert wanted(u) == ["柴油"]
+    assert {m.nodes[0] for m in u.modifiers} == {"车辆", "设备"}
