@@ -233,6 +233,8 @@ def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[
         return ""
     if tail.startswith(_EMPTY_STARTS):  # 三轮摩托车出口西非: the phrase goes on with what is done, not a product
         return ""
+    if tail[0] in "的之":  # 供管道气的燃气公司: what follows 的 is another phrase, not this one's head
+        return ""
     return tail
 
 

@@ -11,7 +11,7 @@ from tests.matching.conftest import need_reader, own, wanted
 NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴油",
          "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
          "组件", "电缆", "公安", "电池组", "铅酸电池", "轴承",
-         "车辆", "设备")
+         "车辆", "设备", "管道天然气", "燃气", "陶瓷窑")
 
 
 def _reader() -> NeedReader:
@@ -56,6 +56,9 @@ def test_a_phrase_going_on_with_work_words_has_no_unknown_head():
     # 出口西非 says what is done with the motorcycles; 车载中控屏-like unknown heads are nouns
     u = _reader().read("外贸公司采购三轮摩托车出口西非，散件组装也可以")
     assert wanted(u) == ["三轮摩托车"]
+    # nor with what follows 的, which is a phrase of its own (the firm sought)
+    u = _reader().read("有没有能给陶瓷窑供管道天然气的燃气公司？想签长期合同")
+    assert wanted(u) == ["管道天然气"]
 
 
 def test_what_the_wanted_product_replaces_is_not_wanted():
