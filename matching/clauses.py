@@ -89,7 +89,7 @@ _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生�
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
 _CONDITION_VERBS = "为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用"
 _REQUIRE_START = re.compile(
-    rf"^(?:需(?={_CONDITION_VERBS}|开具|附|经|按|在|于|确保|保证)|须|必须|应(?!用|急|力|变)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|"
+    rf"^(?:需(?={_CONDITION_VERBS}|开具|附|经|按|在|于|确保|保证|与|同)|须|必须|应(?!用|急|力|变)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|"
     # one-character modals start a condition, not the words they begin (应急, 可降解, 能源, 注塑, 说明书)
     r"其他要求|技术要求|考核|具备|具有|持有|有意|可(?!降解|再生|编程|控|调|视|燃|溶|折叠|穿戴|移动)|能(?!源|量|效|耗)|接受|"
     r"优先|满足|符合|通过|随货|提供|注(?!塑|射|浆|册|胶|油|水|入)|备注|说明(?!书)|欢迎)"

@@ -1,7 +1,8 @@
 """Rules of clause wording from issue #10's set fresh9, each on a hand-checkable sentence: a one-character modal
 starts a condition only as a word of its own, a purpose clause may name its product after an infix 用, a bureau
 before the want verb is the poster, a phrase going on with work words has no unknown head, what the wanted
-product replaces is not wanted, and every product joined before an infix 用 is what it is for."""
+product replaces is not wanted, every product joined before an infix 用 is what it is for, a contracting arrangement
+(EPC) after a product says how it is bought, and what the product must work with (需与SAP对接) is a condition."""
 
 import pytest
 
@@ -11,11 +12,12 @@ from tests.matching.conftest import need_reader, own, wanted
 NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴油",
          "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
          "组件", "电缆", "公安", "电池组", "铅酸电池", "轴承",
-         "车辆", "设备", "管道天然气", "燃气", "陶瓷窑")
+         "车辆", "设备", "管道天然气", "燃气", "陶瓷窑",
+         "成套设备", "工程总承包", "管理系统", "SAP")
 
 
 def _reader() -> NeedReader:
-    return need_reader(NODES)
+    return need_reader(NODES, aliases=[("EPC", "工程总承包")])
 
 
 @pytest.mark.parametrize(("text", "product"), [
@@ -71,3 +73,15 @@ def test_every_product_joined_before_an_infix_yong_is_what_it_is_for():
     u = _reader().read("矿区车辆及设备用柴油，每月约800吨")
     assert wanted(u) == ["柴油"]
     assert {m.nodes[0] for m in u.modifiers} == {"车辆", "设备"}
+
+
+def test_a_contracting_arrangement_after_a_product_says_how_it_is_bought():
+    # 成套设备EPC: the plant is wanted, EPC says how (as 模块 in IGBT模块, it stays at half weight)
+    u = _reader().read("新建饲料厂整厂成套设备EPC招标")
+    assert wanted(u)[0] == "成套设备"
+    assert wanted(_reader().read("光伏电站EPC招标")) == ["工程总承包"]  # alone it is what is sought
+
+
+def test_what_the_product_must_work_with_is_a_condition():
+    u = _reader().read("采购管理系统，需与现有SAP对接")
+    assert wanted(u) == ["管理系统"]
