@@ -13,11 +13,11 @@ NODES = ("三轮摩托车", "散件", "组装", "药品零售", "药房", "柴�
          "对讲机", "管理", "聚丙烯", "降解塑料", "能源", "润滑油", "说明书", "铜排", "开关柜", "母线", "光伏玻璃",
          "组件", "电缆", "公安", "电池组", "铅酸电池", "轴承",
          "车辆", "设备", "管道天然气", "燃气", "陶瓷窑",
-         "成套设备", "工程总承包", "管理系统", "SAP")
+         "成套设备", "工程总承包", "管理系统", "SAP", "铁路运输", "资源", "煤炭")
 
 
 def _reader() -> NeedReader:
-    return need_reader(NODES, aliases=[("EPC", "工程总承包")])
+    return need_reader(NODES, aliases=[("EPC", "工程总承包"), ("铁运", "铁路运输")])
 
 
 @pytest.mark.parametrize(("text", "product"), [
@@ -85,3 +85,8 @@ def test_a_contracting_arrangement_after_a_product_says_how_it_is_bought():
 def test_what_the_product_must_work_with_is_a_condition():
     u = _reader().read("采购管理系统，需与现有SAP对接")
     assert wanted(u) == ["管理系统"]
+
+
+def test_a_source_word_after_a_product_says_which_source():
+    # 铁运资源 is rail transport to be had, as 气源 after 天然气: the word 资源 alone names nothing wanted
+    assert wanted(_reader().read("煤炭外运找铁运资源，月运量10万吨"))[0] == "铁路运输"
