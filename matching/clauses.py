@@ -23,9 +23,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matching.parties import FIRM_AFTER
 from matching.spec import word_list
 
-__all__ = ["FIRM_AFTER", "MAKING", "WANTED_ZONES", "ZONES", "Clause", "names_partner", "split_clauses", "zones"]
+__all__ = ["WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
 
 ZONES = ("object", "title", "detail", "purpose", "material", "modifier", "own", "require", "deliver", "verb", "marker",
          "context")
@@ -64,26 +65,6 @@ _POSTER_END = re.compile(
 # a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
 # how posters name themselves)
 _SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
-# a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
-FIRM_AFTER = re.compile(
-    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社)")
-# 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
-_PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
-_COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
-MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
-
-
-def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
-    """Whether the mention at ``start:end`` names the partner sought (与光伏组件企业开展合作), not the poster."""
-    if not t[:start].endswith(_PARTNER_BEFORE) or not FIRM_AFTER.match(t, end):
-        return False
-    c = clause_of[start]
-    s, e = start, end
-    while s > 0 and clause_of[s - 1] == c:
-        s -= 1
-    while e < len(t) and clause_of[e] == c:
-        e += 1
-    return bool(_COOPERATE.search(t, s, e))
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
@@ -333,21 +314,22 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
                 # own, as 石灰石原料 may also name the material itself (see phrases.choose_wanted)
                 j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
                 mark(j, i, "material")
-    for m in _INFIX_USE.finditer(text[s:e]):
-        i = s + m.start()
-        # an infix 用 standing alone (光伏组件/用/EVA胶膜): what comes before it in the phrase modifies what follows
-        if s < i < e - 1 and _word(i, i + 1, boundaries) and text[i + 1] not in "于在作":
-            # 矿区车辆及设备用柴油: every product joined before 用 is what it is for
-            mark(_phrase_start(text, s, i, joined=True), i + 1, "modifier")
+    for i in _infix_uses(text, s, e, boundaries):
+        # what comes before 用 in the phrase modifies what follows; every product joined there (矿区车辆及设备用柴油)
+        mark(_phrase_start(text, s, i, joined=True), i + 1, "modifier")
+
+
+def _infix_uses(text: str, s: int, e: int, boundaries: set[int]) -> list[int]:
+    """Offsets of each infix 用 standing alone inside ``text[s:e]`` (光伏组件/用/EVA胶膜), never 用于/用在/用作."""
+    return [m.start() for m in _INFIX_USE.finditer(text, s + 1, e - 1)
+            if _word(m.start(), m.end(), boundaries) and text[m.end()] not in "于在作"]
 
 
 def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
     """配套开关柜母线用T2紫铜排: a purpose clause with an infix 用 names, after it, the product it is about."""
-    for m in reversed(list(_INFIX_USE.finditer(text, s + 1, e - 1))):
-        i = m.start()
-        if _word(i, i + 1, boundaries) and text[i + 1] not in "于在作" and _has_content(text, i + 1, e):
-            mark(i + 1, e, "object")
-            return
+    i = next((i for i in reversed(_infix_uses(text, s, e, boundaries)) if _has_content(text, i + 1, e)), None)
+    if i is not None:
+        mark(i + 1, e, "object")
 
 
 def _phrase_start(text: str, s: int, i: int, *, joined: bool = False) -> int:

@@ -229,11 +229,9 @@ def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[
         e += 1
     tail = t[end:e]
     # words that name no product (工作站, 国产化, 服务) do not make an unknown head
-    if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) or tail.startswith(WRAPPERS):
-        return ""
-    if tail.startswith(_EMPTY_STARTS):  # 三轮摩托车出口西非: the phrase goes on with what is done, not a product
-        return ""
-    if tail[0] in "的之":  # 供管道气的燃气公司: what follows 的 is another phrase, not this one's head
+    # nor a phrase going on with what is done (三轮摩托车出口西非) or after 的 (供管道气的燃气公司: another phrase)
+    if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) \
+            or tail.startswith((*WRAPPERS, *_EMPTY_STARTS, "的", "之")):
         return ""
     return tail
 

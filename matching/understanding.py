@@ -24,9 +24,10 @@ from dataclasses import dataclass, field, replace
 
 from graph import ChainGraph
 from matching.analyzer import normalize
-from matching.clauses import FIRM_AFTER, MAKING, names_partner, zones
+from matching.clauses import zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
+from matching.parties import MAKING, names_partner, names_poster
 from matching.phrases import (
     CLASS_HEADS,
     EMPTY_HEADS,
@@ -162,19 +163,6 @@ class Understanding:
         return {n for m in (*self.modifiers, *self.purposes) for n in (*m.node_ids, *m.synonym_ids)}
 
 
-def _names_poster(t: str, h: Hit, zone: list[str], clause_of: list[int]) -> bool:
-    """A mention followed by a firm word before any want verb of its clause names the poster's trade
-    (某氯碱化工集团…碳化钙采购, 自来水公司…改造): after the verb it is what is sought (寻找电缆生产企业)."""
-    if h.zone not in ("title", "object", "context") or not FIRM_AFTER.match(t, h.end):
-        return False
-    i = h.start - 1
-    while i >= 0 and clause_of[i] == clause_of[h.start]:
-        if zone[i] == "verb":
-            return False
-        i -= 1
-    return True
-
-
 class NeedReader:
     """Read need texts into :class:`Understanding` (fit on a fitted :class:`NodeLinker` and its graph).
 
@@ -284,7 +272,7 @@ class NeedReader:
                 stem = next((h.form[:-2] for w in MAKING if h.form.endswith(w)), "")
                 if len(stem) >= 2 and stem in self.linker_.forms_:
                     h.form, h.end, h.nodes = stem, h.end - 2, self.linker_.nodes_of(stem)
-            elif _names_poster(t, h, zone, clause_of):
+            elif h.zone in ("title", "object", "context") and names_poster(t, h.start, h.end, zone, clause_of):
                 h.zone = "own"
             h.role = _SET_ASIDE.get(h.zone, "context")
             h.in_paren = in_parens(t, h.start)

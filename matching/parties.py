@@ -1,0 +1,42 @@
+"""The firms a need names besides its products: the poster (某氯碱化工集团…采购) or the partner it seeks
+(与光伏组件企业开展合作). A product mention followed by a firm word says which trade that firm is in."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FIRM_AFTER", "MAKING", "names_partner", "names_poster"]
+
+# a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
+FIRM_AFTER = re.compile(
+    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社)")
+# 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
+_PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
+_COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
+MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
+
+
+def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
+    """Whether the mention at ``start:end`` names the partner sought (与光伏组件企业开展合作), not the poster."""
+    if not t[:start].endswith(_PARTNER_BEFORE) or not FIRM_AFTER.match(t, end):
+        return False
+    c = clause_of[start]
+    s, e = start, end
+    while s > 0 and clause_of[s - 1] == c:
+        s -= 1
+    while e < len(t) and clause_of[e] == c:
+        e += 1
+    return bool(_COOPERATE.search(t, s, e))
+
+
+def names_poster(t: str, start: int, end: int, zone: list[str], clause_of: list[int]) -> bool:
+    """Whether the mention at ``start:end``, followed by a firm word before any want verb of its clause, names the
+    poster's trade (某氯碱化工集团…碳化钙采购): after the verb it is what is sought (寻找电缆生产企业)."""
+    if not FIRM_AFTER.match(t, end):
+        return False
+    i = start - 1
+    while i >= 0 and clause_of[i] == clause_of[start]:
+        if zone[i] == "verb":
+            return False
+        i -= 1
+    return True
