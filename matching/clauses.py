@@ -70,13 +70,13 @@ _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生�
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
 _CONDITION_VERBS = "为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用"
 _REQUIRE_START = re.compile(
-    rf"^(?:需(?={_CONDITION_VERBS}|开具|附|经|按|在|于|确保|保证|与|同)|须|必须|应(?!用|急|力|变)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|"
+    rf"^(?:需(?={_CONDITION_VERBS}|已|开具|附|经|按|在|于|确保|保证|与|同)|须|必须|应(?!用|急|力|变)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|"
     # one-character modals start a condition, not the words they begin (应急, 可降解, 能源, 注塑, 说明书)
     r"其他要求|技术要求|考核|具备|具有|持有|有意|可(?!降解|再生|编程|控|调|视|燃|溶|折叠|穿戴|移动)|能(?!源|量|效|耗)|接受|"
     r"优先|满足|符合|通过|随货|提供|注(?!塑|射|浆|册|胶|油|水|入)|备注|说明(?!书)|欢迎)"
 )
-# 需为, 须符合, 应满足 …: what the goods must be (面料需为毛涤混纺), not a want
-_CONDITION = re.compile(rf"[需须应](?:{_CONDITION_VERBS})")
+# 需为, 须符合, 应满足, 需已通过 …: what the goods must be (面料需为毛涤混纺), not a want
+_CONDITION = re.compile(rf"[需须应](?:已经?)?(?:{_CONDITION_VERBS}|取得)")
 _REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者")
 # a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
 _REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")

@@ -175,7 +175,10 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
         # 需石灰石原料 with nothing else named: the material itself, not what it goes into
         [h for h in hits if h.zone == "material" and h.form not in EMPTY_HEADS],
         # else anything but a word that names no product (服务, 技术): with it alone the text's own words say more
-        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS],
+        # (铝合金轮毂熔铸用铝钛硼细化剂: what comes before an infix 用 is never the want, even when the data
+        # names nothing after it)
+        [h for h in hits if h.role in ("head", "context", "modifier") and h.form not in EMPTY_HEADS
+         and not (h.role == "modifier" and h.zone == "modifier")],
     )
     for i, tier in enumerate(tiers):
         if tier:
