@@ -49,7 +49,7 @@ _WANT_CHARS = set("寻找求需购招征")
 
 _SELF = r"(?:我司|我公司|本公司|我们|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行)"
 _OWN_START = re.compile(
-    "^" + _SELF + r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|运营|在|拥有|现有|一家|有|目前)(?:一家)?"
+    "^" + _SELF + r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|运营|经营|在|拥有|现有|一家|有|目前)(?:一家)?"
 )
 _OWN_LABEL = re.compile(
     r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位)"
@@ -80,6 +80,8 @@ _CONDITION = re.compile(rf"[需须应](?:已经?)?(?:{_CONDITION_VERBS}|取得)"
 _REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者")
 # a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
 _REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
+# a certificate the goods must carry (气压棒需SGS认证, 须附检测报告)
+_REQUIRE_CERT = re.compile(r"[需须应](?:具备|取得|通过|提供|持有|附|有)?[^,;。需须应]{0,12}?(?:认证|资质|证书|许可证|注册证|报告)")
 _DELIVER = re.compile(
     r"交付|交货|运至|运到|送到|送达|到货|到港|发往|汽运|铁运|铁路运|水运|海运|陆运|配送至|结算|付款|账期|框架期|服务期|"
     r"合同|协议|长约|现货|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输"
@@ -106,7 +108,8 @@ _INPUTS_OF = tuple((w, re.compile(re.escape(w)))
 _INFIX_USE = re.compile("用")
 _LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
 _LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间")
-_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下")
+# a tender's lots (包1：, 标段二：) each name what is bought
+_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 _LABEL = re.compile(r"^.{1,8}$")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
@@ -166,7 +169,7 @@ def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[i
     found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])]
     for i in range(s, e):
         if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found) \
-                and not _CONDITION.match(text, i):
+                and not _CONDITION.match(text, i) and not _REQUIRE_CERT.match(text, i):
             found.append((i, i + 1))
     return sorted(found)
 
@@ -277,12 +280,12 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
     m = _OWN_MID.search(text, s, e)
     if m:
         mark(m.start(), e, "own")
-    for m in _REQUIRE_REL.finditer(text, s, e):
+    for m in (*_REQUIRE_REL.finditer(text, s, e), *_REQUIRE_CERT.finditer(text, s, e)):
         mark(m.start(), m.end(), "require")
     for m in _PROJECT.finditer(text, s, e):
         # 管廊改造项目，急需球阀; 数据中心扩容，采购硬盘: the project is what the goods are for, unless a verb
         # inside names the want
-        j = _phrase_start(text, s, m.start())
+        j = _latin_back(text, s, _phrase_start(text, s, m.start()))
         firm = [f.end() for f in FIRM_AFTER.finditer(text, j, m.start())]
         j = firm[-1] if firm else j  # 自来水公司二次供水改造: the firm before the works is the poster, not the project
         if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]):
@@ -330,6 +333,16 @@ def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mar
     i = next((i for i in reversed(_infix_uses(text, s, e, boundaries)) if _has_content(text, i + 1, e)), None)
     if i is not None:
         mark(i + 1, e, "object")
+
+
+def _latin_back(text: str, s: int, j: int) -> int:
+    """``j`` moved back over Latin words joined to it by / or a space (Mini/Micro LED显示项目: the whole name)."""
+    while j - 1 > s and text[j - 1] in "/ " and text[j - 2].isascii() and text[j - 2].isalnum():
+        k = j - 1
+        while k > s and text[k - 1].isascii() and text[k - 1].isalnum():
+            k -= 1
+        j = k
+    return j
 
 
 def _phrase_start(text: str, s: int, i: int, *, joined: bool = False) -> int:

@@ -25,6 +25,7 @@ _CONTENT = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 # a form read with characters left out is 3 to 8 characters long: shorter ones are met by accident
 _GAPPED_MIN, _GAPPED_MAX = 3, 8
+_SOLD = "销售"
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,14 @@ class NodeLinker:
             # a real name keeps its own node when an alias normalises to the same string
             if f and (f not in forms or graph.index_.get(form) == node):
                 forms[f] = node
+        # a product firms list with 销售 after it (外延片销售) is written without it too, unless that is a name itself
+        self.derived_: dict[str, int] = {}
+        for f, node in forms.items():
+            stem = f[: -len(_SOLD)]
+            if f.endswith(_SOLD) and len(stem) >= 3 and _HAN.fullmatch(stem) and stem[-1] not in "与和及的" \
+                    and stem not in forms:
+                self.derived_[stem] = node
+        forms.update(self.derived_)
         self.base_forms_ = dict(forms)
         self.forms_ = forms
         self.also_: dict[str, tuple[int, ...]] = {}
@@ -155,6 +164,8 @@ class NodeLinker:
                    if self.alias_targets_.get(f) != targets.get(f)}
         for f in changed:
             base, nodes = self.base_forms_.get(f), targets.get(f, ())
+            if f in self.derived_ and nodes:
+                base = None  # the list's word for a form outranks a listed name with 销售 dropped
             if base is None and not nodes:  # an alias that is gone, and no node's name
                 del self.forms_[f]
                 self.also_.pop(f, None)
@@ -184,7 +195,7 @@ class NodeLinker:
         self.maxlen_ = max(self.maxlen_, len(f))
         for i in range(len(f) - 1):
             self.grams_.setdefault(f[i : i + 2], []).append(f)
-        if _GAPPED_MIN <= len(f) <= _GAPPED_MAX and _HAN.fullmatch(f):
+        if _GAPPED_MIN <= len(f) <= _GAPPED_MAX and _HAN.fullmatch(f) and f not in self.derived_:
             self.ends_.setdefault(f[0], {}).setdefault(f[-1], []).append(f)
 
     def nodes_of(self, form: str) -> tuple[int, ...]:

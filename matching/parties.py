@@ -12,12 +12,15 @@ FIRM_AFTER = re.compile(
     r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社)")
 # 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
 _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
+_WELCOMED = re.compile(FIRM_AFTER.pattern + r"|网点|供应商|服务商|商家|经销商|代理商|厂商")
 _COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
 MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
 
 
 def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
     """Whether the mention at ``start:end`` names the partner sought (与光伏组件企业开展合作), not the poster."""
+    if t[:start].endswith("欢迎") and _WELCOMED.match(t, end):
+        return True  # 欢迎快递网点报价: the trade of the firms invited to quote is what is sought
     if not t[:start].endswith(_PARTNER_BEFORE) or not FIRM_AFTER.match(t, end):
         return False
     c = clause_of[start]

@@ -16,6 +16,7 @@ is the head; the ones before modify it. Three refinements keep that rule honest:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph import ChainGraph
@@ -43,6 +44,7 @@ EMPTY_HEADS = frozenset(word_list("""
     现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
     分包 总包 承包 材质 牌号
     整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产
+    年度 年度框架 框架协议 协议 协议库存 批量 批次
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
@@ -81,8 +83,10 @@ class Hit:
     head: Hit | None = None
 
 
-def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], fill: list[tuple[int, int]]) -> None:
-    """Within each noun phrase, the last mention is the head and the mentions before it modify it."""
+def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], fill: list[tuple[int, int]],
+               names: Sequence[str]) -> None:
+    """Within each noun phrase, the last mention is the head and the mentions before it modify it (``names``: the
+    node names, by node)."""
     phrase: list[Hit] = []
 
     def close() -> None:
@@ -108,10 +112,19 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
             head.weight_factor = 0.5
             rest.remove(prev)
             head = prev
+        if rest and head.form not in CLASS_HEADS | EMPTY_HEADS:
+            prev = max(rest, key=lambda h: h.end)
+            if is_latin(prev.form) and not t[prev.end:head.start].strip() and any(
+                    names[n][-1:] == head.form[-1:] for n in prev.nodes):
+                # SSAW钢管, VCM覆膜板: the abbreviation names which kind of the head is meant
+                prev.role = "head"
+                head.weight_factor = 0.5
+                rest.remove(prev)
         if rest and is_service(head.form):
             # 电梯维保: the elevator is wanted with its upkeep, not set aside as what the upkeep is for
             prev = max(rest, key=lambda h: h.end)
-            if prev.end <= head.start and prev.form not in CLASS_HEADS | EMPTY_HEADS and not is_service(prev.form):
+            # overlapping too (冷链运输|运输服务: the cold chain is which carrying is meant)
+            if prev.start < head.start and prev.form not in CLASS_HEADS | EMPTY_HEADS and not is_service(prev.form):
                 prev.role = "head"
                 rest.remove(prev)
         for h in rest:

@@ -277,7 +277,7 @@ class NeedReader:
             h.role = _SET_ASIDE.get(h.zone, "context")
             h.in_paren = in_parens(t, h.start)
             h.clause = clause_of[h.start]
-        mark_heads(t, hits, zone, boundaries, fill)
+        mark_heads(t, hits, zone, boundaries, fill, self.graph_.names_)
         compose_equipment(t, hits, self.linker_)
         wanted = choose_wanted(hits)
         for h in hits:
