@@ -9,7 +9,7 @@ __all__ = ["FIRM_AFTER", "MAKING", "names_partner", "names_poster"]
 
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
-    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社)")
+    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社|局|医院|研究院|设计院)")
 # 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
 _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
 _WELCOMED = re.compile(FIRM_AFTER.pattern + r"|网点|供应商|服务商|商家|经销商|代理商|厂商")

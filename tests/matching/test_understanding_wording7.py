@@ -4,7 +4,8 @@ product; a modal with 已 before its verb (需已通过, 须已取得) or a cert
 condition; a tender's lots (包1：) list what is bought; an annual framework (年度框架) is no product; a service word
 overlapping the product before it (冷链运输服务) wants that product; 我司经营 names the poster's own trade; a project
 named in Latin words joined by / is one purpose; the trade of the firms invited to quote is wanted; a product firms
-list with 销售 after it is found without it; a Latin abbreviation before a head of its kind names which one."""
+list with 销售 after it is found without it; a Latin abbreviation before a head of its kind names which one; a
+bureau or hospital after a product word is the poster; 母液 is a form a product comes in."""
 
 from matching.understanding import NeedReader
 from tests.matching.conftest import need_reader, own, wanted
@@ -87,3 +88,15 @@ def test_a_latin_abbreviation_before_a_head_of_its_kind_names_which_one():
     u = _reader().read("SSAW钢管采购，约38公里")
     assert wanted(u)[0] == "螺旋焊管"
     assert u.wanted[0].weight > u.wanted[1].weight
+
+
+def test_a_bureau_or_hospital_after_a_product_word_names_the_poster():
+    r = need_reader(("管理", "尾气", "检测"))
+    u = r.read("市机关事务管理局公务用车年检服务外包：尾气排放检测及预检")
+    assert "管理" in own(u) and "管理" not in wanted(u)
+
+
+def test_mother_liquor_after_a_product_says_which_form_it_comes_in():
+    r = need_reader(("聚羧酸减水剂", "商砼", "技术服务"), aliases=[("PCE", "聚羧酸减水剂")])
+    u = r.read("我司经营搅拌站3座，年产商砼约150万方，现招PCE母液供应商：固含量40%，需驻站技术服务。")
+    assert wanted(u)[0] == "聚羧酸减水剂"
