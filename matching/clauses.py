@@ -59,13 +59,17 @@ _OWN_MID = re.compile(
 # a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|农场|牧场|猪场|车队|电厂|水厂|"
+    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
     r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
 )
+# 连锁药房(门店1300+)招商: a note in brackets after the subject
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 # a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
 # how posters name themselves)
 _SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
+# 按我方模具定制, 贴我方标签, 我方提供配方和核心原料: what the poster has or supplies itself
+_OWN_THING = re.compile(r"(?<![为是])" + _SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,12}?)(?=$|[,;:。]|定制|加工|生产|和|及|等)")
 
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
 _CONDITION_VERBS = "为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用"
@@ -81,7 +85,7 @@ _REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|
 # a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
 _REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
 # a certificate the goods must carry (气压棒需SGS认证, 须附检测报告)
-_REQUIRE_CERT = re.compile(r"[需须应](?:具备|取得|通过|提供|持有|附|有)?[^,;。需须应]{0,12}?(?:认证|资质|证书|许可证|注册证|报告)")
+_REQUIRE_CERT = re.compile(r"[需须应](?:具备|取得|通过|提供|持有|附|有)?[^,;。需须应]{0,12}?(?:认证|资质|证书|许可证|注册证|报告|证)")
 _DELIVER = re.compile(
     r"交付|交货|运至|运到|送到|送达|到货|到港|发往|汽运|铁运|铁路运|水运|海运|陆运|配送至|结算|付款|账期|框架期|服务期|"
     r"合同|协议|长约|现货|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输"
@@ -244,6 +248,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             carry = "detail" if c.stop == ":" and role != "detail" else ""
         else:
             _mark_inner(text, s, e, boundaries, mark)
+        for m in _OWN_THING.finditer(text, s, e):
+            if not _WANT.search(m.group(1)) and not _OWN_MID.match(m.group(1)):
+                mark(m.start(1), m.end(1), "own")
         for m in _OWN_PLACE.finditer(text, s, e):  # 交付至我司盐城组件工厂: the poster's own product
             mark(m.start(1), m.end(1), "own")
         for m in _OWN_MID.finditer(text, s, e):
@@ -357,7 +364,7 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     mark(s, e, "context")
     # 复合肥生产企业求购…, 铝电解电容器厂家诚征…: a subject before the verb that names a firm is the poster
     own = _OWN_START.match(text[s:e]) is not None or bool(
-        verbs and _POSTER_END.search(text[s:verbs[0][0]].rstrip()))
+        verbs and _POSTER_END.search(_TRAILING_NOTE.sub("", text[s:verbs[0][0]].rstrip()).rstrip()))
     if own and verbs and _SOUGHT_END.search(text[s:verbs[0][0]].rstrip()) and not _has_content(
             text, verbs[0][1], verbs[1][0] if len(verbs) > 1 else e):
         own = False  # 冷链运输服务商征集: a supplier named before a verb with nothing after it is the one sought

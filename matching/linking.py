@@ -25,7 +25,8 @@ _CONTENT = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 # a form read with characters left out is 3 to 8 characters long: shorter ones are met by accident
 _GAPPED_MIN, _GAPPED_MAX = 3, 8
-_SOLD = "销售"
+# words a listed name may end in that a buyer leaves out, with the shortest stem left (外延片销售, 外轮代理业务)
+_DROPPED = (("销售", 3), ("业务", 4))
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,14 @@ class NodeLinker:
             # a real name keeps its own node when an alias normalises to the same string
             if f and (f not in forms or graph.index_.get(form) == node):
                 forms[f] = node
-        # a product firms list with 销售 after it (外延片销售) is written without it too, unless that is a name itself
+        # a product firms list with 销售 or 业务 after it (外延片销售) is written without it too, unless that is a name
         self.derived_: dict[str, int] = {}
         for f, node in forms.items():
-            stem = f[: -len(_SOLD)]
-            if f.endswith(_SOLD) and len(stem) >= 3 and _HAN.fullmatch(stem) and stem[-1] not in "与和及的" \
-                    and stem not in forms:
-                self.derived_[stem] = node
+            for word, shortest in _DROPPED:
+                stem = f[: -len(word)]
+                if f.endswith(word) and len(stem) >= shortest and _HAN.fullmatch(stem) and stem[-1] not in "与和及的" \
+                        and stem not in forms:
+                    self.derived_[stem] = node
         forms.update(self.derived_)
         self.base_forms_ = dict(forms)
         self.forms_ = forms

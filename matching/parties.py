@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FIRM_AFTER", "MAKING", "names_partner", "names_poster"]
+__all__ = ["FIRM_AFTER", "MAKING", "names_partner", "names_poster", "names_welcomed"]
 
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
@@ -17,10 +17,14 @@ _COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
 MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
 
 
+def names_welcomed(t: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start:end`` names the trade of the firms invited to quote (欢迎快递网点报价): it
+    restates what is sought, as the items of a list do."""
+    return t[:start].endswith("欢迎") and bool(_WELCOMED.match(t, end))
+
+
 def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
     """Whether the mention at ``start:end`` names the partner sought (与光伏组件企业开展合作), not the poster."""
-    if t[:start].endswith("欢迎") and _WELCOMED.match(t, end):
-        return True  # 欢迎快递网点报价: the trade of the firms invited to quote is what is sought
     if not t[:start].endswith(_PARTNER_BEFORE) or not FIRM_AFTER.match(t, end):
         return False
     c = clause_of[start]

@@ -60,6 +60,8 @@ JOINERS = set("和及与或跟并等")
 # are often who does it, so a phrase headed by these words alone wants the thing before it too (see mark_heads).
 SERVICES = ("维保", "维修", "保养", "维护", "检修", "安装", "调试", "检测", "检验", "租赁", "运维", "运营", "清洗",
             "回收", "处置", "施工", "代工", "校准", "检定", "运输", "铸造", "锻造", "电镀", "喷涂", "涂装", "热处理")
+# Single characters that end a name of goods (纱, 膜, 阀): after a mention they make a head the data does not know
+CLASS_CHARS = frozenset("纱膜板管丝布胶剂粉漆帐瓶袋罐柜阀泵灯")
 # A material named with the form it is delivered in is that material (铝合金锭 is 铝合金, 改性塑料粒子 is 改性塑料)
 FORMS = ("锭", "粒子", "颗粒", "粒料", "原片", "坯料", "毛坯")
 # Work is asked for as a service or business (仓储服务, 印刷业务) and listed without the word (仓储, 印刷)
@@ -96,9 +98,13 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
             return
         tail = tail_of(t, phrase[-1].end, zone, boundaries, fill) if phrase[-1].zone in ("object", "title") else ""
         if tail:
-            # 车载中控屏 with no product named 中控屏: the mentions only qualify an unknown head
+            # 车载中控屏 with no product named 中控屏: the mentions only qualify an unknown head, unless an
+            # abbreviation names a product of that head's kind (BOPET印刷膜: BOPET膜)
             for h in phrase:
                 h.role, h.note = "modifier", f"修饰{tail}"
+            kind = next((h for h in phrase if _names_kind(h, tail, names)), None)
+            if kind is not None:
+                kind.role, kind.note = "head", ""
             phrase.clear()
             return
         head = max(phrase, key=lambda h: (h.end, h.end - h.start))
@@ -114,8 +120,7 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
             head = prev
         if rest and head.form not in CLASS_HEADS | EMPTY_HEADS:
             prev = max(rest, key=lambda h: h.end)
-            if is_latin(prev.form) and not t[prev.end:head.start].strip() and any(
-                    names[n][-1:] == head.form[-1:] for n in prev.nodes):
+            if not t[prev.end:head.start].strip() and _names_kind(prev, head.form, names):
                 # SSAW钢管, VCM覆膜板: the abbreviation names which kind of the head is meant
                 prev.role = "head"
                 head.weight_factor = 0.5
@@ -140,6 +145,12 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
         phrase.append(h)
     close()
     _examples(t, hits, boundaries)
+
+
+def _names_kind(h: Hit, head: str, names: Sequence[str]) -> bool:
+    """Whether ``h`` is an abbreviation naming a product whose name ends as ``head`` does (SSAW → 螺旋焊管 before
+    钢管): it says which kind of the head is meant."""
+    return is_latin(h.form) and any(names[n][-1:] == head[-1:] for n in h.nodes)
 
 
 def _examples(t: str, hits: list[Hit], boundaries: set[int]) -> None:
@@ -244,6 +255,8 @@ def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[
             and not (t[e] in JOINERS and e in boundaries and e + 1 in boundaries):
         e += 1
     tail = t[end:e]
+    if tail in CLASS_CHARS:
+        return tail  # 风电纱, 印刷膜: one character saying what kind of goods the mention only qualifies
     # words that name no product (工作站, 国产化, 服务) do not make an unknown head
     # nor a phrase going on with what is done (三轮摩托车出口西非) or after 的 (供管道气的燃气公司: another phrase)
     if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) \

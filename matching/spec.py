@@ -76,6 +76,11 @@ _PROPERTY = re.compile(
 )
 
 
+# a Latin unit one space after its number (5000 hp, 300 gbps, 12 μm): part of the measurement
+_SPACED_UNIT = re.compile(
+    r"(?<=\d) (?:hp|kw|kva|kwh|mw|mwh|mm|cm|km|kg|mpa|kpa|gbps|mbps|ml|nm|μm|um|mhz|ghz|khz|hz|tex|dtex|kv|ma|mah|min)(?![a-z])")
+
+
 def spec_spans(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of every specification-like span of normalised ``text``, in order.
 
@@ -83,7 +88,7 @@ def spec_spans(text: str) -> list[tuple[int, int, str]]:
     "property" (a measured property named before its value). Spans may overlap.
     """
     out: list[tuple[int, int, str]] = []
-    for kind, pattern in (("number", _NUMERIC), ("number", _CN_NUMERIC), ("grade", _GRADE),
+    for kind, pattern in (("number", _NUMERIC), ("number", _CN_NUMERIC), ("number", _SPACED_UNIT), ("grade", _GRADE),
                           ("certificate", _CERT), ("property", _PROPERTY)):
         for m in pattern.finditer(text):
             if m.end() > m.start():

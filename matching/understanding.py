@@ -27,7 +27,7 @@ from matching.analyzer import normalize
 from matching.clauses import zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
-from matching.parties import MAKING, names_partner, names_poster
+from matching.parties import MAKING, names_partner, names_poster, names_welcomed
 from matching.phrases import (
     CLASS_HEADS,
     EMPTY_HEADS,
@@ -272,6 +272,8 @@ class NeedReader:
                 stem = next((h.form[:-2] for w in MAKING if h.form.endswith(w)), "")
                 if len(stem) >= 2 and stem in self.linker_.forms_:
                     h.form, h.end, h.nodes = stem, h.end - 2, self.linker_.nodes_of(stem)
+            elif names_welcomed(t, h.start, h.end):
+                h.zone = "detail"
             elif h.zone in ("title", "object", "context") and names_poster(t, h.start, h.end, zone, clause_of):
                 h.zone = "own"
             h.role = _SET_ASIDE.get(h.zone, "context")
@@ -287,7 +289,8 @@ class NeedReader:
                 h.note = self._relation(h, h.head)
         own = [h for h in hits if h.role == "own" and h.form not in EMPTY_HEADS]
         for h in hits:  # 交付至我司…组件工厂 with 光伏组件用…: the modifier named the poster's own product
-            if h.role == "modifier" and any(o.form != h.form and h.form.endswith(o.form) for o in own):
+            if h.role == "modifier" and not is_latin(h.form) and any(
+                    o.form != h.form and h.form.endswith(o.form) for o in own):
                 h.role = "own"
                 own.append(h)
         ignored = [t[s:e].strip() for s, e in merged(specs)] + ignored
