@@ -69,7 +69,9 @@ _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 _SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 # 按我方模具定制, 贴我方标签, 我方提供配方和核心原料: what the poster has or supplies itself
-_OWN_THING = re.compile(r"(?<![为是])" + _SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,12}?)(?=$|[,;:。]|定制|加工|生产|和|及|等)")
+_OWN_THING = re.compile(
+    r"(?<![为是])" + _SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,12}?)"
+    r"(?=$|[,;:。]|定制|加工|生产|和|及|等)")
 
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
 _CONDITION_VERBS = "为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用"
@@ -85,7 +87,8 @@ _REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|
 # a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
 _REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
 # a certificate the goods must carry (气压棒需SGS认证, 须附检测报告)
-_REQUIRE_CERT = re.compile(r"[需须应](?:具备|取得|通过|提供|持有|附|有)?[^,;。需须应]{0,12}?(?:认证|资质|证书|许可证|注册证|报告|证)")
+_REQUIRE_CERT = re.compile(
+    r"[需须应](?:具备|取得|通过|提供|持有|附|有)?[^,;。需须应]{0,12}?(?:认证|资质|证书|许可证|注册证|报告|证)")
 _DELIVER = re.compile(
     r"交付|交货|运至|运到|送到|送达|到货|到港|发往|汽运|铁运|铁路运|水运|海运|陆运|配送至|结算|付款|账期|框架期|服务期|"
     r"合同|协议|长约|现货|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输"
@@ -113,7 +116,8 @@ _INFIX_USE = re.compile("用")
 _LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
 _LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间")
 # a tender's lots (包1：, 标段二：) each name what is bought
-_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
+_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下"
+                           r"|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 _LABEL = re.compile(r"^.{1,8}$")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it

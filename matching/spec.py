@@ -78,7 +78,8 @@ _PROPERTY = re.compile(
 
 # a Latin unit one space after its number (5000 hp, 300 gbps, 12 μm): part of the measurement
 _SPACED_UNIT = re.compile(
-    r"(?<=\d) (?:hp|kw|kva|kwh|mw|mwh|mm|cm|km|kg|mpa|kpa|gbps|mbps|ml|nm|μm|um|mhz|ghz|khz|hz|tex|dtex|kv|ma|mah|min)(?![a-z])")
+    r"(?<=\d) (?:hp|kw|kva|kwh|mw|mwh|mm|cm|km|kg|mpa|kpa|gbps|mbps|ml|nm|μm|um|mhz|ghz|khz|hz|tex|dtex|kv|ma|mah|min)"
+    r"(?![a-z])")
 
 
 def spec_spans(text: str) -> list[tuple[int, int, str]]:
