@@ -40,7 +40,7 @@ _WANT_WORDS = word_list("""
     委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价
     长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
-    联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上
+    联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上 招商 进一批 进一些 进点货
 """)
 # 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
 _WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)"]))
@@ -83,7 +83,7 @@ _REQUIRE_START = re.compile(
 )
 # 需为, 须符合, 应满足, 需已通过 …: what the goods must be (面料需为毛涤混纺), not a want
 _CONDITION = re.compile(rf"[需须应](?:已经?)?(?:{_CONDITION_VERBS}|取得)")
-_REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者")
+_REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者|(?:达到|符合|满足|执行).{0,24}?标准")
 # a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
 _REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
 # a certificate the goods must carry (气压棒需SGS认证, 须附检测报告)
@@ -106,6 +106,7 @@ _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备�
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # a project, or works on a plant, named at the end of a phrase
 _PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
+_SUPPLY = re.compile(r"供[种货应苗]|配送")
 _FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
 # 替代铅酸, 取代进口件: what the wanted product replaces, up to a separator or 的 (可替代进口的轴承 wants 轴承)
 _REPLACED = re.compile(r"(?:替代|取代|代替|替换)([^,;、()的]{1,12})")
@@ -299,7 +300,9 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         j = _latin_back(text, s, _phrase_start(text, s, m.start()))
         firm = [f.end() for f in FIRM_AFTER.finditer(text, j, m.start())]
         j = firm[-1] if firm else j  # 自来水公司二次供水改造: the firm before the works is the poster, not the project
-        if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]):
+        # 统一供种项目: a project of supplying the goods names them, it is no purpose
+        if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]) \
+                and not _SUPPLY.search(text, j, m.start()):
             mark(j, m.end(), "purpose")
     for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
         mark(_phrase_start(text, s, m.start()), m.end(), "purpose")

@@ -5,7 +5,8 @@ poster's own product (BOPET is not PET); what the poster has or supplies itself 
 own; a brand, chain or kitchen before the want verb is the poster, also with a note in brackets after it; a licence
 after a modal (需食品SC证) is a condition; a Latin unit one space after its number (5000 hp) is a measurement; a
 product firms list with 业务 after it is found without it; the trade of the firms invited to quote restates the want
-and weighs less than what is named as wanted."""
+and weighs less than what is named as wanted; reaching a standard is a condition, a project of supplying goods (统一供种项目)
+names them, and 进一批 is a want verb."""
 
 from matching.spec import spec_spans
 from matching.understanding import NeedReader
@@ -64,3 +65,14 @@ def test_the_trade_invited_to_quote_weighs_less_than_the_named_want():
     u = _reader().read("我司为粉末涂料生产企业，拟联合开发户外型聚酯树脂，欢迎树脂厂家共同立项")
     weights = {n: m.weight for m in u.wanted for n in m.nodes}
     assert weights["聚酯树脂"] == 1.0 and weights.get("树脂", 0.0) < 0.6
+
+
+def test_reaching_a_standard_is_a_condition_and_a_supply_project_names_its_goods():
+    r = need_reader(("小麦种子", "标准"), aliases=[("小麦良种", "小麦种子")])
+    u = r.read("××县秋播小麦良种统一供种项目：济麦22等品种，质量达到GB 4404.1大田用种标准，共1200吨")
+    assert wanted(u) == ["小麦种子"]
+
+
+def test_a_colloquial_want_verb():
+    r = need_reader(("猪用浓缩料", "生猪养殖"), aliases=[("猪浓缩料", "猪用浓缩料"), ("养猪", "生猪养殖")])
+    assert wanted(r.read("我们合作社十几户养猪的，想统一进一批育肥猪浓缩料，每月100吨"))[0] == "猪用浓缩料"
