@@ -5,8 +5,8 @@ poster's own product (BOPET is not PET); what the poster has or supplies itself 
 own; a brand, chain or kitchen before the want verb is the poster, also with a note in brackets after it; a licence
 after a modal (需食品SC证) is a condition; a Latin unit one space after its number (5000 hp) is a measurement; a
 product firms list with 业务 after it is found without it; the trade of the firms invited to quote restates the want
-and weighs less than what is named as wanted; reaching a standard is a condition, a project of supplying goods (统一供种项目)
-names them, and 进一批 is a want verb."""
+and weighs less than what is named as wanted; reaching a standard is a condition, a project of supplying goods
+(统一供种项目) names them, and 进一批 is a want verb."""
 
 from matching.spec import spec_spans
 from matching.understanding import NeedReader
