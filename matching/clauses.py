@@ -60,7 +60,7 @@ _OWN_MID = re.compile(
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
     r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
-    r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|计划|长期|常年|近期)?$"
+    r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|想|希望|计划|长期|常年|近期){0,2}$"
 )
 # 连锁药房(门店1300+)招商: a note in brackets after the subject
 _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
@@ -91,7 +91,7 @@ _REQUIRE_CERT = re.compile(
     r"[需须应](?:具备|取得|通过|提供|持有|附|有)?[^,;。需须应]{0,12}?(?:认证|资质|证书|许可证|注册证|报告|证)")
 _DELIVER = re.compile(
     r"交付|交货|运至|运到|送到|送达|到货|到港|发往|汽运|铁运|铁路运|水运|海运|陆运|配送至|结算|付款|账期|框架期|服务期|"
-    r"合同|协议|长约|现货|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输"
+    r"合同|协议|长约|现货|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输|冷链配送"
 )
 _SERVICE_AFTER = re.compile(r"服务|公司|企业|单位|车队|承运|供应商|服务商|合作")
 _DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于)?(?:" + _DELIVER.pattern + ")")
@@ -299,7 +299,9 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         # inside names the want
         j = _latin_back(text, s, _phrase_start(text, s, m.start()))
         firm = [f.end() for f in FIRM_AFTER.finditer(text, j, m.start())]
-        j = firm[-1] if firm else j  # 自来水公司二次供水改造: the firm before the works is the poster, not the project
+        if firm:  # 自来水公司二次供水改造: the firm before the works is the poster, not the project
+            mark(j, firm[-1], "own")
+            j = firm[-1]
         # 统一供种项目: a project of supplying the goods names them, it is no purpose
         if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]) \
                 and not _SUPPLY.search(text, j, m.start()):
@@ -318,7 +320,7 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         # it the whole span is that phrase, as in a clause without a want verb
         mark(_phrase_start(text, s, m.start()), e, "purpose")
     m = _DELIVER.search(text, s, e)
-    if m and m.group() == "运输" and _SERVICE_AFTER.match(text, m.end()):
+    if m and m.group() in ("运输", "冷链配送") and _SERVICE_AFTER.match(text, m.end()):
         m = _DELIVER.search(text, m.end(), e)  # 冷链运输服务商: the carrying is the service sought, not a term
     if m and m.start() > s:
         # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms

@@ -34,7 +34,7 @@ __all__ = [
 CLASS_HEADS = frozenset(word_list("""
     模块 模组 总成 组件 部件 零部件 配件 零件 设备 装置 系统 产品 材料 原料 制品 用品 器件 元件 元器件 传感器 芯片
     控制器 仪器 仪表 整机 成套设备 棒材 板材 管材 线材 型材 带材 箔材 丝材 粉末 颗粒 专用料 工作站
-    结构件 药剂 切片 耗材 备件 气源 原药 母液 epc 总承包 交钥匙 资源
+    结构件 药剂 切片 耗材 备件 气源 原药 母液 原酒 epc 总承包 交钥匙 资源
 """))
 # Heads that name no product at all: never wanted themselves. The last line: contracting arrangements (总包单位寻找…
 # 幕墙分包单位), like OEM/ODM.
@@ -43,10 +43,12 @@ EMPTY_HEADS = frozenset(word_list("""
     质量 供应 主营 主要产品为 以上 内容 国产 替代 国产化 国产替代 定制 处理 运营 投资 产业 行业 市场 框架 进口 出口
     现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
     分包 总包 承包 材质 牌号
-    整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产
+    整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产 更新 改造 升级 长协 长约
     年度 年度框架 框架协议 协议 协议库存 批量 批次
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
+# a phrase going on with 的 or a verb (胶合板要增加一家供应商) is a new clause, not an unknown head
+_CLAUSE_STARTS = ("的", "之", "要", "需", "想", "拟", "请", "欢迎", "换", "希望", "计划", "准备", "正在")
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
 WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",
@@ -260,7 +262,7 @@ def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[
     # words that name no product (工作站, 国产化, 服务) do not make an unknown head
     # nor a phrase going on with what is done (三轮摩托车出口西非) or after 的 (供管道气的燃气公司: another phrase)
     if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) \
-            or tail.startswith((*WRAPPERS, *_EMPTY_STARTS, "的", "之")):
+            or tail.startswith((*WRAPPERS, *_EMPTY_STARTS, *_CLAUSE_STARTS)):
         return ""
     return tail
 

@@ -82,6 +82,9 @@ _SPACED_UNIT = re.compile(
     r"(?![a-z])")
 
 
+_LOCANT = re.compile(r"\d(?:,\d)*-([a-z]{2,}[a-z0-9]*)")
+
+
 def spec_spans(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of every specification-like span of normalised ``text``, in order.
 
@@ -93,7 +96,9 @@ def spec_spans(text: str) -> list[tuple[int, int, str]]:
                           ("certificate", _CERT), ("property", _PROPERTY)):
         for m in pattern.finditer(text):
             if m.end() > m.start():
-                out.append((m.start(), m.end(), kind))
+                # 1,4-BDO: the locants are a number, the name after them is not
+                loc = _LOCANT.fullmatch(m.group()) if kind == "number" else None
+                out.append((m.start(), m.start() + loc.start(1) if loc else m.end(), kind))
     out.sort()
     return out
 
