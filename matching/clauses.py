@@ -52,7 +52,9 @@ _OWN_START = re.compile(
     "^" + _SELF + r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|运营|经营|在|拥有|现有|一家|有|目前)(?:一家)?"
 )
 _OWN_LABEL = re.compile(
-    r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位)"
+    r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位"
+    # 采购企业级硬盘 is no label: these name the poster only as a label or before 为/是
+    r"|(?:需求|采购|发榜|发布)(?:企业|主体)(?=$|[:为是]))"
 )
 _OWN_MID = re.compile(
     r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做")
@@ -103,6 +105,8 @@ _PURPOSE = re.compile(
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
 # words that end in 用 (通用、专用、使用 …) and are not that
 _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
+# 为二期产线配套采购一体机: what the goods are for, then the want verb and the goods
+_FOR_THEN_WANT = re.compile(r"为[^,]{1,20}?配套(?=" + "|".join(_WANT_WORDS) + ")")
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # a project, or works on a plant, named at the end of a phrase
 _PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
@@ -116,6 +120,7 @@ _INPUTS_OF = tuple((w, re.compile(re.escape(w)))
 _INFIX_USE = re.compile("用")
 _LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
 _LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间")
+_LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景")
 # a tender's lots (包1：, 标段二：) each name what is bought
 _LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下"
                            r"|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
@@ -191,6 +196,8 @@ def _label_role(label: str) -> str:
         return "require"
     if _LABEL_DELIVER.search(label):
         return "deliver"
+    if _LABEL_PURPOSE.search(label):
+        return "purpose"
     if _LABEL_DETAIL.search(label):
         return "detail"
     return "context"
@@ -278,7 +285,8 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     if _REQUIRE_START.match(body) or (not has_verb and (_REQUIRE_ANY.search(body) or _CONDITION.search(body))):
         return "require"
     # a clause ending in 用 is a purpose, unless a want verb asks for something before it (需要乳化剂(农乳)原药配套用)
-    if _PURPOSE.match(body) or (_PURPOSE_END.search(body) and not has_verb):
+    if (_PURPOSE.match(body) and not (has_verb and _FOR_THEN_WANT.match(body))) \
+            or (_PURPOSE_END.search(body) and not has_verb):
         return "purpose"
     if _DELIVER_START.match(body):
         return "deliver"
@@ -386,7 +394,7 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             _mark_inner(text, after[0], after[1], boundaries, mark)
             if _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
-                plant = _PLANT_END.search(text[before[0]:before[1]].rstrip())
+                plant = _PLANT_END.search(text[before[0]:before[1]].rstrip()) or _FOR_THEN_WANT.match(text, before[0])
                 mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
         elif _has_content(text, *before) and not (own and k == 0):
