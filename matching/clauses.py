@@ -229,6 +229,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             continue
         clause_of[s:e] = [n] * (e - s)
         body = text[s:e]
+        if not _CONTENT.search(body) and carry:
+            continue  # 产品名称：1,4-丁二醇: a bare number between commas hands the label's role on
         verbs = _want_verbs(text, s, e, boundaries)
         role = _clause_role(body, bool(verbs), c.stop, carry)
         if role == "other" and wanted_before and _CONTINUE.match(body):

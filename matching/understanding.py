@@ -163,6 +163,10 @@ class Understanding:
         return {n for m in (*self.modifiers, *self.purposes) for n in (*m.node_ids, *m.synonym_ids)}
 
 
+# a name ending in these is the product before them (离合器总成 is a 离合器), sold or packaged so
+SAME_WRAPPERS = ("总成", "系列", "产品", "制品", "成品", "销售", "业务")
+
+
 class NeedReader:
     """Read need texts into :class:`Understanding` (fit on a fitted :class:`NodeLinker` and its graph).
 
@@ -332,12 +336,21 @@ class NeedReader:
         # means what the node's name means, so it brings the node's synonyms too (5G基站天线 → 基站天线 = 天线)
         own, syn = (h.nodes[:1], h.nodes[1:]) if h.how == "exact" else (h.nodes, tuple(dict.fromkeys(
             s for n in h.nodes for s in self.linker_.synonyms_of(n) if s not in h.nodes)))
+        if heads:
+            # 乘用车自动变速器总成 is a 乘用车自动变速器: the name without its packaging word is the same product
+            same = tuple(n for n in self._unwrapped(h.form) if n not in h.nodes and n not in syn)
+            syn, broader = syn + same, tuple(n for n in broader if n not in same)
         return Mention(
             words=h.form, nodes=tuple(names[n] for n in own), role=h.role, weight=weight, how=h.how,
             start=h.start, end=h.end, synonyms=tuple(names[n] for n in syn),
             broader=tuple(names[n] for n in broader), note=h.note or note,
             node_ids=own, synonym_ids=syn, broader_ids=broader,
         )
+
+    def _unwrapped(self, form: str) -> list[int]:
+        lk = self.linker_
+        stems = [form[: -len(w)] for w in SAME_WRAPPERS if form.endswith(w) and len(form) - len(w) >= 2]
+        return [n for st in stems if st in lk.forms_ for n in lk.nodes_of(st)]
 
     def name_heads(self, form: str, depth: int = 2) -> list[int]:
         """Nodes that ``form`` is a kind of by its name, nearest first: the name without a packaging or

@@ -1,6 +1,8 @@
 """Supply–demand catalogue entries and tender headings as fresh15 writes them (issue #10): the labelled fields of an
 entry (需求企业｜产品名称｜规格型号｜用途) each say what their value is; a purpose before the want verb
-(为二期产线配套采购) leaves the goods after the verb wanted; 定点 and 研制 name no product."""
+(为二期产线配套采购) leaves the goods after the verb wanted; 定点 and 研制 name no product; a bare number between
+commas (1,4-丁二醇) hands a label on; a name with a packaging word (变速器总成) brings the product without it as a
+synonym."""
 
 from tests.matching.conftest import need_reader, own, purposes, wanted
 
@@ -28,3 +30,16 @@ def test_designated_supply_and_development_words_name_no_product():
     r = need_reader(("乘用车自动变速器总成", "定点", "液压机", "研制"))
     assert wanted(r.read("项目名称：乘用车自动变速器总成定点采购")) == ["乘用车自动变速器总成"]
     assert wanted(r.read("等温锻造液压机研制：公称力≥1.5万吨")) == ["液压机"]
+
+
+def test_a_bare_number_between_commas_hands_the_label_on():
+    r = need_reader(("丁二醇", "化纤", "名称"), aliases=[("1,4-丁二醇", "丁二醇")])
+    u = r.read("需求企业：某化纤新材料公司｜产品名称：1,4-丁二醇（BDO）｜规格型号：纯度≥99.7%")
+    assert wanted(u) == ["丁二醇"]
+
+
+def test_a_name_with_a_packaging_word_brings_the_product_without_it():
+    r = need_reader(("乘用车自动变速器总成", "乘用车自动变速器"))
+    u = r.read("乘用车自动变速器总成定点采购，年需求约12万台")
+    assert wanted(u) == ["乘用车自动变速器总成"]
+    assert u.wanted[0].synonyms == ("乘用车自动变速器",)
