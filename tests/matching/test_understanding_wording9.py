@@ -2,7 +2,8 @@
 sentence: a phrase going on with a verb (胶合板要增加一家供应商) has no unknown head; renewal and long-term contract
 words (更新, 长协) name no product; 原酒 after a drink says which form it comes in; a subject before 想长期采购 is
 the poster; cold-chain delivery after a modal is a delivery term, a cold-chain carrier sought is not; the firm before
-the works of a project (水厂泵房改造) is the poster; the locants of a chemical name are a
+the works of a project (水厂泵房改造) is the poster, as is a centre (政务服务中心); 规格 and 型号 name no
+product; the locants of a chemical name are a
 number and the name after them is not (1,4-BDO)."""
 
 from matching.spec import spec_spans
@@ -48,3 +49,12 @@ def test_the_locants_of_a_chemical_name_are_a_number_and_the_name_is_not():
     t = "原料:1,4-bdo,纯度≥99.7%"
     spans = [t[a:b] for a, b, _ in spec_spans(t)]
     assert "4-" in spans and not any("bdo" in s for s in spans)
+
+
+def test_a_centre_after_a_product_word_is_the_poster_and_spec_words_name_no_product():
+    r = need_reader(("读卡器", "政务服务", "规格", "支架", "数据中心", "硬盘"))
+    u = r.read("政务服务中心窗口设备更新：读卡器500台")
+    assert wanted(u) == ["读卡器"] and "政务服务" in own(u)
+    assert wanted(r.read("采购2835/3030规格灯珠支架")) == ["支架"]
+    # a project's name is no poster: 数据中心 is what the goods are for
+    assert "数据中心" not in own(r.read("数据中心扩容，采购硬盘"))
