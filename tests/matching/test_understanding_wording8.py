@@ -68,7 +68,7 @@ def test_the_trade_invited_to_quote_weighs_less_than_the_named_want():
 
 
 def test_reaching_a_standard_is_a_condition_and_a_supply_project_names_its_goods():
-    r = need_reader(("小麦种子", "标准"), aliases=[("小麦良种", "小麦种子")])
+    r = need_reader(("小麦种子", "标准", "统一"), aliases=[("小麦良种", "小麦种子")])
     u = r.read("××县秋播小麦良种统一供种项目：济麦22等品种，质量达到GB 4404.1大田用种标准，共1200吨")
     assert wanted(u) == ["小麦种子"]
 
