@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matching.parties import FIRM_AFTER
+from matching.parties import FIRM_AFTER, subject_names_poster, subject_names_sought
 from matching.spec import word_list
 
 __all__ = ["WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
@@ -58,17 +58,6 @@ _OWN_LABEL = re.compile(
 )
 _OWN_MID = re.compile(
     r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做")
-# a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
-_POSTER_END = re.compile(
-    r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
-    r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|想|希望|计划|长期|常年|近期){0,2}$"
-)
-# 连锁药房(门店1300+)招商: a note in brackets after the subject
-_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
-# a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
-# how posters name themselves)
-_SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
 _OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 # 按我方模具定制, 贴我方标签, 我方提供配方和核心原料: what the poster has or supplies itself
 _OWN_THING = re.compile(
@@ -382,9 +371,8 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     """A clause with a want verb: the object after the verb, or the topic before it."""
     mark(s, e, "context")
     # 复合肥生产企业求购…, 铝电解电容器厂家诚征…: a subject before the verb that names a firm is the poster
-    own = _OWN_START.match(text[s:e]) is not None or bool(
-        verbs and _POSTER_END.search(_TRAILING_NOTE.sub("", text[s:verbs[0][0]].rstrip()).rstrip()))
-    if own and verbs and _SOUGHT_END.search(text[s:verbs[0][0]].rstrip()) and not _has_content(
+    own = _OWN_START.match(text[s:e]) is not None or bool(verbs and subject_names_poster(text[s:verbs[0][0]]))
+    if own and verbs and subject_names_sought(text[s:verbs[0][0]]) and not _has_content(
             text, verbs[0][1], verbs[1][0] if len(verbs) > 1 else e):
         own = False  # 冷链运输服务商征集: a supplier named before a verb with nothing after it is the one sought
     prev = s

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FIRM_AFTER", "MAKING", "names_partner", "names_poster", "names_welcomed"]
+__all__ = ["FIRM_AFTER", "MAKING", "names_partner", "names_poster", "names_welcomed", "subject_names_poster",
+           "subject_names_sought"]
 
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
@@ -15,9 +16,20 @@ _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
 # 政务服务中心窗口设备更新: a centre after a product word names the poster (as a firm word would; not inside a
 # project's name, where 数据中心 is the project)
 _CENTRE = "中心"
-_WELCOMED = re.compile(FIRM_AFTER.pattern + r"|网点|供应商|服务商|商家|经销商|代理商|厂商")
+_WELCOMED = re.compile(FIRM_AFTER.pattern + r"|网点|供应商|服务商|商家|经销商|代理商")
 _COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
 MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
+# a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
+_POSTER_END = re.compile(
+    r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
+    r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
+    r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|想|希望|计划|长期|常年|近期){0,2}$"
+)
+# 连锁药房(门店1300+)招商: a note in brackets after the subject
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+# a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
+# how posters name themselves)
+_SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
 
 
 def names_welcomed(t: str, start: int, end: int) -> bool:
@@ -50,3 +62,13 @@ def names_poster(t: str, start: int, end: int, zone: list[str], clause_of: list[
             return False
         i -= 1
     return True
+
+
+def subject_names_poster(subject: str) -> bool:
+    """Whether the words before a clause's first want verb name a firm: the poster describing itself."""
+    return bool(_POSTER_END.search(_TRAILING_NOTE.sub("", subject.rstrip()).rstrip()))
+
+
+def subject_names_sought(subject: str) -> bool:
+    """Whether the words before a want verb end in a supplier word: with nothing after the verb, the one sought."""
+    return bool(_SOUGHT_END.search(subject.rstrip()))

@@ -25,8 +25,9 @@ from matching.linking import NodeLinker
 from matching.spec import word_list
 
 __all__ = [
-    "ASKED_AS", "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit", "choose_wanted",
-    "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads", "named_nodes", "runs", "separated",
+    "ASKED_AS", "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SAME_WRAPPERS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit",
+    "choose_wanted", "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads", "named_nodes", "runs",
+    "separated", "stem_nodes",
 ]
 
 # Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,
@@ -54,6 +55,8 @@ _CLAUSE_STARTS = ("的", "之", "要", "需", "想", "拟", "请", "欢迎", "�
 # 烟标印刷 is about 烟标).
 WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",
              "制造", "生产", "服务", "业务", "外协", "定制", "配送", "销售")
+# a name ending in these is the product before them, sold or packaged so (离合器总成 is a 离合器): the same product
+SAME_WRAPPERS = ("总成", "系列", "产品", "制品", "成品", "销售", "业务")
 EQUIPMENT = ("设备", "装备", "生产设备", "成套设备", "生产线")
 EQUIPMENT_GAP = re.compile(r"(?:产线|生产线|整线|生产|制造|专用|成套|全套|自动化|智能|用)*")
 SEPARATORS = set("、,;:/+()（）[]《》<>\"'“”‘’ \t\n|·")
@@ -233,6 +236,16 @@ def is_service(form: str) -> bool:
 
 _LATIN_FORM = re.compile(r"[a-z0-9.\-+/# ]+")
 _JOINED = re.compile(r"[a-z0-9\u3400-\u9fff.\-]*")  # what may stand between two mentions of one phrase
+
+
+def stem_nodes(lk: NodeLinker, form: str, endings: Sequence[str]) -> list[int]:
+    """Nodes that ``form`` names without one of ``endings`` (离合器总成 → 离合器), the stem two characters or more."""
+    out: list[int] = []
+    for w in endings:
+        stem = form[: -len(w)]
+        if form.endswith(w) and len(stem) >= 2 and stem in lk.forms_:
+            out.extend(lk.nodes_of(stem))
+    return out
 
 
 def is_latin(form: str) -> bool:

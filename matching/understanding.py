@@ -32,6 +32,7 @@ from matching.phrases import (
     CLASS_HEADS,
     EMPTY_HEADS,
     FORMS,
+    SAME_WRAPPERS,
     SEPARATORS,
     WRAPPERS,
     Hit,
@@ -42,6 +43,7 @@ from matching.phrases import (
     mark_heads,
     named_nodes,
     runs,
+    stem_nodes,
 )
 from matching.spec import PROPERTY_WORDS, merged, spec_spans
 from matching.terms import NeedTerms, need_terms
@@ -161,10 +163,6 @@ class Understanding:
     def aside_ids(self) -> set[int]:
         """Nodes of modifiers and purposes: products the wanted one goes into, or is used with."""
         return {n for m in (*self.modifiers, *self.purposes) for n in (*m.node_ids, *m.synonym_ids)}
-
-
-# a name ending in these is the product before them (离合器总成 is a 离合器), sold or packaged so
-SAME_WRAPPERS = ("总成", "系列", "产品", "制品", "成品", "销售", "业务")
 
 
 class NeedReader:
@@ -338,7 +336,8 @@ class NeedReader:
             s for n in h.nodes for s in self.linker_.synonyms_of(n) if s not in h.nodes)))
         if heads:
             # 乘用车自动变速器总成 is a 乘用车自动变速器: the name without its packaging word is the same product
-            same = tuple(n for n in self._unwrapped(h.form) if n not in h.nodes and n not in syn)
+            same = tuple(dict.fromkeys(
+                n for n in stem_nodes(self.linker_, h.form, SAME_WRAPPERS) if n not in h.nodes and n not in syn))
             syn, broader = syn + same, tuple(n for n in broader if n not in same)
         return Mention(
             words=h.form, nodes=tuple(names[n] for n in own), role=h.role, weight=weight, how=h.how,
@@ -347,21 +346,12 @@ class NeedReader:
             node_ids=own, synonym_ids=syn, broader_ids=broader,
         )
 
-    def _unwrapped(self, form: str) -> list[int]:
-        lk = self.linker_
-        stems = [form[: -len(w)] for w in SAME_WRAPPERS if form.endswith(w) and len(form) - len(w) >= 2]
-        return [n for st in stems if st in lk.forms_ for n in lk.nodes_of(st)]
-
     def name_heads(self, form: str, depth: int = 2) -> list[int]:
         """Nodes that ``form`` is a kind of by its name, nearest first: the name without a packaging or
         service word (离合器总成 → 离合器, 烟标印刷 → 烟标), and its head words as general Chinese cuts it
         (三相智能电能表 → 智能电能表 → 电能表; 电容器 never gives 容器, which cuts 电容)."""
         lk = self.linker_
-        out: list[int] = []
-        for w in (*WRAPPERS, *FORMS):
-            stem = form[: -len(w)]
-            if form.endswith(w) and len(stem) >= 2 and stem in lk.forms_:
-                out.extend(lk.nodes_of(stem))
+        out = stem_nodes(lk, form, (*WRAPPERS, *FORMS))
         if is_latin(form):
             return list(dict.fromkeys(out))
         words = self.analyzer_.general_cut(form)
