@@ -46,19 +46,43 @@ def _dropped(index: MatchIndex, query: MatchQuery) -> set[int]:
     return {n for n in map(index.graph_.lookup, query.drop) if n is not None}
 
 
+def _makers(index: MatchIndex, nodes: tuple[int, ...]) -> int:
+    return sum(int(index.node_df_[n]) for n in nodes)
+
+
+def _class_named(index: MatchIndex, u: Understanding) -> frozenset[int]:
+    """Wanted nodes many firms list beside a wanted product few list (药品 in 药品采购：肝素钠注射液): the
+    class the product belongs to, whose many makers would otherwise bury the few that make the product."""
+    cfg = index.config
+    out: set[int] = set()
+    for g in u.wanted:
+        many = _makers(index, g.node_ids)
+        if many < cfg.class_makers or not g.node_ids or g.how != "exact":
+            continue
+        for m in u.wanted:
+            few = _makers(index, (*m.node_ids, *m.synonym_ids))
+            if m is not g and m.weight >= 0.5 and 0 < few * cfg.class_ratio <= many \
+                    and not set(m.node_ids) & set(g.node_ids):
+                out.update(g.node_ids)
+                break
+    return frozenset(out)
+
+
 def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
     """Seed weights of the wanted products: the named nodes, and their synonyms from the alias list."""
+    cfg = index.config
     seeds: dict[int, float] = {}
+    classes = _class_named(index, u)
     for m in u.wanted:
         for n in m.node_ids:
-            seeds[n] = max(seeds.get(n, 0.0), m.weight)
-    cfg = index.config
+            w = m.weight * (cfg.broader_weight if n in classes else 1.0)
+            seeds[n] = max(seeds.get(n, 0.0), w)
     for m in u.wanted:
         for n in m.synonym_ids:
             seeds[n] = max(seeds.get(n, 0.0), cfg.synonym_weight * m.weight)
     for m in u.wanted:
         named = (*m.node_ids, *m.synonym_ids)
-        makers = sum(int(index.node_df_[n]) for n in named)
+        makers = _makers(index, named)
         unrelated = makers < cfg.broader_unrelated_below and not any(index.related(n) for n in named)
         if m.broader_ids and (makers < cfg.broader_below or unrelated):
             n = m.broader_ids[0]
@@ -86,13 +110,14 @@ def _synonyms(u: Understanding | None, query: MatchQuery) -> frozenset[int]:
     return frozenset(n for m in u.wanted for n in m.synonym_ids if n not in named) - set(query.nodes)
 
 
-def _kinds(u: Understanding | None, seeds: dict[int, float], query: MatchQuery) -> frozenset[int]:
+def _kinds(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], query: MatchQuery) -> frozenset[int]:
     """Seeds that are only what a named product is a kind of by its name (see :func:`_wanted_seeds`)."""
     if u is None:
         return frozenset()
-    named = {n for m in u.wanted for n in (*m.node_ids, *m.synonym_ids)}
-    return frozenset(n for m in u.wanted for n in m.broader_ids[:1] if n in seeds and n not in named) - set(
-        query.nodes)
+    classes = _class_named(index, u)
+    named = {n for m in u.wanted for n in (*m.node_ids, *m.synonym_ids)} - classes
+    kinds = {n for m in u.wanted for n in m.broader_ids[:1] if n in seeds and n not in named} | classes
+    return frozenset(kinds) - set(query.nodes)
 
 
 def _query_terms(
@@ -190,8 +215,8 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     position[pool_slots] = np.arange(len(pool))
     link, share = index.link_and_share(e_vals[sel] / ev.weights[e_which[sel]])
     made = (position[e_rows[sel]], ev.nodes[e_which[sel]], link, share)
-    pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms, _kinds(u, seeds, query)), other,
-                              pushed)
+    kinds = _kinds(index, u, seeds, query)
+    pool_match = match_scores(*best_evidence(exp, seeds, len(pool), made, synonyms, kinds), other, pushed)
     matches = dict(zip(pool.tolist(), pool_match.tolist(), strict=True))
     # makers of a wanted product first (main line of business, then other makers), then makers of a
     # narrower kind, then the rest by raw score: graph relations beyond that are no better evidence

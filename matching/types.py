@@ -132,6 +132,10 @@ class MatchConfig:
     # knows only by name (三相智能电能表, 配合饲料): no graph evidence can find its other makers, so it seeks its
     # kind; a product with relations keeps them as its evidence (B3's hidden makers are found through them)
     broader_unrelated_below: int = 2
+    # a wanted product at least this many firms list, named beside one that class_ratio times fewer list, is the
+    # class of that product (药品 in 药品采购：肝素钠注射液): sought as a kind (below the product's makers)
+    class_makers: int = 10
+    class_ratio: int = 5
     broader_weight: float = 0.25  # below a product whose name contains the wanted one (contained_weight)
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
