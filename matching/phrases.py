@@ -51,6 +51,11 @@ EMPTY_HEADS = frozenset(word_list("""
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
 # a phrase going on with 的 or a verb (胶合板要增加一家供应商) is a new clause, not an unknown head
 _CLAUSE_STARTS = ("的", "之", "要", "需", "想", "拟", "请", "欢迎", "换", "希望", "计划", "准备", "正在")
+# nor a phrase going on with a step of buying it (铜基板打样50片, 薄膜开关询价): the mention is what the step is for
+_STEP_STARTS = tuple(word_list("""
+    打样 试制 试产 试用 送样 询价 报价 比价 议价 竞价 招标 集采 选型 备货 开模 寻源
+    招募 入围 入库 订购 订货 交付 到货 发货 验收 安装调试
+"""))
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
 WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",
@@ -276,9 +281,21 @@ def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[
     # words that name no product (工作站, 国产化, 服务) do not make an unknown head
     # nor a phrase going on with what is done (三轮摩托车出口西非) or after 的 (供管道气的燃气公司: another phrase)
     if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) \
-            or tail.startswith((*WRAPPERS, *_EMPTY_STARTS, *_CLAUSE_STARTS)):
+            or tail.startswith((*WRAPPERS, *_EMPTY_STARTS, *_CLAUSE_STARTS, *_STEP_STARTS)):
         return ""
     return tail
+
+
+def off_empty_words(t: str, hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``hits`` without a mention that starts inside another one and ends inside a word naming no product that
+    starts where the other ends (矿长 in 钼精矿长协: the product is 钼精矿, then comes 长协)."""
+    ends = {e for _, e, _ in hits}
+    words = (*_EMPTY_STARTS, *_STEP_STARTS)
+
+    def straddles(s: int, e: int) -> bool:
+        return any(k in ends and t.startswith(w, k) and k + len(w) > e for k in range(s + 1, e) for w in words)
+
+    return [h for h in hits if not straddles(h[0], h[1])]
 
 
 def separated(t: str, a: int, b: int, boundaries: set[int], fill: list[tuple[int, int]]) -> bool:

@@ -42,6 +42,7 @@ from matching.phrases import (
     is_latin,
     mark_heads,
     named_nodes,
+    off_empty_words,
     runs,
     stem_nodes,
 )
@@ -196,7 +197,7 @@ class NeedReader:
         # name starts with it (定制家具)
         hits = [h for h in hits if zone[h[1] - 1] not in ("verb", "marker")
                 and not any(z in ("verb", "marker") for z in zone[h[0] + 1:h[1]] if zone[h[0]] != "verb")]
-        hits = lk._maximal(hits)
+        hits = lk._maximal(off_empty_words(t, hits))
         if len(hits) > 1:  # a lone character is a product only when nothing better is there
             hits = [h for h in hits if len(h[2]) > 1] or hits
         out, ignored = [], []

@@ -1,0 +1,19 @@
+"""Rules of wording from issue #10's sets (session of 2026-11-28, 20:02 UTC), each on a hand-checkable sentence: a
+phrase going on with a step of buying (打样, 询价) has no unknown head; a mention starting inside a product and
+ending inside a word that names no product (矿长 in 钼精矿长协) is an accident of the characters."""
+
+from tests.matching.conftest import need_reader, wanted
+
+
+def test_a_phrase_going_on_with_a_step_of_buying_has_no_unknown_head():
+    r = need_reader(("铜基板", "铝基板"))
+    # read as 铜基板 qualifying an unknown 打样, the second product was lost
+    assert wanted(r.read("采购LED铝基板，另需铜基板打样50片")) == ["铝基板", "铜基板"]
+
+
+def test_a_mention_ending_inside_a_word_that_names_no_product_is_an_accident():
+    r = need_reader(("钼精矿", "矿长", "长协"))
+    assert wanted(r.read("钼精矿长协采购，年需求6000吨")) == ["钼精矿"]
+    # a mention that starts where no other one ends is kept (the rule needs the product before the word)
+    r = need_reader(("矿长",))
+    assert wanted(r.read("矿长长协采购")) == ["矿长"]
