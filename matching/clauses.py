@@ -108,7 +108,7 @@ _INPUTS_OF = tuple((w, re.compile(re.escape(w)))
                    for w in ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件"))
 _INFIX_USE = re.compile("用")
 _LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
-_LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间")
+_LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间|^(?:包装|付款|结算|质保|售后)$")
 _LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景")
 # a tender's lots (包1：, 标段二：) each name what is bought
 _LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|标的|清单|品名|名称|描述|品种|明细|如下"

@@ -1,6 +1,7 @@
 """Rules of wording from issue #10's sets (session of 2026-11-28, 20:02 UTC), each on a hand-checkable sentence: a
 phrase going on with a step of buying (打样, 询价) has no unknown head; a mention starting inside a product and
-ending inside a word that names no product (矿长 in 钼精矿长协) is an accident of the characters."""
+ending inside a word that names no product (矿长 in 钼精矿长协) is an accident of the characters; a catalogue entry's
+packaging, payment and warranty fields (包装：25kg复合袋) are delivery terms."""
 
 from tests.matching.conftest import need_reader, wanted
 
@@ -17,3 +18,11 @@ def test_a_mention_ending_inside_a_word_that_names_no_product_is_an_accident():
     # a mention that starts where no other one ends is kept (the rule needs the product before the word)
     r = need_reader(("矿长",))
     assert wanted(r.read("矿长长协采购")) == ["矿长"]
+
+
+def test_a_packaging_field_of_a_catalogue_entry_is_a_delivery_term():
+    r = need_reader(("碳酸氢钠", "包装", "包装材料"))
+    u = r.read("产品名称：食品级碳酸氢钠｜年需求量：2000吨｜包装：25kg复合袋｜用途：饼干膨松剂")
+    assert wanted(u) == ["碳酸氢钠"]
+    # a field that names packaging goods is still what is asked for
+    assert wanted(r.read("需求企业：某饮料厂｜包装材料：瓶坯")) == ["包装材料"]
