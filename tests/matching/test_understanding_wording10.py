@@ -1,7 +1,8 @@
 """Rules of wording from issue #10's sets (session of 2026-11-28, 20:02 UTC), each on a hand-checkable sentence: a
 phrase going on with a step of buying (打样, 询价) has no unknown head; a mention starting inside a product and
 ending inside a word that names no product (矿长 in 钼精矿长协) is an accident of the characters; a catalogue entry's
-packaging, payment and warranty fields (包装：25kg复合袋) are delivery terms."""
+packaging, payment and warranty fields (包装：25kg复合袋) are delivery terms; an institution after a service
+(招标代理机构) is the firm that gives it."""
 
 from tests.matching.conftest import need_reader, wanted
 
@@ -26,3 +27,10 @@ def test_a_packaging_field_of_a_catalogue_entry_is_a_delivery_term():
     assert wanted(u) == ["碳酸氢钠"]
     # a field that names packaging goods is still what is asked for
     assert wanted(r.read("需求企业：某饮料厂｜包装材料：瓶坯")) == ["包装材料"]
+
+
+def test_an_institution_after_a_service_is_the_firm_that_gives_it():
+    r = need_reader(("招标代理", "机构", "房建", "执行机构"))
+    assert wanted(r.read("城投公司公开遴选招标代理机构入库，服务期三年"))[0] == "招标代理"
+    # a product whose name ends so is still that product
+    assert wanted(r.read("采购电动执行机构20台")) == ["执行机构"]
