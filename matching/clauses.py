@@ -331,7 +331,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
                 # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP); a zone of its
                 # own, as 石灰石原料 may also name the material itself (see phrases.choose_wanted)
                 j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
-                mark(j, i, "material")
+                plant = _PLANT_END.search(text, s, i)  # PBT和PBAT聚合装置原料: all named for the plant are purposes
+                mark(_phrase_start(text, s, i, joined=True) if plant else j, i, "purpose" if plant else "material")
     for i in _infix_uses(text, s, e, boundaries):
         # what comes before 用 in the phrase modifies what follows; every product joined there (矿区车辆及设备用柴油)
         mark(_phrase_start(text, s, i, joined=True), i + 1, "modifier")

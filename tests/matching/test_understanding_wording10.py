@@ -2,9 +2,10 @@
 phrase going on with a step of buying (打样, 询价) has no unknown head; a mention starting inside a product and
 ending inside a word that names no product (矿长 in 钼精矿长协) is an accident of the characters; a catalogue entry's
 packaging, payment and warranty fields (包装：25kg复合袋) are delivery terms; an institution after a service
-(招标代理机构) is the firm that gives it."""
+(招标代理机构) is the firm that gives it; every product named for a plant whose inputs are sought (PBT和PBAT聚合装置
+原料) is its purpose."""
 
-from tests.matching.conftest import need_reader, wanted
+from tests.matching.conftest import need_reader, purposes, wanted
 
 
 def test_a_phrase_going_on_with_a_step_of_buying_has_no_unknown_head():
@@ -34,3 +35,10 @@ def test_an_institution_after_a_service_is_the_firm_that_gives_it():
     assert wanted(r.read("城投公司公开遴选招标代理机构入库，服务期三年"))[0] == "招标代理"
     # a product whose name ends so is still that product
     assert wanted(r.read("采购电动执行机构20台")) == ["执行机构"]
+
+
+def test_every_product_named_for_a_plant_whose_inputs_are_sought_is_its_purpose():
+    r = need_reader(("PBT", "PBAT", "BDO", "装置"))
+    u = r.read("PBT和PBAT聚合装置原料：1,4-BDO，纯度≥99.7%，月需求约1500吨")
+    assert wanted(u) == ["BDO"]
+    assert set(purposes(u)) >= {"PBT", "PBAT"}
