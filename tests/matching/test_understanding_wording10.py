@@ -3,7 +3,7 @@ phrase going on with a step of buying (打样, 询价) has no unknown head; a me
 ending inside a word that names no product (矿长 in 钼精矿长协) is an accident of the characters; a catalogue entry's
 packaging, payment and warranty fields (包装：25kg复合袋) are delivery terms; an institution after a service
 (招标代理机构) is the firm that gives it; every product named for a plant whose inputs are sought (PBT和PBAT聚合装置
-原料) is its purpose."""
+原料) is its purpose; a size or a layer before its value (规模200m³/h, 耐磨层0.5) is a specification."""
 
 from tests.matching.conftest import need_reader, purposes, wanted
 
@@ -42,3 +42,9 @@ def test_every_product_named_for_a_plant_whose_inputs_are_sought_is_its_purpose(
     u = r.read("PBT和PBAT聚合装置原料：1,4-BDO，纯度≥99.7%，月需求约1500吨")
     assert wanted(u) == ["BDO"]
     assert set(purposes(u)) >= {"PBT", "PBAT"}
+
+
+def test_a_size_or_a_layer_before_its_value_is_a_specification():
+    r = need_reader(("焦化", "废水", "规模", "地板", "耐磨层"))
+    assert "规模" not in wanted(r.read("焦化废水深度处理项目寻合作方，规模200m³/h"))
+    assert wanted(r.read("SPC锁扣地板 5.5mm 耐磨层0.5")) == ["地板"]
