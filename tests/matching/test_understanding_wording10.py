@@ -3,7 +3,8 @@ phrase going on with a step of buying (打样, 询价) has no unknown head; a me
 ending inside a word that names no product (矿长 in 钼精矿长协) is an accident of the characters; a catalogue entry's
 packaging, payment and warranty fields (包装：25kg复合袋) are delivery terms; an institution after a service
 (招标代理机构) is the firm that gives it; every product named for a plant whose inputs are sought (PBT和PBAT聚合装置
-原料) is its purpose; a size or a layer before its value (规模200m³/h, 耐磨层0.5) is a specification."""
+原料) is its purpose; a size or a layer before its value (规模200m³/h, 耐磨层0.5) is a specification; an item
+field of a request for quotation (物料1：, 品类：) names what is asked for; 成品 names no product."""
 
 from tests.matching.conftest import need_reader, purposes, wanted
 
@@ -48,3 +49,14 @@ def test_a_size_or_a_layer_before_its_value_is_a_specification():
     r = need_reader(("焦化", "废水", "规模", "地板", "耐磨层"))
     assert "规模" not in wanted(r.read("焦化废水深度处理项目寻合作方，规模200m³/h"))
     assert wanted(r.read("SPC锁扣地板 5.5mm 耐磨层0.5")) == ["地板"]
+
+
+def test_an_item_field_of_a_request_for_quotation_names_what_is_asked_for():
+    r = need_reader(("物料", "玻璃", "冰箱", "真皮"))
+    u = r.read("RFQ 表单\n需求部门：采购二科\n物料1：冰箱搁架玻璃，钢化 4mm\n付款：月结 90 天")
+    assert "物料" not in wanted(u) and "玻璃" in wanted(u)
+
+
+def test_finished_goods_name_no_product():
+    r = need_reader(("成品", "书柜", "鞋柜"))
+    assert "成品" not in wanted(r.read("求购板式收纳柜成品（书柜、鞋柜），E0级颗粒板"))
