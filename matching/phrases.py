@@ -26,8 +26,8 @@ from matching.spec import word_list
 
 __all__ = [
     "ASKED_AS", "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SAME_WRAPPERS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit",
-    "choose_wanted", "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads", "named_nodes", "runs",
-    "separated", "stem_nodes",
+    "choose_wanted", "compose_equipment", "drop_glosses", "in_parens", "is_latin", "is_service", "mark_heads",
+    "named_nodes", "runs", "separated", "stem_nodes",
 ]
 
 # Heads that only say what kind of thing is meant: the mention before them says which (IGBT模块, TPMS传感器,
@@ -223,6 +223,22 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
                     h.zone = "loose"
             return tier
     return []
+
+
+def drop_glosses(t: str, wanted: list[Hit], names: Sequence[str]) -> list[Hit]:
+    """己二酸（AA）: Latin letters in brackets after a wanted product gloss it; alone they name what else they stand
+    for (AA), so they are asked for only where they name it or a name within its own (无水氟化氢（AHF）: 氟化氢)."""
+    def akin(a: Hit, b: Hit) -> bool:
+        return any(x in y or y in x for x in (names[n] for n in a.nodes) for y in (names[n] for n in b.nodes))
+
+    out = []
+    for h in wanted:
+        glossed = [p for p in wanted if p is not h and p.nodes and t[p.end : h.start].strip() in ("(", "（")]
+        if is_latin(h.form) and t[h.end : h.end + 1] in (")", "）") and any(not akin(p, h) for p in glossed):
+            h.role, h.note = "context", "简称"
+            continue
+        out.append(h)
+    return out
 
 
 def is_service(form: str) -> bool:

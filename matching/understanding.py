@@ -38,6 +38,7 @@ from matching.phrases import (
     Hit,
     choose_wanted,
     compose_equipment,
+    drop_glosses,
     in_parens,
     is_latin,
     mark_heads,
@@ -284,7 +285,7 @@ class NeedReader:
             h.clause = clause_of[h.start]
         mark_heads(t, hits, zone, boundaries, fill, self.graph_.names_)
         compose_equipment(t, hits, self.linker_)
-        wanted = choose_wanted(hits)
+        wanted = drop_glosses(t, choose_wanted(hits), self.graph_.names_)
         for h in hits:
             if h.role == "head":
                 h.role = "context"

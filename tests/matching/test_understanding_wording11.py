@@ -1,5 +1,6 @@
 """Rules of wording from issue #10's sets (session of 2026-11-29), each on a hand-checkable sentence: a count an
-English order gives after its number (5000 pcs, 3 sets) is a quantity, not the product its letters abbreviate."""
+English order gives after its number (5000 pcs, 3 sets) is a quantity, not the product its letters abbreviate;
+Latin letters in brackets right after a wanted product (己二酸（AA）) gloss it."""
 
 from tests.matching.conftest import need_reader, wanted
 
@@ -11,3 +12,13 @@ def test_a_count_after_its_number_is_a_quantity_not_a_product():
     assert wanted(r.read("螺栓询价，MOQ 2,000 PCS，样品 3 pcs")) == ["螺栓"]
     # without a number before it the abbreviation names the product
     assert wanted(r.read("储能PCS采购，500kW")) == ["变流器"]
+
+
+def test_latin_letters_in_brackets_after_a_product_gloss_it():
+    r = need_reader(("己二酸", "AA", "无水氟化氢", "氟化氢"), aliases=[("AHF", "氟化氢")])
+    # AA, read on its own, was wanted beside the acid it abbreviates
+    assert wanted(r.read("成盐工序需己二酸（AA），工业一级，年需求2万吨")) == ["己二酸"]
+    # letters that name the product or a name within its own stay (AHF is 氟化氢)
+    assert set(wanted(r.read("采购需求：无水氟化氢（AHF），年需求约2.4万吨"))) == {"无水氟化氢", "氟化氢"}
+    # letters on their own, not a gloss, are asked for
+    assert "AA" in wanted(r.read("采购AA，年需求2万吨"))
