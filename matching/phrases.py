@@ -26,7 +26,7 @@ from matching.spec import word_list
 
 __all__ = [
     "ASKED_AS", "CLASS_HEADS", "EMPTY_HEADS", "FORMS", "SAME_WRAPPERS", "SEPARATORS", "SERVICES", "WRAPPERS", "Hit",
-    "choose_wanted", "compose_equipment", "drop_glosses", "in_parens", "is_latin", "is_service", "mark_heads",
+    "choose_wanted", "compose_equipment", "in_parens", "is_latin", "is_service", "mark_heads",
     "named_nodes", "runs", "separated", "stem_nodes",
 ]
 
@@ -45,7 +45,7 @@ EMPTY_HEADS = frozenset(word_list("""
     现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
     分包 总包 承包 材质 牌号
     整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产 更新 改造 升级 长协 长约
-    定点 研制 规格 型号 统一 供应 供货 供种 机构 成品
+    定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号
     年度 年度框架 框架协议 协议 协议库存 批量 批次
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
@@ -223,22 +223,6 @@ def choose_wanted(hits: list[Hit]) -> list[Hit]:
                     h.zone = "loose"
             return tier
     return []
-
-
-def drop_glosses(t: str, wanted: list[Hit], names: Sequence[str]) -> list[Hit]:
-    """己二酸（AA）: Latin letters in brackets after a wanted product gloss it; alone they name what else they stand
-    for (AA), so they are asked for only where they name it or a name within its own (无水氟化氢（AHF）: 氟化氢)."""
-    def akin(a: Hit, b: Hit) -> bool:
-        return any(x in y or y in x for x in (names[n] for n in a.nodes) for y in (names[n] for n in b.nodes))
-
-    out = []
-    for h in wanted:
-        glossed = [p for p in wanted if p is not h and p.nodes and t[p.end : h.start].strip() in ("(", "（")]
-        if is_latin(h.form) and t[h.end : h.end + 1] in (")", "）") and any(not akin(p, h) for p in glossed):
-            h.role, h.note = "context", "简称"
-            continue
-        out.append(h)
-    return out
 
 
 def is_service(form: str) -> bool:

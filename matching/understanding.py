@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from graph import ChainGraph
 from matching.analyzer import normalize
+from matching.asides import category_columns, drop_glosses
 from matching.clauses import zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
@@ -38,7 +39,6 @@ from matching.phrases import (
     Hit,
     choose_wanted,
     compose_equipment,
-    drop_glosses,
     in_parens,
     is_latin,
     mark_heads,
@@ -285,6 +285,7 @@ class NeedReader:
             h.clause = clause_of[h.start]
         mark_heads(t, hits, zone, boundaries, fill, self.graph_.names_)
         compose_equipment(t, hits, self.linker_)
+        category_columns(t, hits)
         wanted = drop_glosses(t, choose_wanted(hits), self.graph_.names_)
         for h in hits:
             if h.role == "head":

@@ -1,6 +1,7 @@
 """Rules of wording from issue #10's sets (session of 2026-11-29), each on a hand-checkable sentence: a count an
 English order gives after its number (5000 pcs, 3 sets) is a quantity, not the product its letters abbreviate;
-Latin letters in brackets right after a wanted product (己二酸（AA）) gloss it."""
+Latin letters in brackets right after a wanted product (己二酸（AA）) gloss it; a category that fills a column of a
+catalogue entry (服装类｜…) classifies the entry; 编号 names no product."""
 
 from tests.matching.conftest import need_reader, wanted
 
@@ -22,3 +23,14 @@ def test_latin_letters_in_brackets_after_a_product_gloss_it():
     assert set(wanted(r.read("采购需求：无水氟化氢（AHF），年需求约2.4万吨"))) == {"无水氟化氢", "氟化氢"}
     # letters on their own, not a gloss, are asked for
     assert "AA" in wanted(r.read("采购AA，年需求2万吨"))
+
+
+def test_a_category_column_of_a_catalogue_entry_is_not_what_it_asks_for():
+    r = need_reader(("服装类", "化工类", "裤子", "液碱", "编号", "工装"), aliases=[("长裤", "裤子")])
+    # the catalogue's classification and the entry's number were wanted; the trousers were context
+    u = r.read("服装类｜需求编号FZ-0312｜男士弹力棉卡其长裤，首单5000条")
+    assert wanted(u) == ["裤子"]
+    assert wanted(r.read("需求类别：化工类｜采购液碱 500吨")) == ["液碱"]
+    # a category the sentence asks for, or the only product named, is still wanted
+    assert wanted(r.read("采购服装类，男女工装各500套"))[0] == "服装类"
+    assert wanted(r.read("服装类")) == ["服装类"]

@@ -1,0 +1,43 @@
+"""Mentions a need names by the way, set aside by where they stand: a gloss in brackets after a product, and the
+category column of a catalogue entry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matching.phrases import Hit, is_latin
+
+__all__ = ["category_columns", "drop_glosses"]
+
+_COLUMN_ENDS = "｜|\n:："  # what bounds a column of a catalogue entry or a form field; a comma does not
+
+
+def drop_glosses(t: str, wanted: list[Hit], names: Sequence[str]) -> list[Hit]:
+    """己二酸（AA）: Latin letters in brackets after a wanted product gloss it; alone they name what else they stand
+    for (AA), so they are asked for only where they name it or a name within its own (无水氟化氢（AHF）: 氟化氢)."""
+    def akin(a: Hit, b: Hit) -> bool:
+        return any(x in y or y in x for x in (names[n] for n in a.nodes) for y in (names[n] for n in b.nodes))
+
+    out = []
+    for h in wanted:
+        glossed = [p for p in wanted if p is not h and p.nodes and t[p.end : h.start].strip() in ("(", "（")]
+        if is_latin(h.form) and t[h.end : h.end + 1] in (")", "）") and any(not akin(p, h) for p in glossed):
+            h.role, h.note = "context", "简称"
+            continue
+        out.append(h)
+    return out
+
+
+def category_columns(t: str, hits: list[Hit]) -> list[Hit]:
+    """Category names (服装类, 化工类) that fill a column of their own (服装类｜…, 需求类别：化工类｜…): the catalogue's
+    classification of the entry, not what it asks for, when the entry names a product of its own."""
+    def whole(h: Hit) -> bool:
+        before = max(t.rfind(c, 0, h.start) for c in _COLUMN_ENDS)
+        after = min((i for i in (t.find(c, h.end) for c in _COLUMN_ENDS) if i >= 0), default=len(t))
+        return not t[before + 1 : h.start].strip() and not t[h.end : after].strip()
+
+    columns = [h for h in hits if len(h.form) >= 3 and h.form.endswith("类") and whole(h)]
+    if columns and any(h.role == "head" and h.nodes and h not in columns for h in hits):
+        for h in columns:
+            h.role, h.zone, h.note = "context", "context", "类别"
+    return columns
