@@ -13,15 +13,16 @@ _COLUMN_ENDS = "｜|\n:："  # what bounds a column of a catalogue entry or a fo
 
 
 def drop_glosses(t: str, wanted: list[Hit], names: Sequence[str]) -> list[Hit]:
-    """己二酸（AA）: Latin letters in brackets after a wanted product gloss it; alone they name what else they stand
-    for (AA), so they are asked for only where they name it or a name within its own (无水氟化氢（AHF）: 氟化氢)."""
+    """己二酸（AA）, 白羽肉鸡（AA+、罗斯308）: Latin letters first in brackets after a wanted product gloss it; alone
+    they name what else they stand for (AA), so they are asked for only where they name it or a name within its own
+    (无水氟化氢（AHF）: 氟化氢)."""
     def akin(a: Hit, b: Hit) -> bool:
         return any(x in y or y in x for x in (names[n] for n in a.nodes) for y in (names[n] for n in b.nodes))
 
     out = []
     for h in wanted:
         glossed = [p for p in wanted if p is not h and p.nodes and t[p.end : h.start].strip() in ("(", "（")]
-        if is_latin(h.form) and t[h.end : h.end + 1] in (")", "）") and any(not akin(p, h) for p in glossed):
+        if is_latin(h.form) and h.in_paren and any(not akin(p, h) for p in glossed):
             h.role, h.note = "context", "简称"
             continue
         out.append(h)

@@ -16,9 +16,11 @@ def test_a_count_after_its_number_is_a_quantity_not_a_product():
 
 
 def test_latin_letters_in_brackets_after_a_product_gloss_it():
-    r = need_reader(("己二酸", "AA", "无水氟化氢", "氟化氢"), aliases=[("AHF", "氟化氢")])
+    r = need_reader(("己二酸", "AA", "无水氟化氢", "氟化氢", "白羽肉鸡"), aliases=[("AHF", "氟化氢")])
     # AA, read on its own, was wanted beside the acid it abbreviates
     assert wanted(r.read("成盐工序需己二酸（AA），工业一级，年需求2万吨")) == ["己二酸"]
+    # nor is the first of the breeds or grades listed in the brackets
+    assert "AA" not in wanted(r.read("屠宰车间需白羽肉鸡（AA+、罗斯308），日收12万羽"))
     # letters that name the product or a name within its own stay (AHF is 氟化氢)
     assert set(wanted(r.read("采购需求：无水氟化氢（AHF），年需求约2.4万吨"))) == {"无水氟化氢", "氟化氢"}
     # letters on their own, not a gloss, are asked for
