@@ -36,3 +36,9 @@ def test_a_category_column_of_a_catalogue_entry_is_not_what_it_asks_for():
     # a category the sentence asks for, or the only product named, is still wanted
     assert wanted(r.read("采购服装类，男女工装各500套"))[0] == "服装类"
     assert wanted(r.read("服装类")) == ["服装类"]
+
+
+def test_materials_name_no_product():
+    r = need_reader(("物料", "胶带", "电商"))
+    # 物料询价 (a request for quotation of materials) wanted 物料 at full weight
+    assert wanted(r.read("物料询价（电商仓耗材）\n名称：封箱胶带，48mm×100m"))[0] == "胶带"
