@@ -38,7 +38,9 @@ def test_a_category_column_of_a_catalogue_entry_is_not_what_it_asks_for():
     assert wanted(r.read("服装类")) == ["服装类"]
 
 
-def test_materials_name_no_product():
-    r = need_reader(("物料", "胶带", "电商"))
+def test_materials_goods_and_channels_name_no_product():
+    r = need_reader(("物料", "胶带", "电商", "渠道", "婴儿推车", "商品", "戒指"))
+    assert wanted(r.read("渠道寻源：现引入婴儿推车等品类供应商")) == ["婴儿推车"]
+    assert wanted(r.read("2025年度珠宝商品采购计划：钻石戒指")) == ["戒指"]
     # 物料询价 (a request for quotation of materials) wanted 物料 at full weight
     assert wanted(r.read("物料询价（电商仓耗材）\n名称：封箱胶带，48mm×100m"))[0] == "胶带"
