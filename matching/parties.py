@@ -10,12 +10,14 @@ __all__ = ["FIRM_AFTER", "MAKING", "names_partner", "names_poster", "names_welco
 
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
-    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社|局|医院|研究院|设计院)")
+    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社|局|医院|研究院|设计院|园区)")
 # 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
 _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
 # 政务服务中心窗口设备更新: a centre after a product word names the poster (as a firm word would; not inside a
 # project's name, where 数据中心 is the project)
 _CENTRE = "中心"
+# XX化纤2024年聚酯原料采购: a trade after the placeholder of a published firm's name is that firm's, firm word or not
+_PLACEHOLDER = ("xx", "××", "某")
 _WELCOMED = re.compile(FIRM_AFTER.pattern + r"|网点|供应商|服务商|商家|经销商|代理商")
 _COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
 MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
@@ -52,9 +54,10 @@ def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
 
 
 def names_poster(t: str, start: int, end: int, zone: list[str], clause_of: list[int]) -> bool:
-    """Whether the mention at ``start:end``, followed by a firm word before any want verb of its clause, names the
-    poster's trade (某氯碱化工集团…碳化钙采购): after the verb it is what is sought (寻找电缆生产企业)."""
-    if not FIRM_AFTER.match(t, end) and not t.startswith(_CENTRE, end):
+    """Whether the mention at ``start:end``, followed by a firm word (or after the placeholder of a firm's name: XX化纤)
+    before any want verb of its clause, names the poster's trade (某氯碱化工集团…碳化钙采购): after the verb it is
+    what is sought (寻找电缆生产企业)."""
+    if not FIRM_AFTER.match(t, end) and not t.startswith(_CENTRE, end) and not t[:start].endswith(_PLACEHOLDER):
         return False
     i = start - 1
     while i >= 0 and clause_of[i] == clause_of[start]:

@@ -45,7 +45,7 @@ EMPTY_HEADS = frozenset(word_list("""
     现货 期货 批发 零售 销售 采购 需求 一体化 机加工 代加工 品种 oem odm obm ems
     分包 总包 承包 材质 牌号
     整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产 更新 改造 升级 长协 长约
-    定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号 物料 商品 渠道
+    定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号 物料 商品 渠道 园区
     年度 年度框架 框架协议 协议 协议库存 批量 批次
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())

@@ -3,7 +3,7 @@ English order gives after its number (5000 pcs, 3 sets) is a quantity, not the p
 Latin letters in brackets right after a wanted product (己二酸（AA）) gloss it; a category that fills a column of a
 catalogue entry (服装类｜…) classifies the entry; 编号 names no product."""
 
-from tests.matching.conftest import need_reader, wanted
+from tests.matching.conftest import need_reader, own, wanted
 
 
 def test_a_count_after_its_number_is_a_quantity_not_a_product():
@@ -44,3 +44,20 @@ def test_materials_goods_and_channels_name_no_product():
     assert wanted(r.read("2025年度珠宝商品采购计划：钻石戒指")) == ["戒指"]
     # 物料询价 (a request for quotation of materials) wanted 物料 at full weight
     assert wanted(r.read("物料询价（电商仓耗材）\n名称：封箱胶带，48mm×100m"))[0] == "胶带"
+
+
+def test_a_trade_after_the_placeholder_of_a_firms_name_is_the_posters():
+    r = need_reader(("化纤", "乙二醇", "聚酯", "钢铁", "焦炭", "空调", "品牌"))
+    # XX化纤 is the tendering firm: 化纤 was wanted at full weight
+    u = r.read("项目名称：XX化纤2024年聚酯原料采购比选 / 采购内容：聚酯级煤制乙二醇，月供5000吨")
+    assert wanted(u) == ["乙二醇"] and "化纤" in own(u)
+    assert wanted(r.read("某钢铁2024年焦炭采购")) == ["焦炭"]
+    # after the want verb the placeholder qualifies what is bought
+    assert wanted(r.read("采购某品牌空调20台")) == ["空调"]
+
+
+def test_an_industrial_park_is_a_place_not_a_product():
+    r = need_reader(("园区", "摄像机", "化工", "防护服", "工业蒸汽"))
+    assert "园区" not in wanted(r.read("园区新上印染线，急求稳定工业蒸汽，每小时20吨"))
+    assert wanted(r.read("我司为化工园区运营方，拟将园区进口防爆摄像机更换为国产设备")) == ["摄像机"]
+    assert "化工" not in wanted(r.read("化工园区应急储备：一次性防护服5000套"))
