@@ -100,6 +100,7 @@ _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # a project, or works on a plant, named at the end of a phrase
 _PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
 _SUPPLY = re.compile(r"供[种货应苗]|配送")
+_LOCALISE = ("国产化", "国产替代", "国产化替代")  # DCS国产化改造: works that localise a product ask for it
 _FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
 # 替代铅酸, 取代进口件: what the wanted product replaces, up to a separator or 的 (可替代进口的轴承 wants 轴承)
 _REPLACED = re.compile(r"(?:替代|取代|代替|替换)([^,;、()的]{1,12})")
@@ -303,7 +304,7 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
             j = firm[-1]
         # 统一供种项目: a project of supplying the goods names them, it is no purpose
         if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]) \
-                and not _SUPPLY.search(text, j, m.start()):
+                and not _SUPPLY.search(text, j, m.start()) and not text.endswith(_LOCALISE, j, m.start()):
             mark(j, m.end(), "purpose")
     for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
         mark(_phrase_start(text, s, m.start()), m.end(), "purpose")

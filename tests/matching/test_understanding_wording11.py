@@ -61,3 +61,10 @@ def test_an_industrial_park_is_a_place_not_a_product():
     assert "园区" not in wanted(r.read("园区新上印染线，急求稳定工业蒸汽，每小时20吨"))
     assert wanted(r.read("我司为化工园区运营方，拟将园区进口防爆摄像机更换为国产设备")) == ["摄像机"]
     assert "化工" not in wanted(r.read("化工园区应急储备：一次性防护服5000套"))
+
+
+def test_works_that_localise_a_product_ask_for_it():
+    r = need_reader(("控制系统", "平台", "球阀", "改造"), aliases=[("DCS", "控制系统")])
+    # DCS国产化改造 read the DCS as what the works are for, and the platform as the want
+    assert wanted(r.read("DCS国产化改造：计划整体替换为国产集散控制平台，约3000个I/O点"))[0] == "控制系统"
+    assert wanted(r.read("管廊改造项目，急需球阀")) == ["球阀"]
