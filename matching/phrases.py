@@ -70,7 +70,8 @@ JOINERS = set("和及与或跟并等")
 # Work done on a thing (电梯维保, 冷库安装, 锅炉检测, 叉车租赁): the thing says which work is meant, and its makers
 # are often who does it, so a phrase headed by these words alone wants the thing before it too (see mark_heads).
 SERVICES = ("维保", "维修", "保养", "维护", "检修", "安装", "调试", "检测", "检验", "租赁", "运维", "运营", "清洗",
-            "回收", "处置", "施工", "代工", "校准", "检定", "运输", "铸造", "锻造", "电镀", "喷涂", "涂装", "热处理")
+            "回收", "处置", "施工", "代工", "校准", "检定", "运输", "铸造", "锻造", "电镀", "喷涂", "涂装", "热处理",
+            "挤压", "挤出", "阳极氧化", "抛光")
 # Single characters that end a name of goods (纱, 膜, 阀): after a mention they make a head the data does not know
 CLASS_CHARS = frozenset("纱膜板管丝布胶剂粉漆帐瓶袋罐柜阀泵灯")
 # A material named with the form it is delivered in is that material (铝合金锭 is 铝合金, 改性塑料粒子 is 改性塑料)

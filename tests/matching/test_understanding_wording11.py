@@ -68,3 +68,9 @@ def test_works_that_localise_a_product_ask_for_it():
     # DCS国产化改造 read the DCS as what the works are for, and the platform as the want
     assert wanted(r.read("DCS国产化改造：计划整体替换为国产集散控制平台，约3000个I/O点"))[0] == "控制系统"
     assert wanted(r.read("管廊改造项目，急需球阀")) == ["球阀"]
+
+
+def test_a_product_is_wanted_with_the_extrusion_or_finish_done_on_it():
+    r = need_reader(("铝型材", "挤压", "阳极", "电池"))
+    # 挤压 was the head and the profiles only qualified it
+    assert wanted(r.read("谁家能做6063-T5工业铝型材挤压+阳极氧化？电池托盘边框用"))[0] == "铝型材"
