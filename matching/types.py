@@ -115,7 +115,9 @@ class MatchConfig:
     feedback_terms: int = 60  # words of the makers kept for the feedback evidence
     cooc_max_df: float = 0.01  # nodes or words listed by more than this share of firms are not evidence
     cooc_from_text: float = 0.5  # how much text-matched firms count as makers when learning co-occurrence
-    w_industry: float = 0.2
+    # 0.2 → 0.1 (docs/benchmarks.md, session of 2026-11-29): every blind B4 set rose or held (25 needs up, 10 down),
+    # for B3's MRR 0.095 → 0.091: a firm the text and the graph say nothing of climbs less on its trade alone
+    w_industry: float = 0.1
     industry_parent: float = 0.3  # weight of the parent industry's value relative to the firm's own
     industry_smoothing: float = 1.0  # added to an industry's size: one maker in a tiny industry is no proof
     # need understanding (node scope): the poster's peers and the makers of what a wanted product is for
