@@ -23,7 +23,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matching.parties import FIRM_AFTER, subject_names_poster, subject_names_sought
+from matching.parties import (
+    FIRM_AFTER,
+    OWN_LABEL,
+    OWN_MID,
+    OWN_PLACE,
+    OWN_START,
+    OWN_THING,
+    subject_names_poster,
+    subject_names_sought,
+)
 from matching.spec import word_list
 
 __all__ = ["WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
@@ -47,22 +56,6 @@ _WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)"]))
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
 _WANT_CHARS = set("寻找求需购招征")
 
-_SELF = r"(?:我司|我公司|本公司|我们|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行)"
-_OWN_START = re.compile(
-    "^" + _SELF + r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|运营|经营|在|拥有|现有|一家|有|目前)(?:一家)?"
-)
-_OWN_LABEL = re.compile(
-    r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位"
-    # 采购企业级硬盘 is no label: these name the poster only as a label or before 为/是
-    r"|(?:需求|采购|发榜|发布)(?:企业|主体)(?=$|[:为是]))"
-)
-_OWN_MID = re.compile(
-    r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做")
-_OWN_PLACE = re.compile(_SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
-# 按我方模具定制, 贴我方标签, 我方提供配方和核心原料: what the poster has or supplies itself
-_OWN_THING = re.compile(
-    r"(?<![为是])" + _SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,12}?)"
-    r"(?=$|[,;:。]|定制|加工|生产|和|及|等)")
 
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
 _CONDITION_VERBS = "为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用"
@@ -180,7 +173,7 @@ def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[i
 
 def _label_role(label: str) -> str:
     """What a short label before a colon (采购内容：、资质要求：、需求单位：) says about the clause after it."""
-    if _OWN_LABEL.match(label):
+    if OWN_LABEL.match(label):
         return "own"
     if _LABEL_REQUIRE.search(label):
         return "require"
@@ -252,12 +245,12 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             carry = "detail" if c.stop == ":" and role != "detail" else ""
         else:
             _mark_inner(text, s, e, boundaries, mark)
-        for m in _OWN_THING.finditer(text, s, e):
-            if not _WANT.search(m.group(1)) and not _OWN_MID.match(m.group(1)):
+        for m in OWN_THING.finditer(text, s, e):
+            if not _WANT.search(m.group(1)) and not OWN_MID.match(m.group(1)):
                 mark(m.start(1), m.end(1), "own")
-        for m in _OWN_PLACE.finditer(text, s, e):  # 交付至我司盐城组件工厂: the poster's own product
+        for m in OWN_PLACE.finditer(text, s, e):  # 交付至我司盐城组件工厂: the poster's own product
             mark(m.start(1), m.end(1), "own")
-        for m in _OWN_MID.finditer(text, s, e):
+        for m in OWN_MID.finditer(text, s, e):
             mark(m.start(), m.end(), "marker")
         for vs, ve in verbs:
             mark(vs, ve, "verb")
@@ -268,9 +261,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
 def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     if stop == ":" and _LABEL.match(body) and _label_role(body) != "context":
         return "label"
-    if _OWN_LABEL.match(body):
+    if OWN_LABEL.match(body):
         return "own"
-    if _OWN_START.match(body):
+    if OWN_START.match(body):
         return "want" if has_verb else "own"
     if _HEADER.search(body):
         return "header"
@@ -289,7 +282,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
 
 def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
     """Sub-spans of a clause that change its zone: own, purpose, conditions, delivery and infix 用."""
-    m = _OWN_MID.search(text, s, e)
+    m = OWN_MID.search(text, s, e)
     if m:
         mark(m.start(), e, "own")
     for m in (*_REQUIRE_REL.finditer(text, s, e), *_REQUIRE_CERT.finditer(text, s, e)):
@@ -373,7 +366,7 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     """A clause with a want verb: the object after the verb, or the topic before it."""
     mark(s, e, "context")
     # 复合肥生产企业求购…, 铝电解电容器厂家诚征…: a subject before the verb that names a firm is the poster
-    own = _OWN_START.match(text[s:e]) is not None or bool(verbs and subject_names_poster(text[s:verbs[0][0]]))
+    own = OWN_START.match(text[s:e]) is not None or bool(verbs and subject_names_poster(text[s:verbs[0][0]]))
     if own and verbs and subject_names_sought(text[s:verbs[0][0]]) and not _has_content(
             text, verbs[0][1], verbs[1][0] if len(verbs) > 1 else e):
         own = False  # 冷链运输服务商征集: a supplier named before a verb with nothing after it is the one sought

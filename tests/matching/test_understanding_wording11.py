@@ -74,3 +74,20 @@ def test_a_product_is_wanted_with_the_extrusion_or_finish_done_on_it():
     r = need_reader(("铝型材", "挤压", "阳极", "电池"))
     # 挤压 was the head and the profiles only qualified it
     assert wanted(r.read("谁家能做6063-T5工业铝型材挤压+阳极氧化？电池托盘边框用"))[0] == "铝型材"
+
+
+def test_the_fields_of_a_registration_form_about_the_firm_name_its_own_products():
+    r = need_reader(("电机制造", "永磁同步电机", "钕铁硼磁钢", "汽车零部件", "制动盘", "灰铸铁", "不锈钢管", "镍板"))
+    u = r.read("企业类型：电机制造（主营永磁同步电机）｜对接方向：上游配套｜需求明细：烧结钕铁硼磁钢，月需求20吨")
+    assert wanted(u) == ["钕铁硼磁钢"] and "电机制造" in own(u)
+    u = r.read("企业名称：某汽车零部件公司｜主营产品：制动盘｜需求产品：灰铸铁")
+    assert wanted(u) == ["灰铸铁"] and "制动盘" in own(u)
+    assert wanted(r.read("主要产品：不锈钢管；需求：镍板 100吨")) == ["镍板"]
+
+
+def test_a_poster_saying_in_speech_what_it_makes_names_its_own_products():
+    r = need_reader(("电动自行车", "控制器", "面条", "高筋面粉", "空调压缩机", "定子"))
+    # the e-bike makers (the poster's peers) were wanted at full weight
+    assert wanted(r.read("那个我们厂是做电动自行车的，就是说要找控制器供应商，一个月两万套")) == ["控制器"]
+    assert wanted(r.read("我们做面条的，需要高筋面粉，每月50吨")) == ["高筋面粉"]
+    assert "空调压缩机" not in wanted(r.read("本企业以生产空调压缩机为主，现寻找电机定子冲片供应商"))
