@@ -81,7 +81,7 @@ _SERVICE_AFTER = re.compile(r"服务|公司|企业|单位|车队|承运|供应�
 _DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于)?(?:" + _DELIVER.pattern + ")")
 _HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
 _PURPOSE = re.compile(
-    r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
+    r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为(?!一家|[^,]{0,12}(?:企业|公司|厂家|工厂|集团))|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
     r"|为(?=[^,]{1,20}(?:提供|配套))"
 )
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
@@ -283,8 +283,9 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
 def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
     """Sub-spans of a clause that change its zone: own, purpose, conditions, delivery and infix 用."""
     m = OWN_MID.search(text, s, e)
-    if m:
-        mark(m.start(), e, "own")
+    if m:  # 某公司（主营：电池片）拟采购银浆: a note in brackets ends with them
+        opened = text.rfind("(", s, m.start()) > text.rfind(")", s, m.start())
+        mark(m.start(), text.find(")", m.end(), e) if opened and ")" in text[m.end():e] else e, "own")
     for m in (*_REQUIRE_REL.finditer(text, s, e), *_REQUIRE_CERT.finditer(text, s, e)):
         mark(m.start(), m.end(), "require")
     for m in _PROJECT.finditer(text, s, e):

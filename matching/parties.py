@@ -12,7 +12,7 @@ __all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_STA
 FIRM_AFTER = re.compile(
     r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社|局|医院|研究院|设计院|园区)")
 # how a poster names itself, and the markers of what it makes, owns or supplies
-SELF = r"(?:我司|我公司|本公司|我们|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业)"
+SELF = r"(?:我司|本司|我公司|本公司|我们|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业)"
 # 我们厂是做电动自行车的, 我们做面条的, 本企业以生产压缩机为主: how a poster says what it makes
 OWN_START = re.compile(
     r"^(?:那个|就是说?|嗯|然后)?" + SELF + r"(?:厂|公司|企业|这边)?"

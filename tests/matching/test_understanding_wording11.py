@@ -3,7 +3,7 @@ English order gives after its number (5000 pcs, 3 sets) is a quantity, not the p
 Latin letters in brackets right after a wanted product (己二酸（AA）) gloss it; a category that fills a column of a
 catalogue entry (服装类｜…) classifies the entry; 编号 names no product."""
 
-from tests.matching.conftest import need_reader, own, wanted
+from tests.matching.conftest import need_reader, own, purposes, wanted
 
 
 def test_a_count_after_its_number_is_a_quantity_not_a_product():
@@ -91,3 +91,14 @@ def test_a_poster_saying_in_speech_what_it_makes_names_its_own_products():
     assert wanted(r.read("那个我们厂是做电动自行车的，就是说要找控制器供应商，一个月两万套")) == ["控制器"]
     assert wanted(r.read("我们做面条的，需要高筋面粉，每月50吨")) == ["高筋面粉"]
     assert "空调压缩机" not in wanted(r.read("本企业以生产空调压缩机为主，现寻找电机定子冲片供应商"))
+
+
+def test_more_ways_a_poster_names_its_own_trade():
+    r = need_reader(("锂电池", "正极材料", "汽车座椅", "聚氨酯海绵", "太阳能电池片", "铝锭", "石英砂", "光伏玻璃"))
+    # 作为一家…企业 is who the poster is, not what the goods are used as
+    u = r.read("作为一家锂电池企业，我们需要正极材料")
+    assert wanted(u) == ["正极材料"] and "锂电池" in own(u)
+    assert wanted(r.read("本司生产汽车座椅，求购聚氨酯海绵")) == ["聚氨酯海绵"]
+    # a note in brackets about the poster's trade ends with the brackets: the purchase after it was lost
+    assert wanted(r.read("某公司（主营：太阳能电池片）拟采购铝锭")) == ["铝锭"]
+    assert "光伏玻璃" in purposes(r.read("采购石英砂，作为光伏玻璃原料"))
