@@ -102,3 +102,10 @@ def test_more_ways_a_poster_names_its_own_trade():
     # a note in brackets about the poster's trade ends with the brackets: the purchase after it was lost
     assert wanted(r.read("某公司（主营：太阳能电池片）拟采购铝锭")) == ["铝锭"]
     assert "光伏玻璃" in purposes(r.read("采购石英砂，作为光伏玻璃原料"))
+
+
+def test_goods_in_stock_are_still_what_is_asked_for():
+    r = need_reader(("螺纹钢",))
+    # 现货 started the delivery terms, so the rebar after 现货的 was ignored
+    assert wanted(r.read("帮忙问下谁家有现货的螺纹钢")) == ["螺纹钢"]
+    assert wanted(r.read("螺纹钢，现货，日照港提货")) == ["螺纹钢"]
