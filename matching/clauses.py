@@ -54,7 +54,7 @@ _WANT_WORDS = word_list("""
 # 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
 _WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)"]))
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
-_WANT_CHARS = set("寻找求需购招征")
+_WANT_CHARS = set("寻找求需购招征缺")
 
 
 # what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
@@ -246,7 +246,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         else:
             _mark_inner(text, s, e, boundaries, mark)
         for m in OWN_THING.finditer(text, s, e):
-            if not _WANT.search(m.group(1)) and not OWN_MID.match(m.group(1)):
+            if not _WANT.search(m.group(1)) and not OWN_MID.match(m.group(1)) \
+                    and not any(m.start(1) <= vs < m.end(1) for vs, _ in verbs):  # 我们这边缺铝锭
                 mark(m.start(1), m.end(1), "own")
         for m in OWN_PLACE.finditer(text, s, e):  # 交付至我司盐城组件工厂: the poster's own product
             mark(m.start(1), m.end(1), "own")

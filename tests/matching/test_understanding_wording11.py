@@ -109,3 +109,10 @@ def test_goods_in_stock_are_still_what_is_asked_for():
     # 现货 started the delivery terms, so the rebar after 现货的 was ignored
     assert wanted(r.read("帮忙问下谁家有现货的螺纹钢")) == ["螺纹钢"]
     assert wanted(r.read("螺纹钢，现货，日照港提货")) == ["螺纹钢"]
+
+
+def test_what_the_poster_lacks_is_what_it_asks_for():
+    r = need_reader(("铝锭", "产品"))
+    # 我们这边缺铝锭 read the ingots as something the poster has
+    assert wanted(r.read("我们这边缺铝锭，一个月300吨左右")) == ["铝锭"]
+    assert wanted(r.read("产品无缺陷，采购铝锭")) == ["铝锭"]
