@@ -43,6 +43,9 @@ _NUMERIC = re.compile(
 # Chinese numerals with a measure word (三年、两批、一级、十余家); not 元 alone (三元 is ternary, not ¥3)
 _CN_UNIT = "(?:" + "|".join(map(re.escape, [u for u in _UNITS if u != "元"])) + ")"
 _CN_NUMERIC = re.compile(r"[一二三四五六七八九十两百千万亿几数多余]+" + _CN_UNIT)
+# ordinals (第一季度, 第二批, 第3标段): when, not what (第一, 第二 are node names of the data)
+_ORDINAL = re.compile(
+    r"第[一二三四五六七八九十百\d]+(?:季度|期|批次|批|阶段|标段|包|次|年度|名|轮|项|条|部分|(?=[\s:;,、]|$))")
 # Grades and qualities: 车规级、电池级、食品级、g4级、10.9级、优等品、一等品.
 _GRADE = re.compile(
     r"(?:车规|电池|工业|食品|医药|药用|医用|电子|试剂|分析|光学|军工|航空|航天|核|饲料|农业|优等|一等|合格|特|"
@@ -94,7 +97,8 @@ def spec_spans(text: str) -> list[tuple[int, int, str]]:
     "property" (a measured property named before its value). Spans may overlap.
     """
     out: list[tuple[int, int, str]] = []
-    for kind, pattern in (("number", _NUMERIC), ("number", _CN_NUMERIC), ("number", _SPACED_UNIT), ("grade", _GRADE),
+    for kind, pattern in (("number", _NUMERIC), ("number", _CN_NUMERIC), ("number", _SPACED_UNIT), ("number", _ORDINAL),
+                          ("grade", _GRADE),
                           ("certificate", _CERT), ("property", _PROPERTY)):
         for m in pattern.finditer(text):
             if m.end() > m.start():

@@ -116,3 +116,10 @@ def test_what_the_poster_lacks_is_what_it_asks_for():
     # 我们这边缺铝锭 read the ingots as something the poster has
     assert wanted(r.read("我们这边缺铝锭，一个月300吨左右")) == ["铝锭"]
     assert wanted(r.read("产品无缺陷，采购铝锭")) == ["铝锭"]
+
+
+def test_an_ordinal_says_when_not_what():
+    r = need_reader(("第一", "第二", "螺栓", "法兰", "第三方物流"))
+    # 第一 and 第二 are node names of the data: a plan's quarters were wanted beside its goods
+    assert wanted(r.read("2025年采购计划：第一季度 螺栓 5万套；第二季度 法兰 2000片")) == ["法兰", "螺栓"]
+    assert wanted(r.read("采购第三方物流服务")) == ["第三方物流"]
