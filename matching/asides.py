@@ -9,7 +9,7 @@ from matching.phrases import Hit, is_latin
 
 __all__ = ["category_columns", "drop_glosses"]
 
-_COLUMN_ENDS = "｜|\n:："  # what bounds a column of a catalogue entry or a form field; a comma does not
+_COLUMN_ENDS = "|\n:"  # what bounds a column of a catalogue entry or a form field (text is NFKC: ｜ is |); not a comma
 
 
 def drop_glosses(t: str, wanted: list[Hit], names: Sequence[str]) -> list[Hit]:
@@ -21,15 +21,15 @@ def drop_glosses(t: str, wanted: list[Hit], names: Sequence[str]) -> list[Hit]:
 
     out = []
     for h in wanted:
-        glossed = [p for p in wanted if p is not h and p.nodes and t[p.end : h.start].strip() in ("(", "（")]
-        if is_latin(h.form) and h.in_paren and any(not akin(p, h) for p in glossed):
+        if is_latin(h.form) and h.in_paren and any(
+                p is not h and p.nodes and t[p.end : h.start].strip() == "(" and not akin(p, h) for p in wanted):
             h.role, h.note = "context", "简称"
             continue
         out.append(h)
     return out
 
 
-def category_columns(t: str, hits: list[Hit]) -> list[Hit]:
+def category_columns(t: str, hits: list[Hit]) -> None:
     """Category names (服装类, 化工类) that fill a column of their own (服装类｜…, 需求类别：化工类｜…): the catalogue's
     classification of the entry, not what it asks for, when the entry names a product of its own."""
     def whole(h: Hit) -> bool:
@@ -41,4 +41,3 @@ def category_columns(t: str, hits: list[Hit]) -> list[Hit]:
     if columns and any(h.role == "head" and h.nodes and h not in columns for h in hits):
         for h in columns:
             h.role, h.zone, h.note = "context", "context", "类别"
-    return columns

@@ -286,7 +286,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
     m = OWN_MID.search(text, s, e)
     if m:  # 某公司（主营：电池片）拟采购银浆: a note in brackets ends with them
         opened = text.rfind("(", s, m.start()) > text.rfind(")", s, m.start())
-        mark(m.start(), text.find(")", m.end(), e) if opened and ")" in text[m.end():e] else e, "own")
+        close = text.find(")", m.end(), e) if opened else -1
+        mark(m.start(), close if close >= 0 else e, "own")
     for m in (*_REQUIRE_REL.finditer(text, s, e), *_REQUIRE_CERT.finditer(text, s, e)):
         mark(m.start(), m.end(), "require")
     for m in _PROJECT.finditer(text, s, e):
