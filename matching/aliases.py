@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DEFAULT_ALIASES", "Alias", "AliasFileError", "default_aliases", "read_aliases"]
+__all__ = ["DEFAULT_ALIASES", "Alias", "AliasFileError", "default_aliases", "read_aliases", "read_pairs"]
 
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"
 _COLUMNS = ("alias", "node", "source")
@@ -40,29 +40,35 @@ class AliasFileError(ValueError):
         super().__init__(f"line {line}: {reason}")
 
 
-def read_aliases(path: str | Path = DEFAULT_ALIASES) -> list[Alias]:
-    """Rows of an alias file, checked: the header, three non-empty fields, no row twice."""
+def read_pairs(path: str | Path, columns: tuple[str, str, str]) -> list[tuple[str, str, str]]:
+    """Rows of a reviewed vocabulary file (a pair of names and where the pair comes from), checked: the
+    header ``columns``, three non-empty fields, no pair twice, no name paired with itself."""
     text = Path(path).read_text(encoding="utf-8-sig")
     rows = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
     if not rows:
         raise AliasFileError(1, "no header row")
     first, header = rows[0]
-    if tuple(h.strip() for h in next(csv.reader([header]))) != _COLUMNS:
-        raise AliasFileError(first, f"header must be {','.join(_COLUMNS)}")
-    out: list[Alias] = []
+    if tuple(h.strip() for h in next(csv.reader([header]))) != columns:
+        raise AliasFileError(first, f"header must be {','.join(columns)}")
+    out: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str]] = set()
     for n, line in rows[1:]:
         fields = [f.strip() for f in next(csv.reader(io.StringIO(line)))]
         if len(fields) != 3 or not all(fields):
-            raise AliasFileError(n, "expected three non-empty fields: alias, node, source")
-        alias, node, source = fields
-        if alias == node:
-            raise AliasFileError(n, f"{alias!r} is an alias of itself")
-        if (alias, node) in seen:
-            raise AliasFileError(n, f"{alias!r} -> {node!r} appears twice")
-        seen.add((alias, node))
-        out.append(Alias(alias, node, source))
+            raise AliasFileError(n, f"expected three non-empty fields: {', '.join(columns)}")
+        a, b, source = fields
+        if a == b:
+            raise AliasFileError(n, f"{a!r} is an {columns[0]} of itself")
+        if (a, b) in seen:
+            raise AliasFileError(n, f"{a!r} -> {b!r} appears twice")
+        seen.add((a, b))
+        out.append((a, b, source))
     return out
+
+
+def read_aliases(path: str | Path = DEFAULT_ALIASES) -> list[Alias]:
+    """Rows of an alias file, checked: the header, three non-empty fields, no row twice."""
+    return [Alias(*row) for row in read_pairs(path, _COLUMNS)]
 
 
 @lru_cache(maxsize=1)

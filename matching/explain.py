@@ -58,14 +58,18 @@ def found_in_text(links: list[Link], u: Understanding | None) -> dict[int, tuple
 
 
 def need_nodes(
-    index: MatchIndex, seeds: dict[int, float], found: dict[int, tuple[str, str]], given: set[int]
+    index: MatchIndex, seeds: dict[int, float], found: dict[int, tuple[str, str]], given: set[int],
+    kinds: frozenset[int] = frozenset(),
 ) -> list[dict]:
-    """The nodes a query was about, heaviest first; ``how`` is "given" (by the poster) or how the text
-    named it (see :func:`found_in_text`)."""
+    """The nodes a query was about, heaviest first; ``how`` is "given" (by the poster), "kind" (what a
+    named product is a kind of) or how the text named it (see :func:`found_in_text`)."""
     names = index.graph_.names_
     out = []
     for node, weight in sorted(seeds.items(), key=lambda kv: -kv[1]):
-        form, how = (names[node], "given") if node in given or node not in found else found[node]
+        if node in given or node not in found:
+            form, how = names[node], ("kind" if node in kinds and node not in given else "given")
+        else:
+            form, how = found[node]
         out.append({"node": names[node], "form": form, "how": how, "weight": round(float(weight), 4)})
     return out
 

@@ -22,6 +22,7 @@ from graph import ChainGraph, Expansion, expand
 from matching.aliases import default_aliases
 from matching.analyzer import ChineseAnalyzer, normalize
 from matching.bm25 import bm25_tf
+from matching.kinds import default_kinds, kind_map
 from matching.columns import RecordTable, RegionSlots
 from matching.filters import SlotFilters
 from matching.linking import Link, NodeLinker
@@ -57,22 +58,25 @@ class MatchIndex(SlotFilters):
     # ---- building ------------------------------------------------------------------------------
     def fit(
         self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord],
-        aliases: Iterable[tuple[str, str]] | None = None,
+        aliases: Iterable[tuple[str, str]] | None = None, kinds: Iterable[tuple[str, str]] | None = None,
     ) -> MatchIndex:
         """Index ``enterprises`` against ``graph``.
 
         ``aliases`` are ``(alias, node name)`` pairs that name nodes in need texts and product lists
         (abbreviations, trade names, synonyms); ``None`` uses the reviewed list shipped with the engine
-        (:func:`matching.aliases.default_aliases`), ``()`` none at all.
+        (:func:`matching.aliases.default_aliases`), ``()`` none at all. ``kinds`` are ``(item, kind)`` pairs of
+        node names (动力煤 is a 煤炭), ``None`` the reviewed list (:func:`matching.kinds.default_kinds`).
         """
         with self.lock:
-            return self._fit(graph, enterprises, default_aliases() if aliases is None else list(aliases))
+            return self._fit(graph, enterprises, default_aliases() if aliases is None else list(aliases),
+                             default_kinds() if kinds is None else list(kinds))
 
     def _fit(
-        self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord], aliases: list[tuple[str, str]]
+        self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord], aliases: list[tuple[str, str]],
+        kinds: list[tuple[str, str]],
     ) -> MatchIndex:
         cfg = self.config
-        self._fit_language(graph, aliases)
+        self._fit_language(graph, aliases, kinds)
         self.vocab_: dict[str, int] = {}
         self.records_: MutableMapping[int, EnterpriseRecord] = {}
         self.slot_of_: MutableMapping[int, int] = {}
@@ -136,11 +140,13 @@ class MatchIndex(SlotFilters):
         self.layout_ += 1
         return self
 
-    def _fit_language(self, graph: ChainGraph, aliases: list[tuple[str, str]]) -> None:
+    def _fit_language(self, graph: ChainGraph, aliases: list[tuple[str, str]], kinds: list[tuple[str, str]]) -> None:
         """What the graph and the alias list alone decide: the analyzer, the node linker, the need reader and
         their caches (also all that :func:`matching.snapshot.load_index` computes instead of reading)."""
         self.graph_ = graph
         self.aliases_ = aliases
+        self.kind_pairs_ = kinds
+        self.kinds_ = kind_map(kinds, graph.lookup)
         self.analyzer_ = ChineseAnalyzer().fit([*graph.surface_forms(), *(a for a, _ in aliases)])
         self.linker_ = NodeLinker().fit(graph, self.analyzer_, aliases)
         self.reader_ = NeedReader().fit(self.linker_, graph)

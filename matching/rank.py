@@ -14,7 +14,7 @@ from matching.index import MatchIndex
 from matching.linking import Link
 from matching.scale import best_evidence, match_scores
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
-from matching.understanding import Understanding
+from matching.understanding import Mention, Understanding
 
 __all__ = ["rank"]
 
@@ -87,7 +87,18 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
         if m.broader_ids and (makers < cfg.broader_below or unrelated):
             n = m.broader_ids[0]
             seeds[n] = max(seeds.get(n, 0.0), cfg.broader_weight * m.weight)
+        for n in _listed_kinds(index, m, makers):
+            seeds[n] = max(seeds.get(n, 0.0), cfg.kind_weight * m.weight)
     return seeds
+
+
+def _listed_kinds(index: MatchIndex, m: Mention, makers: int) -> tuple[int, ...]:
+    """What the kinds list says a wanted product few firms list is a kind of (动力煤 → 煤炭): its few makers
+    cannot fill a shortlist, and the firms listing the kind are the next best answer."""
+    if makers >= index.config.kind_below:
+        return ()
+    named = (*m.node_ids, *m.synonym_ids)
+    return tuple(dict.fromkeys(k for n in named for k in index.kinds_.get(n, ()) if k not in named))
 
 
 def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
@@ -117,6 +128,8 @@ def _kinds(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], 
     classes = _class_named(index, u)
     named = {n for m in u.wanted for n in (*m.node_ids, *m.synonym_ids)} - classes
     kinds = {n for m in u.wanted for n in m.broader_ids[:1] if n in seeds and n not in named} | classes
+    kinds |= {n for m in u.wanted for n in _listed_kinds(index, m, _makers(index, (*m.node_ids, *m.synonym_ids)))
+              if n in seeds and n not in named}
     return frozenset(kinds) - set(query.nodes)
 
 
@@ -226,7 +239,7 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]
 
     given = {node for node in map(index.graph_.lookup, query.nodes) if node is not None}
-    need = need_nodes(index, seeds, found_in_text(links, u), given)
+    need = need_nodes(index, seeds, found_in_text(links, u), given, kinds)
     shown = whole_words(index, [t[2:] for t in terms if t.startswith("w:")])
     out = []
     paths_seen: dict[int, tuple[list[tuple[str, str]], str]] = {}

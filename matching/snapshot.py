@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from graph import ChainGraph, NodeSpec
 from matching.columns import RecordTable, RegionSlots, SlotMap, StringColumn, pack_strings
 from matching.filters import region_keys
+from matching.kinds import default_kinds
 from matching.index import MatchIndex
 from matching.store import SparseRows
 from matching.types import MatchConfig
@@ -127,6 +128,7 @@ def save_index(index: MatchIndex, folder: str | os.PathLike[str], **fields: Any)
         meta = {"enterprises": n, "text_cols": index.text_.n_cols, "node_cols": index.nodes_.n_cols,
                 "avgdl": index.avgdl_, "kind_codes": index._kind_codes, "tier_codes": index._tier_codes,
                 "industry_codes": index.industry_codes_, "aliases": [list(a) for a in index.aliases_],
+                "kinds": [list(k) for k in index.kind_pairs_],
                 "graph_aliases": g.aliases_, "region_keys": keys}
     manifest = {"format": FORMAT, **fields, "meta": meta, "files": w.files}
     tmp = out / (MANIFEST + ".tmp")
@@ -203,7 +205,8 @@ def load_index(folder: str | os.PathLike[str], config: MatchConfig | None = None
     r = _Reader(Path(folder), mmap)
     index = MatchIndex(config)
     with index.lock:
-        index._fit_language(_graph(r, meta["graph_aliases"]), [(a, b) for a, b in meta["aliases"]])
+        index._fit_language(_graph(r, meta["graph_aliases"]), [(a, b) for a, b in meta["aliases"]],
+                            [(a, b) for a, b in meta.get("kinds", default_kinds())])
         n, g = int(meta["enterprises"]), index.graph_
         index.terms_ = r.strings("terms").all()
         index.vocab_ = {t: i for i, t in enumerate(index.terms_)}

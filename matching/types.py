@@ -134,6 +134,10 @@ class MatchConfig:
     # knows only by name (三相智能电能表, 配合饲料): no graph evidence can find its other makers, so it seeks its
     # kind; a product with relations keeps them as its evidence (B3's hidden makers are found through them)
     broader_unrelated_below: int = 2
+    # a wanted product fewer firms than this list also seeks what the kinds list says it is a kind of (动力煤 →
+    # 煤炭), at this weight: below its own makers, above firms with text evidence only (matching/kinds.py)
+    kind_below: int = 3
+    kind_weight: float = 0.25
     # a wanted product at least this many firms list, named beside one that class_ratio times fewer list, is the
     # class of that product (药品 in 药品采购：肝素钠注射液): sought as a kind (below the product's makers)
     class_makers: int = 10

@@ -57,7 +57,7 @@ class MatchItem(Scored):
 class NeedNode(BaseModel):
     node: str
     form: str = Field(description="the words that named it")
-    how: str = Field(description="given, exact, alias, fuzzy or synonym")
+    how: str = Field(description="given, exact, alias, fuzzy, synonym or kind (what a named product is a kind of)")
     weight: float
 
 

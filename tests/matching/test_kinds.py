@@ -1,0 +1,95 @@
+"""The kinds list: a wanted product few firms list also seeks what it is a kind of (动力煤 → 煤炭), below its makers."""
+
+import pytest
+
+from graph import ChainGraph, NodeSpec
+from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
+from matching.aliases import AliasFileError
+from matching.kinds import DEFAULT_KINDS, default_kinds, kind_map, read_kinds
+from matching.snapshot import load_index, save_index
+
+GRAPH = ChainGraph.build(
+    [NodeSpec(n) for n in ("动力煤", "煤炭", "焦炭", "铜排", "铜材", "电缆", "汽车", "螺纹钢")],
+    [("煤炭", "焦炭", "input"), ("铜材", "电缆", "input")],
+)
+KINDS = [("动力煤", "煤炭"), ("铜排", "铜材"), ("螺纹钢", "钢材")]  # 钢材 is no node here: left out
+
+
+def _firm(i: int, *products: str) -> EnterpriseRecord:
+    return EnterpriseRecord(i, str(i), f"企业{i}", "sme", "none", "", products=tuple((p, 0.6) for p in products))
+
+
+FIRMS = [_firm(1, "动力煤"), _firm(2, "煤炭"), _firm(3, "煤炭", "焦炭"), _firm(4, "焦炭"), _firm(5, "汽车"),
+         _firm(6, "铜材"), _firm(7, "电缆")]
+
+
+def _ranked(idx: MatchIndex, text: str) -> list[tuple[int, int]]:
+    return [(r.enterprise_id, r.match) for r in rank(idx, MatchQuery(text=text, limit=10))]
+
+
+def test_a_product_few_firms_list_brings_the_firms_listing_its_kind_after_its_makers():
+    idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=KINDS)
+    got = _ranked(idx, "电厂采购动力煤5万吨")
+    ids = [i for i, _ in got]
+    assert ids[0] == 1  # its one maker first
+    assert set(ids[1:3]) == {2, 3}  # then the firms listing 煤炭
+    # the kind's makers are a chain relation on the 匹配度 scale (30-50), not makers of the product itself
+    assert all(30 <= m < 50 for i, m in got if i in (2, 3))
+    assert 5 not in ids
+    need = {n["node"]: n["how"] for n in rank(idx, MatchQuery(text="电厂采购动力煤5万吨"))[0].explanation["need_nodes"]}
+    assert need == {"动力煤": "exact", "煤炭": "kind"}
+
+
+def test_without_the_pair_the_kind_is_not_sought():
+    idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=())
+    assert {i for i, _ in _ranked(idx, "电厂采购动力煤5万吨")} & {2, 3} == set()
+
+
+def test_a_product_enough_firms_list_keeps_to_its_makers():
+    firms = [*FIRMS, _firm(8, "动力煤"), _firm(9, "动力煤")]
+    idx = MatchIndex().fit(GRAPH, firms, aliases=(), kinds=KINDS)
+    ids = [i for i, _ in _ranked(idx, "采购动力煤")]
+    assert ids[:3] == [1, 8, 9] or set(ids[:3]) == {1, 8, 9}
+    assert 2 not in ids  # three makers fill the list well enough: 煤炭 is not sought
+    off = MatchIndex(MatchConfig(kind_below=0)).fit(GRAPH, FIRMS, aliases=(), kinds=KINDS)
+    assert 2 not in [i for i, _ in _ranked(off, "采购动力煤")]
+
+
+def test_the_kind_is_said_back_only_through_the_ranking_not_as_a_want():
+    idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=KINDS)
+    u = idx.understand("采购铜排")
+    assert [n for m in u.wanted for n in m.nodes] == ["铜排"]
+    assert [i for i, _ in _ranked(idx, "采购铜排")][0] == 6  # no firm lists 铜排: the 铜材 maker leads
+
+
+def test_kind_map_keeps_pairs_whose_names_are_nodes():
+    got = kind_map(KINDS, GRAPH.lookup)
+    names = GRAPH.names_
+    assert {names[i]: [names[k] for k in ks] for i, ks in got.items()} == {"动力煤": ["煤炭"], "铜排": ["铜材"]}
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("alias,node,source\n动力煤,煤炭,x\n", "header must be item,kind,source"),
+    ("item,kind,source\n动力煤,煤炭\n", "three non-empty fields"),
+    ("item,kind,source\n动力煤,煤炭,x\n动力煤,煤炭,y\n", "appears twice"),
+    ("item,kind,source\n煤炭,煤炭,x\n", "of itself"),
+])
+def test_a_bad_kinds_file_names_the_line(tmp_path, body, reason):
+    path = tmp_path / "kinds.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(AliasFileError, match=reason):
+        read_kinds(path)
+
+
+def test_the_shipped_list_reads_and_says_where_each_pair_comes_from():
+    rows = read_kinds(DEFAULT_KINDS)
+    assert rows == default_kinds()
+    text = DEFAULT_KINDS.read_text(encoding="utf-8")
+    assert all(line.count(",") >= 2 for line in text.splitlines()[1:] if line and not line.startswith("#"))
+
+
+def test_a_snapshot_keeps_the_kinds(tmp_path):
+    idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=KINDS)
+    save_index(idx, tmp_path / "snap")
+    loaded = load_index(tmp_path / "snap")
+    assert _ranked(loaded, "电厂采购动力煤5万吨") == _ranked(idx, "电厂采购动力煤5万吨")
