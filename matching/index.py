@@ -22,9 +22,9 @@ from graph import ChainGraph, Expansion, expand
 from matching.aliases import default_aliases
 from matching.analyzer import ChineseAnalyzer, normalize
 from matching.bm25 import bm25_tf
-from matching.kinds import default_kinds, kind_map
 from matching.columns import RecordTable, RegionSlots
 from matching.filters import SlotFilters
+from matching.kinds import default_kinds, kind_map
 from matching.linking import Link, NodeLinker
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
@@ -73,10 +73,10 @@ class MatchIndex(SlotFilters):
 
     def _fit(
         self, graph: ChainGraph, enterprises: Iterable[EnterpriseRecord], aliases: list[tuple[str, str]],
-        kinds: list[tuple[str, str]],
+        kind_pairs: list[tuple[str, str]],
     ) -> MatchIndex:
         cfg = self.config
-        self._fit_language(graph, aliases, kinds)
+        self._fit_language(graph, aliases, kind_pairs)
         self.vocab_: dict[str, int] = {}
         self.records_: MutableMapping[int, EnterpriseRecord] = {}
         self.slot_of_: MutableMapping[int, int] = {}

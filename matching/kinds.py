@@ -38,11 +38,12 @@ def default_kinds() -> list[tuple[str, str]]:
     return list(_default())
 
 
-def kind_map(pairs: Iterable[tuple[str, str]], lookup: Callable[[str], int | None]) -> dict[int, tuple[int, ...]]:
-    """Node -> the nodes it is a kind of, for the pairs whose item and kind both name a node (``lookup``)."""
-    out: dict[int, list[int]] = defaultdict(list)
+def kind_map(pairs: Iterable[tuple[str, str]], lookup: Callable[[str], int | None]) -> dict[str, tuple[int, ...]]:
+    """Item (lower case) -> the nodes it is a kind of, for the pairs whose kind names a node (``lookup``). The
+    item is a name as a need writes it: a node's name or another name the alias list gives a node."""
+    out: dict[str, list[int]] = defaultdict(list)
     for item, kind in pairs:
-        i, k = lookup(item), lookup(kind)
-        if i is not None and k is not None and i != k and k not in out[i]:
-            out[i].append(k)
+        k = lookup(kind)
+        if k is not None and lookup(item) != k and k not in out[item.lower()]:
+            out[item.lower()].append(k)
     return {i: tuple(ks) for i, ks in out.items()}

@@ -87,18 +87,22 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
         if m.broader_ids and (makers < cfg.broader_below or unrelated):
             n = m.broader_ids[0]
             seeds[n] = max(seeds.get(n, 0.0), cfg.broader_weight * m.weight)
-        for n in _listed_kinds(index, m, makers):
+        for n in _listed_kinds(index, u, m, makers):
             seeds[n] = max(seeds.get(n, 0.0), cfg.kind_weight * m.weight)
     return seeds
 
 
-def _listed_kinds(index: MatchIndex, m: Mention, makers: int) -> tuple[int, ...]:
+def _listed_kinds(index: MatchIndex, u: Understanding, m: Mention, makers: int) -> tuple[int, ...]:
     """What the kinds list says a wanted product few firms list is a kind of (动力煤 → 煤炭): its few makers
-    cannot fill a shortlist, and the firms listing the kind are the next best answer."""
-    if makers >= index.config.kind_below:
+    cannot fill a shortlist, and the firms listing the kind are the next best answer. ``m.words`` counts as the
+    item too: a name the alias list gives a node may be listed as the item (电煤)."""
+    if makers >= index.config.kind_below or not index.kinds_:
         return ()
     named = (*m.node_ids, *m.synonym_ids)
-    return tuple(dict.fromkeys(k for n in named for k in index.kinds_.get(n, ()) if k not in named))
+    names = (m.words.lower(), *(index.graph_.names_[n].lower() for n in named))
+    # a kind the poster's own products are (汽车零部件 for a parts maker) would bring its peers, not its suppliers
+    own = u.own_ids
+    return tuple(dict.fromkeys(k for w in names for k in index.kinds_.get(w, ()) if k not in named and k not in own))
 
 
 def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
@@ -128,7 +132,7 @@ def _kinds(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], 
     classes = _class_named(index, u)
     named = {n for m in u.wanted for n in (*m.node_ids, *m.synonym_ids)} - classes
     kinds = {n for m in u.wanted for n in m.broader_ids[:1] if n in seeds and n not in named} | classes
-    kinds |= {n for m in u.wanted for n in _listed_kinds(index, m, _makers(index, (*m.node_ids, *m.synonym_ids)))
+    kinds |= {n for m in u.wanted for n in _listed_kinds(index, u, m, _makers(index, (*m.node_ids, *m.synonym_ids)))
               if n in seeds and n not in named}
     return frozenset(kinds) - set(query.nodes)
 

@@ -35,8 +35,8 @@ import scipy.sparse as sp
 from graph import ChainGraph, NodeSpec
 from matching.columns import RecordTable, RegionSlots, SlotMap, StringColumn, pack_strings
 from matching.filters import region_keys
-from matching.kinds import default_kinds
 from matching.index import MatchIndex
+from matching.kinds import default_kinds
 from matching.store import SparseRows
 from matching.types import MatchConfig
 

