@@ -41,7 +41,7 @@ from app.web.router import router as web_router
 from app.webhooks.dispatcher import Dispatcher
 
 # Domains whose router module is named app.<domain>.router and exposes `router`.
-DOMAINS = ("aliases", "needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications",
+DOMAINS = ("aliases", "kinds", "needs", "opportunities", "catalogues", "jobs", "challenges", "offers", "notifications",
            "webhooks", "events", "analytics")
 
 

@@ -355,6 +355,12 @@ class MatchIndex(SlotFilters):
             return None
         return [getattr(record, f) for f in names]
 
+    def set_kinds(self, kinds: Iterable[tuple[str, str]]) -> None:
+        """Take ``kinds`` as the whole kinds list from now on (see :meth:`fit`): only what needs seek changes."""
+        with self.lock:
+            self.kind_pairs_ = list(kinds)
+            self.kinds_ = kind_map(self.kind_pairs_, self.graph_.lookup)
+
     def set_aliases(self, aliases: Iterable[tuple[str, str]]) -> int:
         """Take ``aliases`` as the whole alias list from now on (see :meth:`fit`) without refitting: only
         the forms that changed are re-learned and only the firms whose texts contain one are re-read.

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.core.bulk import insert_rows
 from app.core.vocabulary import ChangeKind
 from app.models._types import utcnow
-from app.models.chain import ChainNode, NodeAlias, NodeEdge
+from app.models.chain import ChainNode, NodeAlias, NodeEdge, NodeKind
 from app.models.changelog import ChangeLog
 from app.models.enterprise import Capability, Enterprise
 
@@ -70,8 +70,9 @@ def _log_flushed(session: Session, _context: object) -> None:
             firms.add(obj.enterprise_id)
         elif isinstance(obj, ChainNode | NodeEdge):
             graph = True
-        elif isinstance(obj, NodeAlias):
-            # Every node's workers re-read the alias list (only the firms whose texts hold a changed word move).
+        elif isinstance(obj, NodeAlias | NodeKind):
+            # Every node's workers re-read the alias and kinds lists (only the firms whose texts hold a changed
+            # word move; a kind changes no firm's evidence, only what a need seeks).
             aliases = True
     log_changes(session, "enterprise", sorted(i for i in firms if i is not None))
     if graph:

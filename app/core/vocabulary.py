@@ -33,7 +33,7 @@ MeetingStatus = Literal["scheduled", "held", "no_show", "cancelled"]
 MeetingOutcome = Literal["no_interest", "intent", "signed"]
 
 # What a change-log entry names: one firm (its profile or capabilities), the chain graph (nodes, edges), or the
-# alias list (node_aliases).
+# alias and kinds lists (node_aliases, node_kinds: the vocabulary matching reads).
 ChangeKind = Literal["enterprise", "graph", "alias"]
 
 ROLES: tuple[str, ...] = get_args(Role)

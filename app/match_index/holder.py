@@ -26,7 +26,7 @@ from app.match_index import snapshots
 from app.match_index.directory import Directory
 from app.match_index.feed import ChangeFeed
 from app.match_index.listings import directory_columns, listing
-from app.match_index.snapshot import installed_model, load_aliases, load_directory_fields, load_records
+from app.match_index.snapshot import installed_model, load_aliases, load_directory_fields, load_kinds, load_records
 from app.match_index.snapshots import Origin
 from graph import ChainGraph
 from matching import MatchIndex
@@ -120,13 +120,15 @@ class IndexHolder:
                         directory.remove(id_)
 
     def refresh_aliases(self, index: MatchIndex | None = None) -> int:
-        """Take up the alias list as it is now; returns how many firms were re-read (none when nothing changed)."""
+        """Take up the alias and kinds lists as they are now; returns how many firms were re-read (none when no
+        alias changed: a kind changes what a need seeks, not what any firm's texts say)."""
         index = index or self.index
         if index is None:
             return 0
         with self._factory() as session:
-            aliases = load_aliases(session)
+            aliases, kinds = load_aliases(session), load_kinds(session)
         with self._lock:
+            index.set_kinds(kinds)
             return index.set_aliases(aliases)
 
     def refresh_model(self) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import BindParameter, Connection, Select, Text, bindparam, cast,
 from sqlalchemy.orm import Session
 
 from app.chains.repository import ChainRepository
-from app.models import Capability, ChainNode, Enterprise, Industry, NodeAlias, RankerModel
+from app.models import Capability, ChainNode, Enterprise, Industry, NodeAlias, NodeKind, RankerModel
 from graph import NodeSpec
 from matching import EnterpriseRecord
 
@@ -60,6 +60,12 @@ def load_aliases(session: Session) -> list[tuple[str, str]]:
     """The alias list as the engine takes it ((alias, node name), oldest first: an alias's first node is the
     one listed products link to). Workers learn that it changed from the change log (kind "alias")."""
     return [(a, n) for a, n in session.execute(select(NodeAlias.alias, NodeAlias.node_name).order_by(NodeAlias.id))]
+
+
+def load_kinds(session: Session) -> list[tuple[str, str]]:
+    """The kinds list as the engine takes it ((item, category name), oldest first); it changes with the aliases
+    (change-log kind "alias")."""
+    return [(i, k) for i, k in session.execute(select(NodeKind.item, NodeKind.kind_name).order_by(NodeKind.id))]
 
 
 def installed_model(session: Session) -> RankerModel | None:

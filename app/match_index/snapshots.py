@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.match_index.snapshot import load_aliases, load_graph_parts, load_records
+from app.match_index.snapshot import load_aliases, load_graph_parts, load_kinds, load_records
 from app.models import ChangeLog
 from app.models._types import utcnow
 from graph import ChainGraph
@@ -100,9 +100,9 @@ def _read_database(factory: sessionmaker[Session]) -> tuple[MatchIndex, Origin]:
                                                                         ChangeLog.id <= position))))
         nodes, edges = load_graph_parts(session)
         records = load_records(session)
-        aliases = load_aliases(session)
+        aliases, kinds = load_aliases(session), load_kinds(session)
     graph = ChainGraph.build(nodes, edges)
-    return (MatchIndex().fit(graph, records, aliases=aliases),
+    return (MatchIndex().fit(graph, records, aliases=aliases, kinds=kinds),
             Origin(position=int(position), taken_at=taken_at, seen=seen))
 
 

@@ -13,7 +13,7 @@ from app.core.vocabulary import (
 from app.models.analytics import QuarterReport
 from app.models.auth import ApiToken, Principal, WebSession
 from app.models.catalogue import Catalogue, CatalogueEvent
-from app.models.chain import EDGE_TYPES, Chain, ChainMember, ChainNode, NodeAlias, NodeEdge
+from app.models.chain import EDGE_TYPES, Chain, ChainMember, ChainNode, NodeAlias, NodeEdge, NodeKind
 from app.models.challenge import (
     APPLICATION_STATUSES,
     CHALLENGE_MODES,
@@ -38,8 +38,8 @@ __all__ = [
     "OFFER_STATUSES", "POSTER_STATUSES", "ROLES", "SME_STATUSES", "TIERS",
     "ApiToken", "Application", "AuditEntry", "Capability", "Catalogue", "CatalogueEvent", "Chain", "ChainMember",
     "ChainNode", "ChangeLog", "Challenge", "Enterprise", "Impression", "Industry", "IndustryUpstream", "Job", "Need",
-    "NeedNode", "NeedVersion", "NodeAlias", "NodeEdge", "RankerModel", "Event", "EventMeeting", "EventParticipant",
-    "MeetingRequest",
+    "NeedNode", "NeedVersion", "NodeAlias", "NodeEdge", "NodeKind", "RankerModel", "Event", "EventMeeting",
+    "EventParticipant", "MeetingRequest",
     "Notification", "Offer", "Opportunity", "Principal", "QuarterReport", "RateCounter", "Webhook", "WebhookDelivery",
     "WebSession",
 ]

@@ -46,6 +46,23 @@ class NodeAlias(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
+class NodeKind(Base):
+    """A product buyers name that is a kind of a category node (动力煤 is a 煤炭), with where that knowledge comes
+    from. ``item`` is a node's name or an alias; ``kind_name`` the category's name. Keyed by names, as the aliases
+    are, so the reviewed list (matching/data/kinds.csv, seeded by the migration) loads before the chain data."""
+
+    __tablename__ = "node_kinds"
+    __table_args__ = (UniqueConstraint("item", "kind_name", name="uq_node_kinds_item_kind_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item: Mapped[str] = mapped_column(String(100))
+    kind_name: Mapped[str] = mapped_column(String(200), index=True)
+    source: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
 class NodeEdge(Base):
     __tablename__ = "node_edges"
     __table_args__ = (

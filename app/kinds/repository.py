@@ -1,0 +1,24 @@
+"""Queries on the kinds list."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import NodeKind
+
+
+class KindRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def members_of(self, kind_name: str) -> list[NodeKind]:
+        return list(self.session.scalars(select(NodeKind).where(NodeKind.kind_name == kind_name)
+                                         .order_by(NodeKind.id)))
+
+    def find(self, item: str, kind_name: str) -> NodeKind | None:
+        return self.session.scalar(select(NodeKind).where(NodeKind.item == item, NodeKind.kind_name == kind_name))
+
+    def get(self, member_id: int, kind_name: str) -> NodeKind | None:
+        row = self.session.get(NodeKind, member_id)
+        return row if row is not None and row.kind_name == kind_name else None
