@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.models import NodeKind
+from app.models import ChainNode, NodeAlias, NodeKind
 
 
 class KindRepository:
@@ -15,6 +15,11 @@ class KindRepository:
     def members_of(self, kind_name: str) -> list[NodeKind]:
         return list(self.session.scalars(select(NodeKind).where(NodeKind.kind_name == kind_name)
                                          .order_by(NodeKind.id)))
+
+    def readable(self, item: str) -> bool:
+        """Whether matching reads ``item`` as a product: a node's name or an alias."""
+        return bool(self.session.scalar(select(exists().where(ChainNode.name == item)))
+                    or self.session.scalar(select(exists().where(NodeAlias.alias == item))))
 
     def find(self, item: str, kind_name: str) -> NodeKind | None:
         return self.session.scalar(select(NodeKind).where(NodeKind.item == item, NodeKind.kind_name == kind_name))

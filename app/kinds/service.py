@@ -4,7 +4,6 @@ worker at once, in the others by their poll, as the aliases are)."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.chains.service import get_node
@@ -13,7 +12,7 @@ from app.core.errors import Conflict, Invalid, NotFound
 from app.kinds.repository import KindRepository
 from app.kinds.schemas import MemberIn
 from app.match_index.freshness import queue_alias_refresh
-from app.models import ChainNode, NodeAlias, NodeKind, Principal
+from app.models import NodeKind, Principal
 from matching.analyzer import normalize
 
 
@@ -25,11 +24,9 @@ def add(*, session: Session, key: str, data: MemberIn, principal: Principal) -> 
     node = get_node(session=session, key=key)
     if normalize(data.item).strip() == normalize(node.name).strip():
         raise Invalid("item", "a member must differ from the category's own name")
-    named = session.scalar(select(exists().where(ChainNode.name == data.item))) or session.scalar(
-        select(exists().where(NodeAlias.alias == data.item)))
-    if not named:
-        raise Invalid("item", "matching reads only product names and aliases: add it as an alias of its product first")
     repo = KindRepository(session)
+    if not repo.readable(data.item):
+        raise Invalid("item", "matching reads only product names and aliases: add it as an alias of its product first")
     if repo.find(data.item, node.name) is not None:
         raise Conflict(f"{data.item} is a member of {node.name} already")
     row = NodeKind(item=data.item, kind_name=node.name, source=data.source, created_by=principal.id)
