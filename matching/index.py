@@ -29,13 +29,14 @@ from matching.linking import Link, NodeLinker
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
 from matching.understanding import NeedReader, Understanding
+from matching.vocabulary import VocabularyUpdates
 
 __all__ = ["MatchIndex"]
 
 _CACHE = 4096
 
 
-class MatchIndex(SlotFilters):
+class MatchIndex(SlotFilters, VocabularyUpdates):
     """Fit on a graph and enterprises; then :func:`matching.rank` queries it.
 
     Learned state: ``graph_``, ``analyzer_``, ``linker_``, the two :class:`SparseRows` stores
@@ -354,46 +355,6 @@ class MatchIndex(SlotFilters):
         except KeyError:
             return None
         return [getattr(record, f) for f in names]
-
-    def set_kinds(self, kinds: Iterable[tuple[str, str]]) -> None:
-        """Take ``kinds`` as the whole kinds list from now on (see :meth:`fit`): only what needs seek changes."""
-        with self.lock:
-            self.kind_pairs_ = list(kinds)
-            self.kinds_ = kind_map(self.kind_pairs_, self.graph_.lookup)
-
-    def set_aliases(self, aliases: Iterable[tuple[str, str]]) -> int:
-        """Take ``aliases`` as the whole alias list from now on (see :meth:`fit`) without refitting: only
-        the forms that changed are re-learned and only the firms whose texts contain one are re-read.
-        Returns how many firms were re-read."""
-        if not self.fitted:
-            raise RuntimeError("fit the index before updating it")
-        with self.lock:
-            aliases = list(aliases)
-            changed = self.linker_.update_aliases(self.graph_, aliases)
-            self.aliases_ = aliases
-            if not changed:
-                return 0
-            for f in changed:
-                if f in self.linker_.forms_:
-                    self.analyzer_.add_word(f)
-                elif f not in self.linker_.base_forms_:
-                    self.analyzer_.remove_word(f)
-            self._link_need.cache_clear()
-            self._understand.cache_clear()
-            for cache in (self._terms_cache, self._links_cache):
-                for key in [k for k in cache if any(f in normalize(k) for f in changed)]:
-                    del cache[key]
-
-            def touched(rec: EnterpriseRecord) -> bool:
-                texts = (rec.name, rec.description, *(p for p, _ in rec.products))
-                return any(f in normalize(t) for t in texts for f in changed)
-
-            affected = [rec for rec in self.all_records() if touched(rec)]
-            self._evidence.clear()
-            for rec in affected:
-                self._upsert(rec)
-            self.version_ += 1
-            return len(affected)
 
     # ---- query-side helpers --------------------------------------------------------------------
     def link_need(self, text: str, *, respect_filler: bool = True) -> list[Link]:

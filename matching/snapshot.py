@@ -206,7 +206,7 @@ def load_index(folder: str | os.PathLike[str], config: MatchConfig | None = None
     index = MatchIndex(config)
     with index.lock:
         index._fit_language(_graph(r, meta["graph_aliases"]), [(a, b) for a, b in meta["aliases"]],
-                            [(a, b) for a, b in meta.get("kinds", default_kinds())])
+                            [(a, b) for a, b in meta["kinds"]] if "kinds" in meta else default_kinds())
         n, g = int(meta["enterprises"]), index.graph_
         index.terms_ = r.strings("terms").all()
         index.vocab_ = {t: i for i, t in enumerate(index.terms_)}
