@@ -100,8 +100,12 @@ def _listed_kinds(index: MatchIndex, u: Understanding, m: Mention, makers: int) 
         return ()
     named = (*m.node_ids, *m.synonym_ids)
     names = (m.words.lower(), *(index.graph_.names_[n].lower() for n in named))
-    # a kind the poster's own products are (汽车零部件 for a parts maker) would bring its peers, not its suppliers
+    # a kind the poster's own products are or are kinds of (汽车零部件 for a parts maker, 酒类 for a 白酒 distiller
+    # buying 基酒) would bring its peers, not its suppliers
     own = u.own_ids
+    own_names = {w for o in u.own for w in (o.words.lower(), *(index.graph_.names_[n].lower()
+                                                               for n in (*o.node_ids, *o.synonym_ids)))}
+    own |= {k for w in own_names for k in index.kinds_.get(w, ())}
     return tuple(dict.fromkeys(k for w in names for k in index.kinds_.get(w, ()) if k not in named and k not in own))
 
 

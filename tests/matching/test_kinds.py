@@ -47,6 +47,16 @@ def test_a_kind_the_poster_makes_itself_is_not_sought():
     assert ids[0] == 1 and 2 not in ids[:3]
 
 
+def test_a_kind_the_posters_own_product_is_a_kind_of_is_not_sought():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("动力煤", "焦煤", "煤炭", "汽车")], [])
+    firms = [_firm(1, "动力煤"), _firm(2, "煤炭"), _firm(3, "煤炭"), _firm(4, "焦煤"), _firm(5, "汽车")]
+    idx = MatchIndex().fit(graph, firms, aliases=(), kinds=[("动力煤", "煤炭"), ("焦煤", "煤炭")])
+    assert {2, 3} <= {i for i, _ in _ranked(idx, "电厂采购动力煤")}
+    # a 焦煤 producer buying 动力煤: 煤炭 is what its own product is a kind of, its listers are the poster's peers
+    ids = [i for i, _ in _ranked(idx, "我司为焦煤企业，主营焦煤，现采购动力煤")]
+    assert ids[0] == 1 and not {2, 3} & set(ids)
+
+
 def test_without_the_pair_the_kind_is_not_sought():
     idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=())
     assert {i for i, _ in _ranked(idx, "电厂采购动力煤5万吨")} & {2, 3} == set()
