@@ -1,7 +1,7 @@
 """node aliases: the shipped file's fourth coverage pass and category members (rows checked "alias4" and "alias5")
 reach databases seeded before them
 
-See app/aliases/batches.py: each row of a batch the table does not hold yet is added (operators' own rows and
+See app/core/shipped_batches.py: each row of a batch the table does not hold yet is added (operators' own rows and
 removals of other rows stay as they are); on a database created after the batches, 0008 has already seeded them and
 nothing is added. Downgrade removes the batches' rows no operator created.
 
@@ -13,7 +13,7 @@ Create Date: 2026-11-28 14:00:00
 from collections.abc import Sequence
 
 from alembic import op
-from app.aliases.batches import add_batch, remove_batch
+from app.core.shipped_batches import add_batch, remove_batch
 
 revision: str = "0014_alias_coverage4"
 down_revision: str | None = "0013_alias_coverage3"

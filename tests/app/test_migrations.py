@@ -79,45 +79,64 @@ def test_access_0004_drops_anonymous_posters_from_stored_answers(backend: str, t
         drop()  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-@pytest.mark.parametrize(("marker", "before"), [("checked alias2", "0011_undispatched_notifications"),
-                                                ("checked alias3", "0012_alias_coverage2"),
-                                                ("checked alias4", "0013_alias_coverage3"),
-                                                ("checked alias5", "0013_alias_coverage3"),
-                                                ("checked alias6", "0014_alias_coverage4")])
-def test_an_alias_batch_reaches_a_database_seeded_before_it(backend: str, marker: str, before: str,
-                                                            tmp_path: Path) -> None:
-    """0012-0015 (app/aliases/batches.py): a batch is added once, operators' edits stay, downgrade removes it."""
-    from matching.aliases import read_aliases
+def _shipped(vocabulary: str) -> list[tuple[str, str, str]]:
+    from matching.aliases import read_aliases, read_pairs
+    from matching.kinds import DEFAULT_KINDS
 
-    batch = {(a.alias, a.node) for a in read_aliases() if marker in a.source}
+    if vocabulary == "aliases":
+        return [(a.alias, a.node, a.source) for a in read_aliases()]
+    return list(read_pairs(DEFAULT_KINDS, ("item", "kind", "source")))
+
+
+# vocabulary, its table and key columns, an operator's own row; each batch with the revision before its migration
+_TABLES = {"aliases": ("node_aliases", "alias", "node_name", ("我们的叫法", "锂电池")),
+           "kinds": ("node_kinds", "item", "kind_name", ("我们的电芯", "锂电池"))}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(("vocabulary", "marker", "before"), [
+    ("aliases", "checked alias2", "0011_undispatched_notifications"),
+    ("aliases", "checked alias3", "0012_alias_coverage2"),
+    ("aliases", "checked alias4", "0013_alias_coverage3"),
+    ("aliases", "checked alias5", "0013_alias_coverage3"),
+    ("aliases", "checked alias6", "0014_alias_coverage4"),
+    ("kinds", "kinds2 by domain knowledge", "0016_node_kinds"),
+])
+def test_a_vocabulary_batch_reaches_a_database_seeded_before_it(backend: str, vocabulary: str, marker: str,
+                                                                 before: str, tmp_path: Path) -> None:
+    """0012-0015, 0017 (app/core/shipped_batches.py): a batch is added once, operators' edits stay, downgrade
+    removes it."""
+    name, first_col, second_col, own = _TABLES[vocabulary]
+    shipped = _shipped(vocabulary)
+    batch = {(a, b) for a, b, source in shipped if marker in source}
     assert len(batch) >= 100
     url, drop = fresh_database(tmp_path, backend)
     try:
         upgrade(url, before)
         engine = make_engine(url)
-        rows = sa.table("node_aliases", sa.column("alias"), sa.column("node_name"), sa.column("source"),
+        rows = sa.table(name, sa.column(first_col), sa.column(second_col), sa.column("source"),
                         sa.column("created_at"), sa.column("updated_at"))
+        first, second = rows.c[first_col], rows.c[second_col]
         now = datetime(2026, 1, 1)
-        first = next(a for a in read_aliases() if marker not in a.source)
-        with engine.begin() as conn:  # as 0008 left it before the pass: no batch rows; an operator's own edits
+        kept = next((a, b) for a, b, source in shipped if marker not in source)
+        with engine.begin() as conn:  # as the seeding left it before the pass: no batch rows; an operator's edits
             conn.execute(rows.delete().where(rows.c.source.contains(marker)))
-            conn.execute(rows.delete().where(rows.c.alias == first.alias, rows.c.node_name == first.node))
-            conn.execute(sa.insert(rows).values(alias="我们的叫法", node_name="锂电池", source="operator",
-                                                created_at=now, updated_at=now))
+            conn.execute(rows.delete().where(first == kept[0], second == kept[1]))
+            conn.execute(sa.insert(rows).values({first_col: own[0], second_col: own[1], "source": "operator",
+                                                 "created_at": now, "updated_at": now}))
 
         def held() -> set[tuple[str, str]]:
             with engine.connect() as conn:
-                return {(a, n) for a, n in conn.execute(sa.select(rows.c.alias, rows.c.node_name))}
+                return {(a, b) for a, b in conn.execute(sa.select(first, second))}
 
         assert not held() & batch
         upgrade(url)
         after = held()
         assert batch <= after
-        assert ("我们的叫法", "锂电池") in after and (first.alias, first.node) not in after  # edits kept
+        assert own in after and kept not in after  # edits kept
         upgrade(url)  # at head already: nothing twice
         downgrade(url, before)
-        assert not held() & batch and ("我们的叫法", "锂电池") in held()
+        assert not held() & batch and own in held()
         engine.dispose()
     finally:
         drop()  # type: ignore[operator]
