@@ -101,10 +101,11 @@ _TABLES = {"aliases": ("node_aliases", "alias", "node_name", ("我们的叫法",
     ("aliases", "checked alias5", "0013_alias_coverage3"),
     ("aliases", "checked alias6", "0014_alias_coverage4"),
     ("kinds", "kinds2 by domain knowledge", "0016_node_kinds"),
+    ("aliases", "checked english1", "0017_kinds2"),
 ])
 def test_a_vocabulary_batch_reaches_a_database_seeded_before_it(backend: str, vocabulary: str, marker: str,
                                                                  before: str, tmp_path: Path) -> None:
-    """0012-0015, 0017 (app/core/shipped_batches.py): a batch is added once, operators' edits stay, downgrade
+    """0012-0015, 0017, 0018 (app/core/shipped_batches.py): a batch is added once, operators' edits stay, downgrade
     removes it."""
     name, first_col, second_col, own = _TABLES[vocabulary]
     shipped = _shipped(vocabulary)

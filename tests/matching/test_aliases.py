@@ -295,3 +295,38 @@ def test_the_fifth_coverage_pass_names_no_listed_product_and_hides_none():
                 and any(listed[a.alias[k:]] for k in range(1, len(a.alias) - 1))]
     before = {a.alias for a in read_aliases(DEFAULT_ALIASES) if "checked alias6" not in a.source}
     assert not {a.alias for a in section} & before
+
+
+def test_the_english_trade_names_are_whole_names_of_listed_products():
+    """English trade names (matching/data/aliases.csv, "English trade names"): lower-case names of products two or more
+    firms list, two words or more or one word of six letters or more, each for at most three nodes, none a name the
+    list gave before; a need in English reaches the product."""
+    import re
+
+    listed = _listed()
+    section = _section("# --- English trade names")
+    assert len(section) >= 3000
+    assert all("checked english1 by domain knowledge (no page fetched)" in a.source for a in section)
+    assert all(listed[a.node] >= 2 for a in section)
+    assert not [a for a in section if not re.fullmatch(r"[a-z0-9][a-z0-9 \-'/&.+]*[a-z0-9)]", a.alias)]
+    assert not [a for a in section if " " not in a.alias and len(a.alias) < 6]
+    nodes_per_name: dict[str, set[str]] = {}
+    for a in section:
+        nodes_per_name.setdefault(a.alias, set()).add(a.node)
+    assert max(len(v) for v in nodes_per_name.values()) <= 3
+    before = {a.alias.lower() for a in read_aliases(DEFAULT_ALIASES) if "checked english1" not in a.source}
+    assert not set(nodes_per_name) & before
+
+
+def test_a_need_written_in_english_reaches_the_product_through_the_shipped_list():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("球阀", "注塑机", "阀门")], [])
+    firms = [EnterpriseRecord(1, "1", "甲阀门", "sme", "none", "", products=(("球阀", 0.8),)),
+             EnterpriseRecord(2, "2", "乙机械", "sme", "none", "", products=(("注塑机", 0.8),))]
+    with_list = MatchIndex().fit(graph, firms)
+    text = "Dear supplier, RFQ: stainless steel ball valve, DN50, PN16, 2000 pcs, delivery to Qingdao"
+    assert [r.enterprise_id for r in rank(with_list, MatchQuery(text=text))][:1] == [1]
+    machine = MatchQuery(text="we need an injection molding machine")
+    assert [r.enterprise_id for r in rank(with_list, machine)][:1] == [2]
+    without = MatchIndex().fit(graph, firms, aliases=[a for a in default_aliases() if not a[0].isascii() or
+                                                      " " not in a[0]])
+    assert [r.enterprise_id for r in rank(without, MatchQuery(text=text))][:1] != [1]
