@@ -19,6 +19,14 @@ def drop_glosses(t: str, wanted: list[Hit], names: Sequence[str]) -> list[Hit]:
     def akin(a: Hit, b: Hit) -> bool:
         return any(x in y or y in x for x in (names[n] for n in a.nodes) for y in (names[n] for n in b.nodes))
 
+    def glosses(p: Hit, h: Hit) -> bool:  # h stands inside the brackets opened right after p
+        opened = t.find("(", p.end, h.start)
+        return opened >= 0 and not t[p.end:opened].strip() and ")" not in t[opened:h.start]
+
+    for h in wanted:
+        # hardshell jacket（硬壳冲锋衣）: Chinese in brackets after an English name says it in the data's words
+        if h.in_paren and not is_latin(h.form) and any(is_latin(p.form) and glosses(p, h) for p in wanted):
+            h.in_paren = False
     out = []
     for h in wanted:
         if is_latin(h.form) and h.in_paren and any(

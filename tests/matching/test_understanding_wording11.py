@@ -123,3 +123,14 @@ def test_an_ordinal_says_when_not_what():
     # 第一 and 第二 are node names of the data: a plan's quarters were wanted beside its goods
     assert wanted(r.read("2025年采购计划：第一季度 螺栓 5万套；第二季度 法兰 2000片")) == ["法兰", "螺栓"]
     assert wanted(r.read("采购第三方物流服务")) == ["第三方物流"]
+
+
+def test_chinese_in_brackets_after_an_english_name_weighs_as_the_english():
+    r = need_reader(("茄克衫", "冲锋衣", "户外"), aliases=[("hardshell jacket", "茄克衫")])
+    u = r.read("我们是北欧户外品牌，寻找 3-layer hardshell jacket（硬壳冲锋衣）代工，4,000 pcs/style")
+    weights = {m.nodes[0]: m.weight for m in u.wanted}
+    # the Chinese in brackets says the English in the data's words: it was wanted at 0.6 as a bracketed detail
+    assert set(weights) == {"茄克衫", "冲锋衣"} and min(weights.values()) > 0.9
+    # Chinese in brackets after a Chinese name still details it
+    u = r.read("寻找冲锋衣（茄克衫款式）代工")
+    assert {m.nodes[0]: m.weight for m in u.wanted}.get("茄克衫", 0.0) < 0.7
