@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import ChainNode, NodeAlias, NodeKind
@@ -14,6 +14,13 @@ class KindRepository:
 
     def members_of(self, kind_name: str) -> list[NodeKind]:
         return list(self.session.scalars(select(NodeKind).where(NodeKind.kind_name == kind_name)
+                                         .order_by(NodeKind.id)))
+
+    def kinds_of(self, node_name: str) -> list[NodeKind]:
+        """The rows whose item is the node's name or an alias of it: what a need naming it also seeks."""
+        aliases = select(NodeAlias.alias).where(NodeAlias.node_name == node_name)
+        return list(self.session.scalars(select(NodeKind).where(or_(NodeKind.item == node_name,
+                                                                    NodeKind.item.in_(aliases)))
                                          .order_by(NodeKind.id)))
 
     def readable(self, item: str) -> bool:

@@ -1,6 +1,6 @@
 """Members of category nodes (动力煤 of 煤炭): a wanted product few firms list also seeks the categories it is a member
-of. Reading: any token. Adding and removing: operators and admins. A change reaches matching within a second
-(app/match_index/holder.py)."""
+of; read from either side (a category's members, a product's kinds). Reading: any token. Adding and removing:
+operators and admins. A change reaches matching within a second (app/match_index/holder.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ Editor = Annotated[Principal, Depends(require_roles("operator", "admin"))]
             summary="Products that are kinds of a category node (any token)")
 def list_members(key: str, session: SessionDep, _: CurrentPrincipal) -> list[MemberOut]:
     return [MemberOut.model_validate(m) for m in service.list_members(session=session, key=key)]
+
+
+@router.get("/{key}/kinds", openapi_extra=READ, response_model=list[MemberOut],
+            summary="Categories a product node (by its name or an alias) is a kind of (any token)")
+def list_kinds(key: str, session: SessionDep, _: CurrentPrincipal) -> list[MemberOut]:
+    return [MemberOut.model_validate(m) for m in service.list_kinds(session=session, key=key)]
 
 
 @router.post("/{key}/members", response_model=MemberOut, status_code=201,

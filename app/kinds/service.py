@@ -20,6 +20,10 @@ def list_members(*, session: Session, key: str) -> list[NodeKind]:
     return KindRepository(session).members_of(get_node(session=session, key=key).name)
 
 
+def list_kinds(*, session: Session, key: str) -> list[NodeKind]:
+    return KindRepository(session).kinds_of(get_node(session=session, key=key).name)
+
+
 def add(*, session: Session, key: str, data: MemberIn, principal: Principal) -> NodeKind:
     node = get_node(session=session, key=key)
     if normalize(data.item).strip() == normalize(node.name).strip():

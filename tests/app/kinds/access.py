@@ -29,6 +29,7 @@ def _one(ctx: Ctx) -> str:
 
 ACCESS = {
     ("GET", "/api/v1/nodes/{key}/members"): Access(URL, ANY),
+    ("GET", "/api/v1/nodes/{key}/kinds"): Access("/api/v1/nodes/三元材料/kinds", ANY),
     ("POST", "/api/v1/nodes/{key}/members"): Access(URL, only(dict.fromkeys(EDITORS, 201)), body=_body),
     ("DELETE", "/api/v1/nodes/{key}/members/{member_id}"): Access(_one, only(dict.fromkeys(EDITORS, 204))),
 }

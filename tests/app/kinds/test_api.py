@@ -32,9 +32,23 @@ def test_a_member_reaches_matching_at_once_and_leaves_it_again(client: TestClien
     assert {"node": "碳酸锂", "form": "碳酸锂", "how": "kind"} in [{k: n[k] for k in ("node", "form", "how")}
                                                                   for n in need]
     assert "金属锂" in [m["item"] for m in client.get(URL, headers=tokens.header("sme")).json()]
+    # read from the product's side too: what a need naming 金属锂 also seeks
+    kinds = client.get("/api/v1/nodes/金属锂/kinds", headers=tokens.header("sme")).json()
+    assert [(k["item"], k["kind_name"]) for k in kinds] == [("金属锂", "碳酸锂")]
     assert client.delete(f"{URL}/{member['id']}", headers=editor).status_code == 204
     codes, need = _found(client, tokens, "采购金属锂")
     assert codes.get("100002", 0) < 30 and len(need) == 1
+    assert client.get("/api/v1/nodes/金属锂/kinds", headers=tokens.header("sme")).json() == []
+
+
+def test_a_products_kinds_include_those_listed_under_its_aliases(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.header("admin")
+    assert client.post("/api/v1/nodes/金属锂/aliases", json={"alias": "锂金属锭", "source": "测试"},
+                       headers=h).status_code == 201
+    assert client.post(URL, json={"item": "锂金属锭", "source": "测试"}, headers=h).status_code == 201
+    kinds = client.get("/api/v1/nodes/金属锂/kinds", headers=h).json()
+    assert [(k["item"], k["kind_name"]) for k in kinds] == [("锂金属锭", "碳酸锂")]
+    assert client.get("/api/v1/nodes/没有这个/kinds", headers=h).status_code == 404
 
 
 def test_bad_members_are_refused_with_the_reason(client: TestClient, tokens: Tokens) -> None:
