@@ -80,6 +80,7 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
     for m in u.wanted:
         for n in m.synonym_ids:
             seeds[n] = max(seeds.get(n, 0.0), cfg.synonym_weight * m.weight)
+    own = _own_kinds(index, u)
     for m in u.wanted:
         named = (*m.node_ids, *m.synonym_ids)
         makers = _makers(index, named)
@@ -87,26 +88,31 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
         if m.broader_ids and (makers < cfg.broader_below or unrelated):
             n = m.broader_ids[0]
             seeds[n] = max(seeds.get(n, 0.0), cfg.broader_weight * m.weight)
-        for n in _listed_kinds(index, u, m, makers):
+        for n in _listed_kinds(index, m, makers, own):
             seeds[n] = max(seeds.get(n, 0.0), cfg.kind_weight * m.weight)
     return seeds
 
 
-def _listed_kinds(index: MatchIndex, u: Understanding, m: Mention, makers: int) -> tuple[int, ...]:
+def _item_names(index: MatchIndex, m: Mention) -> tuple[str, ...]:
+    """The names the kinds list may hold a mention under: its words as written and its nodes' names, lower case."""
+    return (m.words.lower(), *(index.graph_.names_[n].lower() for n in (*m.node_ids, *m.synonym_ids)))
+
+
+def _own_kinds(index: MatchIndex, u: Understanding) -> set[int]:
+    """Kinds the poster's own products are or are kinds of (汽车零部件 for a parts maker, 酒类 for a 白酒 distiller
+    buying 基酒): seeking them would bring the poster's peers, not its suppliers."""
+    return u.own_ids | {k for o in u.own for w in _item_names(index, o) for k in index.kinds_.get(w, ())}
+
+
+def _listed_kinds(index: MatchIndex, m: Mention, makers: int, own: set[int]) -> tuple[int, ...]:
     """What the kinds list says a wanted product few firms list is a kind of (动力煤 → 煤炭): its few makers
     cannot fill a shortlist, and the firms listing the kind are the next best answer. ``m.words`` counts as the
-    item too: a name the alias list gives a node may be listed as the item (电煤)."""
+    item too: a name the alias list gives a node may be listed as the item (电煤). ``own``: :func:`_own_kinds`."""
     if makers >= index.config.kind_below or not index.kinds_:
         return ()
     named = (*m.node_ids, *m.synonym_ids)
-    names = (m.words.lower(), *(index.graph_.names_[n].lower() for n in named))
-    # a kind the poster's own products are or are kinds of (汽车零部件 for a parts maker, 酒类 for a 白酒 distiller
-    # buying 基酒) would bring its peers, not its suppliers
-    own = u.own_ids
-    own_names = {w for o in u.own for w in (o.words.lower(), *(index.graph_.names_[n].lower()
-                                                               for n in (*o.node_ids, *o.synonym_ids)))}
-    own |= {k for w in own_names for k in index.kinds_.get(w, ())}
-    return tuple(dict.fromkeys(k for w in names for k in index.kinds_.get(w, ()) if k not in named and k not in own))
+    return tuple(dict.fromkeys(k for w in _item_names(index, m) for k in index.kinds_.get(w, ())
+                               if k not in named and k not in own))
 
 
 def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
@@ -136,7 +142,8 @@ def _kinds(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], 
     classes = _class_named(index, u)
     named = {n for m in u.wanted for n in (*m.node_ids, *m.synonym_ids)} - classes
     kinds = {n for m in u.wanted for n in m.broader_ids[:1] if n in seeds and n not in named} | classes
-    kinds |= {n for m in u.wanted for n in _listed_kinds(index, u, m, _makers(index, (*m.node_ids, *m.synonym_ids)))
+    own = _own_kinds(index, u)
+    kinds |= {n for m in u.wanted for n in _listed_kinds(index, m, _makers(index, (*m.node_ids, *m.synonym_ids)), own)
               if n in seeds and n not in named}
     return frozenset(kinds) - set(query.nodes)
 
