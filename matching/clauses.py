@@ -42,7 +42,10 @@ ZONES = ("object", "title", "detail", "purpose", "material", "modifier", "own", 
 WANTED_ZONES = ("object", "title", "detail")
 
 # hard clause ends outside brackets; NFKC has already turned ，：；！？ into , : ; ! ?
-_CLAUSE_END = set(",;:!?。\n\r|【】[]")
+_CLAUSE_END = set(",;:!?。\n\r|【】[]\u2014")
+# what ends a clause that the next one spells out (采购内容：…, 求购户外广告资源——高铁站灯箱、LED大屏)
+_DASH = "\u2014"
+_LEADS_IN = (":", _DASH)
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
@@ -88,7 +91,8 @@ _PURPOSE = re.compile(
 # words that end in 用 (通用、专用、使用 …) and are not that
 _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
 # 为二期产线配套采购一体机: what the goods are for, then the want verb and the goods
-_FOR_THEN_WANT = re.compile(r"为[^,]{1,20}?配套(?=" + "|".join(_WANT_WORDS) + ")")
+# (and 重卡发动机配套寻涡轮增压器, the 为 left out)
+_FOR_THEN_WANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(_WANT_WORDS) + "|[寻找求购征招])")
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 # a project, or works on a plant, named at the end of a phrase
 _PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
@@ -238,11 +242,11 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             _mark_want(text, s, e, verbs, boundaries, mark)
             # a heading ends in a colon, or in a line break before a numbered list (采购清单\n1、镀锌钢管)
             listed = c.stop == "\n" and n + 1 < len(clauses) and _NUMBERING.match(text, clauses[n + 1].start)
-            carry = "detail" if c.stop == ":" or listed else ""
+            carry = "detail" if c.stop in _LEADS_IN or listed else ""
         elif role == "detail" or not seen_title:
             mark(s, e, "detail" if role == "detail" else "title")
             _mark_inner(text, s, e, boundaries, mark)
-            carry = "detail" if c.stop == ":" and role != "detail" else ""
+            carry = "detail" if (c.stop == ":" and role != "detail") or c.stop == _DASH else ""
         else:
             _mark_inner(text, s, e, boundaries, mark)
         for m in OWN_THING.finditer(text, s, e):
@@ -308,7 +312,10 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         if m.end() == e or text[m.end()] != "的":
             mark(m.start(), m.end(), "context")
     m = _PURPOSE.search(text, s, e)
-    if m and m.start() > s:
+    # 我司工业盐产品配套包材: what goes with the poster's own products is what it asks for, not what they are for
+    own_before = m is not None and m.group() == "配套" and any(
+        o.end() == m.start() for o in OWN_THING.finditer(text, s, e))
+    if m and m.start() > s and not own_before:
         mark(m.start(), e, "purpose")
     m = _PURPOSE_END.search(text, s, e)
     if m:

@@ -10,7 +10,8 @@ __all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_STA
 
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
-    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|公司|集团|工厂|厂|单位|合作社|局|医院|研究院|设计院|园区)")
+    r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|(?:设备|方案|品牌|整机)商|公司|集团|工厂|厂|单位|合作社|局|医院|"
+    r"研究院|设计院|园区)")
 # how a poster names itself, and the markers of what it makes, owns or supplies
 SELF = r"(?:我司|本司|我公司|本公司|我们|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业)"
 # 我们厂是做电动自行车的, 我们做面条的, 本企业以生产压缩机为主: how a poster says what it makes
@@ -28,10 +29,10 @@ OWN_LABEL = re.compile(
 OWN_MID = re.compile(
     r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做")
 OWN_PLACE = re.compile(SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
-# 按我方模具定制, 贴我方标签, 我方提供配方和核心原料: what the poster has or supplies itself
+# 按我方模具定制, 贴我方标签, 我方提供配方和核心原料, 我司工业盐产品配套包材: what the poster has, supplies or makes
 OWN_THING = re.compile(
     r"(?<![为是])" + SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,12}?)"
-    r"(?=$|[,;:。]|定制|加工|生产|和|及|等)")
+    r"(?=$|[,;:。]|定制|加工|生产|和|及|等|配套)")
 # 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
 _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
 # 政务服务中心窗口设备更新: a centre after a product word names the poster (as a firm word would; not inside a
@@ -44,7 +45,8 @@ _COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
 MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
 # a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
 _POSTER_END = re.compile(
-    r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|工厂|厂|公司|集团|卖场|商超|单位|"
+    r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|设备商|方案商|品牌商|品牌方|零售商|"
+    r"批发商|渠道商|分销商|工厂|厂|公司|集团|卖场|商超|单位|"
     r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
     r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|想|希望|计划|长期|常年|近期){0,2}$"
 )

@@ -85,4 +85,6 @@ def test_a_qualified_supplier_is_who_is_sought_not_a_product_head(reader):
     # 合格供方 (a qualified supplier) continued the phrase, so 涡轮增压器 only qualified an unknown head and the
     # topic before the verb (发动机) was read as the want
     u = reader.read("重卡发动机配套寻涡轮增压器合格供方")
-    assert wanted(u)[0] == "涡轮增压器" and u.wanted[0].weight > u.wanted[-1].weight
+    assert wanted(u) == ["涡轮增压器"]
+    # and X配套 before the verb says what the goods are for, with or without 为 before it
+    assert "发动机" in purposes(u)

@@ -1,0 +1,50 @@
+"""Rules of wording from issue #10's sets (session of 2026-11-29, second), each on a hand-checkable sentence: an
+equipment or solution maker named before the want verb is the poster (基站设备商采购滤波器); 我司X产品配套Y names the
+poster's X; an em dash hands the clause after it the role of a detail, as a colon does; and a wanted alias that
+names the poster's own product as well as another does not seek the poster's (连衣裙 → 女装, 裙类 for a 女装 brand)."""
+
+from graph import ChainGraph, NodeSpec
+from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
+from tests.matching.conftest import need_reader, own, wanted
+
+
+def test_an_equipment_or_solution_maker_before_the_verb_is_the_poster():
+    r = need_reader(("基站", "滤波器", "手机整机", "喇叭"))
+    # 基站 was wanted at 0.85 beside the filters, and brought in the base-station makers, the poster's peers
+    u = r.read("5G基站设备商采购腔体滤波器，3.5GHz频段")
+    assert wanted(u) == ["滤波器"] and "基站" in own(u)
+    u = r.read("手机整机方案商寻找喇叭供应商")
+    assert wanted(u) == ["喇叭"] and "手机整机" in own(u)
+    # after the verb the same words name who is sought
+    assert "基站" in wanted(r.read("寻找基站设备商"))
+
+
+def test_what_the_posters_products_are_matched_with_is_wanted_not_its_products():
+    r = need_reader(("工业盐", "食用盐", "包材", "阀口袋"))
+    u = r.read("我司工业盐、食用盐产品配套包材，年需300万条")
+    assert {"工业盐", "食用盐"} <= set(own(u)) and wanted(u) == ["包材"]
+
+
+def test_the_clause_after_an_em_dash_spells_out_the_one_before():
+    r = need_reader(("饲料原料", "赖氨酸", "苏氨酸"))
+    # the dash was no clause end: the items after it weighed as much as what they spell out
+    u = r.read("求购饲料原料——赖氨酸、苏氨酸")
+    weights = {m.nodes[0]: m.weight for m in u.wanted}
+    assert set(weights) == {"饲料原料", "赖氨酸", "苏氨酸"}
+    assert weights["饲料原料"] > 1.5 * max(weights["赖氨酸"], weights["苏氨酸"])
+
+
+def _firm(i: int, *products: str) -> EnterpriseRecord:
+    return EnterpriseRecord(i, str(i), f"企业{i}", "sme", "none", "", products=tuple((p, 0.6) for p in products))
+
+
+def test_a_wanted_alias_does_not_seek_the_node_the_poster_makes():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("女装", "裙类", "面料")], [])
+    firms = [_firm(1, "裙类"), _firm(2, "女装"), _firm(3, "女装"), _firm(4, "面料")]
+    idx = MatchIndex().fit(graph, firms, aliases=[("连衣裙", "女装"), ("连衣裙", "裙类")], kinds=())
+    ids = [r.enterprise_id for r in rank(idx, MatchQuery(text="我们是女装品牌，寻连衣裙ODM供应商", limit=10))]
+    # 女装 is the poster's own product: its makers are the brand's peers, and 裙类 says the dresses
+    assert ids[0] == 1 and not {2, 3} & set(ids[:2])
+    # a buyer who makes no 女装 still gets both
+    ids = [r.enterprise_id for r in rank(idx, MatchQuery(text="采购连衣裙", limit=10))]
+    assert {1, 2, 3} <= set(ids)
