@@ -1,5 +1,5 @@
-"""Mentions a need names by the way, set aside by where they stand: a gloss in brackets after a product, and the
-category column of a catalogue entry."""
+"""Mentions a need names by the way, set aside by where they stand: a gloss in brackets after a product, the
+category column of a catalogue entry, and the poster's own product named again among the goods."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from matching.phrases import Hit, is_latin
 
-__all__ = ["category_columns", "drop_glosses"]
+__all__ = ["category_columns", "drop_glosses", "own_named_again"]
 
 _COLUMN_ENDS = "|\n:"  # what bounds a column of a catalogue entry or a form field (text is NFKC: ｜ is |); not a comma
 
@@ -49,3 +49,16 @@ def category_columns(t: str, hits: list[Hit]) -> None:
     if columns and any(h.role == "head" and h.nodes and h not in columns for h in hits):
         for h in columns:
             h.role, h.zone, h.note = "context", "context", "类别"
+
+
+def own_named_again(wanted: list[Hit], own: list[Hit]) -> list[Hit]:
+    """我公司是电动自行车生产企业，采购电动自行车电池和电动自行车控制器: a wanted mention of nothing but the poster's
+    own products, beside other goods, says what those goods are for (a modifier); its makers are the poster's peers.
+    Alone it stays wanted (a brand having its own product made: 我司为女装品牌，寻找女装代工厂)."""
+    own_nodes = {n for o in own for n in o.nodes}
+    theirs = [h for h in wanted if h.nodes and set(h.nodes) <= own_nodes]
+    if not theirs or len(theirs) == len(wanted):
+        return wanted
+    for h in theirs:
+        h.role = "modifier"
+    return [h for h in wanted if h not in theirs]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from graph import ChainGraph
 from matching.analyzer import normalize
-from matching.asides import category_columns, drop_glosses
+from matching.asides import category_columns, drop_glosses, own_named_again
 from matching.clauses import zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
@@ -298,6 +298,7 @@ class NeedReader:
                     o.form != h.form and h.form.endswith(o.form) for o in own):
                 h.role = "own"
                 own.append(h)
+        wanted = own_named_again(wanted, own)
         ignored = [t[s:e].strip() for s, e in merged(specs)] + ignored
         ignored += [h.form for h in hits if h.role == "ignored"]
         return Understanding(

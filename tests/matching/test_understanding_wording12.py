@@ -48,3 +48,12 @@ def test_a_wanted_alias_does_not_seek_the_node_the_poster_makes():
     # a buyer who makes no 女装 still gets both
     ids = [r.enterprise_id for r in rank(idx, MatchQuery(text="采购连衣裙", limit=10))]
     assert {1, 2, 3} <= set(ids)
+
+
+def test_the_posters_own_product_named_again_among_the_goods_says_what_they_are_for():
+    r = need_reader(("电动自行车", "电池", "控制器", "女装"))
+    u = r.read("我公司是电动自行车生产企业，采购电动自行车电池和电动自行车控制器")
+    # 电动自行车 was wanted at full weight and brought the poster's peers
+    assert set(wanted(u)) == {"电池", "控制器"} and "电动自行车" in own(u)
+    # named alone it is what the poster has made (a brand and its contract makers)
+    assert wanted(r.read("我司为女装品牌，寻找女装代工厂")) == ["女装"]
