@@ -76,13 +76,15 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
     own_ids = u.own_ids
     for m in u.wanted:
         # 连衣裙 → 女装, 裙类 from a 女装 brand: the node the poster makes would bring its peers, the other suffices
+        # (and a synonym the poster makes is not sought)
         kept = [n for n in m.node_ids if n not in own_ids] or m.node_ids
         for n in kept:
             w = m.weight * (cfg.broader_weight if n in classes else 1.0)
             seeds[n] = max(seeds.get(n, 0.0), w)
     for m in u.wanted:
         for n in m.synonym_ids:
-            seeds[n] = max(seeds.get(n, 0.0), cfg.synonym_weight * m.weight)
+            if n not in own_ids:
+                seeds[n] = max(seeds.get(n, 0.0), cfg.synonym_weight * m.weight)
     own = _own_kinds(index, u)
     for m in u.wanted:
         named = (*m.node_ids, *m.synonym_ids)

@@ -57,3 +57,12 @@ def test_the_posters_own_product_named_again_among_the_goods_says_what_they_are_
     assert set(wanted(u)) == {"电池", "控制器"} and "电动自行车" in own(u)
     # named alone it is what the poster has made (a brand and its contract makers)
     assert wanted(r.read("我司为女装品牌，寻找女装代工厂")) == ["女装"]
+
+
+def test_a_synonym_of_the_wanted_product_that_the_poster_makes_is_not_sought():
+    graph = ChainGraph.build([NodeSpec(n) for n in ("洗衣液", "日用品", "面料")], [])
+    firms = [_firm(1, "洗衣液"), _firm(2, "日用品"), _firm(3, "日用品"), _firm(4, "面料")]
+    idx = MatchIndex().fit(graph, firms, aliases=[("洗衣液", "日用品")], kinds=())
+    assert {1, 2, 3} <= {r.enterprise_id for r in rank(idx, MatchQuery(text="采购洗衣液", limit=10))}
+    ids = [r.enterprise_id for r in rank(idx, MatchQuery(text="我司为日用品生产企业，采购洗衣液", limit=10))]
+    assert ids[0] == 1 and not {2, 3} & set(ids[:2])
