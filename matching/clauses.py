@@ -119,7 +119,8 @@ _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 # list numbering: 1. 2、 一、 (3) ④
 _NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
 # a plant or line named before the want verb (水泥熟料生产线需石灰石): where the goods go, not what is sought
-_PLANT_END = re.compile(r"(?:生产线|产线|车间|装置|工厂|基地)$")
+_PLANT_END = re.compile(r"(?:生产线|产线|车间|装置|工厂|基地|(?:喷涂|涂装|装配|焊装|冲压|挤出|酸洗|镀锌|轧制|包装|灌装|"
+                        r"印染|流水|组装|注塑|电镀|烘干|分拣|拉丝|压延|涂布)线)$")
 
 Mark = Callable[[int, int, str], None]
 

@@ -5,7 +5,7 @@ names the poster's own product as well as another does not seek the poster's (�
 
 from graph import ChainGraph, NodeSpec
 from matching import EnterpriseRecord, MatchIndex, MatchQuery, rank
-from tests.matching.conftest import need_reader, own, wanted
+from tests.matching.conftest import need_reader, own, purposes, wanted
 
 
 def test_an_equipment_or_solution_maker_before_the_verb_is_the_poster():
@@ -66,3 +66,12 @@ def test_a_synonym_of_the_wanted_product_that_the_poster_makes_is_not_sought():
     assert {1, 2, 3} <= {r.enterprise_id for r in rank(idx, MatchQuery(text="采购洗衣液", limit=10))}
     ids = [r.enterprise_id for r in rank(idx, MatchQuery(text="我司为日用品生产企业，采购洗衣液", limit=10))]
     assert ids[0] == 1 and not {2, 3} & set(ids[:2])
+
+
+def test_a_process_line_before_the_want_verb_is_where_the_goods_go():
+    r = need_reader(("喷涂线", "聚酯粉末", "数据线"))
+    # 喷涂线 was wanted at full weight before the powder coating the line needs
+    u = r.read("铝型材静电喷涂线需户外耐候聚酯粉末")
+    assert wanted(u) == ["聚酯粉末"] and "喷涂线" in purposes(u)
+    # a line that is a product stays what is asked for
+    assert wanted(r.read("数据线采购，USB-C接口")) == ["数据线"]
