@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matching.english import PURPOSE_EN, WANT_EN
 from matching.parties import (
     FIRM_AFTER,
     OWN_LABEL,
@@ -55,7 +56,7 @@ _WANT_WORDS = word_list("""
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上 招商 进一批 进一些 进点货
 """)
 # 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
-_WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)"]))
+_WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)", WANT_EN]))
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
 _WANT_CHARS = set("寻找求需购招征缺")
 
@@ -86,6 +87,7 @@ _HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|
 _PURPOSE = re.compile(
     r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为(?!一家|[^,]{0,12}(?:企业|公司|厂家|工厂|集团))|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
     r"|为(?=[^,]{1,20}(?:提供|配套))"
+    r"|" + PURPOSE_EN
 )
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
 # words that end in 用 (通用、专用、使用 …) and are not that

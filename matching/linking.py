@@ -23,6 +23,9 @@ __all__ = ["Link", "NodeLinker"]
 _LATIN = re.compile(r"[a-z0-9]")
 _CONTENT = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
+# an English name of three letters or more, and the plural ending it may take in a text (valves, boxes)
+_WORDS = re.compile(r"[a-z][a-z0-9 \-]*[a-z]{2}")
+_PLURAL = re.compile(r"(?:e?s)(?![a-z0-9])")
 # a form read with characters left out is 3 to 8 characters long: shorter ones are met by accident
 _GAPPED_MIN, _GAPPED_MAX = 3, 8
 # words a listed name may end in that a buyer leaves out, with the shortest stem left (外延片销售, 外轮代理业务)
@@ -203,6 +206,9 @@ class NodeLinker:
     def nodes_of(self, form: str) -> tuple[int, ...]:
         """Every node a surface form stands for: its own first, then synonyms from the aliases."""
         node = self.forms_.get(form)
+        if node is None and form.endswith("s") and _WORDS.fullmatch(form):  # ball valves, boxes
+            form = next((f for f in (form[:-1], form[:-2]) if f in self.forms_ and _WORDS.fullmatch(f)), form)
+            node = self.forms_.get(form)
         if node is None:
             return ()
         return (node, *self.also_.get(form, ()))
@@ -241,8 +247,11 @@ class NodeLinker:
             j = i + 1
             while j <= n:
                 frag = text[i:j]
-                if frag in forms and not (j < n and _LATIN.match(text[j]) and _LATIN.match(text[j - 1])):
-                    out.append((i, j, frag))
+                if frag in forms:
+                    if not (j < n and _LATIN.match(text[j]) and _LATIN.match(text[j - 1])):
+                        out.append((i, j, frag))
+                    elif (plural := _PLURAL.match(text, j)) and frag[-1].isalpha() and _WORDS.fullmatch(frag):
+                        out.append((i, plural.end(), frag))  # ball valves: the English name in the plural
                 if frag not in prefixes:
                     break
                 j += 1

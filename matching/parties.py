@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from matching.english import OWN_START_EN
+
 __all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_START", "OWN_THING", "SELF",
            "names_partner", "names_poster", "names_welcomed", "subject_names_poster", "subject_names_sought"]
 
@@ -13,21 +15,23 @@ FIRM_AFTER = re.compile(
     r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|(?:设备|方案|品牌|整机)商|公司|集团|工厂|厂|单位|合作社|局|医院|"
     r"研究院|设计院|园区)")
 # how a poster names itself, and the markers of what it makes, owns or supplies
-SELF = r"(?:我司|本司|我公司|本公司|我们|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业)"
-# 我们厂是做电动自行车的, 我们做面条的, 本企业以生产压缩机为主: how a poster says what it makes
+SELF = r"(?:我司|本司|我公司|本公司|我们|咱们|咱|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业)"
+# 我们厂是做电动自行车的, 我们做的是光伏组件, 本企业以生产压缩机为主, 公司从事…生产: how a poster says what it makes
 OWN_START = re.compile(
-    r"^(?:那个|就是说?|嗯|然后)?" + SELF + r"(?:厂|公司|企业|这边)?"
-    r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|运营|经营|在|拥有|现有|一家|有|目前|做(?=[^,;]{1,16}的)|以)(?:一家)?"
+    r"^(?:那个|就是说?|嗯|然后)?(?:" + SELF + r"(?:厂|公司|企业|这边)?|公司(?=从事|主营|专业))"
+    r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|运营|经营|从事|在|拥有|现有|一家|有|目前|做(?=[^,;]{0,16}的)|以)(?:一家)?"
+    r"|" + OWN_START_EN
 )
 OWN_LABEL = re.compile(
     r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位"
     # 采购企业级硬盘 is no label: these name the poster only as a label or before 为/是
     r"|(?:需求|采购|发榜|发布)(?:企业|主体)(?=$|[:为是])"
     # a form's fields about the firm filling it in (企业类型：轮胎制造, 主营产品：制动盘)
-    r"|企业(?:类型|名称|性质|简介|概况)|(?:公司|单位)(?:名称|简介|概况)|所属行业|主营(?:产品|业务)?|主要产品|主导产品)"
+    r"|企业(?:类型|名称|性质|简介|概况)|(?:公司|单位)(?:名称|简介|概况)|所属行业"
+    r"|(?:公司|企业|本公司|我司)?(?:主营(?:产品|业务)?|主要产品|主导产品))"
 )
 OWN_MID = re.compile(
-    r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做")
+    r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做|主要供应|主供")
 OWN_PLACE = re.compile(SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
 # 按我方模具定制, 贴我方标签, 我方提供配方和核心原料, 我司工业盐产品配套包材: what the poster has, supplies or makes
 OWN_THING = re.compile(
