@@ -304,6 +304,8 @@ def separated(t: str, a: int, b: int, boundaries: set[int], fill: list[tuple[int
     if b <= a:
         return False  # overlapping mentions (动力电池 / 电池隔膜) are one phrase
     gap = t[a:b]
+    if gap == " " and t[a - 1].isascii() and t[a - 1].isalnum() and t[b].isascii() and t[b].isalpha():
+        return False  # stainless steel seamless pipes: an English noun phrase, its words a space apart
     if any(ch in SEPARATORS for ch in gap) or not _JOINED.fullmatch(gap):
         return True
     if any(s < b and a < e for s, e in fill):

@@ -41,3 +41,14 @@ def test_more_ways_a_poster_says_what_it_makes_in_chinese():
     assert (wanted(u := r.read("我们做的是光伏组件，找EVA胶膜供应商")), own(u)) == (["EVA胶膜"], ["光伏组件"])
     assert (wanted(u := r.read("公司从事医疗器械生产，采购PP料")), own(u)) == (["PP料"], ["医疗器械"])
     assert (wanted(u := r.read("公司主导产品：汽车座椅。现寻找海绵供应商")), own(u)) == (["海绵"], ["汽车座椅"])
+
+
+def test_the_last_name_of_an_english_noun_phrase_is_its_head():
+    r = need_reader(("不锈钢", "无缝管", "光伏组件", "EVA胶膜"),
+                    aliases=[("stainless steel", "不锈钢"), ("seamless pipe", "无缝管"), ("eva film", "EVA胶膜"),
+                             ("solar module", "光伏组件")])
+    # the steel was wanted at full weight beside the pipes it qualifies
+    u = r.read("We need stainless steel seamless pipes, ASTM A312 TP316L")
+    assert wanted(u) == ["无缝管"] and [n for m in u.modifiers for n in m.nodes] == ["不锈钢"]
+    # a list stays a list
+    assert set(wanted(r.read("Looking for EVA film and solar modules"))) == {"EVA胶膜", "光伏组件"}
