@@ -47,6 +47,7 @@ EMPTY_HEADS = frozenset(word_list("""
     整体解决方案 系统解决方案 综合解决方案 整体方案 新品 新产品 利用 综合利用 制造 生产 更新 改造 升级 长协 长约
     定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号 物料 商品 渠道 园区
     年度 年度框架 框架协议 协议 协议库存 批量 批次
+    国内 国外 境内 境外 内销 外销
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
 # a phrase going on with 的 or a verb (胶合板要增加一家供应商) is a new clause, not an unknown head

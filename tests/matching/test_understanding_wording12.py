@@ -75,3 +75,11 @@ def test_a_process_line_before_the_want_verb_is_where_the_goods_go():
     assert wanted(u) == ["聚酯粉末"] and "喷涂线" in purposes(u)
     # a line that is a product stays what is asked for
     assert wanted(r.read("数据线采购，USB-C接口")) == ["数据线"]
+
+
+def test_a_home_or_foreign_market_is_no_product():
+    r = need_reader(("国内", "外销", "环氧塑封料", "国内贸易"))
+    # 国内 (a segment two firms list) was wanted at 0.71 in 国内厂家
+    assert wanted(r.read("寻求可替代进口环氧塑封料的国内厂家")) == ["环氧塑封料"]
+    assert "外销" not in wanted(r.read("采购环氧塑封料，外销订单用"))
+    assert wanted(r.read("寻找国内贸易合作伙伴")) == ["国内贸易"]
