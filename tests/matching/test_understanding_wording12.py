@@ -83,3 +83,21 @@ def test_a_home_or_foreign_market_is_no_product():
     assert wanted(r.read("寻求可替代进口环氧塑封料的国内厂家")) == ["环氧塑封料"]
     assert "外销" not in wanted(r.read("采购环氧塑封料，外销订单用"))
     assert wanted(r.read("寻找国内贸易合作伙伴")) == ["国内贸易"]
+
+
+def test_more_ways_a_poster_says_what_it_makes_in_chinese():
+    r = need_reader(("铸件", "生铁", "制动盘", "灰铸铁", "光伏组件", "EVA胶膜", "医疗器械", "PP料", "汽车座椅", "海绵"))
+    assert (wanted(u := r.read("咱们厂是生产铸件的，缺生铁")), own(u)) == (["生铁"], ["铸件"])
+    assert "制动盘" in own(r.read("我们是一级供应商，主要供应制动盘，现在采购灰铸铁"))
+    assert (wanted(u := r.read("我们做的是光伏组件，找EVA胶膜供应商")), own(u)) == (["EVA胶膜"], ["光伏组件"])
+    assert (wanted(u := r.read("公司从事医疗器械生产，采购PP料")), own(u)) == (["PP料"], ["医疗器械"])
+    assert (wanted(u := r.read("公司主导产品：汽车座椅。现寻找海绵供应商")), own(u)) == (["海绵"], ["汽车座椅"])
+    # the poster's products listed after 产品为 or a 产品 label, a year's output, every trade before 生产商 after 作为
+    assert set(own(r.read("本企业产品为汽车座椅和海绵，现需采购生铁"))) >= {"汽车座椅", "海绵"}
+    assert wanted(r.read("我司产品：汽车座椅、海绵。需采购生铁")) == ["生铁"]
+    assert wanted(r.read("咱们厂年产铸件5000吨、灰铸铁件2000吨，需采购生铁")) == ["生铁"]
+    assert (wanted(u := r.read("作为铸件和制动盘生产商，我们采购生铁")), set(own(u))) == (["生铁"], {"铸件", "制动盘"})
+    assert (wanted(u := r.read("我司产能：灰铸铁2000吨，需采购生铁")), own(u)) == (["生铁"], ["灰铸铁"])
+    assert own(r.read("公司年产铸件3万吨，需要生铁")) == ["铸件"]
+    # after the want verb a product list is what is sought
+    assert set(wanted(r.read("采购产品为铸件和制动盘"))) == {"铸件", "制动盘"}
