@@ -86,7 +86,7 @@ _DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于)?(?:" + _DELIV
 _HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
 _PURPOSE = re.compile(
     r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为(?!一家|[^,]{0,12}(?:企业|公司|厂家|工厂|集团|厂|商|品牌))|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
-    r"|为(?=[^,]{1,20}(?:提供|配套))"
+    r"|为(?=[^,]{1,20}(?:提供|配套))|(?:用途|应用场景|应用领域|使用场景)(?:为|是)"
     r"|" + PURPOSE_EN
 )
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
@@ -121,6 +121,7 @@ _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 # list numbering: 1. 2、 一、 (3) ④
 _NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
 # a plant or line named before the want verb (水泥熟料生产线需石灰石): where the goods go, not what is sought
+_MAKING_END = re.compile(r"(?:生产|制造|加工|使用)(?:上|中)?$")
 _PLANT_END = re.compile(r"(?:生产线|产线|车间|装置|工厂|基地|(?:喷涂|涂装|装配|焊装|冲压|挤出|酸洗|镀锌|轧制|包装|灌装|"
                         r"印染|流水|组装|注塑|电镀|烘干|分拣|拉丝|压延|涂布)线)$")
 
@@ -392,11 +393,13 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             _mark_inner(text, after[0], after[1], boundaries, mark)
             if _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
-                plant = _PLANT_END.search(text[before[0]:before[1]].rstrip()) or _FOR_THEN_WANT.match(text, before[0])
+                topic = text[before[0]:before[1]].rstrip()
+                plant = _PLANT_END.search(topic) or _MAKING_END.search(topic) or _FOR_THEN_WANT.match(text, before[0])
                 mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
         elif _has_content(text, *before) and not (own and k == 0):
-            mark(*before, "object")
+            # 需要纯碱，玻璃生产需要: what is made with the goods, before a verb with nothing after it
+            mark(*before, "purpose" if _MAKING_END.search(text, *before) else "object")
             _mark_inner(text, before[0], before[1], boundaries, mark)
         prev = ve
     if own:

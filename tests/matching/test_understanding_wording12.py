@@ -101,3 +101,14 @@ def test_more_ways_a_poster_says_what_it_makes_in_chinese():
     assert own(r.read("公司年产铸件3万吨，需要生铁")) == ["铸件"]
     # after the want verb a product list is what is sought
     assert set(wanted(r.read("采购产品为铸件和制动盘"))) == {"铸件", "制动盘"}
+
+
+def test_what_is_made_with_the_goods_and_their_stated_use_are_purposes():
+    r = need_reader(("纯碱", "玻璃", "环氧树脂", "风电叶片", "隔膜", "锂电池"))
+    # 玻璃 was wanted at 0.83 beside the soda ash it is made with
+    assert (wanted(u := r.read("玻璃生产需要纯碱")), purposes(u)) == (["纯碱"], ["玻璃"])
+    assert (wanted(u := r.read("需要纯碱，玻璃生产需要")), purposes(u)) == (["纯碱"], ["玻璃"])
+    assert (wanted(u := r.read("锂电池生产急需隔膜")), purposes(u)) == (["隔膜"], ["锂电池"])
+    assert (wanted(u := r.read("采购环氧树脂，主要用途为风电叶片灌注")), purposes(u)) == (["环氧树脂"], ["风电叶片"])
+    # a product before a verb with nothing after it is still what is asked for
+    assert wanted(r.read("纯碱需要，长期")) == ["纯碱"]
