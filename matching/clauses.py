@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matching.english import PURPOSE_EN, WANT_EN
+from matching.labels import LABEL, label_role
 from matching.parties import (
     FIRM_AFTER,
     OWN_LABEL,
@@ -107,14 +108,7 @@ _REPLACED = re.compile(r"(?:替代|取代|代替|替换)([^,;、()的]{1,12})")
 _INPUTS_OF = tuple((w, re.compile(re.escape(w)))
                    for w in ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件"))
 _INFIX_USE = re.compile("用")
-_LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
-_LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间|^(?:包装|付款|结算|质保|售后)$")
-_LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景")
-# a tender's lots (包1：, 标段二：) each name what is bought
-_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|物料|标的|清单|品名|名称|描述|品种|品类|明细|如下"
-                           r"|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
-_LABEL = re.compile(r"^.{1,8}$")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 
@@ -179,21 +173,6 @@ def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[i
     return sorted(found)
 
 
-def _label_role(label: str) -> str:
-    """What a short label before a colon (采购内容：、资质要求：、需求单位：) says about the clause after it."""
-    if OWN_LABEL.match(label):
-        return "own"
-    if _LABEL_REQUIRE.search(label):
-        return "require"
-    if _LABEL_DELIVER.search(label):
-        return "deliver"
-    if _LABEL_PURPOSE.search(label):
-        return "purpose"
-    if _LABEL_DETAIL.search(label):
-        return "detail"
-    return "context"
-
-
 def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
     """A zone (see :data:`ZONES`) for every character of normalised ``text``, and the number of the
     clause each character is in (-1 between clauses).
@@ -234,7 +213,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
         carry = ""
         if role == "label":
-            carry = _label_role(body)
+            carry = label_role(body)
             continue
         if role == "header":
             continue
@@ -268,7 +247,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
 
 
 def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
-    if stop == ":" and _LABEL.match(body) and _label_role(body) != "context":
+    if stop == ":" and LABEL.match(body) and label_role(body) != "context":
         return "label"
     if OWN_LABEL.match(body):
         return "own"

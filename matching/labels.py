@@ -1,0 +1,33 @@
+"""The short labels of a need written as a form (采购内容：, 资质要求：, 需求单位：, 包1：) and the role each hands the
+clause after it: what is asked for, the poster's own products, conditions, delivery terms or a purpose."""
+
+from __future__ import annotations
+
+import re
+
+from matching.parties import OWN_LABEL
+
+__all__ = ["LABEL", "label_role"]
+
+LABEL = re.compile(r"^.{1,8}$")  # what is short enough to be a label before a colon
+_LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
+_LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间|^(?:包装|付款|结算|质保|售后)$")
+_LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景")
+# a tender's lots (包1：, 标段二：) each name what is bought
+_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|物料|标的|清单|品名|名称|描述|品种|品类|明细|如下"
+                           r"|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
+
+
+def label_role(label: str) -> str:
+    """What a short label before a colon (采购内容：、资质要求：、需求单位：) says about the clause after it."""
+    if OWN_LABEL.match(label):
+        return "own"
+    if _LABEL_REQUIRE.search(label):
+        return "require"
+    if _LABEL_DELIVER.search(label):
+        return "deliver"
+    if _LABEL_PURPOSE.search(label):
+        return "purpose"
+    if _LABEL_DETAIL.search(label):
+        return "detail"
+    return "context"
