@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matching.phrases import Hit, is_latin
+from matching.phrases import EMPTY_HEADS, Hit, is_latin
 
-__all__ = ["category_columns", "drop_glosses", "own_named_again"]
+__all__ = ["category_columns", "drop_glosses", "own_products"]
 
 _COLUMN_ENDS = "|\n:"  # what bounds a column of a catalogue entry or a form field (text is NFKC: ｜ is |); not a comma
 
@@ -51,14 +51,23 @@ def category_columns(t: str, hits: list[Hit]) -> None:
             h.role, h.zone, h.note = "context", "context", "类别"
 
 
-def own_named_again(wanted: list[Hit], own: list[Hit]) -> list[Hit]:
-    """我公司是电动自行车生产企业，采购电动自行车电池和电动自行车控制器: a wanted mention of nothing but the poster's
-    own products, beside other goods, says what those goods are for (a modifier); its makers are the poster's peers.
-    Alone it stays wanted (a brand having its own product made: 我司为女装品牌，寻找女装代工厂)."""
+def own_products(hits: list[Hit], wanted: list[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """The mentions of the poster's own products, and ``wanted`` without those that name nothing else.
+
+    A modifier ending in an own product's name names it too (交付至我司…组件工厂 with 光伏组件用…). A wanted mention
+    of nothing but the poster's own products, beside other goods (我公司是电动自行车生产企业，采购电动自行车电池和电动
+    自行车控制器), says what those goods are for (a modifier): its makers are the poster's peers. Alone it stays
+    wanted (a brand having its own product made: 我司为女装品牌，寻找女装代工厂)."""
+    own = [h for h in hits if h.role == "own" and h.form not in EMPTY_HEADS]
+    for h in hits:
+        if h.role == "modifier" and not is_latin(h.form) and any(
+                o.form != h.form and h.form.endswith(o.form) for o in own):
+            h.role = "own"
+            own.append(h)
     own_nodes = {n for o in own for n in o.nodes}
     theirs = [h for h in wanted if h.nodes and set(h.nodes) <= own_nodes]
     if not theirs or len(theirs) == len(wanted):
-        return wanted
+        return own, wanted
     for h in theirs:
         h.role = "modifier"
-    return [h for h in wanted if h not in theirs]
+    return own, [h for h in wanted if h not in theirs]

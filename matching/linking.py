@@ -206,9 +206,6 @@ class NodeLinker:
     def nodes_of(self, form: str) -> tuple[int, ...]:
         """Every node a surface form stands for: its own first, then synonyms from the aliases."""
         node = self.forms_.get(form)
-        if node is None and form.endswith("s") and _WORDS.fullmatch(form):  # ball valves, boxes
-            form = next((f for f in (form[:-1], form[:-2]) if f in self.forms_ and _WORDS.fullmatch(f)), form)
-            node = self.forms_.get(form)
         if node is None:
             return ()
         return (node, *self.also_.get(form, ()))

@@ -336,14 +336,15 @@ def runs(t: str, zone: list[str], fill: list[tuple[int, int]],
 
 
 def named_nodes(lk: NodeLinker, G: ChainGraph, t: str, span: tuple[int, int], specs: list[tuple[int, int, str]],
-                zone: list[str], fill: list[tuple[int, int]], *, asked: bool) -> tuple[int, ...]:
-    """The nodes a mention at ``span`` stands for: its own, then what its name also names. A product named with
+                zone: list[str], fill: list[tuple[int, int]], *, asked: bool, form: str = "") -> tuple[int, ...]:
+    """The nodes a mention at ``span`` stands for (``form``: the name it matched, ball valve in ball valves; the
+    span's text by default): its own, then what its name also names. A product named with
     its grade (电池级碳酸锂) is the product without it; a material named with the form it is delivered in
     (铝合金锭) is that material, as work named with 服务 or 业务 (仓储服务) is that work, listed without the
     word; and, for a mention that may be asked for (``asked``), what the words around it name with a word set
     into them (:func:`_gapped_nodes`)."""
     s, e = span
-    form = t[s:e]
+    form = form or t[s:e]
     nodes = lk.nodes_of(form)
     for a, b, kind in specs:
         if kind == "grade" and a == s and b < e and form[b - s:] in lk.forms_:

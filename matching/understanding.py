@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from graph import ChainGraph
 from matching.analyzer import normalize
-from matching.asides import category_columns, drop_glosses, own_named_again
+from matching.asides import category_columns, drop_glosses, own_products
 from matching.clauses import zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
@@ -212,7 +212,7 @@ class NeedReader:
             # follow the process's string hashes, and two workers would read one text two ways
             z = max(dict.fromkeys(own_zones), key=own_zones.count)
             how = "alias" if form in lk.alias_forms_ else "exact"
-            nodes = named_nodes(lk, self.graph_, t, (s, e), specs, zone, fill, asked=z not in _SET_ASIDE)
+            nodes = named_nodes(lk, self.graph_, t, (s, e), specs, zone, fill, asked=z not in _SET_ASIDE, form=form)
             out.append(Hit(s, e, form, nodes, how, z))
         exact_wanted = any(h.zone in _ZONE_WEIGHT for h in out)
         for s, e in runs(t, zone, fill, specs):  # no exact mention where the want is: try a near miss
@@ -292,13 +292,7 @@ class NeedReader:
                 h.role = "context"
             if h.role == "modifier":
                 h.note = self._relation(h, h.head)
-        own = [h for h in hits if h.role == "own" and h.form not in EMPTY_HEADS]
-        for h in hits:  # 交付至我司…组件工厂 with 光伏组件用…: the modifier named the poster's own product
-            if h.role == "modifier" and not is_latin(h.form) and any(
-                    o.form != h.form and h.form.endswith(o.form) for o in own):
-                h.role = "own"
-                own.append(h)
-        wanted = own_named_again(wanted, own)
+        own, wanted = own_products(hits, wanted)
         ignored = [t[s:e].strip() for s, e in merged(specs)] + ignored
         ignored += [h.form for h in hits if h.role == "ignored"]
         return Understanding(

@@ -24,11 +24,6 @@ __all__ = ["add_batch", "remove_batch"]
 Vocabulary = Literal["aliases", "kinds"]
 
 
-def _table(name: str, first: str, second: str) -> sa.TableClause:
-    return sa.table(name, *(sa.column(c) for c in (first, second, "source", "created_by", "created_at",
-                                                     "updated_at")))
-
-
 def _shipped_aliases() -> list[tuple[str, str, str]]:
     return [(a.alias, a.node, a.source) for a in read_aliases()]
 
@@ -38,15 +33,21 @@ def _shipped_kinds() -> list[tuple[str, str, str]]:
 
 
 # each vocabulary: its table, the two columns a row is keyed by, and the shipped rows (first, second, source)
-_VOCABULARIES: dict[str, tuple[sa.TableClause, str, str, Callable[[], list[tuple[str, str, str]]]]] = {
-    "aliases": (_table("node_aliases", "alias", "node_name"), "alias", "node_name", _shipped_aliases),
-    "kinds": (_table("node_kinds", "item", "kind_name"), "item", "kind_name", _shipped_kinds),
+_VOCABULARIES: dict[str, tuple[str, str, str, Callable[[], list[tuple[str, str, str]]]]] = {
+    "aliases": ("node_aliases", "alias", "node_name", _shipped_aliases),
+    "kinds": ("node_kinds", "item", "kind_name", _shipped_kinds),
 }
+
+
+def _table(vocabulary: Vocabulary) -> sa.TableClause:
+    name, first, second, _ = _VOCABULARIES[vocabulary]
+    return sa.table(name, *(sa.column(c) for c in (first, second, "source", "created_by", "created_at", "updated_at")))
 
 
 def add_batch(bind: Connection, marker: str, vocabulary: Vocabulary = "aliases") -> int:
     """Insert the shipped rows of the batch ``marker`` that the table lacks; returns how many."""
-    table, first, second, shipped = _VOCABULARIES[vocabulary]
+    _, first, second, shipped = _VOCABULARIES[vocabulary]
+    table = _table(vocabulary)
     held = {(a, b) for a, b in bind.execute(sa.select(table.c[first], table.c[second]))}
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
@@ -59,5 +60,5 @@ def add_batch(bind: Connection, marker: str, vocabulary: Vocabulary = "aliases")
 
 
 def remove_batch(bind: Connection, marker: str, vocabulary: Vocabulary = "aliases") -> None:
-    table = _VOCABULARIES[vocabulary][0]
+    table = _table(vocabulary)
     bind.execute(table.delete().where(table.c.source.contains(marker), table.c.created_by.is_(None)))
