@@ -83,7 +83,9 @@ _DELIVER = re.compile(
     r"合同|协议|长约|现货(?!的)|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输|冷链配送"
 )
 _SERVICE_AFTER = re.compile(r"服务|公司|企业|单位|车队|承运|供应商|服务商|合作")
-_DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于)?(?:" + _DELIVER.pattern + ")")
+# 需冷链配送 after the goods: a term of delivery, unless its carrier is what is sought (需冷链运输公司)
+_DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于|(?:需要|需|须|要求|必须))?(?:" + _DELIVER.pattern + ")(?!"
+                            + _SERVICE_AFTER.pattern + ")")
 _HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
 _PURPOSE = re.compile(
     r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为(?!一家|[^,]{0,12}(?:企业|公司|厂家|工厂|集团|厂|商|品牌))|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
