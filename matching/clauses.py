@@ -29,9 +29,9 @@ from matching.parties import (
     FIRM_AFTER,
     OWN_LABEL,
     OWN_MID,
-    OWN_PLACE,
     OWN_START,
     OWN_THING,
+    own_spans,
     subject_names_poster,
     subject_names_sought,
 )
@@ -234,12 +234,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             carry = "detail" if (c.stop == ":" and role != "detail") or c.stop == _DASH else ""
         else:
             _mark_inner(text, s, e, boundaries, mark)
-        for m in OWN_THING.finditer(text, s, e):
-            if not _WANT.search(m.group(1)) and not OWN_MID.match(m.group(1)) \
-                    and not any(m.start(1) <= vs < m.end(1) for vs, _ in verbs):  # 我们这边缺铝锭
-                mark(m.start(1), m.end(1), "own")
-        for m in OWN_PLACE.finditer(text, s, e):  # 交付至我司盐城组件工厂: the poster's own product
-            mark(m.start(1), m.end(1), "own")
+        for a, b in own_spans(text, s, e, verbs, _WANT):
+            mark(a, b, "own")
         for m in OWN_MID.finditer(text, s, e):
             mark(m.start(), m.end(), "marker")
         for vs, ve in verbs:

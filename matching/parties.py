@@ -7,7 +7,7 @@ import re
 
 from matching.english import OWN_START_EN
 
-__all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_START", "OWN_THING", "SELF",
+__all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_START", "OWN_THING", "SELF", "own_spans",
            "names_partner", "names_poster", "names_welcomed", "subject_names_poster", "subject_names_sought"]
 
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
@@ -19,9 +19,10 @@ SELF = r"(?:我司|本司|我公司|本公司|我们|咱们|咱|我单位|我方
 # 我们厂是做电动自行车的, 我们做的是光伏组件, 本企业以生产压缩机为主, 公司从事…生产, 本企业产品为…, 我们厂年产…:
 # how a poster says what it makes
 OWN_START = re.compile(
-    r"^(?:那个|就是说?|嗯|然后)?(?:" + SELF + r"(?:厂|公司|企业|这边)?|公司(?=从事|主营|专业|年产|(?:主要|主导)?产品))"
+    r"^(?:那个|就是说?|嗯|然后)?(?:" + SELF + r"(?:厂|公司|企业|这边)?"
+    r"|公司(?=从事|主营|专业|年产|(?:主要|主导|核心|主打)?产品))"
     r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|年产|运营|经营|从事|在|拥有|现有|一家|有|目前|做(?=[^,;]{0,16}的)|以"
-    r"|的?(?:主要|主导)?产品(?:为|是|有|包括|涵盖))(?:一家)?"
+    r"|的?(?:主要|主导|核心|主打|拳头)?产品(?:为|是|有|包括|涵盖))(?:一家)?"
     # 作为饲料和兽药生产商，我们采购玉米: the firm words after 作为 name the poster's trades, every one listed
     r"|^作为(?:一家|国内)?(?=[^,]{1,20}?(?:企业|公司|厂家|工厂|集团|厂|商|品牌)(?:$|[,，]))"
     r"|" + OWN_START_EN
@@ -32,15 +33,27 @@ OWN_LABEL = re.compile(
     r"|(?:需求|采购|发榜|发布)(?:企业|主体)(?=$|[:为是])"
     # a form's fields about the firm filling it in (企业类型：轮胎制造, 主营产品：制动盘)
     r"|企业(?:类型|名称|性质|简介|概况)|(?:公司|单位)(?:名称|简介|概况)|所属行业"
-    r"|(?:公司|企业|本公司|我司)?(?:主营(?:产品|业务)?|主要产品|主导产品)|(?:公司|企业|本公司|我司|本企业)(?:产品|产能))"
+    r"|(?:公司|企业|本公司|我司)?(?:主营(?:产品|业务)?|主要产品|主导产品|核心产品|主打产品)|(?:公司|企业|本公司|我司|本企业)(?:产品|产能))"
 )
 OWN_MID = re.compile(
-    r"主营(?:业务)?(?:为|是|有|包括)?|主要产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做|主要供应|主供")
-OWN_PLACE = re.compile(SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区)")
-# 按我方模具定制, 贴我方标签, 我方提供配方和核心原料, 我司工业盐产品配套包材: what the poster has, supplies or makes
+    r"主营(?:业务)?(?:为|是|有|包括)?|(?:主要|核心|主打)产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做|主要供应|主供")
+OWN_PLACE = re.compile(SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区|装置)")
+# 摩托车是我们的拳头产品, 生猪养殖是主业, 系统门窗是我们的主业（断桥铝门窗、阳光房）: the subject is the poster's trade
+_OWN_IS = re.compile(
+    r"([^,;:。]{1,24}?)是(?:" + SELF + r"|公司|企业)?的?(?:主业|主营业务|主营产品|主营|拳头产品|主打产品|主打|核心产品|"
+    r"主要产品|主力产品|看家产品|当家产品|强项)(\([^()]*\))?")
+# 做中式糕点的老字号（我方）, 地产项目（我司为开发商）: a note in brackets saying who the poster is
+_SELF_TAG = re.compile(r"\(" + SELF + r"\)")
+_SELF_NOTE = re.compile(r"\(" + SELF + r"(?:为|是|系|属于)(?:一家)?([^()]{1,24})\)")
+# 我们出品的两部电影已…, 我司生产的电池需要…: what the poster makes, named as its work
+_OWN_MADE = re.compile(
+    SELF + r"(?:自己|自主)?(?:生产|制造|出品|研发|推出|自产|加工)的((?!是)[^,;:。]{1,12}?)"
+    r"(?=已|需|要|在|是|的|用|将|$|[,;:。(])")
+# 按我方模具定制, 贴我方标签, 我方提供配方和核心原料, 我司工业盐产品配套包材, 本公司农药制剂（悬浮剂）登记证齐全: what
+# the poster has, supplies or makes
 OWN_THING = re.compile(
     r"(?<![为是])" + SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,12}?)"
-    r"(?=$|[,;:。]|定制|加工|生产|和|及|等|配套)")
+    r"(?=$|[,;:。(]|定制|加工|生产|和|及|等|配套)")
 # 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
 _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
 # 政务服务中心窗口设备更新: a centre after a product word names the poster (as a firm word would; not inside a
@@ -52,14 +65,16 @@ _WELCOMED = re.compile(FIRM_AFTER.pattern + r"|网点|供应商|服务商|商家
 _COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
 MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
 # a subject before the first want verb that names a firm, or a department of one (生鲜部): the poster describing itself
+_ADVERBS = r"拟|现|现拟|特|今|欲|急|想|希望|计划|长期|常年|近期|公开|面向社会"
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|设备商|方案商|品牌商|品牌方|零售商|"
     r"批发商|渠道商|分销商|工厂|厂|公司|集团|卖场|商超|单位|"
     r"运营方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
-    r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局])(?:拟|现|现拟|特|今|欲|急|想|希望|计划|长期|常年|近期){0,2}$"
+    r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局]"
+    r"|(?i:manufacturer|maker|producer|factory|plant|mill)s?)(?:" + _ADVERBS + r")*$"
 )
 # 连锁药房(门店1300+)招商: a note in brackets after the subject
-_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+_TRAILING_NOTE = re.compile(r"\([^()]*\)(?=(?:" + _ADVERBS + r")*$)")
 # a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
 # how posters name themselves)
 _SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
@@ -96,6 +111,27 @@ def names_poster(t: str, start: int, end: int, zone: list[str], clause_of: list[
             return False
         i -= 1
     return True
+
+
+def own_spans(text: str, s: int, e: int, verbs: list[tuple[int, int]], wants: re.Pattern) -> list[tuple[int, int]]:
+    """Spans of clause ``text[s:e]`` that name the poster's own products or trade (``verbs``: the clause's want
+    verbs; ``wants``: what asks for something, which an own product never contains)."""
+    out = []
+    for m in OWN_THING.finditer(text, s, e):
+        if not wants.search(m.group(1)) and not OWN_MID.match(m.group(1)) \
+                and not any(m.start(1) <= vs < m.end(1) for vs, _ in verbs):  # 我们这边缺铝锭
+            close = text.find(")", m.end(1), e) if text.startswith("(", m.end(1)) else -1
+            out.append((m.start(1), close + 1 if close >= 0 else m.end(1)))  # its note in brackets lists its kinds
+    out += [m.span(1) for m in OWN_PLACE.finditer(text, s, e)]  # 交付至我司盐城组件工厂: the poster's own product
+    before_verb = verbs[0][0] if verbs else e
+    for m in _OWN_IS.finditer(text, s, e):
+        if m.end(1) <= before_verb or m.start(1) >= verbs[-1][1]:
+            out += [m.span(g) for g in (1, 2) if m.start(g) >= 0]
+    tag = _SELF_TAG.search(text, s, before_verb)
+    if tag:
+        out.append((s, tag.start()))
+    out += [m.span(1) for m in (*_SELF_NOTE.finditer(text, s, e), *_OWN_MADE.finditer(text, s, e))]
+    return out
 
 
 def subject_names_poster(subject: str) -> bool:

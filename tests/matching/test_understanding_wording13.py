@@ -1,6 +1,6 @@
 """Rules of wording from issue #10's sets (session of 2026-11-29, third), each on a hand-checkable sentence."""
 
-from tests.matching.conftest import need_reader, wanted
+from tests.matching.conftest import need_reader, own, wanted
 
 
 def test_a_delivery_term_asked_for_after_the_goods_is_a_term_not_a_want():
@@ -10,3 +10,44 @@ def test_a_delivery_term_asked_for_after_the_goods_is_a_term_not_a_want():
     assert wanted(u) == ["疫苗"] and "冷链配送" in u.ignored
     # the carrier itself is still what a need can ask for
     assert wanted(r.read("需冷链运输公司，运送疫苗至济南。")) == ["冷链运输"]
+
+
+def test_a_trade_said_to_be_the_posters_main_line_is_its_own():
+    r = need_reader(("摩托车", "齿轮", "门窗", "铝门窗", "铝型材", "生猪养殖", "预混料"))
+    # the poster's flagship product was wanted beside the gears and brought in the other motorcycle makers
+    u = r.read("摩托车是我们的拳头产品，现寻找齿轮配套厂")
+    assert wanted(u) == ["齿轮"] and "摩托车" in own(u)
+    u = r.read("门窗是我们的主业（铝门窗），现采购铝型材")
+    assert wanted(u) == ["铝型材"] and {"门窗", "铝门窗"} <= set(own(u))
+    u = r.read("生猪养殖是主业，采购预混料")
+    assert wanted(u) == ["预混料"] and "生猪养殖" in own(u)
+    # the same words after the want verb name what is sought
+    u = r.read("采购摩托车，齿轮是我们的主业")
+    assert wanted(u) == ["摩托车"] and "齿轮" in own(u)
+
+
+def test_notes_in_brackets_that_say_who_the_poster_is():
+    r = need_reader(("糕点", "白砂糖", "房地产开发", "桩基施工", "物业管理服务", "绿化养护"))
+    u = r.read("做糕点的老字号（我方），需要白砂糖300吨")
+    assert wanted(u) == ["白砂糖"] and "糕点" in own(u)
+    u = r.read("滨湖住宅项目（我司为房地产开发商）招桩基施工单位")
+    assert wanted(u) == ["桩基施工"] and "房地产开发" in own(u)
+    # the note after the poster's firm word describes the poster, also when an adverb stands before the verb
+    u = r.read("物业公司（物业管理服务，在管面积1200万㎡）公开招标绿化养护")
+    assert wanted(u) == ["绿化养护"] and "物业管理服务" in own(u)
+
+
+def test_what_the_poster_says_it_makes_or_produces():
+    r = need_reader(("电影", "院线发行", "三元前驱体", "氯化钴", "农药制剂", "颗粒剂", "硫双威", "浓硝酸", "稀硝酸",
+                     "原料药", "中间体"))
+    u = r.read("我们出品的电影已拿到龙标，寻找院线发行合作")
+    assert wanted(u) == ["院线发行"] and "电影" in own(u)
+    u = r.read("公司核心产品为三元前驱体，年产能5万吨。寻求氯化钴长期供应商")
+    assert wanted(u) == ["氯化钴"] and "三元前驱体" in own(u)
+    # the kinds listed in brackets after the poster's product are its own too
+    u = r.read("本公司农药制剂（颗粒剂）登记证齐全，需采购硫双威原药")
+    assert wanted(u) == ["硫双威"] and {"农药制剂", "颗粒剂"} <= set(own(u))
+    u = r.read("我厂浓硝酸装置原料需外购稀硝酸，槽车运输")
+    assert wanted(u) == ["稀硝酸"] and "浓硝酸" in own(u)
+    u = r.read("API manufacturer（原料药）寻关键中间体供应商")
+    assert wanted(u) == ["中间体"] and "原料药" in own(u)
