@@ -23,6 +23,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matching.conditions import (
+    CONDITION,
+    DELIVER,
+    DELIVER_START,
+    REQUIRE_ANY,
+    REQUIRE_CERT,
+    REQUIRE_REL,
+    REQUIRE_START,
+    SERVICE_AFTER,
+    SUPPLIED_BY,
+)
 from matching.english import PURPOSE_EN, WANT_EN
 from matching.labels import LABEL, label_role
 from matching.parties import (
@@ -31,6 +42,7 @@ from matching.parties import (
     OWN_MID,
     OWN_START,
     OWN_THING,
+    SELF,
     own_spans,
     subject_names_poster,
     subject_names_sought,
@@ -51,7 +63,7 @@ _LEADS_IN = (":", _DASH)
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
-    委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价
+    委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价 外采
     长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上 招商 进一批 进一些 进点货
@@ -62,30 +74,6 @@ _WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)", WAN
 _WANT_CHARS = set("寻找求需购招征缺")
 
 
-# what follows 需/须/应 when it states what the goods or the supplier must be, not what is sought
-_CONDITION_VERBS = "为|是|符合|满足|达到|具备|具有|提供|通过|持有|采用"
-_REQUIRE_START = re.compile(
-    rf"^(?:需(?={_CONDITION_VERBS}|已|开具|附|经|按|在|于|确保|保证|与|同)|须|必须|应(?!用|急|力|变)|要求|需要具备|供应商(?:须|需|应|要)|投标人|资质|资格|"
-    # one-character modals start a condition, not the words they begin (应急, 可降解, 能源, 注塑, 说明书)
-    r"其他要求|技术要求|考核|具备|具有|持有|有意|可(?!降解|再生|编程|控|调|视|燃|溶|折叠|穿戴|移动)|能(?!源|量|效|耗)|接受|"
-    r"优先|满足|符合|通过|随货|提供|注(?!塑|射|浆|册|胶|油|水|入)|备注|说明(?!书)|欢迎)"
-)
-# 需为, 须符合, 应满足, 需已通过 …: what the goods must be (面料需为毛涤混纺), not a want
-_CONDITION = re.compile(rf"[需须应](?:已经?)?(?:{_CONDITION_VERBS}|取得)")
-_REQUIRE_ANY = re.compile(r"优先|资质|证书|许可证|认证|业绩|经验|者请|意向者|(?:达到|符合|满足|执行).{0,24}?标准")
-# a relative clause naming what a supplier must have (具备材料研发与量产能力的团队)
-_REQUIRE_REL = re.compile(r"(?:具备|具有|拥有|有)[^,;。]{1,24}?(?:能力|经验|资质|业绩|条件|实力|资格)的?")
-# a certificate the goods must carry (气压棒需SGS认证, 须附检测报告)
-_REQUIRE_CERT = re.compile(
-    r"[需须应](?:具备|取得|通过|提供|持有|附|有)?[^,;。需须应]{0,12}?(?:认证|资质|证书|许可证|注册证|报告|证)")
-_DELIVER = re.compile(
-    r"交付|交货|运至|运到|送到|送达|到货|到港|发往|汽运|铁运|铁路运|水运|海运|陆运|配送至|结算|付款|账期|框架期|服务期|"
-    r"合同|协议|长约|现货(?!的)|榜额|预算|报价|投标|截止|提交|联系|地点|分批|批次|周期|运距|就近|槽车|吨桶|运输|冷链配送"
-)
-_SERVICE_AFTER = re.compile(r"服务|公司|企业|单位|车队|承运|供应商|服务商|合作")
-# 需冷链配送 after the goods: a term of delivery, unless its carrier is what is sought (需冷链运输公司)
-_DELIVER_START = re.compile(r"^(?:分|按|由|请|可|并|经|于|(?:需要|需|须|要求|必须))?(?:" + _DELIVER.pattern + ")(?!"
-                            + _SERVICE_AFTER.pattern + ")")
 _HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
 _PURPOSE = re.compile(
     r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为(?!一家|[^,]{0,12}(?:企业|公司|厂家|工厂|集团|厂|商|品牌))|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
@@ -116,8 +104,14 @@ _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 
 # list numbering: 1. 2、 一、 (3) ④
 _NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
-# a plant or line named before the want verb (水泥熟料生产线需石灰石): where the goods go, not what is sought
+_TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
+# 我们正为新能源车型招募座椅配套商: what the want is for, before the verb
+_FOR_NEXT = re.compile(r"^(?:" + SELF + r")?(?:正|现|拟|将|特|目前|正在)?为(?!主)")
+# 新建一条畜禽饲料生产线, 扩建二期项目: the works the goods are for
+_BUILD = re.compile(r"(?:新建|扩建|投建|兴建|上马)(?:一条|一个|一座|一期|二期|三期)?[^,;。]{0,24}?"
+                    r"(?:生产线|产线|项目|工厂|车间|基地|装置|厂房|工程)(?=$|[,;。])")
 _MAKING_END = re.compile(r"(?:生产|制造|加工|使用)(?:上|中)?$")
+# a plant or line named before the want verb (水泥熟料生产线需石灰石): where the goods go, not what is sought
 _PLANT_END = re.compile(r"(?:生产线|产线|车间|装置|工厂|基地|(?:喷涂|涂装|装配|焊装|冲压|挤出|酸洗|镀锌|轧制|包装|灌装|"
                         r"印染|流水|组装|注塑|电镀|烘干|分拣|拉丝|压延|涂布)线)$")
 
@@ -170,7 +164,7 @@ def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[i
     found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])]
     for i in range(s, e):
         if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found) \
-                and not _CONDITION.match(text, i) and not _REQUIRE_CERT.match(text, i):
+                and not CONDITION.match(text, i) and not REQUIRE_CERT.match(text, i):
             found.append((i, i + 1))
     return sorted(found)
 
@@ -253,13 +247,13 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
         return "want" if has_verb else "own"
     if _HEADER.search(body):
         return "header"
-    if _REQUIRE_START.match(body) or (not has_verb and (_REQUIRE_ANY.search(body) or _CONDITION.search(body))):
+    if REQUIRE_START.match(body) or (not has_verb and (REQUIRE_ANY.search(body) or CONDITION.search(body))):
         return "require"
     # a clause ending in 用 is a purpose, unless a want verb asks for something before it (需要乳化剂(农乳)原药配套用)
     if (_PURPOSE.match(body) and not (has_verb and _FOR_THEN_WANT.match(body))) \
             or (_PURPOSE_END.search(body) and not has_verb):
         return "purpose"
-    if _DELIVER_START.match(body):
+    if DELIVER_START.match(body):
         return "deliver"
     if has_verb:
         return "want"
@@ -273,7 +267,7 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         opened = text.rfind("(", s, m.start()) > text.rfind(")", s, m.start())
         close = text.find(")", m.end(), e) if opened else -1
         mark(m.start(), close if close >= 0 else e, "own")
-    for m in (*_REQUIRE_REL.finditer(text, s, e), *_REQUIRE_CERT.finditer(text, s, e)):
+    for m in (*REQUIRE_REL.finditer(text, s, e), *REQUIRE_CERT.finditer(text, s, e)):
         mark(m.start(), m.end(), "require")
     for m in _PROJECT.finditer(text, s, e):
         # 管廊改造项目，急需球阀; 数据中心扩容，采购硬盘: the project is what the goods are for, unless a verb
@@ -287,6 +281,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]) \
                 and not _SUPPLY.search(text, j, m.start()) and not text.endswith(_LOCALISE, j, m.start()):
             mark(j, m.end(), "purpose")
+    for m in (*_BUILD.finditer(text, s, e), *SUPPLIED_BY.finditer(text, s, e)):
+        mark(m.start(), m.end(), "purpose" if m.re is _BUILD else "deliver")
     for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
         mark(_phrase_start(text, s, m.start()), m.end(), "purpose")
     for m in _REPLACED.finditer(text, s, e):
@@ -303,9 +299,9 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         # …乳化剂(农乳)原药配套用: the phrase that ends in 用 is what the product is for; with no separator before
         # it the whole span is that phrase, as in a clause without a want verb
         mark(_phrase_start(text, s, m.start()), e, "purpose")
-    m = _DELIVER.search(text, s, e)
-    if m and m.group() in ("运输", "冷链配送") and _SERVICE_AFTER.match(text, m.end()):
-        m = _DELIVER.search(text, m.end(), e)  # 冷链运输服务商: the carrying is the service sought, not a term
+    m = DELIVER.search(text, s, e)
+    if m and m.group() in ("运输", "冷链配送") and SERVICE_AFTER.match(text, m.end()):
+        m = DELIVER.search(text, m.end(), e)  # 冷链运输服务商: the carrying is the service sought, not a term
     if m and m.start() > s:
         # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms
         mark(_phrase_start(text, s, m.start()) if m.group() == "运输" else m.start(), e, "deliver")
@@ -356,6 +352,11 @@ def _phrase_start(text: str, s: int, i: int, *, joined: bool = False) -> int:
 def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundaries: set[int], mark: Mark) -> None:
     """A clause with a want verb: the object after the verb, or the topic before it."""
     mark(s, e, "context")
+    # 定制家具工厂（全屋定制）找五金: a verb that starts the names of trades (定制家具, 外包服务), inside a subject that
+    # names the poster, is part of its trade
+    trade = verbs and verbs[0][0] == s and text[s:verbs[0][1]] in _TRADE_VERBS
+    k = next((k for k in range(1, len(verbs)) if trade and subject_names_poster(text[s:verbs[k][0]])), 0)
+    verbs = verbs[k:]
     # 复合肥生产企业求购…, 铝电解电容器厂家诚征…: a subject before the verb that names a firm is the poster
     own = OWN_START.match(text[s:e]) is not None or bool(verbs and subject_names_poster(text[s:verbs[0][0]]))
     if own and verbs and subject_names_sought(text[s:verbs[0][0]]) and not _has_content(
@@ -371,7 +372,8 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             if _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
                 topic = text[before[0]:before[1]].rstrip()
-                plant = _PLANT_END.search(topic) or _MAKING_END.search(topic) or _FOR_THEN_WANT.match(text, before[0])
+                plant = _PLANT_END.search(topic) or _MAKING_END.search(topic) or _FOR_THEN_WANT.match(text, before[0]) \
+                    or _FOR_NEXT.match(topic)
                 mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
         elif _has_content(text, *before) and not (own and k == 0):

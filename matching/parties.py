@@ -45,6 +45,8 @@ _OWN_IS = re.compile(
 # 做中式糕点的老字号（我方）, 地产项目（我司为开发商）: a note in brackets saying who the poster is
 _SELF_TAG = re.compile(r"\(" + SELF + r"\)")
 _SELF_NOTE = re.compile(r"\(" + SELF + r"(?:为|是|系|属于)(?:一家)?([^()]{1,24})\)")
+# 集团旗下饲料板块: the group's division in that trade is the poster
+_DIVISION = re.compile(r"旗下的?([^,;:。]{1,12}?(?:板块|事业部|事业群|子公司))")
 # 我们出品的两部电影已…, 我司生产的电池需要…: what the poster makes, named as its work
 _OWN_MADE = re.compile(
     SELF + r"(?:自己|自主)?(?:生产|制造|出品|研发|推出|自产|加工)的((?!是)[^,;:。]{1,12}?)"
@@ -130,7 +132,7 @@ def own_spans(text: str, s: int, e: int, verbs: list[tuple[int, int]], wants: re
     tag = _SELF_TAG.search(text, s, before_verb)
     if tag:
         out.append((s, tag.start()))
-    out += [m.span(1) for m in (*_SELF_NOTE.finditer(text, s, e), *_OWN_MADE.finditer(text, s, e))]
+    out += [m.span(1) for pattern in (_SELF_NOTE, _OWN_MADE, _DIVISION) for m in pattern.finditer(text, s, e)]
     return out
 
 

@@ -126,6 +126,12 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
         if head.form in CLASS_HEADS | EMPTY_HEADS and rest:
             # IGBT模块, TPMS传感器: the mention before a class word says which one is meant
             prev = max(rest, key=lambda h: h.end)
+            named = [h for h in rest if h.form not in CLASS_HEADS | EMPTY_HEADS]
+            if prev.form in CLASS_HEADS and named:
+                # 车载音响系统总成: the product before a run of class words, each of which says less
+                prev.role = "context"
+                rest.remove(prev)
+                prev = max(named, key=lambda h: h.end)
             prev.role = "head"
             head.role = "head" if head.form in CLASS_HEADS else "context"
             head.weight_factor = 0.5

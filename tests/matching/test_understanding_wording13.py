@@ -1,6 +1,6 @@
 """Rules of wording from issue #10's sets (session of 2026-11-29, third), each on a hand-checkable sentence."""
 
-from tests.matching.conftest import need_reader, own, wanted
+from tests.matching.conftest import need_reader, own, purposes, wanted
 
 
 def test_a_delivery_term_asked_for_after_the_goods_is_a_term_not_a_want():
@@ -51,3 +51,35 @@ def test_what_the_poster_says_it_makes_or_produces():
     assert wanted(u) == ["稀硝酸"] and "浓硝酸" in own(u)
     u = r.read("API manufacturer（原料药）寻关键中间体供应商")
     assert wanted(u) == ["中间体"] and "原料药" in own(u)
+
+
+def test_who_supplies_the_goods_and_how_is_a_delivery_term():
+    r = need_reader(("氯气", "管道", "环氧丙烷", "氯碱"))
+    # the pipeline the chlorine would come through was wanted, the chlorine a modifier of it
+    u = r.read("本司年产10万吨环氧丙烷，装置所需氯气拟由周边氯碱企业管道供应，日需约200吨。")
+    assert wanted(u) == ["氯气"] and "环氧丙烷" in own(u)
+
+
+def test_the_product_before_a_run_of_class_words_is_the_one_meant():
+    r = need_reader(("车载音响", "系统", "总成", "功放"))
+    # 系统 was taken for the product (the mention before the last class word) and 车载音响 set aside as its modifier
+    u = r.read("主机厂采购公告：车载音响系统总成，含功放")
+    assert wanted(u) == ["车载音响"]
+
+
+def test_a_trade_that_starts_with_a_want_verb_names_the_poster_before_its_own_verb():
+    r = need_reader(("定制家具", "衣柜", "五金", "铰链"))
+    # 定制 was read as the want verb, so the poster's wardrobes and cabinets were wanted beside the hardware
+    u = r.read("定制家具工厂（全屋定制，衣柜）找五金：铰链")
+    assert set(wanted(u)) == {"五金", "铰链"} and {"定制家具", "衣柜"} <= set(own(u))
+
+
+def test_what_the_want_is_for_and_where_it_goes():
+    r = need_reader(("公交车", "座椅", "LED灯珠", "LCM", "饲料", "板块", "畜禽饲料", "粉碎机"))
+    u = r.read("我们正为新能源公交车型招募座椅配套商")
+    assert wanted(u) == ["座椅"] and "公交车" in purposes(u)
+    u = r.read("我们做LCM，背光要外采：LED灯珠3014")
+    assert wanted(u) == ["LED灯珠"]
+    # the group's division is the poster; the line being built is what the machines are for
+    u = r.read("集团旗下饲料板块计划新建一条畜禽饲料生产线，现面向社会征集粉碎机供应商")
+    assert wanted(u) == ["粉碎机"] and "畜禽饲料" in purposes(u) and "板块" not in wanted(u)
