@@ -136,9 +136,14 @@ def own_spans(text: str, s: int, e: int, verbs: list[tuple[int, int]], wants: re
     return out
 
 
+# 连锁中餐中央厨房食材集采, 某电厂备件采购: a generic word for the goods after the poster's name
+_GOODS_END = re.compile(r"(?:食材|原料|原材料|原辅料|辅料|物资|耗材|备件|备品备件|用品)$")
+
+
 def subject_names_poster(subject: str) -> bool:
     """Whether the words before a clause's first want verb name a firm: the poster describing itself."""
-    return bool(_POSTER_END.search(_TRAILING_NOTE.sub("", subject.rstrip()).rstrip()))
+    subject = _GOODS_END.sub("", subject.rstrip())
+    return bool(_POSTER_END.search(_TRAILING_NOTE.sub("", subject).rstrip()))
 
 
 def subject_names_sought(subject: str) -> bool:

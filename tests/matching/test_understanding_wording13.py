@@ -83,3 +83,10 @@ def test_what_the_want_is_for_and_where_it_goes():
     # the group's division is the poster; the line being built is what the machines are for
     u = r.read("集团旗下饲料板块计划新建一条畜禽饲料生产线，现面向社会征集粉碎机供应商")
     assert wanted(u) == ["粉碎机"] and "畜禽饲料" in purposes(u) and "板块" not in wanted(u)
+
+
+def test_a_generic_word_for_the_goods_after_the_posters_name():
+    r = need_reader(("中餐", "餐饮服务", "冷鲜猪肉", "牛肉"))
+    # the restaurant chain's own trade was wanted first, ahead of the meat
+    u = r.read("连锁中餐（餐饮服务，门店60家）中央厨房食材集采：冷鲜猪肉、牛肉")
+    assert set(wanted(u)) == {"冷鲜猪肉", "牛肉"} and {"中餐", "餐饮服务"} <= set(own(u))
