@@ -30,7 +30,8 @@ _NO_SLOTS = np.zeros(0, dtype=np.int64)
 class Evidence:
     """Per candidate ``cand[i]`` (ascending slots): ``graph``/``graph_sum`` best and summed node evidence,
     ``text``, ``cooc``, ``feedback``, ``industry`` raw (not yet relative), ``competitor``, ``peer``,
-    ``aside`` 1.0 where the firm is pushed down (``None``: not asked). ``any_graph``: some firm, candidate
+    ``aside`` 1.0 where the firm is pushed down (``None``: not asked); ``owns`` True where the firm lists one of
+    the poster's own products, wanted ones or not. ``any_graph``: some firm, candidate
     or not, has graph evidence. ``nodes``/``weights``: the expanded need; ``entries``: every stored
     (slot, position in ``nodes``, value × weight) of those nodes, for the 匹配度 of the pool."""
 
@@ -44,6 +45,7 @@ class Evidence:
     competitor: np.ndarray
     peer: np.ndarray | None
     aside: np.ndarray | None
+    owns: np.ndarray | None
     any_graph: bool
     cooc_nodes: dict[int, float]
     vote: IndustryVote | None
@@ -98,11 +100,12 @@ def _listed_each(index: MatchIndex, node_sets: list[np.ndarray], cand: np.ndarra
 
 
 def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
-               g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+               g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """Peers (firms making the poster's own products) and makers of modifier or purpose products, both
-    only when they make no wanted product; 1.0 per such candidate."""
+    only when they make no wanted product, 1.0 per such candidate; and whether each candidate lists one of the
+    poster's own products at all."""
     if u is None:
-        return None, None
+        return None, None, None
     spec = index.linker_._specificity
     names = index.graph_.names_
     own = {n for n in u.own_ids if n not in seeds and spec(names[n].lower()) >= index.config.own_specificity}
@@ -111,10 +114,10 @@ def _set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, floa
 
     asked = [nodes for nodes in (own, aside) if nodes]
     if not asked:
-        return None, None
-    flags = iter([(listed & no_wanted).astype(float) for listed in _listed_each(
-        index, [np.fromiter(nodes, dtype=np.int64, count=len(nodes)) for nodes in asked], cand)])
-    return (next(flags) if own else None), (next(flags) if aside else None)
+        return None, None, None
+    lists = _listed_each(index, [np.fromiter(nodes, dtype=np.int64, count=len(nodes)) for nodes in asked], cand)
+    flags = iter([(listed & no_wanted).astype(float) for listed in lists])
+    return (next(flags) if own else None), (next(flags) if aside else None), (lists[0] if own else None)
 
 
 def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarray, u: Understanding | None,
@@ -164,9 +167,9 @@ def gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.ndarra
     competitor = np.zeros(len(cand))
     if exp.avoid:
         competitor = _listed(index, np.fromiter(exp.avoid, dtype=np.int64), cand).astype(float)
-    peer, aside = _set_aside(index, u, seeds, cand, g_c)
+    peer, aside, owns = _set_aside(index, u, seeds, cand, g_c)
     return Evidence(
         cand=cand, graph=g_c, graph_sum=g_sum_c, text=text_c, cooc=cooc_c, feedback=fb_c, industry=ind_c,
-        competitor=competitor, peer=peer, aside=aside, any_graph=bool(g_max.values.any()), cooc_nodes=cooc_nodes,
-        vote=vote, nodes=nodes, weights=weights, entries=(e_rows, e_which, e_vals),
+        competitor=competitor, peer=peer, aside=aside, owns=owns, any_graph=bool(g_max.values.any()),
+        cooc_nodes=cooc_nodes, vote=vote, nodes=nodes, weights=weights, entries=(e_rows, e_which, e_vals),
     )

@@ -111,13 +111,15 @@ def explain(
     max_paths: int = 3,
     paths_seen: dict[int, tuple[list[tuple[str, str]], str]] | None = None,
     slot: int | None = None,
+    rival: bool = False,
 ) -> dict:
     """Plain-JSON reasons for one ranked firm (``need`` comes from :func:`need_nodes`); ``industry``:
     how many of the need's makers share the firm's industry and its parent industry, when that counted;
     ``shown_words``: the query words fit to show (see :func:`whole_words`); ``match``: its 匹配度;
     ``paths_seen``: a dict kept over the firms of one answer, so each graph path is walked once; ``slot``: the
     firm's slot when the caller knows it (a lookup less); ``query_cols``: the query's term columns, or what
-    :func:`shown_columns` makes of them and ``shown_words`` once per answer."""
+    :func:`shown_columns` makes of them and ``shown_words`` once per answer; ``rival``: the firm also makes the
+    poster's own products, and was placed after the firms of its band that do not."""
     names = index.graph_.names_
     ev = index.product_evidence(enterprise_id)
     # (weight, node) pairs are distinct, so sorting the intersection gives the same order as any scan
@@ -160,10 +162,13 @@ def explain(
         "graph_paths": paths,
         "made_together": together,
         "competitor": bool(competitor),
+        "rival": bool(rival),
         "scores": {k: round(float(v), 4) for k, v in parts.items()},
     }
     if industry_text:
         out["industry"] = industry_text
+    if rival:
+        out["rival_note"] = "该企业也生产需求方自身的产品，在同一匹配档内排在其他企业之后"
     if match is not None:
         level, meaning = band_of(match)
         out["match"] = {"score": match, "level": level, "meaning": meaning}

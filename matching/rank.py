@@ -255,8 +255,12 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     # narrower kind, then the rest by raw score: graph relations beyond that are no better evidence
     # than products made together
     band = np.searchsorted(_BAND_FLOORS, pool_match, side="right")  # 3 from 80 up, 2 from 65, 1 from 50, else 0
-    # ties broken by enterprise id so results are reproducible
-    pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], -band))][: query.limit]
+    # below the top band, a firm that also makes the poster's own products (its competitor, buying or selling
+    # the same inputs) comes after the firms of its band that do not; ties broken by enterprise id so results are
+    # reproducible
+    rival = (ev.owns[pool] & (band < _BAND_FLOORS.size)) if ev.owns is not None else np.zeros(len(pool), dtype=bool)
+    pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], rival, -band))][: query.limit]
+    rivals = set(pool[rival].tolist())
 
     given = {node for node in map(index.graph_.lookup, query.nodes) if node is not None}
     need = need_nodes(index, seeds, found_in_text(links, u), given, kinds)
@@ -280,7 +284,7 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
         expl = explain(
             index, eid, need=need, exp=exp, query_cols=query_cols, cooc_nodes=ev.cooc_nodes, parts=parts,
             competitor=bool(comp), industry=same, shown_words=shown, match=matches[i], paths_seen=paths_seen,
-            slot=slot,
+            slot=slot, rival=i in rivals,
         )
         out.append(MatchResult(eid, total, expl, matches[i]))
     return out

@@ -11,7 +11,8 @@ from app.core.vocabulary import EnterpriseKind, Tier
 from app.enterprises.schemas import EnterpriseSummary
 
 # What a brief explanation keeps of the engine's (matching.explain): enough to show a ranked list.
-BRIEF_REASONS = frozenset({"summary", "match", "matched_words", "competitor", "scores", "industry"})
+BRIEF_REASONS = frozenset({"summary", "match", "matched_words", "competitor", "rival", "rival_note", "scores",
+                           "industry"})
 
 
 class MatchFilters(BaseModel):

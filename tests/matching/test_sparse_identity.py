@@ -94,24 +94,27 @@ def dense_gather(index: MatchIndex, query: MatchQuery, exp: Expansion, cols: np.
         avoid = np.fromiter(exp.avoid, dtype=np.int64)
         listed = index.nodes_.column_sums(avoid, np.ones(len(avoid)), reduce="max")
         competitor = (listed >= 0.999 * index.revenue_factor(0.0)).astype(float)
-    peer, aside = dense_set_aside(index, u, seeds, cand, g_max[cand])
+    peer, aside, owns = dense_set_aside(index, u, seeds, cand, g_max[cand])
     return Evidence(
         cand=cand, graph=g_max[cand], graph_sum=g_sum[cand], text=text[cand], cooc=cooc[cand], feedback=fb[cand],
-        industry=ind[cand], competitor=competitor[cand], peer=peer, aside=aside, any_graph=bool(g_max.any()),
+        industry=ind[cand], competitor=competitor[cand], peer=peer, aside=aside, owns=owns,
+        any_graph=bool(g_max.any()),
         cooc_nodes=cooc_nodes, vote=vote, nodes=nodes, weights=weights, entries=(e_rows, e_which, e_vals),
     )
 
 
 def dense_set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int, float], cand: np.ndarray,
-                    g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The peer and aside flags as the engine computed them before, one dense maximum per node set."""
+                    g_c: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """The peer and aside flags as the engine computed them before, one dense maximum per node set, and which
+    candidates list an own product at all."""
     if u is None:
-        return None, None
+        return None, None, None
     names = index.graph_.names_
     own = {n for n in u.own_ids if n not in seeds
            and index.linker_._specificity(names[n].lower()) >= index.config.own_specificity}
     aside = {n for n in u.aside_ids if n not in seeds} - own
     flags: list[np.ndarray | None] = []
+    owns = None
     for nodes in (own, aside):
         if not nodes:
             flags.append(None)
@@ -119,8 +122,9 @@ def dense_set_aside(index: MatchIndex, u: Understanding | None, seeds: dict[int,
         cols = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
         best = index.nodes_.column_sums(cols, np.ones(len(cols)), reduce="max")
         listed = best[cand] >= 0.999 * index.revenue_factor(0.0)
+        owns = listed if owns is None and nodes is own else owns
         flags.append((listed & (g_c < index.config.wanted_evidence)).astype(float))
-    return flags[0], flags[1]
+    return flags[0], flags[1], owns
 
 
 @pytest.fixture(scope="module")
