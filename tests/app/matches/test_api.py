@@ -194,3 +194,13 @@ def test_a_match_reads_its_firms_and_named_nodes_from_the_index(client: TestClie
     with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
         stored = summaries(session, ids)
     assert ids and [i["enterprise"] for i in body["items"]] == [stored[i] for i in ids]
+
+
+def test_a_firm_that_also_makes_the_posters_products_says_so(client: TestClient, tokens: Tokens) -> None:
+    resp = client.post(URL, json={"text": "我司为储能电池生产企业，采购锂电池"}, headers=tokens.header("leader"))
+    assert resp.status_code == 200, resp.text
+    items = {i["enterprise"]["code"]: i for i in resp.json()["items"]}
+    # 100001 lists 锂电池 as a small line beside 储能电池, the poster's own product: a rival, flagged in the reasons
+    assert items["100001"]["explanation"]["rival"] is True
+    assert "需求方自身的产品" in items["100001"]["explanation"]["rival_note"]
+    assert all(i["explanation"]["rival"] is False for c, i in items.items() if c in ("100002", "100003", "100007"))

@@ -118,3 +118,18 @@ def test_sme_answers_from_the_web_page(web: TestClient, small: Session) -> None:
     assert again.status_code == 409 and "操作冲突" in again.text and 'href="/"' in again.text
     opp = small.scalar(select(Opportunity).where(Opportunity.need_id == needs[0].id))
     assert opp is not None and opp.sme_message == "可供货"
+
+
+def test_the_leaders_need_page_says_which_firms_also_make_its_products(web: TestClient, small: Session) -> None:
+    leader = small.scalar(select(Enterprise).where(Enterprise.code == "100006"))
+    assert leader is not None
+    need = Need(poster_org_id=leader.id, kind="procurement", title="采购锂电池",
+                description="我司为储能电池生产企业，采购锂电池", scope="node", status="draft",
+                deadline=date.today() + timedelta(days=20), required_certifications=[])
+    small.add(need)
+    small.commit()
+    log_in(web, "leader1")
+    detail = web.get(f"/needs/{need.id}").text
+    # 100001 (宁德新能) lists 锂电池 beside 储能电池, the poster's own product
+    row = detail[detail.index('id="firm-100001"'):]
+    assert "需求方自身的产品" in row[: row.index("</tr>")]
