@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matching import uses
 from matching.conditions import (
     CONDITION,
     DELIVER,
@@ -42,7 +43,6 @@ from matching.parties import (
     OWN_MID,
     OWN_START,
     OWN_THING,
-    SELF,
     own_spans,
     subject_names_poster,
     subject_names_sought,
@@ -87,16 +87,6 @@ _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备�
 # (and 重卡发动机配套寻涡轮增压器, the 为 left out)
 _FOR_THEN_WANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(_WANT_WORDS) + "|[寻找求购征招])")
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
-# a project, or works on a plant, named at the end of a phrase
-_PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
-_SUPPLY = re.compile(r"供[种货应苗]|配送")
-_LOCALISE = ("国产化", "国产替代", "国产化替代")  # DCS国产化改造: works that localise a product ask for it
-_FOR_USE = re.compile(r"(?:项目|工程|建设|生产|工厂)?(?:所需|所用)(?:的)?")
-# 替代铅酸, 取代进口件: what the wanted product replaces, up to a separator or 的 (可替代进口的轴承 wants 轴承)
-_REPLACED = re.compile(r"(?:替代|取代|代替|替换)([^,;、()的]{1,12})")
-# X原料 / X辅料: inputs *of* X, so X is what they are for
-_INPUTS_OF = tuple((w, re.compile(re.escape(w)))
-                   for w in ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件"))
 _INFIX_USE = re.compile("用")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
@@ -105,15 +95,7 @@ _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 # list numbering: 1. 2、 一、 (3) ④
 _NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
-# 我们正为新能源车型招募座椅配套商: what the want is for, before the verb
-_FOR_NEXT = re.compile(r"^(?:" + SELF + r")?(?:正|现|拟|将|特|目前|正在)?为(?!主)")
-# 新建一条畜禽饲料生产线, 扩建二期项目: the works the goods are for
-_BUILD = re.compile(r"(?:新建|扩建|投建|兴建|上马)(?:一条|一个|一座|一期|二期|三期)?[^,;。]{0,24}?"
-                    r"(?:生产线|产线|项目|工厂|车间|基地|装置|厂房|工程)(?=$|[,;。])")
-_MAKING_END = re.compile(r"(?:生产|制造|加工|使用)(?:上|中)?$")
-# a plant or line named before the want verb (水泥熟料生产线需石灰石): where the goods go, not what is sought
-_PLANT_END = re.compile(r"(?:生产线|产线|车间|装置|工厂|基地|(?:喷涂|涂装|装配|焊装|冲压|挤出|酸洗|镀锌|轧制|包装|灌装|"
-                        r"印染|流水|组装|注塑|电镀|烘干|分拣|拉丝|压延|涂布)线)$")
+_PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有|包括|涵盖|:)?(?![要需质规标用名型数单价])")
 
 Mark = Callable[[int, int, str], None]
 
@@ -135,13 +117,20 @@ def split_clauses(text: str) -> list[Clause]:
             depth += 1
         elif ch in _CLOSE and ch != "]":
             depth = max(0, depth - 1)
-        elif ch in _CLAUSE_END and depth == 0:
+        elif ch in _CLAUSE_END and depth == 0 and (ch != _DASH or not _linking_dash(text, i)):
             if text[start:i].strip():
                 out.append(Clause(start, i, ch))
             start = i + 1
     if text[start:].strip():
         out.append(Clause(start, len(text), ""))
     return out
+
+
+def _linking_dash(text: str, i: int) -> bool:
+    """设计—制作—安装: a single dash in a chain of short words links them, it ends no clause (一体化 of three works)."""
+    if text[i - 1:i] == _DASH or text[i + 1:i + 2] == _DASH:
+        return False
+    return _DASH in text[i + 2:i + 5] or _DASH in text[max(0, i - 4):i - 1]
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -185,6 +174,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
 
     seen_title = False
     wanted_before = False  # the clause before asked for something (want, title or detail)
+    own_before = False  # the clause before described the poster
     listing = False  # the clause before was an item of a list after a heading (需求如下：电缆；变压器)
     carry = ""  # the role a label or a topic clause ending in a colon hands to the clause after it
     stop = ""
@@ -206,6 +196,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             role = "detail"
         listing = role == "detail"
         stop = c.stop
+        if own_before and role == "other" and _PRODUCTS_OF.match(body):
+            role = "own"  # 我们是长流程钢企，产品螺纹钢、线材: the products of the firm just described
+        own_before = role == "own"
         wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
         carry = ""
         if role == "label":
@@ -232,8 +225,14 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             mark(a, b, "own")
         for m in OWN_MID.finditer(text, s, e):
             mark(m.start(), m.end(), "marker")
+        # 齿轮箱成品不需要报价, 不含安装: goods the text says are not sought, and the verbs of saying so
+        negated = [(s, m.end()) for m in uses.NOT_SOUGHT_AFTER.finditer(text, s, e)]
+        negated += [(m.start(), e) for m in uses.NOT_SOUGHT_BEFORE.finditer(text, s, e)]
+        for a, b in negated:
+            mark(a, b, "require")
         for vs, ve in verbs:
-            mark(vs, ve, "verb")
+            if not any(a <= vs < b for a, b in negated):
+                mark(vs, ve, "verb")
         seen_title = True
     return zone, clause_of
 
@@ -250,7 +249,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     if REQUIRE_START.match(body) or (not has_verb and (REQUIRE_ANY.search(body) or CONDITION.search(body))):
         return "require"
     # a clause ending in 用 is a purpose, unless a want verb asks for something before it (需要乳化剂(农乳)原药配套用)
-    if (_PURPOSE.match(body) and not (has_verb and _FOR_THEN_WANT.match(body))) \
+    if (_PURPOSE.match(body) and not (has_verb and (_FOR_THEN_WANT.match(body) or uses.FOR_OF.match(body)))) \
             or (_PURPOSE_END.search(body) and not has_verb):
         return "purpose"
     if DELIVER_START.match(body):
@@ -269,7 +268,7 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         mark(m.start(), close if close >= 0 else e, "own")
     for m in (*REQUIRE_REL.finditer(text, s, e), *REQUIRE_CERT.finditer(text, s, e)):
         mark(m.start(), m.end(), "require")
-    for m in _PROJECT.finditer(text, s, e):
+    for m in uses.PROJECT.finditer(text, s, e):
         # 管廊改造项目，急需球阀; 数据中心扩容，采购硬盘: the project is what the goods are for, unless a verb
         # inside names the want
         j = _latin_back(text, s, _phrase_start(text, s, m.start()))
@@ -279,13 +278,13 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
             j = firm[-1]
         # 统一供种项目: a project of supplying the goods names them, it is no purpose
         if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]) \
-                and not _SUPPLY.search(text, j, m.start()) and not text.endswith(_LOCALISE, j, m.start()):
+                and not uses.SUPPLY.search(text, j, m.start()) and not text.endswith(uses.LOCALISE, j, m.start()):
             mark(j, m.end(), "purpose")
-    for m in (*_BUILD.finditer(text, s, e), *SUPPLIED_BY.finditer(text, s, e)):
-        mark(m.start(), m.end(), "purpose" if m.re is _BUILD else "deliver")
-    for m in _FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
+    for m in (*uses.BUILD.finditer(text, s, e), *SUPPLIED_BY.finditer(text, s, e)):
+        mark(m.start(), m.end(), "purpose" if m.re is uses.BUILD else "deliver")
+    for m in uses.FOR_USE.finditer(text, s, e):  # 冷库项目所需螺杆压缩机: the project is what it is for
         mark(_phrase_start(text, s, m.start()), m.end(), "purpose")
-    for m in _REPLACED.finditer(text, s, e):
+    for m in uses.REPLACED.finditer(text, s, e):
         if m.end() == e or text[m.end()] != "的":
             mark(m.start(), m.end(), "context")
     m = _PURPOSE.search(text, s, e)
@@ -305,14 +304,14 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
     if m and m.start() > s:
         # 长管拖车运输, 槽车运输: what carries the goods is part of the delivery terms
         mark(_phrase_start(text, s, m.start()) if m.group() == "运输" else m.start(), e, "deliver")
-    for word, pattern in _INPUTS_OF:
+    for word, pattern in uses.INPUTS_OF:
         for m in pattern.finditer(text[s:e]):
             i = s + m.start()
             if i > s and _word(i, i + len(word), boundaries):
                 # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP); a zone of its
                 # own, as 石灰石原料 may also name the material itself (see phrases.choose_wanted)
                 j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
-                plant = _PLANT_END.search(text, s, i)  # PBT和PBAT聚合装置原料: all named for the plant are purposes
+                plant = uses.PLANT_END.search(text, s, i)  # PBT和PBAT聚合装置原料: all named for the plant are purposes
                 mark(_phrase_start(text, s, i, joined=True) if plant else j, i, "purpose" if plant else "material")
     for i in _infix_uses(text, s, e, boundaries):
         # what comes before 用 in the phrase modifies what follows; every product joined there (矿区车辆及设备用柴油)
@@ -372,13 +371,15 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             if _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
                 topic = text[before[0]:before[1]].rstrip()
-                plant = _PLANT_END.search(topic) or _MAKING_END.search(topic) or _FOR_THEN_WANT.match(text, before[0]) \
-                    or _FOR_NEXT.match(topic)
+                plant = uses.names_use(topic) or _FOR_THEN_WANT.match(text, before[0])
                 mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
+                of = uses.FOR_OF.match(topic)
+                if of:  # 为装载机配套的散热器寻找二供: what the goods are for, then the goods
+                    mark(before[0], before[0] + of.end(), "purpose")
         elif _has_content(text, *before) and not (own and k == 0):
             # 需要纯碱，玻璃生产需要: what is made with the goods, before a verb with nothing after it
-            mark(*before, "purpose" if _MAKING_END.search(text, *before) else "object")
+            mark(*before, "purpose" if uses.MAKING_END.search(text, *before) else "object")
             _mark_inner(text, before[0], before[1], boundaries, mark)
         prev = ve
     if own:

@@ -46,7 +46,11 @@ _OWN_IS = re.compile(
 _SELF_TAG = re.compile(r"\(" + SELF + r"\)")
 _SELF_NOTE = re.compile(r"\(" + SELF + r"(?:为|是|系|属于)(?:一家)?([^()]{1,24})\)")
 # 集团旗下饲料板块: the group's division in that trade is the poster
-_DIVISION = re.compile(r"旗下的?([^,;:。]{1,12}?(?:板块|事业部|事业群|子公司))")
+_DIVISION = re.compile(r"(?:旗下|集团|公司)的?([^,;:。()]{1,12}?(?:板块|事业部|事业群|子公司)(?:\([^()]*\))?)")
+# 我司给某主机厂供动力电池包: what the poster supplies its customers
+_OWN_SUPPLIED = re.compile(SELF + r"(?:给|为|向)([^,;:。]{1,16}?)(?:供应|供货|提供|配套|供)(?:应)?([^,;:。]{1,16})")
+# 装载机、挖掘机整机年产约1.5万台 at the start of a clause: the poster's output
+_OWN_OUTPUT = re.compile(r"([^,;:。]{2,16}?)(?:年产|年产量|年产能|年出货量?|年销量?|年出栏|存栏)(?:约|超|近|达|逾)?\d")
 # 我们出品的两部电影已…, 我司生产的电池需要…: what the poster makes, named as its work
 _OWN_MADE = re.compile(
     SELF + r"(?:自己|自主)?(?:生产|制造|出品|研发|推出|自产|加工)的((?!是)[^,;:。]{1,12}?)"
@@ -132,7 +136,11 @@ def own_spans(text: str, s: int, e: int, verbs: list[tuple[int, int]], wants: re
     tag = _SELF_TAG.search(text, s, before_verb)
     if tag:
         out.append((s, tag.start()))
-    out += [m.span(1) for pattern in (_SELF_NOTE, _OWN_MADE, _DIVISION) for m in pattern.finditer(text, s, e)]
+    out += [m.span(g) for pattern in (_SELF_NOTE, _OWN_MADE, _DIVISION, _OWN_SUPPLIED)
+            for m in pattern.finditer(text, s, e) for g in range(1, pattern.groups + 1)]
+    output = _OWN_OUTPUT.match(text, s, e)
+    if output and not verbs and not wants.search(output.group(1)):
+        out.append(output.span(1))
     return out
 
 

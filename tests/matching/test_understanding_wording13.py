@@ -90,3 +90,38 @@ def test_a_generic_word_for_the_goods_after_the_posters_name():
     # the restaurant chain's own trade was wanted first, ahead of the meat
     u = r.read("连锁中餐（餐饮服务，门店60家）中央厨房食材集采：冷鲜猪肉、牛肉")
     assert set(wanted(u)) == {"冷鲜猪肉", "牛肉"} and {"中餐", "餐饮服务"} <= set(own(u))
+
+
+def test_goods_the_text_says_are_not_sought():
+    r = need_reader(("齿轮箱", "风电设备", "渗碳钢", "光伏组件", "逆变器", "支架", "安装"))
+    # the gearboxes the poster makes and says it does not buy were wanted at full weight
+    u = r.read("齿轮箱厂家采购渗碳钢，年用量约6000吨。齿轮箱成品及风电设备整机不需要报价，只买原材料。")
+    assert wanted(u) == ["渗碳钢"]
+    u = r.read("采购光伏支架，光伏组件、逆变器由业主另行采购")
+    assert wanted(u) == ["支架"]
+    assert wanted(r.read("渗碳钢采购。齿轮箱成品及风电设备整机不需要报价")) == ["渗碳钢"]
+
+
+def test_more_ways_the_poster_names_its_products():
+    r = need_reader(("螺纹钢", "线材", "气体", "动力电池包", "主机厂", "汽车结构件", "装载机", "挖掘机", "散热器",
+                     "生猪养殖", "种猪", "钢结构"))
+    u = r.read("我们是长流程钢企，产品螺纹钢、线材，想找气体公司合作")
+    assert wanted(u) == ["气体"] and {"螺纹钢", "线材"} <= set(own(u))
+    u = r.read("我司给某新势力主机厂供动力电池包，需采购汽车结构件")
+    assert wanted(u) == ["汽车结构件"] and {"动力电池包", "主机厂"} <= set(own(u))
+    u = r.read("装载机、挖掘机整机年产约1.5万台，为装载机配套的散热器寻找二供")
+    assert wanted(u) == ["散热器"] and {"装载机", "挖掘机"} <= set(own(u))
+    u = r.read("集团养殖板块（生猪养殖、种猪）新建育肥场，寻求钢结构厂家")
+    assert wanted(u) == ["钢结构"] and {"生猪养殖", "种猪"} <= set(own(u))
+
+
+def test_where_and_in_what_the_goods_are_used():
+    r = need_reader(("电容器", "钽粉", "锂电池", "消防工程", "设计", "制作", "安装", "钢结构"))
+    # the capacitors the powder goes into were wanted beside it
+    u = r.read("钽电解电容器生产中使用的高比容钽粉，寻找国内厂家长期合作")
+    assert wanted(u) == ["钽粉"] and "电容器" in purposes(u)
+    u = r.read("锂电池成品仓库（约1.2万㎡）需要做消防工程")
+    assert wanted(u) == ["消防工程"] and "锂电池" in purposes(u)
+    # a single dash linking short works is no clause end: the three are asked for together
+    u = r.read("猪舍拟采用钢结构，寻求设计—制作—安装一体化厂家")
+    assert {"设计", "制作", "安装"} <= set(wanted(u))
