@@ -63,7 +63,7 @@ _LEADS_IN = (":", _DASH)
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
-    委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价 外采
+    委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价 外采 询盘
     长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上 招商 进一批 进一些 进点货
@@ -209,7 +209,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         if role in ("own", "require", "deliver", "purpose"):
             mark(s, e, role)
             if role == "purpose":
-                _object_after_use(text, s, e, boundaries, mark)
+                _object_after_use(text, s, e, boundaries, mark, opening=not seen_title)
         elif role == "want":
             _mark_want(text, s, e, verbs, boundaries, mark)
             # a heading ends in a colon, or in a line break before a numbered list (采购清单\n1、镀锌钢管)
@@ -324,11 +324,16 @@ def _infix_uses(text: str, s: int, e: int, boundaries: set[int]) -> list[int]:
             if _word(m.start(), m.end(), boundaries) and text[m.end()] not in "于在作"]
 
 
-def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
-    """配套开关柜母线用T2紫铜排: a purpose clause with an infix 用 names, after it, the product it is about."""
+def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mark, *, opening: bool) -> None:
+    """配套开关柜母线用T2紫铜排: a purpose clause with an infix 用 names, after it, the product it is about; so does one
+    that opens the need and ends in a product after 的 (``opening``: nothing was asked before it)."""
     i = next((i for i in reversed(_infix_uses(text, s, e, boundaries)) if _has_content(text, i + 1, e)), None)
     if i is not None:
         mark(i + 1, e, "object")
+        return
+    m = uses.OBJECT_AFTER_USE.match(text, s, e) if opening else None  # 应用在雷达接收端的光电子器件: what is wanted
+    if m and _has_content(text, m.end(), e):
+        mark(m.end(), e, "object")
 
 
 def _latin_back(text: str, s: int, j: int) -> int:
@@ -354,6 +359,9 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     # 定制家具工厂（全屋定制）找五金: a verb that starts the names of trades (定制家具, 外包服务), inside a subject that
     # names the poster, is part of its trade
     trade = verbs and verbs[0][0] == s and text[s:verbs[0][1]] in _TRADE_VERBS
+    if trade and len(verbs) == 1 and subject_names_poster(text[s:e]):
+        mark(s, e, "own")  # 定制家具品牌，…: the poster's trade alone, with no verb of its own
+        return
     k = next((k for k in range(1, len(verbs)) if trade and subject_names_poster(text[s:verbs[k][0]])), 0)
     verbs = verbs[k:]
     # 复合肥生产企业求购…, 铝电解电容器厂家诚征…: a subject before the verb that names a firm is the poster

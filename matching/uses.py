@@ -9,7 +9,7 @@ import re
 from matching.parties import SELF
 
 __all__ = ["BUILD", "FOR_NEXT", "FOR_OF", "FOR_USE", "INPUTS_OF", "LOCALISE", "MAKING_END", "NOTE_END",
-           "NOT_SOUGHT_AFTER", "NOT_SOUGHT_BEFORE", "PLANT_END", "PROJECT", "REPLACED", "SUPPLY",
+           "NOT_SOUGHT_AFTER", "NOT_SOUGHT_BEFORE", "OBJECT_AFTER_USE", "PLANT_END", "PROJECT", "REPLACED", "SUPPLY",
            "names_use"]
 
 # a project, or works on a plant, named at the end of a phrase
@@ -25,9 +25,14 @@ INPUTS_OF = tuple((w, re.compile(re.escape(w)))
                    for w in ("原料", "原材料", "辅料", "用料", "专用料", "配套件", "零配件"))
 FOR_OF = re.compile(r"^(?:" + SELF + r")?(?:正|现|拟|将|特|目前|正在)?为[^,]{1,20}?(?:配套|提供|生产|使用)的")
 # 齿轮箱成品不需要报价, 组件由业主另行采购, 不含安装: goods the text says are not sought
-NOT_SOUGHT_AFTER = re.compile(r"(?:不需要|不需|无需|不用|不必)(?:报价|提供|采购|投标)|不在本次(?:采购|招标)?范围|除外"
+NOT_SOUGHT_AFTER = re.compile(r"(?:不需要|不需|无需|不用|不必)(?:报价|提供|采购|投标)|除外"
+                              r"|不在(?:本次|此次)?[^,;。]{0,4}?范围"
+                              r"|(?:这次|本次)?不(?:换|更换)(?=$|[,;。])|已(?:单独)?(?:定标|采购|招标|落实)"
                               r"|由(?:业主|甲方|我方|我司|建设单位|招标人)?(?:另行|自行|单独)(?:采购|提供|负责)")
 NOT_SOUGHT_BEFORE = re.compile(r"不含|不包括|不包含|不需要|无需|不采购")
+# a purpose clause naming, at its end, the product it is about
+OBJECT_AFTER_USE = re.compile(r"(?:主要|可)?(?:应用于|应用在|适用于|用于|用在|装在|安装在)[^,;:。]{1,24}?的"
+                              r"|为[^,]{1,20}?配套(?=一|两|\d)")
 # 我们正为新能源车型招募座椅配套商: what the want is for, before the verb
 FOR_NEXT = re.compile(r"^(?:" + SELF + r")?(?:正|现|拟|将|特|目前|正在)?为(?!主)")
 # 新建一条畜禽饲料生产线, 扩建二期项目: the works the goods are for

@@ -125,3 +125,26 @@ def test_where_and_in_what_the_goods_are_used():
     # a single dash linking short works is no clause end: the three are asked for together
     u = r.read("猪舍拟采用钢结构，寻求设计—制作—安装一体化厂家")
     assert {"设计", "制作", "安装"} <= set(wanted(u))
+
+
+def test_a_need_that_opens_with_the_use_then_names_the_product():
+    r = need_reader(("激光雷达", "光电子器件", "储能电站", "集成变电站", "储能电池", "分析仪", "原煤"))
+    # the clause was a purpose from end to end, the product at its end set aside with the rest
+    u = r.read("应用在车载激光雷达接收端的光电子器件：905nm APD阵列，需满足车规AEC-Q102")
+    assert wanted(u) == ["光电子器件"] and "激光雷达" in purposes(u)
+    u = r.read("为100MW储能电站配套一座110kV集成变电站，储能电池舱已单独定标，EPC方采购")
+    assert wanted(u) == ["集成变电站"] and "储能电站" in purposes(u)
+    # after the want, 用于…的 still says what the goods are for
+    assert wanted(r.read("采购分析仪2台，用于原煤的煤质化验")) == ["分析仪"]
+
+
+def test_the_trade_alone_the_inquiry_and_the_firm_sought():
+    r = need_reader(("定制家具", "净化器", "高碳铬铁", "铬矿石", "块矿", "冰箱配件", "冰箱", "压缩机", "铰链"))
+    # 定制 read as the want verb made 品牌 (and the furniture) the want
+    u = r.read("定制家具品牌，橱柜下要放一台净化器，年约5万台")
+    assert "定制家具" in own(u) and "定制家具" not in wanted(u)
+    # 询盘 asks: the chrome ore was read as a heading, the lump ore of the detail wanted instead
+    u = r.read("铬矿石询盘：南非块矿，CIF天津港")
+    assert wanted(u)[0] == "铬矿石"
+    u = r.read("我司年产冰箱约60万台，现征集冰箱配件二供——铰链等，压缩机不在本次征集范围")
+    assert "冰箱配件" in wanted(u) and "压缩机" not in wanted(u)
