@@ -11,6 +11,8 @@ WANT_EN = (r"\b(?:looking for|look for|seeking|searching for|in search of|sourci
            r"purchasing|buy|buying|rfq for|request for quotation|inquiry for|enquiry for|wanted)\b")
 
 # we are a solar module maker, as an OEM of …, our company makes …: a self-description at the start of a clause
+# Our chip capacitor line makes …, our tyre plant needs …: what the poster's own line or plant makes
+OWN_LINE_EN = r"\bour\s+((?:[a-z0-9\-\u3400-\u9fff]+\s+){1,3}?)(?:line|lines|plant|plants|factory|mill|products?)\b"
 OWN_START_EN = (
     r"^(?:we are|we're|our company is|our company|as an?|we)\s+(?:an?\s+|the\s+|one of the\s+)?"
     r"(?=[a-z0-9 \-]{2,40}?\b(?:maker|manufacturer|producer|factory|plant|supplier|brand|company|oem|mill|"

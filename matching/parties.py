@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from matching.english import OWN_START_EN
+from matching.english import OWN_LINE_EN, OWN_START_EN
 
 __all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_START", "OWN_THING", "SELF", "own_spans",
            "names_partner", "names_poster", "names_welcomed", "subject_names_poster", "subject_names_sought"]
@@ -15,11 +15,12 @@ FIRM_AFTER = re.compile(
     r"(?:生产|制造|加工|经营)?(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|(?:设备|方案|品牌|整机)商|公司|集团|工厂|厂|单位|合作社|局|医院|"
     r"研究院|设计院|园区)")
 # how a poster names itself, and the markers of what it makes, owns or supplies
-SELF = r"(?:我司|本司|我公司|本公司|我们|咱们|咱|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业)"
+SELF = (r"(?:我司|本司|我公司|本公司|我们|咱们|咱|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业"
+        r"|本所|我所|自家)")
 # 我们厂是做电动自行车的, 我们做的是光伏组件, 本企业以生产压缩机为主, 公司从事…生产, 本企业产品为…, 我们厂年产…:
 # how a poster says what it makes
 OWN_START = re.compile(
-    r"^(?:那个|就是说?|嗯|然后)?(?:" + SELF + r"(?:厂|公司|企业|这边)?"
+    r"^(?:那个|就是说?|嗯|然后|(?:你好|您好|大家好|各位好)[ ,]*)?(?:" + SELF + r"(?:厂|公司|企业|这边)?"
     r"|公司(?=从事|主营|专业|年产|(?:主要|主导|核心|主打)?产品))"
     r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|年产|运营|经营|从事|在|拥有|现有|一家|有|目前|做(?=[^,;]{0,16}的)|以"
     r"|的?(?:主要|主导|核心|主打|拳头)?产品(?:为|是|有|包括|涵盖))(?:一家)?"
@@ -32,11 +33,12 @@ OWN_LABEL = re.compile(
     # 采购企业级硬盘 is no label: these name the poster only as a label or before 为/是
     r"|(?:需求|采购|发榜|发布)(?:企业|主体)(?=$|[:为是])"
     # a form's fields about the firm filling it in (企业类型：轮胎制造, 主营产品：制动盘)
-    r"|企业(?:类型|名称|性质|简介|概况)|(?:公司|单位)(?:名称|简介|概况)|所属行业"
+    r"|企业(?:类型|名称|性质|简介|概况)|(?:公司|单位)(?:名称|简介|概况)|所属行业|产品线"
+    r"|(?:企业|公司|工厂|船队|车队|我方|本厂)(?:情况|概况|介绍)"
     r"|(?:公司|企业|本公司|我司)?(?:主营(?:产品|业务)?|主要产品|主导产品|核心产品|主打产品)|(?:公司|企业|本公司|我司|本企业)(?:产品|产能))"
 )
 OWN_MID = re.compile(
-    r"主营(?:业务)?(?:为|是|有|包括)?|(?:主要|核心|主打)产品(?:为|是|有|包括)?|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做|主要供应|主供")
+    r"主营(?:业务)?(?:为|是|有|包括)?|(?:主要|核心|主打)产品(?:为|是|有|包括)?|主产|主要出(?![口现于])|主要生产|专业生产|主要从事|专业从事|主要做|主做|专做|主要供应|主供")
 OWN_PLACE = re.compile(SELF + r"(.{1,12}?)(?:工厂|基地|车间|产线|生产线|厂区|装置)")
 # 摩托车是我们的拳头产品, 生猪养殖是主业, 系统门窗是我们的主业（断桥铝门窗、阳光房）: the subject is the poster's trade
 _OWN_IS = re.compile(
@@ -49,8 +51,19 @@ _SELF_NOTE = re.compile(r"\(" + SELF + r"(?:为|是|系|属于)(?:一家)?([^()]
 _DIVISION = re.compile(r"(?:旗下|集团|公司)的?([^,;:。()]{1,12}?(?:板块|事业部|事业群|子公司)(?:\([^()]*\))?)")
 # 我司给某主机厂供动力电池包: what the poster supplies its customers
 _OWN_SUPPLIED = re.compile(SELF + r"(?:给|为|向)([^,;:。]{1,16}?)(?:供应|供货|提供|配套|供)(?:应)?([^,;:。]{1,16})")
+# 做草甘膦的同行, 我公司承担爆破作业, 饮片主要供省内医院: the poster's trade, named by its peers, its work or its buyers
+_OWN_TRADE = re.compile(r"做([^,;:。的]{2,12})的同行|" + OWN_LINE_EN +
+                        r"|" + SELF + r"(?:承担|承接|负责)(?:了)?(?:某)?([^,;:。]{2,20}?)"
+                        r"(?=$|[,;。(]|的研制|的生产|工作|任务)"
+                        r"|(?:(?<=[,;。\n])|^)([^,;:。]{2,10}?)(?:主要|大部分|大多|多)"
+                        r"(?:供|卖给|卖到|销往|销售给|出口到?)"
+                        r"|(?:(?<=[,;:。\n])|^)([^,;:。]{2,10}?)由" + SELF
+                        + r"(?:自行|自己)?(?:制造|生产|自制|加工|自供|提供)")
 # 装载机、挖掘机整机年产约1.5万台 at the start of a clause: the poster's output
-_OWN_OUTPUT = re.compile(r"([^,;:。]{2,16}?)(?:年产|年产量|年产能|年出货量?|年销量?|年出栏|存栏)(?:约|超|近|达|逾)?\d")
+_OWN_OUTPUT = re.compile(r"([^,;:。]{2,16}?)(?:年产|年产量|年产能|年出货量?|年销量?|年出栏|存栏|日产|月产)"
+                         r"(?:约|超|近|达|逾)?\d")
+# 某食用菌企业（日产杏鲍菇60吨）: a note in brackets after the poster's firm word, before any want verb
+_FIRM_NOTE = re.compile(r"(?:企业|公司|集团|工厂|厂家)(\([^()]*\))")
 # 我们出品的两部电影已…, 我司生产的电池需要…: what the poster makes, named as its work
 _OWN_MADE = re.compile(
     SELF + r"(?:自己|自主)?(?:生产|制造|出品|研发|推出|自产|加工)的((?!是)[^,;:。]{1,12}?)"
@@ -58,7 +71,7 @@ _OWN_MADE = re.compile(
 # 按我方模具定制, 贴我方标签, 我方提供配方和核心原料, 我司工业盐产品配套包材, 本公司农药制剂（悬浮剂）登记证齐全: what
 # the poster has, supplies or makes
 OWN_THING = re.compile(
-    r"(?<![为是])" + SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,12}?)"
+    r"(?<![为是])" + SELF + r"(?:的|自有|自备|提供|负责提供|供应)?([^,;:。的]{2,16}?)"
     r"(?=$|[,;:。(]|定制|加工|生产|和|及|等|配套)")
 # 与光伏组件企业合作: a trade named after 与 and before a firm word, in a clause about working together
 _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
@@ -89,7 +102,7 @@ _SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|
 def names_welcomed(t: str, start: int, end: int) -> bool:
     """Whether the mention at ``start:end`` names the trade of the firms invited to quote (欢迎快递网点报价): it
     restates what is sought, as the items of a list do."""
-    return t[:start].endswith("欢迎") and bool(_WELCOMED.match(t, end))
+    return t[:start].endswith(("欢迎", "请", "邀请")) and bool(_WELCOMED.match(t, end))
 
 
 def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:
@@ -133,10 +146,11 @@ def own_spans(text: str, s: int, e: int, verbs: list[tuple[int, int]], wants: re
     for m in _OWN_IS.finditer(text, s, e):
         if m.end(1) <= before_verb or m.start(1) >= verbs[-1][1]:
             out += [m.span(g) for g in (1, 2) if m.start(g) >= 0]
+    out += [m.span(1) for m in _FIRM_NOTE.finditer(text, s, before_verb) if m.end() <= before_verb]
     tag = _SELF_TAG.search(text, s, before_verb)
     if tag:
         out.append((s, tag.start()))
-    out += [m.span(g) for pattern in (_SELF_NOTE, _OWN_MADE, _DIVISION, _OWN_SUPPLIED)
+    out += [m.span(g) for pattern in (_SELF_NOTE, _OWN_MADE, _DIVISION, _OWN_SUPPLIED, _OWN_TRADE)
             for m in pattern.finditer(text, s, e) for g in range(1, pattern.groups + 1)]
     output = _OWN_OUTPUT.match(text, s, e)
     if output and not verbs and not wants.search(output.group(1)):

@@ -1,0 +1,40 @@
+"""Self-descriptions from issue #10's fresh27 set (session of 2026-11-29, third), written the ways posters write
+when they do not open with 我司为: by their peers, their work, their buyers, a form's fields, a greeting, English."""
+
+from tests.matching.conftest import need_reader, own, wanted
+
+
+def test_the_poster_named_by_its_peers_its_work_or_its_buyers():
+    r = need_reader(("草甘膦", "黄磷", "爆破作业", "炸药", "中药饮片", "当归", "压力容器", "阀门"))
+    # 草甘膦 was wanted beside the phosphorus and brought the poster's peers
+    u = r.read("问下做草甘膦的同行，最近黄磷你们都从哪儿拿货？想再找一两家黄磷厂")
+    assert wanted(u) == ["黄磷"] and "草甘膦" in own(u)
+    u = r.read("项目业主委托我公司承担某露天铁矿爆破作业，现需采购炸药")
+    assert wanted(u) == ["炸药"] and "爆破作业" in own(u)
+    u = r.read("炮制车间扩了两条线，中药饮片主要供省内医院。现大量采购当归")
+    assert wanted(u) == ["当归"] and "中药饮片" in own(u)
+    u = r.read("询价：阀门。备注：压力容器由我方制造，阀门随设备出厂")
+    assert "压力容器" in own(u) and "压力容器" not in wanted(u)
+
+
+def test_greetings_forms_and_english_before_what_the_poster_makes():
+    r = need_reader(("热像仪", "光电器件", "散货船", "船舶修理", "坯布", "平牵丝", "电容器", "钽粉"))
+    u = r.read("你好 我们这边做手持热像仪跟安防用的摄像机 现在想找做光电器件的厂家")
+    assert wanted(u) == ["光电器件"] and "热像仪" in own(u)
+    u = r.read("船队情况：散货船6艘。需求：今年有4艘船到期，找船舶修理厂报价")
+    assert wanted(u) == ["船舶修理"] and "散货船" in own(u)
+    u = r.read("织造车间：喷水织机320台，产品线：化纤坯布。求购：平牵丝，月用量800吨")
+    assert wanted(u) == ["平牵丝"] and "坯布" in own(u)
+    u = r.read("RFQ: tantalum powder. Our 电容器 line makes chips for automotive customers; we need 钽粉.")
+    assert wanted(u) == ["钽粉"] and "电容器" in own(u)
+
+
+def test_what_the_poster_sells_its_own_brand_and_its_firms_note():
+    r = need_reader(("空气炸锅", "咖啡机", "仓储物流", "城市客车", "散热器", "杏鲍菇", "LED补光灯", "LED灯具"))
+    u = r.read("在亚马逊卖自家的空气炸锅、咖啡机，想找海外仓储物流服务商")
+    assert wanted(u) == ["仓储物流"] and {"空气炸锅", "咖啡机"} <= set(own(u))
+    u = r.read("我们的XL6129 12米城市客车（纯电版）明年改款，需要重新定点一家散热器供应商")
+    assert wanted(u) == ["散热器"] and "城市客车" in own(u)
+    # the output in brackets after the poster's firm word is its own; 请X厂家报价 invites X, it is no self-description
+    u = r.read("漳州某食用菌企业（日产杏鲍菇60吨）新建出菇房，需要LED补光灯，请LED灯具厂家报价")
+    assert "杏鲍菇" in own(u) and "杏鲍菇" not in wanted(u) and "LED灯具" not in own(u)
