@@ -36,7 +36,7 @@ from matching.conditions import (
     SUPPLIED_BY,
 )
 from matching.english import PURPOSE_EN, WANT_EN
-from matching.labels import LABEL, label_role
+from matching.labels import COLUMN_WORDS, LABEL, label_role
 from matching.parties import (
     FIRM_AFTER,
     OWN_LABEL,
@@ -187,12 +187,15 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         body = text[s:e]
         if not _CONTENT.search(body) and carry:
             continue  # 产品名称：1,4-丁二醇: a bare number between commas hands the label's role on
+        if body in COLUMN_WORDS and c.stop in "|\n":
+            listing, stop = True, c.stop  # a table's header row: the rows below list the goods
+            continue
         verbs = _want_verbs(text, s, e, boundaries)
         role = _clause_role(body, bool(verbs), c.stop, carry)
         if role == "other" and wanted_before and _CONTINUE.match(body):
             role = "detail"
         # the next item of that list: numbered (2、变压器), or after a semicolon or a line break
-        if role == "other" and listing and (_NUMBERING.match(text, c.start, c.end) or stop in ";\n"):
+        if role == "other" and listing and (_NUMBERING.match(text, c.start, c.end) or stop in ";\n|"):
             role = "detail"
         listing = role == "detail"
         stop = c.stop

@@ -6,10 +6,16 @@ from __future__ import annotations
 import re
 
 from matching.parties import OWN_LABEL
+from matching.spec import word_list
 
-__all__ = ["LABEL", "label_role"]
+__all__ = ["COLUMN_WORDS", "LABEL", "label_role"]
 
 LABEL = re.compile(r"^.{1,8}$")  # what is short enough to be a label before a colon
+# the cells of a table's header row (品名｜标准｜年用量): names of columns, and the rows below list the goods
+COLUMN_WORDS = frozenset(word_list("""
+    品名 名称 物料名称 产品名称 物资名称 货物名称 规格 型号 规格型号 标准 执行标准 数量 单位
+    年用量 月用量 用量 需求量 年需求量 单价 金额 备注 序号 材质 品牌 交期 等级 包装
+"""))
 _LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
 _LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间|^(?:包装|付款|结算|质保|售后)$")
 _LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景")

@@ -20,7 +20,8 @@ SELF = (r"(?:我司|本司|我公司|本公司|我们|咱们|咱|我单位|我�
 # 我们厂是做电动自行车的, 我们做的是光伏组件, 本企业以生产压缩机为主, 公司从事…生产, 本企业产品为…, 我们厂年产…:
 # how a poster says what it makes
 OWN_START = re.compile(
-    r"^(?:那个|就是说?|嗯|然后|(?:你好|您好|大家好|各位好)[ ,]*)?(?:" + SELF + r"(?:厂|公司|企业|这边)?"
+    r"^(?:那个|就是说?|嗯|然后|(?:你好|您好|大家好|各位好|hello|hi|请教一下)[ ,]*)*"
+    r"(?:" + SELF + r"(?:厂|公司|企业|这边)?"
     r"|公司(?=从事|主营|专业|年产|(?:主要|主导|核心|主打)?产品))"
     r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|年产|运营|经营|从事|在|拥有|现有|一家|有|目前|做(?=[^,;]{0,16}的)|以"
     r"|的?(?:主要|主导|核心|主打|拳头)?产品(?:为|是|有|包括|涵盖))(?:一家)?"
@@ -80,6 +81,9 @@ _PARTNER_BEFORE = ("与", "同", "跟", "携手", "联合")
 _CENTRE = "中心"
 # XX化纤2024年聚酯原料采购: a trade after the placeholder of a published firm's name is that firm's, firm word or not
 _PLACEHOLDER = ("xx", "××", "某")
+# 欢迎快递网点报价, 请LED灯具厂家报价, 有没有靠谱的环境咨询公司推荐, 对接一下输变电设备厂家: the firm after is sought
+_INVITING = re.compile(r"(?:欢迎|请|邀请|有没有|谁家|哪家|哪里有|推荐|对接(?:一下)?)"
+                       r"(?:(?:靠谱|专业|正规|有实力|好|做)的?)?$")
 _WELCOMED = re.compile(FIRM_AFTER.pattern + r"|网点|供应商|服务商|商家|经销商|代理商")
 _COOPERATE = re.compile(r"合作|联合|共同|携手|共建|对接|联手")
 MAKING = ("制造", "生产", "加工", "经营")  # FIRM_AFTER's words of making (轴承制造企业)
@@ -102,7 +106,7 @@ _SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|
 def names_welcomed(t: str, start: int, end: int) -> bool:
     """Whether the mention at ``start:end`` names the trade of the firms invited to quote (欢迎快递网点报价): it
     restates what is sought, as the items of a list do."""
-    return t[:start].endswith(("欢迎", "请", "邀请")) and bool(_WELCOMED.match(t, end))
+    return bool(_INVITING.search(t, max(0, start - 12), start)) and bool(_WELCOMED.match(t, end))
 
 
 def names_partner(t: str, start: int, end: int, clause_of: list[int]) -> bool:

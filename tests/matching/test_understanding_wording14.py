@@ -38,3 +38,19 @@ def test_what_the_poster_sells_its_own_brand_and_its_firms_note():
     # the output in brackets after the poster's firm word is its own; 请X厂家报价 invites X, it is no self-description
     u = r.read("漳州某食用菌企业（日产杏鲍菇60吨）新建出菇房，需要LED补光灯，请LED灯具厂家报价")
     assert "杏鲍菇" in own(u) and "杏鲍菇" not in wanted(u) and "LED灯具" not in own(u)
+
+
+def test_a_tables_header_row_names_columns_and_its_rows_list_the_goods():
+    r = need_reader(("标准", "盐酸二甲双胍", "阿莫西林", "口服固体制剂"))
+    # 标准, a column's name, was the only product wanted; the drugs in the rows were context
+    u = r.read("原料询价（口服固体制剂车间）\n品名｜标准｜年用量\n盐酸二甲双胍｜CP2020/EP｜25吨\n阿莫西林｜CP2020｜8吨")
+    assert set(wanted(u)) == {"盐酸二甲双胍", "阿莫西林"}
+
+
+def test_a_firm_asked_about_or_to_be_contacted_is_the_one_sought():
+    r = need_reader(("环境咨询", "精细化学品", "输变电设备", "电解铝"))
+    # the firm word after the trade made it the poster's own
+    u = r.read("我们精细化学品项目要做环评，有没有靠谱的环境咨询公司推荐")
+    assert wanted(u) == ["环境咨询"] and "环境咨询" not in own(u)
+    u = r.read("领导让我对接一下输变电设备厂家：我们电解铝系列要扩容")
+    assert wanted(u) == ["输变电设备"] and "电解铝" in own(u)
