@@ -70,6 +70,8 @@ _WANT_WORDS = word_list("""
 """)
 # 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
 _WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)", WANT_EN]))
+# 模具厂需有冲压模经验: what the firm sought must have, not a want
+_MUST_HAVE = re.compile(r"[需须]有(?=[^,;。]{0,16}(?:经验|资质|能力|业绩|证书|许可|条件|实力|案例))")
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
 _WANT_CHARS = set("寻找求需购招征缺")
 
@@ -153,7 +155,7 @@ def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[i
     found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])]
     for i in range(s, e):
         if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found) \
-                and not CONDITION.match(text, i) and not REQUIRE_CERT.match(text, i):
+                and not CONDITION.match(text, i) and not REQUIRE_CERT.match(text, i) and not _MUST_HAVE.match(text, i):
             found.append((i, i + 1))
     return sorted(found)
 

@@ -18,9 +18,9 @@ COLUMN_WORDS = frozenset(word_list("""
 """))
 _LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质")
 _LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间|^(?:包装|付款|结算|质保|售后)$")
-_LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景")
+_LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景|背景")
 # a tender's lots (包1：, 标段二：) each name what is bought
-_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|物料|标的|清单|品名|名称|描述|品种|品类|明细|如下"
+_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|物料|标的|清单|品名|名称|描述|品种|品类|明细|如下|准入|寻源"
                            r"|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
 
 

@@ -54,3 +54,19 @@ def test_a_firm_asked_about_or_to_be_contacted_is_the_one_sought():
     assert wanted(u) == ["环境咨询"] and "环境咨询" not in own(u)
     u = r.read("领导让我对接一下输变电设备厂家：我们电解铝系列要扩容")
     assert wanted(u) == ["输变电设备"] and "电解铝" in own(u)
+
+
+def test_what_the_poster_makes_itself_or_takes_orders_for():
+    r = need_reader(("伺服电机", "减速机", "编码器", "印染", "面料", "污水处理工程"))
+    # the servo motors and reducers the poster now makes itself were wanted beside the encoders
+    u = r.read("伺服电机、减速机这两年都自己做了，但编码器这些还得外购。求国产编码器供应商")
+    assert wanted(u) == ["编码器"] and {"伺服电机", "减速机"} <= set(own(u))
+    u = r.read("厂里主要接面料的印染订单，日排水4000吨，寻污水处理工程公司")
+    assert wanted(u) == ["污水处理工程"] and "面料" in own(u)
+
+
+def test_a_forms_admission_and_background_fields_and_what_the_firm_must_have():
+    r = need_reader(("模具", "冲压件", "检具", "主机厂"))
+    u = r.read("供应商准入：模具\n背景：冲压件配套两家主机厂\n需求：检具共约40副，模具厂需有汽车冲压模经验。")
+    # 模具厂需有…经验 made the mould makers the poster (its own product), and 模具 was dropped from the want
+    assert "模具" in wanted(u) and "模具" not in own(u) and "冲压件" not in wanted(u)
