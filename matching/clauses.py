@@ -95,6 +95,7 @@ _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 
 # list numbering: 1. 2、 一、 (3) ④
+_CHAT_GAP = re.compile(r"[\u3400-\u9fff] +(?=[\u3400-\u9fff])")
 _NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
 _PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有|包括|涵盖|:)?(?![要需质规标用名型数单价])")
@@ -126,6 +127,13 @@ def split_clauses(text: str) -> list[Clause]:
     if text[start:].strip():
         out.append(Clause(start, len(text), ""))
     return out
+
+
+def _chat_gap(text: str, s: int, e: int) -> int:
+    """The first space between two Chinese characters in ``text[s:e]`` (主做改性塑料颗粒 线缆料…: a chat line's phrases
+    are spaced, not punctuated), or -1."""
+    m = _CHAT_GAP.search(text, s, e)
+    return m.start() + 1 if m else -1
 
 
 def _linking_dash(text: str, i: int) -> bool:
@@ -245,7 +253,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
 def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     if stop == ":" and LABEL.match(body) and label_role(body) != "context":
         return "label"
-    if OWN_LABEL.match(body):
+    if OWN_LABEL.match(body) and not (has_verb and OWN_START.match(body)):
         return "own"
     if OWN_START.match(body):
         return "want" if has_verb else "own"
@@ -267,9 +275,9 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
 def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
     """Sub-spans of a clause that change its zone: own, purpose, conditions, delivery and infix 用."""
     m = OWN_MID.search(text, s, e)
-    if m:  # 某公司（主营：电池片）拟采购银浆: a note in brackets ends with them
+    if m:  # 某公司（主营：电池片）拟采购银浆: a note in brackets ends with them, a phrase of a chat line with a space
         opened = text.rfind("(", s, m.start()) > text.rfind(")", s, m.start())
-        close = text.find(")", m.end(), e) if opened else -1
+        close = text.find(")", m.end(), e) if opened else _chat_gap(text, m.end(), e)
         mark(m.start(), close if close >= 0 else e, "own")
     for m in (*REQUIRE_REL.finditer(text, s, e), *REQUIRE_CERT.finditer(text, s, e)):
         mark(m.start(), m.end(), "require")

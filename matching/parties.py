@@ -16,7 +16,7 @@ FIRM_AFTER = re.compile(
     r"研究院|设计院|园区)")
 # how a poster names itself, and the markers of what it makes, owns or supplies
 SELF = (r"(?:我司|本司|我公司|本公司|我们|咱们|咱|我单位|我方|我厂|本厂|本单位|我集团|本集团|我院|我行|本企业|我企业"
-        r"|本所|我所|自家)")
+        r"|本所|我所|自家|俺们|我家)")
 # 我们厂是做电动自行车的, 我们做的是光伏组件, 本企业以生产压缩机为主, 公司从事…生产, 本企业产品为…, 我们厂年产…:
 # how a poster says what it makes
 OWN_START = re.compile(
@@ -24,9 +24,11 @@ OWN_START = re.compile(
     r"(?:" + SELF + r"(?:厂|公司|企业|这边)?"
     r"|公司(?=从事|主营|专业|年产|(?:主要|主导|核心|主打)?产品))"
     r"(?:是|为|系|属于|作为|主营|主要|专业|专注|生产|年产|运营|经营|从事|在|拥有|现有|一家|有|目前|做(?=[^,;]{0,16}的)|以"
-    r"|的?(?:主要|主导|核心|主打|拳头)?产品(?:为|是|有|包括|涵盖))(?:一家)?"
+    r"|的?(?:主要|主导|核心|主打|拳头)?产品线?(?:为|是|有|包括|涵盖)|做(?=[^,;。 ]{1,12}(?:$|[ ,;。])))(?:一家)?"
     # 作为饲料和兽药生产商，我们采购玉米: the firm words after 作为 name the poster's trades, every one listed
     r"|^作为(?:一家|国内)?(?=[^,]{1,20}?(?:企业|公司|厂家|工厂|集团|厂|商|品牌)(?:$|[,，]))"
+    # 做智能电表的 找…, 搞活动策划的 下个月…: a poster opening with its trade
+    r"|^(?:做|搞|干)(?=[^,;。 的]{1,12}的(?:$|[ ,;。]))"
     r"|" + OWN_START_EN
 )
 OWN_LABEL = re.compile(
@@ -52,17 +54,30 @@ _SELF_NOTE = re.compile(r"\(" + SELF + r"(?:为|是|系|属于)(?:一家)?([^()]
 _DIVISION = re.compile(r"(?:旗下|集团|公司)的?([^,;:。()]{1,12}?(?:板块|事业部|事业群|子公司)(?:\([^()]*\))?)")
 # 我司给某主机厂供动力电池包: what the poster supplies its customers
 _OWN_SUPPLIED = re.compile(SELF + r"(?:给|为|向)([^,;:。]{1,16}?)(?:供应|供货|提供|配套|供)(?:应)?([^,;:。]{1,16})")
-# 做草甘膦的同行, 我公司承担爆破作业, 饮片主要供省内医院: the poster's trade, named by its peers, its work or its buyers
-_OWN_TRADE = re.compile(r"做([^,;:。的]{2,12})的同行|" + OWN_LINE_EN +
-                        r"|" + SELF + r"(?:承担|承接|负责)(?:了)?(?:某)?([^,;:。]{2,20}?)"
-                        r"(?=$|[,;。(]|的研制|的生产|工作|任务)"
-                        r"|(?:(?<=[,;。\n])|^)([^,;:。]{2,10}?)(?:主要|大部分|大多|多)"
-                        r"(?:供|卖给|卖到|销往|销售给|出口到?)"
-                        r"|(?:(?<=[,;:。\n])|^)([^,;:。]{2,16}?)(?:这两年|现在|目前|已经|一直)?(?:都|也)?(?:是)?自己"
-                        r"(?:做|生产|制造|造|加工|熔铸|发泡|配套)"
-                        r"|主要接([^,;:。]{2,16}?)(?:的)?(?:订单|业务|活)"
-                        r"|(?:(?<=[,;:。\n])|^)([^,;:。]{2,10}?)由" + SELF
-                        + r"(?:自行|自己)?(?:制造|生产|自制|加工|自供|提供)")
+_AFTER_BREAK = r"(?:(?<=[,;:。\n ])|^)"  # at a clause's start, or after a comma or a chat line's space
+# Phrases in which the poster names its trade; the one group of each is the poster's product or work.
+_OWN_PHRASES = tuple(re.compile(p) for p in (
+    r"做([^,;:。的]{2,12})的同行",  # 问下做草甘膦的同行: the poster's peers make what it makes
+    OWN_LINE_EN,  # our capacitor line makes …
+    # 我公司承担爆破作业
+    SELF + r"(?:承担|承接|负责)(?:了)?(?:某)?([^,;:。]{2,20}?)(?=$|[,;。(]|的研制|的生产|工作|任务)",
+    _AFTER_BREAK + r"([^,;:。]{2,10}?)(?:主要|大部分|大多|多)(?:供|卖给|卖到|销往|销售给|出口到?)",  # 饮片主要供医院
+    # 伺服、减速机这两年都自己做了, 铝棒都是自己熔铸, 屠宰我们自己做
+    _AFTER_BREAK + r"([^,;:。]{2,16}?)(?:这两年|现在|目前|已经|一直)?(?:都|也)?(?:是)?(?:" + SELF + r")?自己"
+    r"(?:做|生产|制造|造|加工|熔铸|发泡|配套)",
+    r"主要接([^,;:。]{2,16}?)(?:的)?(?:订单|业务|活)",  # 主要接印染订单
+    # 漆包线产能扩了, 电解铜产能十万吨
+    _AFTER_BREAK + r"([^,;:。 ]{2,10}?)(?:产能|产量)"
+    r"(?:扩了|不够|上来|提升|翻倍|饱和|[约近超达]?[\d一二三四五六七八九十两几])",
+    _AFTER_BREAK + r"([^,;:。 ]{2,10}?)(?:" + SELF + r")?自己(?:有|产)",  # 氯化钙我们自己有
+    # 肉制品做了十几年
+    _AFTER_BREAK + r"([^,;:。]{2,16}?)(?:做了|干了|生产了)(?:十几|几十|二十多|\d+|[一二三四五六七八九十两几]+)年",
+    # 现有两条聚酯切片线
+    r"(?:现有|拥有)(?:[一二两三四五六七八九十\d]+(?:条|套|台|座))?([^,;:。 ]{2,12}?)(?:生产线|产线|线|装置)",
+    r"种了(?:[^,;:。 ]{0,6}?亩)?([^,;:。]{2,12})",  # 合作社种了两千亩黄芪
+    # 容器本体由我方制造
+    r"(?:(?<=[,;:。\n])|^)([^,;:。]{2,10}?)由" + SELF + r"(?:自行|自己)?(?:制造|生产|自制|加工|自供|提供)",
+))
 # 装载机、挖掘机整机年产约1.5万台 at the start of a clause: the poster's output
 _OWN_OUTPUT = re.compile(r"([^,;:。]{2,16}?)(?:年产|年产量|年产能|年出货量?|年销量?|年出栏|存栏|日产|月产)"
                          r"(?:约|超|近|达|逾)?\d")
@@ -95,7 +110,7 @@ _ADVERBS = r"拟|现|现拟|特|今|欲|急|想|希望|计划|长期|常年|近�
 _POSTER_END = re.compile(
     r"(?:企业|厂家|厂商|制造商|生产商|集成商|运营商|承包商|经销商|开发商|贸易商|代理商|服务商|设备商|方案商|品牌商|品牌方|零售商|"
     r"批发商|渠道商|分销商|工厂|厂|公司|集团|卖场|商超|单位|"
-    r"运营方|(?<=[a-z])方|总包方|业主方|甲方|合作社|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
+    r"运营方|(?<=[a-z])方|总包方|业主方|甲方|合作社|团队|工作室|直播间|档口|养殖场|平台|店铺|网店|门店|商家|药房|药店|超市|酒店|宾馆|餐厅|食堂|厨房|农场|牧场|猪场|车队|电厂|水厂|品牌|连锁|"
     r"(?<![内外头底全局顶])部|医院|学校|院|所|中心|医共体|(?<=[\u4e00-\u9fff]{2})[科局]"
     r"|(?i:manufacturer|maker|producer|factory|plant|mill)s?)(?:" + _ADVERBS + r")*$"
 )
@@ -157,8 +172,8 @@ def own_spans(text: str, s: int, e: int, verbs: list[tuple[int, int]], wants: re
     tag = _SELF_TAG.search(text, s, before_verb)
     if tag:
         out.append((s, tag.start()))
-    out += [m.span(g) for pattern in (_SELF_NOTE, _OWN_MADE, _DIVISION, _OWN_SUPPLIED, _OWN_TRADE)
-            for m in pattern.finditer(text, s, e) for g in range(1, pattern.groups + 1)]
+    out += [m.span(g) for pattern in (_SELF_NOTE, _OWN_MADE, _DIVISION, _OWN_SUPPLIED, *_OWN_PHRASES)
+            for m in pattern.finditer(text, s, e) for g in range(1, pattern.groups + 1) if m.start(g) >= 0]
     output = _OWN_OUTPUT.match(text, s, e)
     if output and not verbs and not wants.search(output.group(1)):
         out.append(output.span(1))

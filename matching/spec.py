@@ -82,7 +82,8 @@ _PROPERTY = re.compile(
 # a Latin unit one space after its number (5000 hp, 300 gbps, 12 μm): part of the measurement; so is a count
 # an English order gives (2,000 pcs, 40 sets, 3 units): PCS and BMS are products only where no number precedes them
 _SPACED_UNIT = re.compile(
-    r"(?<=\d) (?:hp|kw|kva|kwh|mw|mwh|mm|cm|km|kg|mpa|kpa|gbps|mbps|ml|nm|μm|um|mhz|ghz|khz|hz|tex|dtex|kv|ma|mah|min"
+    r"\d[万千k](?:pcs|pc|sets|units|pairs)(?![a-z])"  # 月5万pcs: the count in a Chinese number
+    r"|(?<=\d) (?:hp|kw|kva|kwh|mw|mwh|mm|cm|km|kg|mpa|kpa|gbps|mbps|ml|nm|μm|um|mhz|ghz|khz|hz|tex|dtex|kv|ma|mah|min"
     r"|pcs|pc|pieces|piece|sets|set|units|unit|pairs|pair|tons|ton|mt|rolls|roll|cartons|ctns|boxes|bags|drums|lots)"
     r"(?![a-z])")
 
