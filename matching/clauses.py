@@ -95,6 +95,8 @@ _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 
 # list numbering: 1. 2、 一、 (3) ④
+# #酒厂采购 #浓香型白酒: a post's topics, not what it asks for (the first # is stripped as a bullet)
+_TAGS = re.compile(r"#?[^#\s]{1,16}#?(?:\s+#[^#\s]{1,16}#?)+")
 _CHAT_GAP = re.compile(r"[\u3400-\u9fff] +(?=[\u3400-\u9fff])")
 _NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
@@ -257,7 +259,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
         return "own"
     if OWN_START.match(body):
         return "want" if has_verb else "own"
-    if _HEADER.search(body):
+    if _HEADER.search(body) or _TAGS.fullmatch(body):
         return "header"
     if REQUIRE_START.match(body) or (not has_verb and (REQUIRE_ANY.search(body) or CONDITION.search(body))):
         return "require"

@@ -36,3 +36,20 @@ def test_what_the_poster_makes_said_in_passing():
     assert wanted(u) == ["PIA"] and "聚酯切片" in own(u)
     u = r.read("俺们合作社种了两千亩黄芪 想找中成药厂签订单")
     assert "黄芪" in own(u) and "黄芪" not in wanted(u)
+
+
+def test_more_casual_self_descriptions_and_a_posts_tags():
+    r = need_reader(("水泥", "矿粉", "监控", "NVR", "饰品", "金条", "白酒", "高粱", "教育培训", "文化用品", "小家电", "ABS"))
+    u = r.read("喂 那个我们这边是做水泥的啊 粉磨站 想找S95级的矿粉")
+    assert wanted(u) == ["矿粉"] and "水泥" in own(u)
+    u = r.read("我们自己是做监控的，这次后端想找人配：NVR")
+    assert wanted(u) == ["NVR"] and "监控" in own(u)
+    u = r.read("顾客在我们店里买得最多的是饰品，今年想直接对接上游拿金条")
+    assert wanted(u) == ["金条"] and "饰品" in own(u)
+    u = r.read("做电饭煲、空气炸锅这类小家电的，想问下有没有稳定供应ABS的厂家")
+    assert wanted(u) == ["ABS"] and "小家电" in own(u)
+    # a line of tags says what the post is about; the goods are in the text below
+    u = r.read("#酒厂采购 #白酒\n收购新季高粱，年收购约1.2万吨")
+    assert wanted(u) == ["高粱"]
+    u = r.read("#采购需求 #教育培训\n本机构统一采购学员文化用品")
+    assert wanted(u) == ["文化用品"]
