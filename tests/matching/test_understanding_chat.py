@@ -39,7 +39,8 @@ def test_what_the_poster_makes_said_in_passing():
 
 
 def test_more_casual_self_descriptions_and_a_posts_tags():
-    r = need_reader(("水泥", "矿粉", "监控", "NVR", "饰品", "金条", "白酒", "高粱", "教育培训", "文化用品", "小家电", "ABS"))
+    r = need_reader(("水泥", "矿粉", "监控", "NVR", "饰品", "金条", "白酒", "高粱", "教育培训", "文化用品", "小家电",
+                     "ABS"))
     u = r.read("喂 那个我们这边是做水泥的啊 粉磨站 想找S95级的矿粉")
     assert wanted(u) == ["矿粉"] and "水泥" in own(u)
     u = r.read("我们自己是做监控的，这次后端想找人配：NVR")
