@@ -54,3 +54,16 @@ def test_more_casual_self_descriptions_and_a_posts_tags():
     assert wanted(u) == ["高粱"]
     u = r.read("#采购需求 #教育培训\n本机构统一采购学员文化用品")
     assert wanted(u) == ["文化用品"]
+
+
+def test_a_trade_described_as_a_supplier_a_farm_or_a_factory_of_the_poster():
+    r = need_reader(("汽车零部件", "保理", "干果", "坚果", "主播", "生猪", "疫苗", "菜籽油", "油菜", "旅行社", "客房"))
+    # the parts the poster supplies were wanted beside the factoring and brought the other parts makers
+    u = r.read("做汽车零部件的二级供应商，给主机厂配套，想做应收账款保理，找商业保理公司")
+    assert wanted(u) == ["保理"] and "汽车零部件" in own(u)
+    u = r.read("自家工厂生产干果和每日坚果礼盒，找带货主播合作")
+    assert "干果" in own(u) and "干果" not in wanted(u)
+    u = r.read("本场存栏生猪1200头，现寻动保合作厂家：疫苗")
+    assert wanted(u) == ["疫苗"] and "生猪" in own(u)
+    u = r.read("公司做菜籽油压榨，寻求油菜种植主体合作")
+    assert "菜籽油" in own(u) and "菜籽油" not in wanted(u)
