@@ -34,7 +34,8 @@ OWN_START = re.compile(
     r"|" + OWN_START_EN
 )
 OWN_LABEL = re.compile(
-    r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位"
+    r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位|比选人|比选单位"
+    r"|询价单位|询价人|询价方|采购主体|项目单位|项目业主|征集单位|征集人|招募单位|采购企业名称"
     # 采购企业级硬盘 is no label: these name the poster only as a label or before 为/是
     r"|(?:需求|采购|发榜|发布)(?:企业|主体)(?=$|[:为是])"
     # a form's fields about the firm filling it in (企业类型：轮胎制造, 主营产品：制动盘)

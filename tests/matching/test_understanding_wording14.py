@@ -70,3 +70,12 @@ def test_a_forms_admission_and_background_fields_and_what_the_firm_must_have():
     u = r.read("供应商准入：模具\n背景：冲压件配套两家主机厂\n需求：检具共约40副，模具厂需有汽车冲压模经验。")
     # 模具厂需有…经验 made the mould makers the poster (its own product), and 模具 was dropped from the want
     assert "模具" in wanted(u) and "模具" not in own(u) and "冲压件" not in wanted(u)
+
+
+def test_more_names_a_notice_gives_its_purchaser():
+    r = need_reader(("图书馆", "报纸", "期刊", "配电网", "电力设计"))
+    # 比选人 was no label: the library was wanted beside the newspapers
+    u = r.read("比选人：XX市图书馆（公共文化服务单位）\n内容：\n一、中文报纸、期刊订阅，约1100种")
+    assert set(wanted(u)) == {"报纸", "期刊"} and "图书馆" in own(u)
+    u = r.read("询价单位：XX配电网运维公司\n项目：电力设计")
+    assert wanted(u) == ["电力设计"]
