@@ -79,3 +79,10 @@ def test_more_names_a_notice_gives_its_purchaser():
     assert set(wanted(u)) == {"报纸", "期刊"} and "图书馆" in own(u)
     u = r.read("询价单位：XX配电网运维公司\n项目：电力设计")
     assert wanted(u) == ["电力设计"]
+
+
+def test_goods_bought_separately_are_not_sought():
+    r = need_reader(("教辅资料", "教师用书", "课外读物"))
+    # 另行采购 without 由… before it: the teachers' books were wanted beside the study aids
+    u = r.read("采购内容：学生用书及配套教辅资料，约12.6万册\n备注：教师用书及课外读物另行采购。")
+    assert wanted(u) == ["教辅资料"]
