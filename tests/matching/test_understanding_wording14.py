@@ -86,3 +86,12 @@ def test_goods_bought_separately_are_not_sought():
     # 另行采购 without 由… before it: the teachers' books were wanted beside the study aids
     u = r.read("采购内容：学生用书及配套教辅资料，约12.6万册\n备注：教师用书及课外读物另行采购。")
     assert wanted(u) == ["教辅资料"]
+
+
+def test_a_registered_firm_names_tail_names_the_poster():
+    r = need_reader(("小额贷款", "防火墙", "光电", "LED芯片"))
+    # 股份有限公司 was no firm word: the lender's trade was wanted first
+    u = r.read("XX市小额贷款股份有限公司\n安全防护服务采购询价\n采购内容：边界防火墙供货及部署")
+    assert wanted(u) == ["防火墙"] and "小额贷款" in own(u)
+    u = r.read("某光电科技有限公司采购LED芯片")
+    assert wanted(u) == ["LED芯片"] and "光电" in own(u)
