@@ -100,6 +100,7 @@ _TAGS = re.compile(r"#?[^#\s]{1,16}#?(?:\s+#[^#\s]{1,16}#?)+")
 _CHAT_GAP = re.compile(r"[\u3400-\u9fff] +(?=[\u3400-\u9fff])")
 _NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
+_SOURCE_FACTORY = re.compile(r"(?:源头工厂|源头厂家|源头厂|工厂直营|厂家直营)$")
 _PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有|包括|涵盖|:)?(?![要需质规标用名型数单价])")
 
 Mark = Callable[[int, int, str], None]
@@ -213,6 +214,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         stop = c.stop
         if own_before and role == "other" and _PRODUCTS_OF.match(body):
             role = "own"  # 我们是长流程钢企，产品螺纹钢、线材: the products of the firm just described
+        if role == "other" and _SOURCE_FACTORY.search(body):
+            role = "own"  # 按摩椅源头工厂，寻电视购物频道合作: a maker's claim about itself
         own_before = role == "own"
         wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
         carry = ""

@@ -67,3 +67,10 @@ def test_a_trade_described_as_a_supplier_a_farm_or_a_factory_of_the_poster():
     assert wanted(u) == ["疫苗"] and "生猪" in own(u)
     u = r.read("公司做菜籽油压榨，寻求油菜种植主体合作")
     assert "菜籽油" in own(u) and "菜籽油" not in wanted(u)
+
+
+def test_a_source_factory_and_what_it_supports():
+    r = need_reader(("按摩椅", "电视购物", "一件代发"))
+    # the massage chairs of the factory posting were wanted, and 支持一件代发 (what it offers) too
+    u = r.read("按摩椅源头工厂，寻电视购物频道合作，可提供样机，支持一件代发。")
+    assert wanted(u) == ["电视购物"] and "按摩椅" in own(u)
