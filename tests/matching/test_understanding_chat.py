@@ -74,3 +74,10 @@ def test_a_source_factory_and_what_it_supports():
     # the massage chairs of the factory posting were wanted, and 支持一件代发 (what it offers) too
     u = r.read("按摩椅源头工厂，寻电视购物频道合作，可提供样机，支持一件代发。")
     assert wanted(u) == ["电视购物"] and "按摩椅" in own(u)
+
+
+def test_approximately_is_no_product():
+    r = need_reader(("MOS管", "大概", "样品"))
+    # 大概 is a node of the data (a firm lists it) and was wanted beside the MOSFETs
+    u = r.read("求MOS管 月需求大概50万颗 能先给样品吗")
+    assert wanted(u) == ["MOS管"]
