@@ -95,3 +95,21 @@ def test_a_registered_firm_names_tail_names_the_poster():
     assert wanted(u) == ["防火墙"] and "小额贷款" in own(u)
     u = r.read("某光电科技有限公司采购LED芯片")
     assert wanted(u) == ["LED芯片"] and "光电" in own(u)
+
+
+def test_more_self_descriptions_of_farms_stations_and_institutions():
+    r = need_reader(("骨科用药", "心血管用药", "酸奶", "核桃乳", "电吹风", "洗地机", "铝型材", "数控加工", "供热", "动力煤",
+                     "检测服务", "维保", "医疗服务", "药品配送"))
+    # 本院拟新增骨科用药: what the hospital plans to add is wanted, not its own (拟 is no product)
+    u = r.read("本院拟新增骨科用药（骨质疏松治疗药物）及心血管用药若干品种")
+    assert set(wanted(u)) == {"骨科用药", "心血管用药"} and not own(u)
+    u = r.read("奶牛存栏800头的牧场，自有酸奶品牌。想拓核桃乳，找代工厂")
+    assert wanted(u) == ["核桃乳"] and "酸奶" in own(u)
+    u = r.read("厂里自己的电吹风卖得还可以，今年想加一款洗地机，找ODM工厂")
+    assert wanted(u) == ["洗地机"] and "电吹风" in own(u)
+    u = r.read("铝型材挤压是我们的老本行，但我们机加能力不够，找周边数控加工厂")
+    assert wanted(u) == ["数控加工"] and "铝型材" in own(u)
+    u = r.read("公司负责城区集中供热，需采购动力煤约25万吨")
+    assert wanted(u) == ["动力煤"] and "供热" in own(u)
+    u = r.read("作为一家第三方检测服务机构，我们两部客梯需要年度维保")
+    assert wanted(u) == ["维保"] and "检测服务" in own(u)
