@@ -98,8 +98,8 @@ def test_a_registered_firm_names_tail_names_the_poster():
 
 
 def test_more_self_descriptions_of_farms_stations_and_institutions():
-    r = need_reader(("骨科用药", "心血管用药", "酸奶", "核桃乳", "电吹风", "洗地机", "铝型材", "数控加工", "供热", "动力煤",
-                     "检测服务", "维保", "医疗服务", "药品配送"))
+    r = need_reader(("骨科用药", "心血管用药", "酸奶", "核桃乳", "电吹风", "洗地机", "铝型材", "数控加工", "供热",
+                     "动力煤", "检测服务", "维保", "医疗服务", "药品配送"))
     # 本院拟新增骨科用药: what the hospital plans to add is wanted, not its own (拟 is no product)
     u = r.read("本院拟新增骨科用药（骨质疏松治疗药物）及心血管用药若干品种")
     assert set(wanted(u)) == {"骨科用药", "心血管用药"} and not own(u)
