@@ -53,6 +53,7 @@ _OWN_IS = re.compile(
     r"([^,;:。]{1,24}?)是(?:" + SELF + r"|公司|企业)?的?(?:主业|主营业务|主营产品|主营|拳头产品|主打产品|主打|核心产品|"
     r"主要产品|主力产品|看家产品|当家产品|强项|老本行)(\([^()]*\))?")
 # 做中式糕点的老字号（我方）, 地产项目（我司为开发商）: a note in brackets saying who the poster is
+_HERE = re.compile(r"([^,;。 ]{2,8})这边")
 _SELF_TAG = re.compile(r"\(" + SELF + r"\)")
 _SELF_NOTE = re.compile(r"\(" + SELF + r"(?:为|是|系|属于)(?:一家)?([^()]{1,24})\)")
 # 集团旗下饲料板块: the group's division in that trade is the poster
@@ -178,6 +179,9 @@ def own_spans(text: str, s: int, e: int, verbs: list[tuple[int, int]], wants: re
         if m.end(1) <= before_verb or m.start(1) >= verbs[-1][1]:
             out += [m.span(g) for g in (1, 2) if m.start(g) >= 0]
     out += [m.span(1) for m in _FIRM_NOTE.finditer(text, s, before_verb) if m.end() <= before_verb]
+    here = _HERE.match(text, s, e)  # 酒店这边客房220间…: the poster named by where it speaks from
+    if here and subject_names_poster(here.group(1)):
+        out.append(here.span(1))
     tag = _SELF_TAG.search(text, s, before_verb)
     if tag:
         out.append((s, tag.start()))

@@ -81,3 +81,12 @@ def test_approximately_is_no_product():
     # 大概 is a node of the data (a firm lists it) and was wanted beside the MOSFETs
     u = r.read("求MOS管 月需求大概50万颗 能先给样品吗")
     assert wanted(u) == ["MOS管"]
+
+
+def test_installing_a_system_is_asked_for_and_where_the_poster_speaks_from():
+    r = need_reader(("商砼", "信息化系统", "酒店", "客房", "旅行社"))
+    # 想上一套 was no want verb: the station's concrete, named first, was all that was wanted
+    u = r.read("商砼站3条生产线，调度还在用电话。想上一套信息化系统")
+    assert wanted(u)[0] == "信息化系统"
+    u = r.read("酒店这边客房220间，想跟旅行社合作")
+    assert "酒店" in own(u)
