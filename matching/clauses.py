@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from matching import uses
 from matching.conditions import (
@@ -47,20 +46,14 @@ from matching.parties import (
     subject_names_poster,
     subject_names_sought,
 )
+from matching.segments import DASH, LEADS_IN, NUMBERING, split_clauses, strip_span
 from matching.spec import word_list
 
-__all__ = ["WANTED_ZONES", "ZONES", "Clause", "split_clauses", "zones"]
+__all__ = ["WANTED_ZONES", "ZONES", "zones"]
 
 ZONES = ("object", "title", "detail", "purpose", "material", "modifier", "own", "require", "deliver", "verb", "marker",
          "context")
 WANTED_ZONES = ("object", "title", "detail")
-
-# hard clause ends outside brackets; NFKC has already turned ，：；！？ into , : ; ! ?
-_CLAUSE_END = set(",;:!?。\n\r|【】[]\u2014")
-# what ends a clause that the next one spells out (采购内容：…, 求购户外广告资源——高铁站灯箱、LED大屏)
-_DASH = "\u2014"
-_LEADS_IN = (":", _DASH)
-_OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 
 _WANT_WORDS = word_list("""
     委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价 外采 询盘
@@ -95,11 +88,9 @@ _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
 
-# list numbering: 1. 2、 一、 (3) ④
 # #酒厂采购 #浓香型白酒: a post's topics, not what it asks for (the first # is stripped as a bullet)
 _TAGS = re.compile(r"#?[^#\s]{1,16}#?(?:\s+#[^#\s]{1,16}#?)+")
 _CHAT_GAP = re.compile(r"[\u3400-\u9fff] +(?=[\u3400-\u9fff])")
-_NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
 _SOURCE_FACTORY = re.compile(r"(?:源头工厂|源头厂家|源头厂|工厂直营|厂家直营)$")
 _PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有|包括|涵盖|:)?(?![要需质规标用名型数单价])")
@@ -107,56 +98,11 @@ _PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有
 Mark = Callable[[int, int, str], None]
 
 
-@dataclass(frozen=True)
-class Clause:
-    """``text[start:end]`` with the punctuation that ended it (``""`` at the end of the text)."""
-
-    start: int
-    end: int
-    stop: str
-
-
-def split_clauses(text: str) -> list[Clause]:
-    """Clauses of ``text``, split at clause punctuation that is not inside brackets."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in _OPEN and ch != "[":
-            depth += 1
-        elif ch in _CLOSE and ch != "]":
-            depth = max(0, depth - 1)
-        elif ch in _CLAUSE_END and depth == 0 and (ch != _DASH or not _linking_dash(text, i)):
-            if text[start:i].strip():
-                out.append(Clause(start, i, ch))
-            start = i + 1
-    if text[start:].strip():
-        out.append(Clause(start, len(text), ""))
-    return out
-
-
 def _chat_gap(text: str, s: int, e: int) -> int:
     """The first space between two Chinese characters in ``text[s:e]`` (主做改性塑料颗粒 线缆料…: a chat line's phrases
     are spaced, not punctuated), or -1."""
     m = _CHAT_GAP.search(text, s, e)
     return m.start() + 1 if m else -1
-
-
-def _linking_dash(text: str, i: int) -> bool:
-    """设计—制作—安装: a single dash in a chain of short words links them, it ends no clause (一体化 of three works)."""
-    if text[i - 1:i] == _DASH or text[i + 1:i + 2] == _DASH:
-        return False
-    return _DASH in text[i + 2:i + 5] or _DASH in text[max(0, i - 4):i - 1]
-
-
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    """Trim spaces, list numbering (1. 一、 ·) and bullets from both ends of a span."""
-    while s < e and (text[s].isspace() or text[s] in "·•-*#"):
-        s += 1
-    m = _NUMBERING.match(text, s, e)
-    if m:
-        s = m.end()
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def _word(i: int, j: int, boundaries: set[int]) -> bool:
@@ -194,7 +140,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
     stop = ""
     clauses = split_clauses(text)
     for n, c in enumerate(clauses):
-        s, e = _strip(text, c.start, c.end)
+        s, e = strip_span(text, c.start, c.end)
         if s >= e:
             continue
         clause_of[s:e] = [n] * (e - s)
@@ -209,7 +155,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         if role == "other" and wanted_before and _CONTINUE.match(body):
             role = "detail"
         # the next item of that list: numbered (2、变压器), or after a semicolon or a line break
-        if role == "other" and listing and (_NUMBERING.match(text, c.start, c.end) or stop in ";\n|"):
+        if role == "other" and listing and (NUMBERING.match(text, c.start, c.end) or stop in ";\n|"):
             role = "detail"
         listing = role == "detail"
         stop = c.stop
@@ -232,12 +178,12 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         elif role == "want":
             _mark_want(text, s, e, verbs, boundaries, mark)
             # a heading ends in a colon, or in a line break before a numbered list (采购清单\n1、镀锌钢管)
-            listed = c.stop == "\n" and n + 1 < len(clauses) and _NUMBERING.match(text, clauses[n + 1].start)
-            carry = "detail" if c.stop in _LEADS_IN or listed else ""
+            listed = c.stop == "\n" and n + 1 < len(clauses) and NUMBERING.match(text, clauses[n + 1].start)
+            carry = "detail" if c.stop in LEADS_IN or listed else ""
         elif role == "detail" or not seen_title:
             mark(s, e, "detail" if role == "detail" else "title")
             _mark_inner(text, s, e, boundaries, mark)
-            carry = "detail" if (c.stop == ":" and role != "detail") or c.stop == _DASH else ""
+            carry = "detail" if (c.stop == ":" and role != "detail") or c.stop == DASH else ""
         else:
             _mark_inner(text, s, e, boundaries, mark)
         for a, b in own_spans(text, s, e, verbs, _WANT):
