@@ -168,7 +168,7 @@ def explain(
     if industry_text:
         out["industry"] = industry_text
     if rival:
-        out["rival_note"] = "该企业也生产需求方自身的产品，在同一匹配档内排在其他企业之后"
+        out["rival_note"] = "该企业也生产需求方自身的产品，可能是需求方的同行，排序已相应靠后"
     if match is not None:
         level, meaning = band_of(match)
         out["match"] = {"score": match, "level": level, "meaning": meaning}

@@ -12,6 +12,7 @@ from matching.explain import explain, found_in_text, need_nodes, shown_columns, 
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.linking import Link
+from matching.prior import Trees, default_prior, prior_features, prior_order
 from matching.scale import best_evidence, match_scores
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 from matching.understanding import Mention, Understanding
@@ -229,7 +230,11 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
               else cfg.w_text_no_nodes)
     w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
     synonyms = _synonyms(u, query)
-    k = min(max(query.limit + _POOL // 2, _POOL), len(cand))
+    # a need given by its text alone: the prior re-ranker reorders the engine's best prior_depth (matching/prior.py)
+    trees = default_prior() if cfg.prior_depth and u is not None and not query.nodes and rerank is None else None
+    depth = cfg.prior_depth if trees is not None else 0
+    n_pick = max(query.limit, depth)
+    k = min(max(n_pick + _POOL // 2, _POOL), len(cand))
     pool = np.argpartition(-score, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
     other = (w_other[0] * text_c[pool] + w_other[1] * cooc_c[pool] + w_other[2] * fb_c[pool]
              + w_other[3] * ind_c[pool]) / sum(w_other)
@@ -259,8 +264,14 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     # the same inputs) comes after the firms of its band that do not; ties broken by enterprise id so results are
     # reproducible
     rival = (ev.owns[pool] & (band < _BAND_FLOORS.size)) if ev.owns is not None else np.zeros(len(pool), dtype=bool)
-    pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], rival, -band))][: query.limit]
     rivals = set(pool[rival].tolist())
+    pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], rival, -band))][:n_pick]
+    if trees is not None and len(pick) > 1:
+        pick = _prior_order(index, u, query.text, pick[:depth], cand, matches, rivals, competitor, trees,
+                            {"graph": g_c, "text": text_c, "cooccurrence": cooc_c, "industry": ind_c}
+                            if vote is not None else {"graph": g_c, "text": text_c, "cooccurrence": cooc_c},
+                            rest=pick[depth:])
+    pick = pick[: query.limit]
 
     given = {node for node in map(index.graph_.lookup, query.nodes) if node is not None}
     need = need_nodes(index, seeds, found_in_text(links, u), given, kinds)
@@ -288,6 +299,20 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
         )
         out.append(MatchResult(eid, total, expl, matches[i]))
     return out
+
+
+def _prior_order(index: MatchIndex, u: Understanding | None, text: str, top: np.ndarray, cand: np.ndarray,
+                 matches: dict[int, int], rivals: set[int], competitor: np.ndarray, trees: Trees,
+                 columns: dict[str, np.ndarray], rest: np.ndarray) -> np.ndarray:
+    """``top`` (positions in ``cand``, the engine's order) in the prior re-ranker's order, then ``rest``; ties
+    keep the engine's order."""
+    assert u is not None
+    positions = top.tolist()
+    X = prior_features(
+        index, u, text, index.slot_ids_[cand[top]].tolist(), {k: v[top] for k, v in columns.items()},
+        [matches[i] for i in positions], competitor[top] > 0, [i in rivals for i in positions],
+    )
+    return np.concatenate([top[prior_order(trees.predict(X), X)], rest])
 
 
 def _reordered(rerank: Reorder, firms: list[tuple[int, int, int, float, float]], values: dict[str, list[float]],

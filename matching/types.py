@@ -145,6 +145,9 @@ class MatchConfig:
     class_makers: int = 10
     class_ratio: int = 5
     broader_weight: float = 0.25  # below a product whose name contains the wanted one (contained_weight)
+    # a need given by its text alone: the engine's best this many are reordered by the prior re-ranker learned
+    # from labelled needs (matching/prior.py); 0 keeps the engine's order
+    prior_depth: int = 50
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 
