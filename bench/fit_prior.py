@@ -3,9 +3,9 @@
     .venv/bin/python -m bench.fit_prior [--data ../shared/data/chainkg] [--out matching/data/prior.json]
                                         [--check-only]
 
-Each development need is ranked by the engine alone (``prior_depth=0``; its best ``MatchConfig.prior_depth``
-firms); every firm is a row of :data:`matching.prior.FEATURES` labelled by its relevance grade (0, 1 or 2,
-bench/quality_b4.py; -1 for the poster's peers, who are worse than unrelated firms).
+Each development need is ranked by the engine alone (``prior_depth=0``; its best 50 firms); every firm is a
+row of :data:`matching.prior.FEATURES` labelled by its relevance grade (0, 1 or 2, bench/quality_b4.py; -1 for
+the poster's peers, who are worse than unrelated firms).
 Gradient-boosted regression trees are fitted on the rows, and judged two ways before they are written:
 five folds of whole development sets (fitted on four fifths, nDCG@10 on the rest), and the blind sets, which
 are never fitted on and are reported only as one sum. ``--check-only`` prints the figures and writes nothing.
@@ -37,7 +37,7 @@ DEV_SETS = ("realistic", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh
 # ... and those kept out of every fit and every reading rule: the check that what is learned carries over
 BLIND_SETS = ("fresh6", "fresh7", "fresh10", "fresh12", "fresh17", "fresh19", "fresh21", "fresh22", "fresh24",
               "fresh26", "fresh28")
-DEPTH = MatchConfig().prior_depth  # the firms the engine reorders are the firms the trees learn from
+DEPTH = 50  # the firms the trees learn from: set MatchConfig.prior_depth to the same to apply them
 PEER_GRADE = -1.0
 PARAMS = {"n_estimators": 100, "learning_rate": 0.1, "max_depth": 3, "min_samples_leaf": 50, "subsample": 0.8,
           "random_state": 0}

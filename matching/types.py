@@ -146,8 +146,10 @@ class MatchConfig:
     class_ratio: int = 5
     broader_weight: float = 0.25  # below a product whose name contains the wanted one (contained_weight)
     # a need given by its text alone: the engine's best this many are reordered by the prior re-ranker learned
-    # from labelled needs (matching/prior.py); 0 keeps the engine's order
-    prior_depth: int = 50
+    # from labelled needs (matching/prior.py); 0 keeps the engine's order. Off by default: fitted on B4 alone, it
+    # lifts the blind B4 sets (5.473 -> 5.626 over eleven) but lowers B1 (0.994 -> 0.953) and B3's MRR
+    # (0.087 -> 0.068, under 1.5 x BM25); see docs/benchmarks.md, session of 2026-11-29 13:31
+    prior_depth: int = 0
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 

@@ -51,9 +51,7 @@ class NodeRef(BaseModel):
 class Scored(BaseModel):
     """A ranked result: the engine's score, its 匹配度 and why (matches, candidates, offers, outside firms)."""
 
-    score: float = Field(description="the raw fused score of the engine's evidence, no fixed range; a need given by "
-                                     "text alone is then reordered by the re-ranker learned from labelled needs "
-                                     "(matching/prior.py): the list's order is the answer's, not this score's")
+    score: float = Field(description="the raw fused score: orders results within one query, no fixed range")
     match: int = Field(description="匹配度 0–100 on a fixed scale (matching/scale.py): ≥ 80 makes a wanted product "
                                    "as a main business, 65–80 makes it, 50–65 a narrower kind, 30–50 graph relations "
                                    "only, < 30 weak text evidence only")

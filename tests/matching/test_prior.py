@@ -111,8 +111,8 @@ def test_rank_applies_the_trees_to_text_needs_only(monkeypatch):
     monkeypatch.setattr(importlib.import_module("matching.rank"), "default_prior", lambda: trees)
     graph = ChainGraph.build([NodeSpec(n) for n in ("铸件", "灰铁铸件", "机加工")], [])
     firms = [_firm(1, ("铸件", 0.01), ("机加工", 0.5), ("灰铁铸件", 0.01)), _firm(2, ("铸件", 0.01))]
-    idx = MatchIndex().fit(graph, firms, aliases=(), kinds=())
-    plain = MatchIndex(MatchConfig(prior_depth=0)).fit(graph, firms, aliases=(), kinds=())
+    idx = MatchIndex(MatchConfig(prior_depth=50)).fit(graph, firms, aliases=(), kinds=())
+    plain = MatchIndex().fit(graph, firms, aliases=(), kinds=())  # off by default (matching/types.py)
     text = "想找做球铁铸件的合作"
 
     def ids(index: MatchIndex, **kw: object) -> list[int]:
