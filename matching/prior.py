@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from matching.analyzer import normalize
+from matching.scale import BANDS
 from matching.types import EnterpriseRecord
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ FEATURES = (
     "bigram_cos", "bigram_cos_rel", "bigram_cos_product",  # product names against the text (see BigramSpace)
 )
 _DATA = Path(__file__).with_name("data") / "prior.json"
-_MAKES = 0.65  # the floor of the scale's "makes a wanted product" bands (matching/scale.py), over 100
+# the floor of the scale's "makes a wanted product" bands, as the feature holds 匹配度 (over 100)
+_MAKES = next(floor for floor, level, _ in BANDS if level == "makes") / 100.0
 _SPACE = re.compile(r"\s+")
 _SPACE_NO_LINE = re.compile(r"[^\S\n]+")
 _FIRM_CACHE = 50_000  # firms whose product-name vectors are kept between queries
@@ -116,7 +118,8 @@ class _Firm(NamedTuple):
 
 
 def prior_space(index: MatchIndex) -> BigramSpace:
-    """The index's bigram space, made at its first use after a fit (the index makes it as it fits)."""
+    """The index's bigram space, made at its first use after a fit (0.3 s on the shared data's 95,560 names)
+    and kept while the index's graph is the same object."""
     space = getattr(index, "_prior_space", None)
     if space is None or space[0] is not index.graph_:
         space = (index.graph_, BigramSpace(index.graph_.names_))

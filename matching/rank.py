@@ -265,11 +265,13 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     # reproducible
     rival = (ev.owns[pool] & (band < _BAND_FLOORS.size)) if ev.owns is not None else np.zeros(len(pool), dtype=bool)
     rivals = set(pool[rival].tolist())
+    # the evidence columns explanations show, and the prior re-ranker reads
+    columns = {"graph": g_c, "text": text_c, "cooccurrence": cooc_c, "feedback": fb_c}
+    if vote is not None:
+        columns["industry"] = ind_c
     pick = pool[np.lexsort((index.slot_ids_[cand[pool]], -score[pool], rival, -band))][:n_pick]
     if trees is not None and len(pick) > 1:
-        pick = _prior_order(index, u, query.text, pick[:depth], cand, matches, rivals, competitor, trees,
-                            {"graph": g_c, "text": text_c, "cooccurrence": cooc_c, "industry": ind_c}
-                            if vote is not None else {"graph": g_c, "text": text_c, "cooccurrence": cooc_c},
+        pick = _prior_order(index, u, query.text, pick[:depth], cand, matches, rivals, competitor, trees, columns,
                             rest=pick[depth:])
     pick = pick[: query.limit]
 
@@ -281,9 +283,6 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
     query_cols = shown_columns(index, cols, shown)
     # the picked firms' values as Python floats at once: one numpy scalar per value and firm cost more
     slots = cand[pick]
-    columns = {"graph": g_c, "text": text_c, "cooccurrence": cooc_c, "feedback": fb_c}
-    if vote is not None:
-        columns["industry"] = ind_c
     values = {k: v[pick].tolist() for k, v in columns.items()}
     firms = list(zip(pick.tolist(), slots.tolist(), index.slot_ids_[slots].tolist(), score[pick].tolist(),
                      competitor[pick].tolist(), strict=True))
