@@ -26,7 +26,7 @@ from bench.quality_b4 import b4_queries
 from bench.quality_data import load
 from bench.quality_metrics import dcg
 from matching import MatchConfig, MatchIndex, MatchQuery, rank
-from matching.prior import FEATURES, Trees, prior_features, prior_order
+from matching.prior import FEATURES, Trees, prior_applies, prior_features, prior_order
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -49,9 +49,13 @@ def needs_path(name: str) -> Path:
     return ROOT / "bench" / ("b4_fresh_needs.jsonl" if name == "fresh" else f"b4_{name}_needs.jsonl")
 
 
-def rows_of(index: MatchIndex, needs: Sequence[dict], codes: dict[int, str]) -> list[tuple[np.ndarray, np.ndarray,
-                                                                                             list[float]]]:
-    """Per need: the features of the engine's best firms, their grades, and the grades an ideal order has."""
+Rows = tuple[np.ndarray, np.ndarray, list[float], bool]
+
+
+def rows_of(index: MatchIndex, needs: Sequence[dict], codes: dict[int, str]) -> list[Rows]:
+    """Per need: the features of the engine's best firms, their grades, the grades an ideal order has, and
+    whether the engine applies the trees to it (:func:`matching.prior.prior_applies`: not to a product lookup).
+    The trees learn from every need, lookups included: what orders a lookup's firms orders a sentence's too."""
     out = []
     for q in needs:
         results = rank(index, MatchQuery(text=q["text"], limit=DEPTH))
@@ -61,33 +65,34 @@ def rows_of(index: MatchIndex, needs: Sequence[dict], codes: dict[int, str]) -> 
         grades = np.array([q["relevant"].get(codes[r.enterprise_id], PEER_GRADE if codes[r.enterprise_id] in peers
                                              else 0.0) for r in results])
         expl = [r.explanation for r in results]
+        u = index.understand(q["text"])
         X = prior_features(
-            index, index.understand(q["text"]), q["text"], [r.enterprise_id for r in results],
+            index, u, q["text"], [r.enterprise_id for r in results],
             {k: [e["scores"].get(k, 0.0) for e in expl] for k in ("graph", "text", "cooccurrence", "industry")},
             [r.match for r in results], [bool(e.get("competitor")) for e in expl], [bool(e.get("rival")) for e in expl],
         )
-        out.append((X, grades, sorted(q["relevant"].values(), reverse=True)))
+        out.append((X, grades, sorted(q["relevant"].values(), reverse=True), prior_applies(u)))
     return out
 
 
-def fit(rows: Sequence[tuple[np.ndarray, np.ndarray, list[float]]]):  # type: ignore[no-untyped-def]
+def fit(rows: Sequence[Rows]):  # type: ignore[no-untyped-def]
     from sklearn.ensemble import GradientBoostingRegressor
 
-    X = np.vstack([x for x, _, _ in rows if len(x)])
-    y = np.concatenate([g for _, g, _ in rows if len(g)])
+    X = np.vstack([r[0] for r in rows if len(r[0])])
+    y = np.concatenate([r[1] for r in rows if len(r[1])])
     return GradientBoostingRegressor(**PARAMS).fit(X, y)  # type: ignore[arg-type]
 
 
-def ndcg_sum(rows: Sequence[tuple[np.ndarray, np.ndarray, list[float]]], predict=None) -> float:  # type: ignore[no-untyped-def]
-    """Sum of nDCG@10 over the needs, in the engine's order or in the order ``predict`` gives within the limits
-    the engine keeps (:func:`matching.prior.prior_order`); the ideal order counts the relevant firms the
-    engine's best 100 missed, as bench.quality does."""
+def ndcg_sum(rows: Sequence[Rows], predict=None) -> float:  # type: ignore[no-untyped-def]
+    """Sum of nDCG@10 over the needs, in the engine's order or, where the engine applies the trees, in the
+    order ``predict`` gives within the limits the engine keeps (:func:`matching.prior.prior_order`); the ideal
+    order counts the relevant firms the engine's best 50 missed, as bench.quality does."""
     total = 0.0
-    for X, grades, ideal in rows:
+    for X, grades, ideal, applies in rows:
         best = dcg(ideal[:10])
         if not len(grades) or best <= 0:
             continue
-        order = np.arange(len(grades)) if predict is None else prior_order(predict(X), X)
+        order = prior_order(predict(X), X) if predict is not None and applies else np.arange(len(grades))
         total += dcg(np.maximum(grades[order][:10], 0.0).tolist()) / best
     return total
 
@@ -136,9 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(json.dumps(figures))
     dev_rows = [r for name in DEV_SETS for r in per_set[name]]
-    doc = export(model, sum(len(x) for x, _, _ in dev_rows),
+    doc = export(model, sum(len(r[0]) for r in dev_rows),
                  {"dev_sets": list(DEV_SETS), "figures": figures, "sklearn": sklearn.__version__})
-    X = np.vstack([x for x, _, _ in dev_rows if len(x)])
+    X = np.vstack([r[0] for r in dev_rows if len(r[0])])
     # the stored trees must give what scikit-learn gives, or the figures above say nothing of the engine
     gap = float(np.abs(Trees.from_dict(doc).predict(X) - model.predict(X)).max())
     print(f"stored trees against scikit-learn: largest difference {gap:.2e}")

@@ -26,6 +26,7 @@ from matching.columns import RecordTable, RegionSlots
 from matching.filters import SlotFilters
 from matching.kinds import default_kinds, kind_map
 from matching.linking import Link, NodeLinker
+from matching.prior import BigramSpace
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
 from matching.understanding import NeedReader, Understanding
@@ -157,6 +158,9 @@ class MatchIndex(SlotFilters, VocabularyUpdates):
         self._link_need = lru_cache(maxsize=_CACHE)(self.linker_.link_need)
         self._understand = lru_cache(maxsize=_CACHE)(self.reader_.read)
         self._expand_cached = lru_cache(maxsize=_CACHE)(self._expand)
+        # made here rather than at the first need (0.3 s on the shared data's 95,560 names), so that no request
+        # pays for it
+        self.prior_space_ = BigramSpace(graph.names_) if self.config.prior_depth else None
 
     def related(self, node: int) -> bool:
         """Whether the chain graph has any relation (input, output, kind) for ``node``."""
@@ -239,15 +243,18 @@ class MatchIndex(SlotFilters, VocabularyUpdates):
         cols = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
         return cols, np.fromiter(best.values(), dtype=np.float64, count=len(best))
 
+    def products_of(self, enterprise_id: int) -> tuple[tuple[str, float], ...]:
+        """The firm's (product, revenue share) pairs, without decoding a snapshot's other fields."""
+        recs = self.records_
+        return recs.products(enterprise_id) if isinstance(recs, RecordTable) else recs[enterprise_id].products
+
     def product_evidence(self, enterprise_id: int) -> dict[int, tuple[float, str, float, float]]:
         """node -> (link weight × revenue factor, product, share, link weight) of the firm's best product
         for that node; cached per firm for explanations."""
         ev = self._evidence.get(enterprise_id)
         if ev is None:
             ev = {}
-            recs = self.records_
-            products = recs.products(enterprise_id) if isinstance(recs, RecordTable) else recs[enterprise_id].products
-            for product, share in products:
+            for product, share in self.products_of(enterprise_id):
                 rf = self.revenue_factor(share)
                 for node, w in self.product_links(product):
                     if node not in ev or w * rf > ev[node][0]:

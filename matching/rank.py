@@ -12,7 +12,7 @@ from matching.explain import explain, found_in_text, need_nodes, shown_columns, 
 from matching.fusion import fuse, relative
 from matching.index import MatchIndex
 from matching.linking import Link
-from matching.prior import Trees, default_prior, prior_features, prior_order
+from matching.prior import Trees, default_prior, prior_applies, prior_features, prior_order
 from matching.scale import best_evidence, match_scores
 from matching.types import EmptyQueryError, MatchQuery, MatchResult, UnknownNodeError
 from matching.understanding import Mention, Understanding
@@ -230,8 +230,10 @@ def _rank(index: MatchIndex, query: MatchQuery, rerank: Reorder | None, keep: in
               else cfg.w_text_no_nodes)
     w_other = (w_text, cfg.w_cooc, cfg.w_feedback, cfg.w_industry if vote is not None else 0.0)
     synonyms = _synonyms(u, query)
-    # a need given by its text alone: the prior re-ranker reorders the engine's best prior_depth (matching/prior.py)
-    trees = default_prior() if cfg.prior_depth and u is not None and not query.nodes and rerank is None else None
+    # a need given by its text alone, read as more than a product lookup: the prior re-ranker reorders the
+    # engine's best prior_depth (matching/prior.py)
+    trees = (default_prior() if cfg.prior_depth and u is not None and prior_applies(u) and not query.nodes
+             and rerank is None else None)
     depth = cfg.prior_depth if trees is not None else 0
     n_pick = max(query.limit, depth)
     k = min(max(n_pick + _POOL // 2, _POOL), len(cand))

@@ -145,11 +145,11 @@ class MatchConfig:
     class_makers: int = 10
     class_ratio: int = 5
     broader_weight: float = 0.25  # below a product whose name contains the wanted one (contained_weight)
-    # a need given by its text alone: the engine's best this many are reordered by the prior re-ranker learned
-    # from labelled needs (matching/prior.py); 0 keeps the engine's order. Off by default: fitted on B4 alone, it
-    # lifts the blind B4 sets (5.473 -> 5.626 over eleven) but lowers B1 (0.994 -> 0.953) and B3's MRR
-    # (0.087 -> 0.068, under 1.5 x BM25); see docs/benchmarks.md, session of 2026-11-29 13:31
-    prior_depth: int = 0
+    # a need given by its text alone and read as more than a product lookup (matching.prior.prior_applies): the
+    # engine's best this many are reordered by the prior re-ranker learned from labelled needs (matching/prior.py);
+    # 0 keeps the engine's order. Lookups (采购FPC) keep it anyway, so B1 and B3 are untouched; see
+    # docs/benchmarks.md, session of 2026-11-29 16:37
+    prior_depth: int = 50
     proximity: ProximityWeights = field(default_factory=ProximityWeights)
     compact_at: int = 2048  # overlay rows before an incremental update folds them into the main matrices
 

@@ -10,7 +10,7 @@ import pytest
 from graph import ChainGraph, NodeSpec
 from matching import EnterpriseRecord, MatchConfig, MatchIndex, MatchQuery, rank
 from matching import prior as prior_module
-from matching.prior import FEATURES, Trees, default_prior, prior_features, prior_order
+from matching.prior import FEATURES, Trees, default_prior, prior_applies, prior_features, prior_order, prior_space
 
 
 def _firm(i: int, *products: tuple[str, float]) -> EnterpriseRecord:
@@ -105,20 +105,41 @@ def test_the_posters_own_words_do_not_make_a_firm_look_like_the_text():
     assert X[0, FEATURES.index("own")] == 1.0 and X[0, FEATURES.index("bigram_cos")] == 0.0
 
 
-def test_rank_applies_the_trees_to_text_needs_only(monkeypatch):
+def test_rank_applies_the_trees_to_sentences_only(monkeypatch):
     # trees that prefer firms of fewer products: the engine's order for them is the other way round
     trees = Trees.from_dict(_stump("n_products", 1.0, 1.0, 0.0))
     monkeypatch.setattr(importlib.import_module("matching.rank"), "default_prior", lambda: trees)
-    graph = ChainGraph.build([NodeSpec(n) for n in ("铸件", "灰铁铸件", "机加工")], [])
+    graph = ChainGraph.build([NodeSpec(n) for n in ("铸件", "灰铁铸件", "机加工", "泵阀")], [])
     firms = [_firm(1, ("铸件", 0.01), ("机加工", 0.5), ("灰铁铸件", 0.01)), _firm(2, ("铸件", 0.01))]
-    idx = MatchIndex(MatchConfig(prior_depth=50)).fit(graph, firms, aliases=(), kinds=())
-    plain = MatchIndex().fit(graph, firms, aliases=(), kinds=())  # off by default (matching/types.py)
-    text = "想找做球铁铸件的合作"
+    idx = MatchIndex().fit(graph, firms, aliases=(), kinds=())  # on by default (matching/types.py)
+    plain = MatchIndex(MatchConfig(prior_depth=0)).fit(graph, firms, aliases=(), kinds=())
+    sentence = "采购铸件，用于泵阀生产"
 
     def ids(index: MatchIndex, **kw: object) -> list[int]:
         return [r.enterprise_id for r in rank(index, MatchQuery(**kw))]  # type: ignore[arg-type]
 
-    assert ids(plain, text=text) == [1, 2]
-    assert ids(idx, text=text) == [2, 1]
-    # nodes given by hand are the poster's own reading: the engine's order stands
+    assert prior_applies(idx.understand(sentence))
+    assert ids(plain, text=sentence) == [1, 2]
+    assert ids(idx, text=sentence) == [2, 1]
+    # a product lookup keeps the engine's order (makers by revenue share, B1), as do nodes given by hand (the
+    # poster's own reading) and a text the reader found nothing in
+    for lookup in ("采购铸件", "需要一些东西"):
+        assert not prior_applies(idx.understand(lookup))
+        assert ids(idx, text=lookup) == ids(plain, text=lookup)
     assert ids(idx, nodes=("铸件",)) == ids(plain, nodes=("铸件",))
+
+
+def test_what_the_reading_holds_decides_whether_the_trees_apply():
+    idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=())
+    assert not prior_applies(idx.understand("采购变压器"))  # one product, named exactly, nothing else
+    assert prior_applies(idx.understand("升压站设备询价：主变压器1台、GIS间隔3个"))  # several items
+    assert prior_applies(idx.understand("我司主营面板，现采购变压器"))  # the poster's own product set aside
+
+
+def test_a_firms_vectors_follow_its_products():
+    idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=())
+    space = prior_space(idx)
+    first = space.firm(7, (("变压器", 0.5),))
+    assert space.firm(7, (("变压器", 0.5),)) is first  # same products (a snapshot rebuilds them): kept
+    changed = space.firm(7, (("面板", 0.5),))  # an update changed them: made anew
+    assert changed is not first and changed.shares == {"面板": 0.5}
