@@ -25,6 +25,13 @@ class AuthRepository:
         rows = self.session.execute(stmt).all()
         return [(p, code) for p, code in rows]
 
+    def names(self, ids: set[int]) -> dict[int, tuple[str, str]]:
+        """id -> (name, role) of the given principals (those still held)."""
+        if not ids:
+            return {}
+        rows = self.session.execute(select(Principal.id, Principal.name, Principal.role).where(Principal.id.in_(ids)))
+        return {i: (name, role) for i, name, role in rows}
+
     def web_session(self, token_hash: str) -> WebSession | None:
         return self.session.scalar(select(WebSession).where(WebSession.token_hash == token_hash))
 

@@ -68,6 +68,11 @@ def audit_log(*, session: Session, caller: Principal, entity: str | None, entity
             for r in rows]
 
 
+def actors(*, session: Session, rows: list[AuditOut]) -> dict[int, tuple[str, str]]:
+    """Who acted in ``rows``: principal id -> (name, role), for a reader of the log (names are not contacts)."""
+    return AuthRepository(session).names({r.principal_id for r in rows if r.principal_id is not None})
+
+
 def _audit_out(entry: AuditEntry, *, contacts: bool) -> AuditOut:
     out = AuditOut.model_validate(entry)
     if contacts:

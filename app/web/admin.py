@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from app.auth import service as auth
 from app.auth.schemas import TokenCreate, UserCreate
 from app.core.deps import SessionDep
-from app.web import forms
+from app.web import audit_labels, forms
 from app.web.pages import AdminPost, AdminView, StaffView, Who, back_to, render
 
 router = APIRouter(include_in_schema=False)
@@ -71,4 +71,4 @@ def audit(request: Request, session: SessionDep, who: StaffView, entity: str = "
     rows = auth.audit_log(session=session, caller=who.user, entity=entity[:40] or None, entity_id=None, limit=100,
                           offset=offset)
     return render(request, "admin/audit.html", who, crumbs=[("审计日志", "")], rows=rows, entity=entity,
-                  offset=offset)
+                  offset=offset, actors=auth.actors(session=session, rows=rows), entities=audit_labels.ENTITY)

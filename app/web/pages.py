@@ -28,7 +28,7 @@ from app.core.vocabulary import (
 )
 from app.enterprises import service as enterprises
 from app.models import Principal, WebSession
-from app.web import labels
+from app.web import audit_labels, labels
 
 # Starlette turns autoescaping on: every value a user typed is rendered as text, never as markup.
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -38,7 +38,8 @@ templates.env.globals.update(
     app_status_names=labels.APPLICATION_STATUS, catalogue_status_names=labels.CATALOGUE_STATUS,
     mode_names=labels.CHALLENGE_MODE, field_names=labels.FIELD, event_names=labels.EVENT,
     job_status_names=labels.JOB_STATUS, nav_for=labels.nav_for)
-templates.env.filters.update(fit=labels.fit, fields=labels.field_list, when=labels.when, money=labels.money)
+templates.env.filters.update(fit=labels.fit, fields=labels.field_list, when=labels.when, money=labels.money,
+                              action=audit_labels.action_label, entity=audit_labels.entity_label)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,8 @@ def test_operator_publishes_a_catalogue_and_watches_it(people: Any, tmp_path: Pa
     page.wait_for_selector("[data-chart=graph-data] canvas")
     op.check("operator-chain-graph")
     op.goto("/admin/audit")
-    assert "catalogue.publish" in page.inner_text("main")
+    audit = page.inner_text("main")
+    assert "发布供需目录" in audit and "catalogue.publish" in audit  # in words, the code beside them
     op.check("operator-audit")
     forbidden = op.goto("/admin/users")
     assert forbidden.status == 403 and "返回工作台" in page.inner_text("main")
