@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
+import anyio
 import pytest
 import redis
 from fastapi.testclient import TestClient
@@ -22,6 +25,29 @@ from graph.chainkg import read_chainkg
 from tests.conftest import FIXTURES
 
 REDIS_URL = os.environ.get("CHAINMATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+T = TypeVar("T")
+
+
+def run_async(main: Callable[[], Awaitable[T]]) -> T:
+    """``anyio.run(main)`` in a thread of its own: a browser test earlier in the same worker leaves Playwright's
+    event loop running in the main thread, where anyio refuses to start another."""
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(anyio.run(main))
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    runner = threading.Thread(target=target)
+    runner.start()
+    runner.join()
+    if errors:
+        raise errors[0]
+    return result[0]
 
 
 def require_redis() -> str:

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI
 from app.core.admission import HEAVY, UNGATED, Gate, admit
 from app.core.errors import install_error_handlers
 from app.main import create_app
+from tests.app.conftest import run_async
 
 KINDS = ("heavy", "read", "write", "own")
 
@@ -97,7 +98,7 @@ def play(calls: Calls, probe: Probe, starts: list[tuple[str, str]], running: dic
             assert probe.running == dict.fromkeys(KINDS, 0) | running
             probe.release_all()
 
-    anyio.run(main)
+    run_async(main)
 
 
 def test_costly_requests_beyond_their_bound_wait_while_ordinary_ones_go_in() -> None:
@@ -124,7 +125,7 @@ def test_ordinary_requests_are_let_in_before_costly_ones_that_came_first() -> No
             assert "l2" in calls.answers and "h2" not in calls.answers
             probe.release_all()
 
-    anyio.run(main)
+    run_async(main)
     assert all(a.status_code == 200 for a in calls.answers.values()) and len(calls.answers) == 4
     assert probe.order == ["heavy", "read", "read", "heavy"]
 
@@ -145,7 +146,7 @@ def test_requests_in_progress_never_exceed_the_bounds_and_one_place_is_kept_for_
                 await calls.start(tg, f"h{i}", "/heavy")
             probe.release_all()
 
-    anyio.run(main)
+    run_async(main)
     assert len(calls.answers) == 9 and all(a.status_code == 200 for a in calls.answers.values())
     assert probe.peak_all <= 3 and probe.peak["read"] <= 2 and probe.peak["heavy"] <= 2
 
@@ -172,7 +173,7 @@ def test_a_request_that_waits_too_long_gets_503_in_the_envelope_and_does_nothing
             assert "second" in calls.answers
             probe.release_all()
 
-    anyio.run(main)
+    run_async(main)
     refused = calls.answers["second"]
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
     assert refused.json()["error"]["code"] == "busy"
@@ -197,7 +198,7 @@ def test_a_client_that_goes_away_while_waiting_gives_its_place_back() -> None:
         probe.release_all()
         assert (await calls.client.get("/light")).status_code == 200  # the place was not lost
 
-    anyio.run(main)
+    run_async(main)
 
 
 def test_a_route_with_its_own_limit_is_not_held_at_the_door() -> None:

@@ -24,7 +24,7 @@ from app.core.config import Settings
 from app.core.migrations import upgrade
 from app.main import create_app
 from app.models import AuditEntry
-from tests.app.conftest import Tokens, dead_redis_url, make_client
+from tests.app.conftest import Tokens, dead_redis_url, make_client, run_async
 from tests.app.web.test_pages import PASSWORD, csrf_of
 from tests.conftest import fresh_database
 
@@ -248,6 +248,6 @@ def test_hash_gate_bounds_concurrency_and_turns_away_overflow() -> None:
                 tg.start_soon(one)
         return done, busy
 
-    done, busy = anyio.run(main)
+    done, busy = run_async(main)
     # Two run, three wait, the other five are turned away at once.
     assert (done, busy, peak) == (5, 5, 2)
