@@ -84,6 +84,12 @@ _NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备�
 _FOR_THEN_WANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(_WANT_WORDS) + "|[寻找求购征招])")
 _PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
 _INFIX_USE = re.compile("用")
+# 连接器目前主要用进口的, 我们一直用国产的: 用 after these is the verb "use", not the infix of 光伏组件用EVA胶膜
+_USE_ADVERBS = ("主要", "目前", "现在", "现", "一直", "都", "也", "还", "只", "正在", "常", "均", "全部", "通常",
+                "一般", "多", "大多", "基本", "以前", "原来", "之前", "过去", "我们", "我司", "我厂", "自己",
+                "不", "没", "所", "可")
+# 使用的, 选用的, 专用的: the cutter may split 使|用的; with 用 these make a word of their own, not the infix
+_USE_WORD_FIRST = "使采选适应通专常备试食商民军家引运作利享服占挪借租录启任沿套袭"
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
@@ -257,7 +263,10 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
     own_before = m is not None and m.group() == "配套" and any(
         o.end() == m.start() for o in OWN_THING.finditer(text, s, e))
     if m and m.start() > s and not own_before:
-        mark(m.start(), e, "purpose")
+        # 基站天线(AAU配套)的射频连接器: a purpose inside a note in brackets ends with the note
+        opened = text.rfind("(", s, m.start()) > text.rfind(")", s, m.start())
+        close = text.find(")", m.end(), e) if opened else -1
+        mark(m.start(), close if close >= 0 else e, "purpose")
     m = _PURPOSE_END.search(text, s, e)
     if m:
         # …乳化剂(农乳)原药配套用: the phrase that ends in 用 is what the product is for; with no separator before
@@ -284,9 +293,13 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
 
 
 def _infix_uses(text: str, s: int, e: int, boundaries: set[int]) -> list[int]:
-    """Offsets of each infix 用 standing alone inside ``text[s:e]`` (光伏组件/用/EVA胶膜), never 用于/用在/用作."""
+    """Offsets of each infix 用 standing alone inside ``text[s:e]`` (光伏组件/用/EVA胶膜), never 用于/用在/用作; 用的 is
+    the same infix (光伏组件用的EVA胶膜), which the word cutter takes as one word."""
     return [m.start() for m in _INFIX_USE.finditer(text, s + 1, e - 1)
-            if _word(m.start(), m.end(), boundaries) and text[m.end()] not in "于在作"]
+            if m.start() in boundaries and text[m.end()] not in "于在作"
+            and not text.endswith(_USE_ADVERBS, s, m.start())
+            and (m.end() in boundaries or (text[m.end()] == "的" and m.end() + 1 in boundaries and m.end() + 1 < e
+                                           and text[m.start() - 1] not in _USE_WORD_FIRST))]
 
 
 def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mark, *, opening: bool) -> None:

@@ -40,6 +40,18 @@ def test_an_infix_yong_marks_what_the_product_is_for(reader):
     u = reader.read("光伏组件用EVA胶膜，年需求约6000万㎡")
     assert wanted(u) == ["EVA胶膜"]
     assert [m.words for m in u.modifiers] == ["光伏组件"]
+    # 用的 is the same infix (the word cutter takes it as one word)
+    u = reader.read("采购光伏组件用的EVA胶膜")
+    assert wanted(u) == ["EVA胶膜"]
+    assert [m.words for m in u.modifiers] == ["光伏组件"]
+    # after an adverb 用 is the verb "use": what it uses is what the need is about, no modifier
+    u = reader.read("汽车线束的连接器目前主要用进口的，想找国内供应商")
+    assert "连接器" in wanted(u) and not [m.words for m in u.modifiers if m.words == "连接器"]
+
+
+def test_a_purpose_in_brackets_ends_with_them(reader):
+    u = reader.read("光伏组件（电站配套）的EVA胶膜")
+    assert "EVA胶膜" in wanted(u) and "EVA胶膜" not in [m.words for m in u.purposes]
 
 
 def test_a_purpose_clause_is_no_want(reader):
