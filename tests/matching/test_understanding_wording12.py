@@ -99,6 +99,8 @@ def test_more_ways_a_poster_says_what_it_makes_in_chinese():
     assert (wanted(u := r.read("作为铸件和制动盘生产商，我们采购生铁")), set(own(u))) == (["生铁"], {"铸件", "制动盘"})
     assert (wanted(u := r.read("我司产能：灰铸铁2000吨，需采购生铁")), own(u)) == (["生铁"], ["灰铸铁"])
     assert own(r.read("公司年产铸件3万吨，需要生铁")) == ["铸件"]
+    assert (wanted(u := r.read("公司经营光伏组件业务，采购EVA胶膜")), own(u)) == (["EVA胶膜"], ["光伏组件"])
+    assert (wanted(u := r.read("公司运营铸件产线，需要生铁")), own(u)) == (["生铁"], ["铸件"])
     # after the want verb a product list is what is sought
     assert set(wanted(r.read("采购产品为铸件和制动盘"))) == {"铸件", "制动盘"}
 
