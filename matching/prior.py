@@ -49,6 +49,7 @@ FEATURES = (
     "wanted_share",  # the highest revenue share among the wanted products the firm lists
     "n_wanted",  # wanted mentions of the reading
     "bigram_cos", "bigram_cos_rel", "bigram_cos_product",  # product names against the text (see BigramSpace)
+    "kind_covered",  # wanted mentions a class of which (by the kinds list: 动力煤 → 煤炭) the firm lists
 )
 _DATA = Path(__file__).with_name("data") / "prior.json"
 # the floor of the scale's "makes a wanted product" bands, as the feature holds 匹配度 (over 100)
@@ -167,6 +168,9 @@ def prior_features(
     wanted = [{*m.nodes, *m.synonyms, *m.broader} for m in u.wanted]
     aside = {n for m in (*u.modifiers, *u.purposes) for n in (*m.nodes, *m.synonyms)}
     own = {n for m in u.own for n in (*m.nodes, *m.synonyms)}
+    names = index.graph_.names_
+    kinds = [{names[k] for w in (m.words.lower(), *(x.lower() for x in (*m.nodes, *m.synonyms)))
+              for k in index.kinds_.get(w, ())} for m in u.wanted]
     firms = [space.firm(eid, index.products_of(eid)) for eid in eids]
     n = len(firms)
     out = np.zeros((n, len(FEATURES)))
@@ -184,6 +188,7 @@ def prior_features(
         out[k, col["n_products"]] = math.log1p(len(listed))
         out[k, col["aside"]] = not aside.isdisjoint(listed)
         out[k, col["own"]] = not own.isdisjoint(listed)
+        out[k, col["kind_covered"]] = sum(not kd.isdisjoint(listed) for kd in kinds)
         hits = any_wanted & listed
         if hits:
             covered = sum(not w.isdisjoint(hits) for w in wanted)

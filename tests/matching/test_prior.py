@@ -96,6 +96,14 @@ def test_features_say_what_a_firm_covers_of_the_text():
     assert col["bigram_cos_product"][1] > 0 and col["position"].tolist() == sorted(col["position"], reverse=True)
 
 
+def test_a_firm_listing_a_class_of_a_wanted_product_is_told_apart():
+    # the kinds list says 变压器 is a kind of 变电站类: firm 1 lists that class, firm 2 the item itself only
+    idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=[("变压器", "变电站类")])
+    text = "升压站设备询价：主变压器1台、GIS间隔3个"
+    X = prior_features(idx, idx.understand(text), text, [1, 2, 3], {}, [80, 65, 10], [False] * 3, [False] * 3)
+    assert X[:, FEATURES.index("kind_covered")].tolist() == [1.0, 0.0, 0.0]
+
+
 def test_the_posters_own_words_do_not_make_a_firm_look_like_the_text():
     idx = MatchIndex().fit(GRAPH, FIRMS, aliases=(), kinds=())
     text = "我司主营面板，现采购变压器"
