@@ -31,6 +31,7 @@ from app.match_index.snapshots import Origin
 from graph import ChainGraph
 from matching import MatchIndex
 from matching.learner import Reranker
+from matching.prior import default_prior
 
 log = logging.getLogger(__name__)
 
@@ -194,5 +195,15 @@ class IndexHolder:
                 "build_seconds": round(self.build_seconds or 0.0, 3),
                 "snapshot": origin.version if origin else 0,
                 "position": self._feed.position if self._feed else 0, "graph_changed": self.graph_changed,
-                "reranker": self.reranker_info}
+                "reranker": self.reranker_info, "prior": _prior_info(self.index)}
+
+
+def _prior_info(index: MatchIndex) -> dict[str, object] | None:
+    """The prior re-ranker the engine applies to needs read as sentences (matching/prior.py), with the figures it
+    was kept on; None when it is off or its trees are absent."""
+    trees = default_prior() if index.config.prior_depth else None
+    if trees is None:
+        return None
+    return {"depth": index.config.prior_depth, "features": len(trees.features), "trees": int(trees.feature.shape[0]),
+            "figures": trees.meta.get("figures", {})}
 

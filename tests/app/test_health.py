@@ -10,6 +10,10 @@ def test_health_reports_index(client: TestClient) -> None:
     assert body["status"] == "ok" and body["database"] is True
     assert body["index"]["ready"] is True and body["index"]["enterprises"] == 10
     assert isinstance(body["index"]["version"], int)
+    # the prior re-ranker in use, and the figures it was kept on (matching/prior.py)
+    prior = body["index"]["prior"]
+    assert prior["depth"] == 50 and prior["features"] == 19
+    assert prior["figures"]["blind_ndcg10_after"] > prior["figures"]["blind_ndcg10_before"]
     assert client.get("/docs").status_code == 200
     assert "/api/v1/match" in client.get("/openapi.json").json()["paths"]
     assert client.get("/nowhere").status_code == 404
