@@ -18,11 +18,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -62,24 +60,32 @@ _FIRM_CACHE = 10_000
 _NAME_CACHE = 50_000
 
 
-def bigrams(text: str) -> list[str]:
-    s = _SPACE.sub("", normalize(text))
-    return [s[i:i + 2] for i in range(len(s) - 1)]
+def _codes(s: str) -> np.ndarray:
+    """Each character bigram of ``s`` as one number: the two code points (each below 2^21) side by side."""
+    points = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    return (points[:-1] << 21) | points[1:]
 
 
 class BigramSpace:
     """Character bigrams weighted by their rarity among the chain graph's product names (IDF), the space in
     which a firm's product names are compared with a need text; the graph never changes under a fitted index,
-    so neither does the space."""
+    so neither does the space.
+
+    A bigram is a number (:func:`_codes`) and its column the position of that number in a sorted array: 1.5 MB on
+    the shared data's 95,560 names, where a dictionary of bigram strings took 14 MB."""
 
     def __init__(self, names: Sequence[str]) -> None:
-        # one normalisation of all the names at once, and bigrams by zip: per name, the set-up cost 1.2 s on the
-        # 95,000 names of the shared data, 0.3 s this way
+        # every name at once: one normalisation, the bigrams of the whole text, those across a line break dropped,
+        # each counted once per name
         joined = _SPACE_NO_LINE.sub("", normalize("\n".join(names)))
-        df = Counter(chain.from_iterable(set(map("".join, zip(n, n[1:], strict=False))) for n in joined.split("\n")))
-        self.cols = {g: i for i, g in enumerate(df)}
+        codes = _codes(joined)
+        breaks = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == ord("\n")
+        name_of = np.cumsum(breaks)[:-1]
+        inside = ~(breaks[:-1] | breaks[1:])
+        pairs = np.unique((name_of[inside].astype(np.int64) << 42) | codes[inside])
+        self.codes, df = np.unique(pairs & ((1 << 42) - 1), return_counts=True)
         n = len(names)
-        self.idf = np.array([math.log((n + 1) / (c + 1)) + 1.0 for c in df.values()], dtype=np.float64)
+        self.idf = np.log((n + 1) / (df + 1.0)) + 1.0
         self._firms: dict[int, _Firm] = {}
         self._names: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -94,11 +100,14 @@ class BigramSpace:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Known bigrams of ``text`` and their unit-length weights, (1 + log tf) · idf."""
-        tf = Counter(g for g in bigrams(text) if g in self.cols)
-        if not tf:
+        codes = _codes(_SPACE.sub("", normalize(text)))
+        at = np.searchsorted(self.codes, codes)
+        known = at < len(self.codes)
+        known[known] = self.codes[at[known]] == codes[known]
+        cols, tf = np.unique(at[known], return_counts=True)
+        if not len(cols):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        cols = np.fromiter((self.cols[g] for g in tf), dtype=np.int64, count=len(tf))
-        vals = (1.0 + np.log(np.fromiter(tf.values(), dtype=np.float64, count=len(tf)))) * self.idf[cols]
+        vals = (1.0 + np.log(tf)) * self.idf[cols]
         return cols, vals / np.linalg.norm(vals)
 
     def firm(self, eid: int, products: tuple[tuple[str, float], ...]) -> _Firm:
