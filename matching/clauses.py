@@ -89,7 +89,7 @@ _USE_ADVERBS = ("主要", "目前", "现在", "现", "一直", "都", "也", "�
                 "一般", "多", "大多", "基本", "以前", "原来", "之前", "过去", "我们", "我司", "我厂", "自己",
                 "不", "没", "所", "可")
 # 使用的, 选用的, 专用的: the cutter may split 使|用的; with 用 these make a word of their own, not the infix
-_USE_WORD_FIRST = "使采选适应通专常备试食商民军家引运作利享服占挪借租录启任沿套袭"
+_USE_WORD_FIRST = _NOT_PURPOSE + "常挪借录任沿套袭"
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")

@@ -29,7 +29,7 @@ from matching.linking import Link, NodeLinker
 from matching.prior import BigramSpace
 from matching.store import SparseRows
 from matching.types import EnterpriseRecord, MatchConfig
-from matching.understanding import NeedReader, Understanding
+from matching.understanding import Mention, NeedReader, Understanding
 from matching.vocabulary import VocabularyUpdates
 
 __all__ = ["MatchIndex"]
@@ -161,6 +161,12 @@ class MatchIndex(SlotFilters, VocabularyUpdates):
         # made here rather than at the first need (0.3 s on the shared data's 95,560 names), so that no request
         # pays for it
         self.prior_space_ = BigramSpace(graph.names_) if self.config.prior_depth else None
+
+    def kinds_of(self, m: Mention) -> tuple[int, ...]:
+        """What the kinds list says a mention is a kind of (动力煤 → 煤炭), in the list's order: under its words as
+        written or its nodes' names, lower case (a name the alias list gives a node may be listed as the item)."""
+        names = (m.words.lower(), *(self.graph_.names_[n].lower() for n in (*m.node_ids, *m.synonym_ids)))
+        return tuple(dict.fromkeys(k for w in names for k in self.kinds_.get(w, ())))
 
     def related(self, node: int) -> bool:
         """Whether the chain graph has any relation (input, output, kind) for ``node``."""

@@ -142,16 +142,11 @@ class _Firm(NamedTuple):
 
 
 def prior_space(index: MatchIndex) -> BigramSpace:
-    """The index's bigram space: made with its language (``MatchIndex.prior_space_``) when the prior is on, else
-    at the first use and kept while the index's graph is the same object."""
-    space = getattr(index, "prior_space_", None)
-    if space is not None:
-        return space
-    held = getattr(index, "_prior_space", None)
-    if held is None or held[0] is not index.graph_:
-        held = (index.graph_, BigramSpace(index.graph_.names_))
-        index._prior_space = held  # type: ignore[attr-defined]
-    return held[1]
+    """The index's bigram space (``MatchIndex.prior_space_``): made with its language when the prior is on, else
+    at the first use; a new language (a changed graph) resets it."""
+    if index.prior_space_ is None:
+        index.prior_space_ = BigramSpace(index.graph_.names_)
+    return index.prior_space_
 
 
 def _similarities(q: np.ndarray, firms: Sequence[_Firm]) -> tuple[np.ndarray, np.ndarray]:
@@ -191,8 +186,7 @@ def prior_features(
     aside = {n for m in (*u.modifiers, *u.purposes) for n in (*m.nodes, *m.synonyms)}
     own = {n for m in u.own for n in (*m.nodes, *m.synonyms)}
     names = index.graph_.names_
-    kinds = [{names[k] for w in (m.words.lower(), *(x.lower() for x in (*m.nodes, *m.synonyms)))
-              for k in index.kinds_.get(w, ())} for m in u.wanted]
+    kinds = [{names[k] for k in index.kinds_of(m)} for m in u.wanted]
     firms = [space.firm(eid, index.products_of(eid)) for eid in eids]
     n = len(firms)
     out = np.zeros((n, len(FEATURES)))

@@ -99,15 +99,10 @@ def _wanted_seeds(index: MatchIndex, u: Understanding) -> dict[int, float]:
     return seeds
 
 
-def _item_names(index: MatchIndex, m: Mention) -> tuple[str, ...]:
-    """The names the kinds list may hold a mention under: its words as written and its nodes' names, lower case."""
-    return (m.words.lower(), *(index.graph_.names_[n].lower() for n in (*m.node_ids, *m.synonym_ids)))
-
-
 def _own_kinds(index: MatchIndex, u: Understanding) -> set[int]:
     """Kinds the poster's own products are or are kinds of (汽车零部件 for a parts maker, 酒类 for a 白酒 distiller
     buying 基酒): seeking them would bring the poster's peers, not its suppliers."""
-    return u.own_ids | {k for o in u.own for w in _item_names(index, o) for k in index.kinds_.get(w, ())}
+    return u.own_ids | {k for o in u.own for k in index.kinds_of(o)}
 
 
 def _listed_kinds(index: MatchIndex, m: Mention, makers: int, own: set[int]) -> tuple[int, ...]:
@@ -117,8 +112,7 @@ def _listed_kinds(index: MatchIndex, m: Mention, makers: int, own: set[int]) -> 
     if makers >= index.config.kind_below or not index.kinds_:
         return ()
     named = (*m.node_ids, *m.synonym_ids)
-    return tuple(dict.fromkeys(k for w in _item_names(index, m) for k in index.kinds_.get(w, ())
-                               if k not in named and k not in own))
+    return tuple(k for k in index.kinds_of(m) if k not in named and k not in own)
 
 
 def _understood(index: MatchIndex, query: MatchQuery) -> tuple[Understanding, dict[int, float], list[str]]:
