@@ -35,13 +35,14 @@ from matching.conditions import (
     SUPPLIED_BY,
 )
 from matching.english import PURPOSE_EN, WANT_EN
-from matching.labels import COLUMN_WORDS, LABEL, label_role
+from matching.labels import COLUMN_WORDS, LABEL, LINE_ROLES, label_role, line_role
 from matching.parties import (
     FIRM_AFTER,
     OWN_LABEL,
     OWN_MID,
     OWN_START,
     OWN_THING,
+    PARTY_END,
     own_spans,
     subject_names_poster,
     subject_names_sought,
@@ -64,13 +65,18 @@ _WANT_WORDS = word_list("""
 """)
 # 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
 _WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)", WANT_EN]))
+_HEADER_WORDS = r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅"
+# 比选公告, 采购招标公告: the verbs that name a notice, with nothing asked for beside them
+_VERB_HEADER = re.compile("(?:" + "|".join(_WANT_WORDS) + ")*(?:" + _HEADER_WORDS + ")")
 # 模具厂需有冲压模经验: what the firm sought must have, not a want
 _MUST_HAVE = re.compile(r"[需须]有(?=[^,;。]{0,16}(?:经验|资质|能力|业绩|证书|许可|条件|实力|案例))")
+# 采购人、招标方、采购商、采购部: the verb starts the name of a party or a department, it asks for nothing
+_VERB_AS_NOUN = re.compile(r"人(?!才)|方(?!式|法|面|向|便)|单位|部门?|处(?!理)|员|经理|中心|商(?!品|务|业|标|用)")
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
 _WANT_CHARS = set("寻找求需购招征缺")
 
 
-_HEADER = re.compile(r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅")
+_HEADER = re.compile(_HEADER_WORDS)
 _PURPOSE = re.compile(
     r"(?:主要|兼|可|应)?(?:应用于|适用于|用于|用在|用作|作为(?!一家|[^,]{0,12}(?:企业|公司|厂家|工厂|集团|厂|商|品牌))|适配|下游|供应给|提供给)|(?<![及和与并])配套(?![:的])(?=.)"
     r"|为(?=[^,]{1,20}(?:提供|配套))|(?:用途|应用场景|应用领域|使用场景)(?:为|是)"
@@ -116,9 +122,11 @@ def _word(i: int, j: int, boundaries: set[int]) -> bool:
 
 
 def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[int, int]]:
-    found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])]
+    found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])
+             if not _VERB_AS_NOUN.match(text, s + m.end())]
     for i in range(s, e):
         if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found) \
+                and not (text[i] == "购" and _VERB_AS_NOUN.match(text, i + 1)) \
                 and not CONDITION.match(text, i) and not REQUIRE_CERT.match(text, i) and not _MUST_HAVE.match(text, i):
             found.append((i, i + 1))
     return sorted(found)
@@ -143,6 +151,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
     own_before = False  # the clause before described the poster
     listing = False  # the clause before was an item of a list after a heading (需求如下：电缆；变压器)
     carry = ""  # the role a label or a topic clause ending in a colon hands to the clause after it
+    line_carry = ""  # the role a label hands to the rest of its line
+    titled = asked = False  # a title was read as the thing asked for; a want verb was met
     stop = ""
     clauses = split_clauses(text)
     for n, c in enumerate(clauses):
@@ -157,12 +167,17 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             listing, stop = True, c.stop  # a table's header row: the rows below list the goods
             continue
         verbs = _want_verbs(text, s, e, boundaries)
-        role = _clause_role(body, bool(verbs), c.stop, carry)
+        role = _clause_role(body, bool(verbs), c.stop, carry or line_role(line_carry, body))
         if role == "other" and wanted_before and _CONTINUE.match(body):
             role = "detail"
         # the next item of that list: numbered (2、变压器), or after a semicolon or a line break
         if role == "other" and listing and (NUMBERING.match(text, c.start, c.end) or stop in ";\n|"):
             role = "detail"
+        # RFQ—饲料原料\n…\n1. L-赖氨酸: a numbered list under a title and no want verb lists the goods of the title
+        if role == "other" and titled and not asked and NUMBERING.match(text, c.start, c.end):
+            role = "detail"
+        titled = titled or (role == "other" and not seen_title)
+        asked = asked or role == "want"
         listing = role == "detail"
         stop = c.stop
         if own_before and role == "other" and _PRODUCTS_OF.match(body):
@@ -174,7 +189,11 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         carry = ""
         if role == "label":
             carry = label_role(body)
+            line_carry = carry if carry in LINE_ROLES else ""
             continue
+        # 采购内容：财产一切险、机器损坏险，…；公众责任险: a label speaks for the clauses after it, up to the end of
+        # its line or of its field, while none has a role of its own
+        line_carry = line_carry if c.stop not in "\n。|:" and role in (line_carry, "other") else ""
         if role == "header":
             continue
         if role in ("own", "require", "deliver", "purpose"):
@@ -183,6 +202,9 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
                 _object_after_use(text, s, e, boundaries, mark, opening=not seen_title)
         elif role == "want":
             _mark_want(text, s, e, verbs, boundaries, mark)
+            # 财产保险采购招标公告: the notice's title names what it asks for; a note after the word 公告 does not
+            for m in _HEADER.finditer(text, s, e):
+                mark(m.start(), e if m.start() > verbs[0][0] else m.end(), "context")
             # a heading ends in a colon, or in a line break before a numbered list (采购清单\n1、镀锌钢管)
             listed = c.stop == "\n" and n + 1 < len(clauses) and NUMBERING.match(text, clauses[n + 1].start)
             carry = "detail" if c.stop in LEADS_IN or listed else ""
@@ -197,8 +219,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         for m in OWN_MID.finditer(text, s, e):
             mark(m.start(), m.end(), "marker")
         # 齿轮箱成品不需要报价, 不含安装: goods the text says are not sought, and the verbs of saying so
-        negated = [(s, m.end()) for m in uses.NOT_SOUGHT_AFTER.finditer(text, s, e)]
-        negated += [(m.start(), e) for m in uses.NOT_SOUGHT_BEFORE.finditer(text, s, e)]
+        negated = uses.not_sought(text, s, e)
         for a, b in negated:
             mark(a, b, "require")
         for vs, ve in verbs:
@@ -208,14 +229,20 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
     return zone, clause_of
 
 
+def _is_header(body: str, has_verb: bool) -> bool:
+    """采购公告, 比选公告, 关于…的通知: a notice's heading, unless beside its verbs it names what is asked for
+    (财产保险采购招标公告)."""
+    return bool(_HEADER.search(body)) and not (has_verb and _CONTENT.search(_VERB_HEADER.sub("", body)))
+
+
 def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     if stop == ":" and LABEL.match(body) and label_role(body) != "context":
         return "label"
-    if OWN_LABEL.match(body) and not (has_verb and OWN_START.match(body)):
+    if (OWN_LABEL.match(body) and not (has_verb and OWN_START.match(body))) or (stop == ":" and PARTY_END.search(body)):
         return "own"
     if OWN_START.match(body):
         return "want" if has_verb else "own"
-    if _HEADER.search(body) or _TAGS.fullmatch(body):
+    if _is_header(body, has_verb) or _TAGS.fullmatch(body):
         return "header"
     if REQUIRE_START.match(body) or (not has_verb and (REQUIRE_ANY.search(body) or CONDITION.search(body))):
         return "require"

@@ -45,9 +45,12 @@ def split_clauses(text: str) -> list[Clause]:
 
 
 def _linking_dash(text: str, i: int) -> bool:
-    """设计—制作—安装: a single dash in a chain of short words links them, it ends no clause (一体化 of three works)."""
+    """设计—制作—安装: a single dash in a chain of short words links them, it ends no clause (一体化 of three works);
+    so does one between numbers (2025—2026)."""
     if text[i - 1:i] == DASH or text[i + 1:i + 2] == DASH:
         return False
+    if text[i - 1:i].isdigit() and text[i + 1:i + 2].isdigit():
+        return True  # 2025—2026年度: a range of numbers
     return DASH in text[i + 2:i + 5] or DASH in text[max(0, i - 4):i - 1]
 
 

@@ -10,7 +10,7 @@ from matching.parties import SELF
 
 __all__ = ["BUILD", "FOR_NEXT", "FOR_OF", "FOR_USE", "INPUTS_OF", "LOCALISE", "MAKING_END", "NOTE_END",
            "NOT_SOUGHT_AFTER", "NOT_SOUGHT_BEFORE", "OBJECT_AFTER_USE", "PLANT_END", "PROJECT", "REPLACED", "SUPPLY",
-           "names_use"]
+           "names_use", "not_sought"]
 
 # a project, or works on a plant, named at the end of a phrase
 PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
@@ -28,7 +28,7 @@ FOR_OF = re.compile(r"^(?:" + SELF + r")?(?:正|现|拟|将|特|目前|正在)?�
 NOT_SOUGHT_AFTER = re.compile(r"(?:不需要|不需|无需|不用|不必)(?:报价|提供|采购|投标)|除外"
                               r"|不在(?:本次|此次)?[^,;。]{0,4}?范围"
                               r"|(?:这次|本次)?不(?:换|更换)(?=$|[,;。])|已(?:单独)?(?:定标|采购|招标|落实)"
-                              r"|(?:由(?:业主|甲方|我方|我司|建设单位|招标人)?)?(?:另行|自行|单独)(?:采购|提供|负责)")
+                              r"|(?:由(?:业主|甲方|我方|我司|建设单位|招标人)?)?(?:另行|自行|单独)(?:采购|提供|负责|招标|比选|集采|采买)")
 NOT_SOUGHT_BEFORE = re.compile(r"不含|不包括|不包含|不需要|无需|不采购")
 # a purpose clause naming, at its end, the product it is about
 OBJECT_AFTER_USE = re.compile(r"(?:主要|可)?(?:应用于|应用在|适用于|用于|用在|装在|安装在)[^,;:。]{1,24}?的"
@@ -50,3 +50,13 @@ def names_use(topic: str) -> bool:
     需要…, 我们正为新车型招募…), rather than naming the goods; 为X配套的Y names both (see :data:`FOR_OF`)."""
     return bool(PLANT_END.search(NOTE_END.sub("", topic)) or MAKING_END.search(topic)
                 or (FOR_NEXT.match(topic) and not FOR_OF.match(topic)))
+
+
+def not_sought(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Spans of ``text[s:e]`` naming goods the text says are not sought (组件由业主另行采购, 不含安装); inside brackets
+    (OPGW另行招标) only what the brackets hold."""
+    out = []
+    for m in NOT_SOUGHT_AFTER.finditer(text, s, e):
+        opened = text.rfind("(", s, m.start())
+        out.append((opened if opened > text.rfind(")", s, m.start()) else s, m.end()))
+    return out + [(m.start(), e) for m in NOT_SOUGHT_BEFORE.finditer(text, s, e)]

@@ -1,0 +1,51 @@
+"""Formal notices (issue #10, session of 2026-11-29, fourth): a title that names the goods before 采购公告, a label
+that speaks for its whole line, the buyer's department named with a verb, a numbered list under an RFQ title and
+goods the notice leaves to another tender."""
+
+from tests.matching.conftest import need_reader, own, wanted
+
+
+def test_a_notice_title_names_what_it_asks_for():
+    r = need_reader(("财产保险", "烧碱", "机器"))
+    # the title was skipped as a header (and 2025—2026 split it at the dash): 机器 of 机器损坏险 was all that was wanted
+    for year in ("2025—2026", "2025"):
+        u = r.read(
+            f"某化工有限公司{year}年度财产保险采购招标公告\n招标人简介：公司主要生产烧碱。\n采购内容：财产一切险、机器损坏险"
+        )
+        assert wanted(u) == ["财产保险"] and own(u) == ["烧碱"]
+
+
+def test_a_notice_named_by_its_verb_alone_asks_for_what_its_lines_say():
+    r = need_reader(("施工图设计", "景观设计", "学院"))
+    u = r.read("比选公告\n项目：新校区施工图设计\n比选人：某学院\n备注：景观设计另行比选。")
+    assert wanted(u) == ["施工图设计"]
+
+
+def test_a_label_speaks_for_its_line_while_it_goes_on_as_a_list():
+    r = need_reader(("财产保险", "公众责任险", "财产一切险", "营业"))
+    # 公众责任险 after the semicolon was context
+    u = r.read("采购内容：财产一切险、营业中断险，保险金额约42亿元；公众责任险、雇主责任险")
+    assert "公众责任险" in wanted(u)
+    # a specification after the item (丝印 + 包边) is no second item
+    r = need_reader(("钢化玻璃", "丝印", "冰箱"))
+    assert wanted(r.read("需求部门：采购二科\n物料1：冰箱搁架钢化玻璃，丝印 + 包边\n付款：月结")) == ["钢化玻璃"]
+
+
+def test_the_buyer_named_with_a_verb_asks_for_nothing():
+    r = need_reader(("话剧", "儿童剧", "演出", "票务系统"))
+    # 采购 in 采购人 was read as a verb, and the ticketing the buyer supplies itself as the only thing wanted
+    u = r.read("询价人：某市文化馆\n内容：公益演出30场，其中话剧、儿童剧不少于20场\n备注：票务系统由采购人提供。")
+    assert {"话剧", "儿童剧"} <= set(wanted(u)) and "票务系统" not in wanted(u)
+
+
+def test_a_numbered_list_under_an_rfq_title_lists_its_goods():
+    r = need_reader(("饲料添加剂", "苏氨酸", "植酸酶", "原料"))
+    u = r.read("RFQ—饲料添加剂\n使用单位：原料采购部\n1. L-苏氨酸 98.5%，月用 40 吨\n2. 植酸酶 10000U/g，月用 6 吨")
+    assert {"饲料添加剂", "苏氨酸", "植酸酶"} <= set(wanted(u))
+
+
+def test_goods_left_to_another_tender_are_not_sought():
+    r = need_reader(("工程材料", "钢芯铝绞线", "OPGW"))
+    # only what the brackets hold is left out, not the goods before them
+    u = r.read("某线路工程材料采购公告\n采购内容：钢芯铝绞线约180吨（OPGW另行招标）\n交货地点：宜昌")
+    assert "钢芯铝绞线" in wanted(u) and "OPGW" not in wanted(u)
