@@ -48,6 +48,7 @@ EMPTY_HEADS = frozenset(word_list("""
     定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号 物料 商品 渠道 园区
     年度 年度框架 框架协议 协议 协议库存 批量 批次
     国内 国外 境内 境外 内销 外销
+    经销 代理 分销 一级代理 总代理 总经销
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
 # a phrase going on with 的 or a verb (胶合板要增加一家供应商) is a new clause, not an unknown head
@@ -58,7 +59,8 @@ _STEP_STARTS = tuple(word_list("""
     招募 入围 入库 订购 订货 交付 到货 发货 验收 安装调试
 """))
 # nor the firm sought for it (冰箱配件二供, 门封条供应商): the mention is what that firm supplies
-_SOUGHT_STARTS = ("二供", "三供", "供应商", "供货商", "供方", "配套商", "厂家", "厂商", "伙伴")
+_SOUGHT_STARTS = ("二供", "三供", "供应商", "供货商", "供方", "配套商", "厂家", "厂商", "伙伴", "经销商", "代理商",
+                  "分销商", "贸易商", "服务商")
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).
 WRAPPERS = ("总成", "模块", "模组", "组件", "套件", "组合", "系列", "部件", "产品", "制品", "成品", "印刷", "加工",

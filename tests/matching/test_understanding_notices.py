@@ -49,3 +49,11 @@ def test_goods_left_to_another_tender_are_not_sought():
     # only what the brackets hold is left out, not the goods before them
     u = r.read("某线路工程材料采购公告\n采购内容：钢芯铝绞线约180吨（OPGW另行招标）\n交货地点：宜昌")
     assert "钢芯铝绞线" in wanted(u) and "OPGW" not in wanted(u)
+
+
+def test_a_dealer_or_agent_is_who_is_sought_not_what():
+    r = need_reader(("水溶肥", "肥料", "农药", "经销", "代理", "化学发光"))
+    # 经销 was the head of 肥料、农药经销商, wanted in place of the goods the dealer sells
+    u = r.read("需要水溶肥约20吨，找有许可证的肥料、农药经销商长期供货")
+    assert {"水溶肥", "肥料", "农药"} <= set(wanted(u)) and "经销" not in wanted(u)
+    assert wanted(r.read("有没有做化学发光仪器代理的")) == ["化学发光"]
