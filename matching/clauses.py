@@ -105,6 +105,7 @@ _TAGS = re.compile(r"#?[^#\s]{1,16}#?(?:\s+#[^#\s]{1,16}#?)+")
 _CHAT_GAP = re.compile(r"[\u3400-\u9fff] +(?=[\u3400-\u9fff])")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
 _SOURCE_FACTORY = re.compile(r"(?:源头工厂|源头厂家|源头厂|工厂直营|厂家直营)$")
+_PLANTS = re.compile(r"\d+\s*[多余]?\s*[条座台个家]\S{0,10}?(?:生产线|产线|装置|车间|门店|高炉|转炉|电炉|回转窑|锅炉)")
 _PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有|包括|涵盖|:)?(?![要需质规标用名型数单价])")
 
 Mark = Callable[[int, int, str], None]
@@ -182,8 +183,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         stop = c.stop
         if own_before and role == "other" and _PRODUCTS_OF.match(body):
             role = "own"  # 我们是长流程钢企，产品螺纹钢、线材: the products of the firm just described
-        if role == "other" and _SOURCE_FACTORY.search(body):
-            role = "own"  # 按摩椅源头工厂，寻电视购物频道合作: a maker's claim about itself
+        if role == "other" and (_SOURCE_FACTORY.search(body) or _PLANTS.search(body)):
+            role = "own"  # 按摩椅源头工厂, 商砼站3条生产线: a maker's claim about itself, or the plant it runs
         own_before = role == "own"
         wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
         carry = ""

@@ -57,3 +57,13 @@ def test_a_dealer_or_agent_is_who_is_sought_not_what():
     u = r.read("需要水溶肥约20吨，找有许可证的肥料、农药经销商长期供货")
     assert {"水溶肥", "肥料", "农药"} <= set(wanted(u)) and "经销" not in wanted(u)
     assert wanted(r.read("有没有做化学发光仪器代理的")) == ["化学发光"]
+
+
+def test_a_stop_valve_is_no_deadline_and_a_plants_count_describes_the_poster():
+    r = need_reader(("闸阀", "截止阀", "安全阀"))
+    # 截止 (deadline) set the row of 截止阀 among the delivery terms, and the rows after it with it
+    u = r.read("询价单\n物料名称｜规格｜数量\n闸阀 Z41H｜DN50｜86台\n截止阀 J41H｜DN25｜140台\n安全阀 A42Y｜DN50｜24台")
+    assert set(wanted(u)) == {"闸阀", "截止阀", "安全阀"}
+    r = need_reader(("商砼", "信息化系统"))
+    u = r.read("商砼站3条HZS180生产线，罐车70多台，调度还在用电话。想上一套信息化系统")
+    assert wanted(u) == ["信息化系统"] and own(u) == ["商砼"]
