@@ -43,6 +43,9 @@ from matching.parties import (
     OWN_START,
     OWN_THING,
     PARTY_END,
+    PARTY_SOUGHT,
+    PLANTS,
+    SOUGHT_END,
     own_spans,
     subject_names_poster,
     subject_names_sought,
@@ -98,14 +101,13 @@ _USE_ADVERBS = ("主要", "目前", "现在", "现", "一直", "都", "也", "�
 _USE_WORD_FIRST = _NOT_PURPOSE + "常挪借录任沿套袭"
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
-_CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时)")
+_CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时|[二三四五六七八九十]是|其[二三四五六七八九十])")
 
 # #酒厂采购 #浓香型白酒: a post's topics, not what it asks for (the first # is stripped as a bullet)
 _TAGS = re.compile(r"#?[^#\s]{1,16}#?(?:\s+#[^#\s]{1,16}#?)+")
 _CHAT_GAP = re.compile(r"[\u3400-\u9fff] +(?=[\u3400-\u9fff])")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
 _SOURCE_FACTORY = re.compile(r"(?:源头工厂|源头厂家|源头厂|工厂直营|厂家直营)$")
-_PLANTS = re.compile(r"\d+\s*[多余]?\s*[条座台个家]\S{0,10}?(?:生产线|产线|装置|车间|门店|高炉|转炉|电炉|回转窑|锅炉)")
 _PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有|包括|涵盖|:)?(?![要需质规标用名型数单价])")
 
 Mark = Callable[[int, int, str], None]
@@ -183,7 +185,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         stop = c.stop
         if own_before and role == "other" and _PRODUCTS_OF.match(body):
             role = "own"  # 我们是长流程钢企，产品螺纹钢、线材: the products of the firm just described
-        if role == "other" and (_SOURCE_FACTORY.search(body) or _PLANTS.search(body)):
+        if role == "other" and (_SOURCE_FACTORY.search(body) or PLANTS.search(body)):
             role = "own"  # 按摩椅源头工厂, 商砼站3条生产线: a maker's claim about itself, or the plant it runs
         own_before = role == "own"
         wanted_before = role in ("want", "detail") or (role == "other" and not seen_title)
@@ -226,6 +228,8 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         for vs, ve in verbs:
             if not any(a <= vs < b for a, b in negated):
                 mark(vs, ve, "verb")
+        if role == "other" and c.stop == ":" and SOUGHT_END.search(body):
+            carry = "detail"  # 想提前约几家供应商：…: the party sought, then what it supplies
         seen_title = True
     return zone, clause_of
 
@@ -266,7 +270,9 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         close = text.find(")", m.end(), e) if opened else _chat_gap(text, m.end(), e)
         mark(m.start(), close if close >= 0 else e, "own")
     for m in (*REQUIRE_REL.finditer(text, s, e), *REQUIRE_CERT.finditer(text, s, e)):
-        mark(m.start(), m.end(), "require")
+        # 找有综艺节目制作经验的团队: the experience of the party a verb seeks is what it seeks
+        if not (m.re is REQUIRE_REL and not text[s:m.start()].strip() and PARTY_SOUGHT.match(text, m.end())):
+            mark(m.start(), m.end(), "require")
     for m in uses.PROJECT.finditer(text, s, e):
         # 管廊改造项目，急需球阀; 数据中心扩容，采购硬盘: the project is what the goods are for, unless a verb
         # inside names the want

@@ -7,9 +7,9 @@ import re
 
 from matching.english import OWN_LINE_EN, OWN_START_EN
 
-__all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_START", "OWN_THING", "PARTY_END", "SELF",
-           "own_spans", "names_partner", "names_poster", "names_welcomed", "subject_names_poster",
-           "subject_names_sought"]
+__all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_START", "OWN_THING", "PARTY_END",
+           "PARTY_SOUGHT", "PLANTS", "SELF", "SOUGHT_END", "own_spans", "names_partner", "names_poster",
+           "names_welcomed", "subject_names_poster", "subject_names_sought"]
 
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
@@ -37,6 +37,13 @@ OWN_START = re.compile(
 )
 # 连锁药房采购部：…: the department that writes, named before a colon
 PARTY_END = re.compile(r"(?:采购|招标|招采|物资|供应链)(?:部门?|中心|处|科|办)$")
+# 商砼站3条HZS180生产线: the plants the poster runs, counted
+PLANTS = re.compile(r"\d+\s*[多余]?\s*[条座台个家]\S{0,10}?"
+                    r"(?:生产线|产线|装置|车间|门店|高炉|转炉|电炉|回转窑|锅炉)")
+# the party a verb seeks (找有X经验的团队), and a clause ending in it (想约几家供应商：…)
+PARTY_SOUGHT = re.compile(r"(?:专业|优质|靠谱)?(?:团队|厂家|厂商|企业|公司|单位|合作伙伴|伙伴|供应商|合作方"
+                          r"|服务商|车队|机构|工厂)")
+SOUGHT_END = re.compile(r"(?:供应商|供货商|厂家|厂商|合作方|服务商|合作伙伴|伙伴)$")
 OWN_LABEL = re.compile(
     r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位|比选人|比选单位"
     r"|询价单位|询价人|询价方|采购主体|项目单位|项目业主|征集单位|征集人|招募单位|采购企业名称"

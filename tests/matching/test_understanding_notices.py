@@ -67,3 +67,13 @@ def test_a_stop_valve_is_no_deadline_and_a_plants_count_describes_the_poster():
     r = need_reader(("商砼", "信息化系统"))
     u = r.read("商砼站3条HZS180生产线，罐车70多台，调度还在用电话。想上一套信息化系统")
     assert wanted(u) == ["信息化系统"] and own(u) == ["商砼"]
+
+
+def test_the_party_sought_then_what_it_supplies():
+    r = need_reader(("摩配", "抛光轮", "电器开关", "综艺节目制作", "电视剧"))
+    # after 供应商：, 一是…，二是… lists the goods; 摩配 of the fair's name was all that was wanted
+    u = r.read("下周摩配展我们会去，想提前约几家供应商：一是铝合金抛光轮，二是电器开关件。")
+    assert {"抛光轮", "电器开关"} <= set(wanted(u))
+    # the experience of the team a verb seeks is what it seeks, no condition set aside
+    u = r.read("本公司主营电视剧，现寻找有综艺节目制作经验的团队")
+    assert wanted(u) == ["综艺节目制作"]
