@@ -77,3 +77,9 @@ def test_the_party_sought_then_what_it_supplies():
     # the experience of the team a verb seeks is what it seeks, no condition set aside
     u = r.read("本公司主营电视剧，现寻找有综艺节目制作经验的团队")
     assert wanted(u) == ["综艺节目制作"]
+
+
+def test_the_posters_brand_names_its_own_products():
+    r = need_reader(("轮胎", "自卸车", "洒水车"))
+    u = r.read("轮胎长期供应商招募：全钢子午线轮胎，需3C证书。我司“路驰”牌自卸车、洒水车均在公告目录内。")
+    assert wanted(u) == ["轮胎"] and set(own(u)) == {"自卸车", "洒水车"}
