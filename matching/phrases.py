@@ -155,6 +155,13 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
             if prev.start < head.start and prev.form not in CLASS_HEADS | EMPTY_HEADS and not is_service(prev.form):
                 prev.role = "head"
                 rest.remove(prev)
+        if rest:
+            prev = max(rest, key=lambda h: h.end)
+            if prev.start < head.start < prev.end and t.endswith(("服务", "业务"), prev.end, head.end) \
+                    and prev.end + 2 == head.end:
+                # 商业印刷|印刷服务: the service of the product before it, which says which one is meant
+                prev.role = "head"
+                rest.remove(prev)
         for h in rest:
             h.role, h.head = "modifier", head
         phrase.clear()

@@ -83,3 +83,10 @@ def test_the_posters_brand_names_its_own_products():
     r = need_reader(("轮胎", "自卸车", "洒水车"))
     u = r.read("轮胎长期供应商招募：全钢子午线轮胎，需3C证书。我司“路驰”牌自卸车、洒水车均在公告目录内。")
     assert wanted(u) == ["轮胎"] and set(own(u)) == {"自卸车", "洒水车"}
+
+
+def test_a_service_of_a_named_product_keeps_the_product_wanted():
+    r = need_reader(("商业印刷", "印刷服务", "海报"))
+    # 商业印刷|印刷服务 overlap: 商业印刷 was set aside as a modifier of the printing service
+    u = r.read("关于征集2025年度商业印刷服务供应商的公告：承印宣传折页、海报。")
+    assert {"商业印刷", "印刷服务"} <= set(wanted(u))
