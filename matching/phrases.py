@@ -48,7 +48,7 @@ EMPTY_HEADS = frozenset(word_list("""
     定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号 物料 商品 渠道 园区
     年度 年度框架 框架协议 协议 协议库存 批量 批次
     国内 国外 境内 境外 内销 外销
-    经销 代理 分销 一级代理 总代理 总经销
+    经销 代理 分销 一级代理 总代理 总经销 以下 以内 左右 每支含
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
 # a phrase going on with 的 or a verb (胶合板要增加一家供应商) is a new clause, not an unknown head

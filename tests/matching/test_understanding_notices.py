@@ -90,3 +90,10 @@ def test_a_service_of_a_named_product_keeps_the_product_wanted():
     # 商业印刷|印刷服务 overlap: 商业印刷 was set aside as a modifier of the printing service
     u = r.read("关于征集2025年度商业印刷服务供应商的公告：承印宣传折页、海报。")
     assert {"商业印刷", "印刷服务"} <= set(wanted(u))
+
+
+def test_words_of_measure_that_the_data_holds_as_names_are_never_wanted():
+    r = need_reader(("以下", "均质机", "发酵罐"))
+    # 以下 is a node name in the data (a listed product's truncated name)
+    u = r.read("以下设备：均质机、发酵罐6台")
+    assert "以下" not in wanted(u) and {"均质机", "发酵罐"} <= set(wanted(u))
