@@ -35,7 +35,7 @@ from matching.conditions import (
     SUPPLIED_BY,
 )
 from matching.english import PURPOSE_EN, WANT_EN
-from matching.labels import COLUMN_WORDS, LABEL, LINE_ROLES, label_role, line_role
+from matching.labels import COLUMN_WORDS, LABEL, LINE_ROLES, LOT, label_role, line_role
 from matching.parties import (
     FIRM_AFTER,
     OWN_LABEL,
@@ -61,6 +61,7 @@ WANTED_ZONES = ("object", "title", "detail")
 
 _WANT_WORDS = word_list("""
     委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价 外采 询盘
+    遴选 择优选取 选取 选聘 拟新增 拟增加 拟补充
     长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
     寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
     联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上 招商 进一批 进一些 进点货
@@ -241,7 +242,7 @@ def _is_header(body: str, has_verb: bool) -> bool:
 
 
 def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
-    if stop == ":" and LABEL.match(body) and label_role(body) != "context":
+    if stop == ":" and (LABEL.match(body) or LOT.match(body)) and label_role(body) != "context":
         return "label"
     if (OWN_LABEL.match(body) and not (has_verb and OWN_START.match(body))) or (stop == ":" and PARTY_END.search(body)):
         return "own"
@@ -262,7 +263,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     return carry or "other"
 
 
-def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> None:
+def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark, *, sought: bool = False) -> None:
     """Sub-spans of a clause that change its zone: own, purpose, conditions, delivery and infix 用."""
     m = OWN_MID.search(text, s, e)
     if m:  # 某公司（主营：电池片）拟采购银浆: a note in brackets ends with them, a phrase of a chat line with a space
@@ -279,7 +280,8 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark) -> 
         j = _latin_back(text, s, _phrase_start(text, s, m.start()))
         firm = [f.end() for f in FIRM_AFTER.finditer(text, j, m.start())]
         if firm:  # 自来水公司二次供水改造: the firm before the works is the poster, not the project
-            mark(j, firm[-1], "own")
+            # (after a want verb, 找…污水处理工程公司做提标改造, the firm sought)
+            mark(j, firm[-1], "object" if sought else "own")
             j = firm[-1]
         # 统一供种项目: a project of supplying the goods names them, it is no purpose
         if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]) \
@@ -387,7 +389,7 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
         after, before = (ve, nxt), (prev, vs)
         if _has_content(text, *after):
             mark(*after, "object")
-            _mark_inner(text, after[0], after[1], boundaries, mark)
+            _mark_inner(text, after[0], after[1], boundaries, mark, sought=True)
             if _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
                 topic = text[before[0]:before[1]].rstrip()

@@ -8,7 +8,7 @@ import re
 from matching.parties import OWN_LABEL
 from matching.spec import word_list
 
-__all__ = ["COLUMN_WORDS", "LABEL", "LINE_ROLES", "label_role", "line_role"]
+__all__ = ["COLUMN_WORDS", "LABEL", "LINE_ROLES", "LOT", "label_role", "line_role"]
 
 LABEL = re.compile(r"^.{1,8}$")  # what is short enough to be a label before a colon
 # the cells of a table's header row (品名｜标准｜年用量): names of columns, and the rows below list the goods
@@ -23,9 +23,9 @@ _GOES_ON = re.compile(r"^(?:其中|以及|及|和|另有|另需|还有|另外)|�
 _LABEL_REQUIRE = re.compile(r"要求|指标|条件|资格|资质|规格|型号|参数")
 _LABEL_DELIVER = re.compile(r"地点|方式|期$|联系|时间|^(?:包装|付款|结算|质保|售后)$")
 _LABEL_PURPOSE = re.compile(r"用途|应用领域|应用场景|使用场景|背景")
-# a tender's lots (包1：, 标段二：) each name what is bought
-_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|物料|标的|清单|品名|名称|描述|品种|品类|明细|如下|准入|寻源"
-                           r"|^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}$")
+# a tender's lots (包1：, 标段二：, 包2 户外媒体：) each name what is bought
+LOT = re.compile(r"^(?:第?[0-9一二三四五六七八九十]{1,2})?(?:包|标段|标包|分标)[0-9一二三四五六七八九十]{0,2}(?:$|\s)")
+_LABEL_DETAIL = re.compile(r"内容|需求|产品|物资|物料|标的|清单|品名|名称|描述|品种|品类|明细|如下|准入|寻源")
 
 
 def label_role(label: str) -> str:
@@ -38,7 +38,7 @@ def label_role(label: str) -> str:
         return "deliver"
     if _LABEL_PURPOSE.search(label):
         return "purpose"
-    if _LABEL_DETAIL.search(label):
+    if _LABEL_DETAIL.search(label) or LOT.match(label):
         return "detail"
     return "context"
 

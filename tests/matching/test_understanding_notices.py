@@ -97,3 +97,17 @@ def test_words_of_measure_that_the_data_holds_as_names_are_never_wanted():
     # 以下 is a node name in the data (a listed product's truncated name)
     u = r.read("以下设备：均质机、发酵罐6台")
     assert "以下" not in wanted(u) and {"均质机", "发酵罐"} <= set(wanted(u))
+
+
+def test_the_firm_a_verb_seeks_and_the_verbs_of_selecting():
+    r = need_reader(("污水处理工程", "印染", "外协加工", "发动机", "骨科用药", "药品", "广告代理", "广告投放"))
+    # a firm word before the works (…公司做提标改造) named the poster, also after 找
+    u = r.read("厂里主要做印染。想找有印染废水案例的污水处理工程公司做提标改造EPC。")
+    assert "污水处理工程" in wanted(u) and "污水处理工程" not in own(u)
+    u = r.read("本所承担发动机零件的研制，拟择优选取若干家外协加工单位。")
+    assert wanted(u) == ["外协加工"]
+    u = r.read("市医院2024年度药品遴选公告\n本院拟新增骨科用药若干品种。")
+    assert "骨科用药" in wanted(u)
+    # a lot's label may describe the lot before its colon
+    u = r.read("采购内容：\n包1 新媒体：信息流广告投放\n包2 户外及传统媒体：高铁站灯箱广告代理发布")
+    assert {"广告投放", "广告代理"} <= set(wanted(u))
