@@ -86,20 +86,11 @@ _PURPOSE = re.compile(
     r"|为(?=[^,]{1,20}(?:提供|配套))|(?:用途|应用场景|应用领域|使用场景)(?:为|是)"
     r"|" + PURPOSE_EN
 )
-# a clause that ends in 用 (浮法玻璃生产线用) says what the product is for; the characters listed make
-# words that end in 用 (通用、专用、使用 …) and are not that
-_NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
+# a clause that ends in 用 (浮法玻璃生产线用) says what the product is for, unless the 用 ends a word (uses.NOT_PURPOSE)
 # 为二期产线配套采购一体机: what the goods are for, then the want verb and the goods
 # (and 重卡发动机配套寻涡轮增压器, the 为 left out)
 _FOR_THEN_WANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(_WANT_WORDS) + "|[寻找求购征招])")
-_PURPOSE_END = re.compile(f"(?<![{_NOT_PURPOSE}])用$")
-_INFIX_USE = re.compile("用")
-# 连接器目前主要用进口的, 我们一直用国产的: 用 after these is the verb "use", not the infix of 光伏组件用EVA胶膜
-_USE_ADVERBS = ("主要", "目前", "现在", "现", "一直", "都", "也", "还", "只", "正在", "常", "均", "全部", "通常",
-                "一般", "多", "大多", "基本", "以前", "原来", "之前", "过去", "我们", "我司", "我厂", "自己",
-                "不", "没", "所", "可")
-# 使用的, 选用的, 专用的: the cutter may split 使|用的; with 用 these make a word of their own, not the infix
-_USE_WORD_FIRST = _NOT_PURPOSE + "常挪借录任沿套袭"
+_PURPOSE_END = re.compile(f"(?<![{uses.NOT_PURPOSE}])用$")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时|[二三四五六七八九十]是|其[二三四五六七八九十])")
@@ -323,25 +314,15 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark, *, 
                 j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
                 plant = uses.PLANT_END.search(text, s, i)  # PBT和PBAT聚合装置原料: all named for the plant are purposes
                 mark(_phrase_start(text, s, i, joined=True) if plant else j, i, "purpose" if plant else "material")
-    for i in _infix_uses(text, s, e, boundaries):
+    for i in uses.infix_uses(text, s, e, boundaries):
         # what comes before 用 in the phrase modifies what follows; every product joined there (矿区车辆及设备用柴油)
         mark(_phrase_start(text, s, i, joined=True), i + 1, "modifier")
-
-
-def _infix_uses(text: str, s: int, e: int, boundaries: set[int]) -> list[int]:
-    """Offsets of each infix 用 standing alone inside ``text[s:e]`` (光伏组件/用/EVA胶膜), never 用于/用在/用作; 用的 is
-    the same infix (光伏组件用的EVA胶膜), which the word cutter takes as one word."""
-    return [m.start() for m in _INFIX_USE.finditer(text, s + 1, e - 1)
-            if m.start() in boundaries and text[m.end()] not in "于在作"
-            and not text.endswith(_USE_ADVERBS, s, m.start())
-            and (m.end() in boundaries or (text[m.end()] == "的" and m.end() + 1 in boundaries and m.end() + 1 < e
-                                           and text[m.start() - 1] not in _USE_WORD_FIRST))]
 
 
 def _object_after_use(text: str, s: int, e: int, boundaries: set[int], mark: Mark, *, opening: bool) -> None:
     """配套开关柜母线用T2紫铜排: a purpose clause with an infix 用 names, after it, the product it is about; so does one
     that opens the need and ends in a product after 的 (``opening``: nothing was asked before it)."""
-    i = next((i for i in reversed(_infix_uses(text, s, e, boundaries)) if _has_content(text, i + 1, e)), None)
+    i = next((i for i in reversed(uses.infix_uses(text, s, e, boundaries)) if _has_content(text, i + 1, e)), None)
     if i is not None:
         mark(i + 1, e, "object")
         return

@@ -10,8 +10,17 @@ from matching.parties import SELF
 
 __all__ = ["BUILD", "FOR_NEXT", "FOR_OF", "FOR_USE", "INPUTS_OF", "LOCALISE", "MAKING_END", "NOTE_END",
            "NOT_SOUGHT_AFTER", "NOT_SOUGHT_BEFORE", "OBJECT_AFTER_USE", "PLANT_END", "PROJECT", "REPLACED", "SUPPLY",
-           "names_use", "not_sought"]
+           "NOT_PURPOSE", "infix_uses", "names_use", "not_sought"]
 
+# the characters before 用 that make a word ending in 用 (通用、专用、使用 …), no purpose
+NOT_PURPOSE = "通专家商民军药食医农使应利作费信运采选适备试共公自租雇调引启停占享服外饮实耐可有无多两兼"
+_INFIX_USE = re.compile("用")
+# 连接器目前主要用进口的, 我们一直用国产的: 用 after these is the verb "use", not the infix of 光伏组件用EVA胶膜
+_USE_ADVERBS = ("主要", "目前", "现在", "现", "一直", "都", "也", "还", "只", "正在", "常", "均", "全部", "通常",
+                "一般", "多", "大多", "基本", "以前", "原来", "之前", "过去", "我们", "我司", "我厂", "自己",
+                "不", "没", "所", "可")
+# 使用的, 选用的, 专用的: the cutter may split 使|用的; with 用 these make a word of their own, not the infix
+_USE_WORD_FIRST = NOT_PURPOSE + "常挪借录任沿套袭"
 # a project, or works on a plant, named at the end of a phrase
 PROJECT = re.compile(r"项目|改扩建|改造|技改|扩建|扩容|翻新|装修")
 SUPPLY = re.compile(r"供[种货应苗]|配送")
@@ -60,3 +69,13 @@ def not_sought(text: str, s: int, e: int) -> list[tuple[int, int]]:
         opened = text.rfind("(", s, m.start())
         out.append((opened if opened > text.rfind(")", s, m.start()) else s, m.end()))
     return out + [(m.start(), e) for m in NOT_SOUGHT_BEFORE.finditer(text, s, e)]
+
+
+def infix_uses(text: str, s: int, e: int, boundaries: set[int]) -> list[int]:
+    """Offsets of each infix 用 standing alone inside ``text[s:e]`` (光伏组件/用/EVA胶膜), never 用于/用在/用作; 用的 is
+    the same infix (光伏组件用的EVA胶膜), which the word cutter takes as one word."""
+    return [m.start() for m in _INFIX_USE.finditer(text, s + 1, e - 1)
+            if m.start() in boundaries and text[m.end()] not in "于在作"
+            and not text.endswith(_USE_ADVERBS, s, m.start())
+            and (m.end() in boundaries or (text[m.end()] == "的" and m.end() + 1 in boundaries and m.end() + 1 < e
+                                           and text[m.start() - 1] not in _USE_WORD_FIRST))]
