@@ -36,6 +36,7 @@ CLASS_HEADS = frozenset(word_list("""
     模块 模组 总成 组件 部件 零部件 配件 零件 设备 装置 系统 产品 材料 原料 制品 用品 器件 元件 元器件 传感器 芯片
     控制器 仪器 仪表 整机 成套设备 棒材 板材 管材 线材 型材 带材 箔材 丝材 粉末 颗粒 专用料 工作站
     结构件 药剂 切片 耗材 备件 气源 原药 母液 原酒 epc 总承包 交钥匙 资源
+    棒料 板料 管料 线料 带料 卷料 块料
 """))
 # Heads that name no product at all: never wanted themselves. The last line: contracting arrangements (总包单位寻找…
 # 幕墙分包单位), like OEM/ODM.

@@ -111,3 +111,10 @@ def test_the_firm_a_verb_seeks_and_the_verbs_of_selecting():
     # a lot's label may describe the lot before its colon
     u = r.read("采购内容：\n包1 新媒体：信息流广告投放\n包2 户外及传统媒体：高铁站灯箱广告代理发布")
     assert {"广告投放", "广告代理"} <= set(wanted(u))
+
+
+def test_a_material_in_the_form_of_bars_is_the_material():
+    r = need_reader(("特钢", "渗碳钢", "齿轮箱"))
+    # 棒料, no product in the data, made 特钢 a modifier of an unknown head
+    u = r.read("风电齿轮箱厂家采购特钢棒料：渗碳钢，年用量约6000吨。")
+    assert "特钢" in wanted(u)
