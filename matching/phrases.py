@@ -49,7 +49,7 @@ EMPTY_HEADS = frozenset(word_list("""
     定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号 物料 商品 渠道 园区
     年度 年度框架 框架协议 协议 协议库存 批量 批次
     国内 国外 境内 境外 内销 外销
-    经销 代理 分销 一级代理 总代理 总经销 以下 以内 左右 每支含
+    经销 代理 分销 一级代理 总代理 总经销 贸易 以下 以内 左右 每支含
 """))
 _EMPTY_STARTS = tuple(w for w in EMPTY_HEADS if len(w) >= 2 and not w.isascii())
 # a phrase going on with 的 or a verb (胶合板要增加一家供应商) is a new clause, not an unknown head
@@ -158,9 +158,9 @@ def mark_heads(t: str, hits: list[Hit], zone: list[str], boundaries: set[int], f
                 rest.remove(prev)
         if rest:
             prev = max(rest, key=lambda h: h.end)
-            if prev.start < head.start < prev.end and t.endswith(("服务", "业务"), prev.end, head.end) \
-                    and prev.end + 2 == head.end:
-                # 商业印刷|印刷服务: the service of the product before it, which says which one is meant
+            if prev.start < head.start < prev.end and t[prev.end:head.end] in ("服务", "业务", "商", "厂", "公司"):
+                # 商业印刷|印刷服务, 智能制造系统集成|系统集成商: the service or the firm of the product before
+                # it, which says which one is meant
                 prev.role = "head"
                 rest.remove(prev)
         for h in rest:

@@ -118,3 +118,11 @@ def test_a_material_in_the_form_of_bars_is_the_material():
     # 棒料, no product in the data, made 特钢 a modifier of an unknown head
     u = r.read("风电齿轮箱厂家采购特钢棒料：渗碳钢，年用量约6000吨。")
     assert "特钢" in wanted(u)
+
+
+def test_the_firm_of_a_named_product_keeps_the_product_wanted():
+    r = need_reader(("智能制造系统集成", "系统集成商", "矿产", "贸易", "铁粉"))
+    u = r.read("想做数字化车间改造，找有纺织行业案例的智能制造系统集成商。")
+    assert "智能制造系统集成" in wanted(u)
+    u = r.read("需要长期采购铁粉，求周边矿山或矿产贸易商。")
+    assert "矿产" in wanted(u) and "贸易" not in wanted(u)
