@@ -26,7 +26,7 @@ EMPTY_HEADS = frozenset(word_list("""
     定点 研制 规格 型号 统一 供应 供货 供种 机构 成品 编号 物料 商品 渠道 园区
     年度 年度框架 框架协议 协议 协议库存 批量 批次
     国内 国外 境内 境外 内销 外销
-    经销 代理 分销 一级代理 总代理 总经销 贸易 以下 以内 左右 每支含
+    经销 代理 分销 一级代理 总代理 总经销 贸易 以下 以内 左右 每支含 自有品牌 自主品牌
 """))
 # A name ending in one of these is the same product packaged, or a service on it (离合器总成 is a 离合器,
 # 烟标印刷 is about 烟标).

@@ -126,3 +126,13 @@ def test_the_firm_of_a_named_product_keeps_the_product_wanted():
     assert "智能制造系统集成" in wanted(u)
     u = r.read("需要长期采购铁粉，求周边矿山或矿产贸易商。")
     assert "矿产" in wanted(u) and "贸易" not in wanted(u)
+
+
+def test_what_the_poster_wants_to_do_and_an_own_brand():
+    r = need_reader(("变压器", "保理", "电站", "自有品牌", "固体饮料", "连锁药店"))
+    # 想做 names what the poster wants done (on the full data 保理 was only context, and 电站 wanted)
+    u = r.read("我司生产变压器，客户主要是新能源电站，回款周期长。想做应收账款保理，请保理公司联系。")
+    assert wanted(u) == ["保理"] and own(u) == ["变压器"]
+    # an own brand is no product: the goods to be made under it are
+    u = r.read("寻OEM工厂：益生菌固体饮料。\nPS：我们是连锁药店，门店300多家，想做自有品牌。")
+    assert wanted(u) == ["固体饮料"]
