@@ -136,3 +136,9 @@ def test_what_the_poster_wants_to_do_and_an_own_brand():
     # an own brand is no product: the goods to be made under it are
     u = r.read("寻OEM工厂：益生菌固体饮料。\nPS：我们是连锁药店，门店300多家，想做自有品牌。")
     assert wanted(u) == ["固体饮料"]
+
+
+def test_what_the_poster_plans_to_build_with_is_asked_for():
+    r = need_reader(("轻钢结构", "生猪养殖", "安装"))
+    u = r.read("集团生猪养殖板块新建育肥场，猪舍拟采用轻钢结构，寻求设计—制作—安装一体化厂家。")
+    assert "轻钢结构" in wanted(u)
