@@ -42,10 +42,12 @@ PARTY_END = re.compile(r"(?:采购|招标|招采|物资|供应链)(?:部门?|中
 # 商砼站3条HZS180生产线: the plants the poster runs, counted
 PLANTS = re.compile(r"\d+\s*[多余]?\s*[条座台个家]\S{0,10}?"
                     r"(?:生产线|产线|装置|车间|门店|高炉|转炉|电炉|回转窑|锅炉)")
+# the words for a supplier that every list of the party sought holds
+_SUPPLIERS = "供应商|服务商|合作伙伴|合作方"
 # the party a verb seeks (找有X经验的团队), and a clause ending in it (想约几家供应商：…)
 PARTY_SOUGHT = re.compile(r"(?:专业|优质|靠谱)?(?:团队|厂家|厂商|企业|公司|单位|合作伙伴|伙伴|供应商|合作方"
                           r"|服务商|车队|机构|工厂)")
-SOUGHT_END = re.compile(r"(?:供应商|供货商|厂家|厂商|合作方|服务商|合作伙伴|伙伴)$")
+SOUGHT_END = re.compile(r"(?:" + _SUPPLIERS + r"|供货商|厂家|厂商|伙伴)$")
 OWN_LABEL = re.compile(
     r"^(?:需求单位|需求方|采购单位|采购人|采购方|发榜单位|发榜方|招标人|招标单位|发布单位|建设单位|业主单位|比选人|比选单位"
     r"|询价单位|询价人|询价方|采购主体|项目单位|项目业主|征集单位|征集人|招募单位|采购企业名称"
@@ -138,8 +140,8 @@ _POSTER_END = re.compile(
 # 连锁药房(门店1300+)招商: a note in brackets after the subject
 _TRAILING_NOTE = re.compile(r"\([^()]*\)(?=(?:" + _ADVERBS + r")*$)")
 # a supplier word ending the subject of a call with no object (冷链运输服务商征集, 电梯维保单位招标 is not: 单位 is also
-# how posters name themselves)
-_SOUGHT_END = re.compile(r"(?:供应商|服务商|承包商|分包商|集成商|合作伙伴|合作方)$")
+# how posters name themselves); contractors too, where SOUGHT_END, ending a clause before a colon, has makers
+_SOUGHT_END = re.compile(r"(?:" + _SUPPLIERS + r"|承包商|分包商|集成商)$")
 
 
 def names_welcomed(t: str, start: int, end: int) -> bool:
