@@ -34,7 +34,7 @@ from matching.conditions import (
     SERVICE_AFTER,
     SUPPLIED_BY,
 )
-from matching.english import PURPOSE_EN, WANT_EN
+from matching.english import PURPOSE_EN
 from matching.labels import COLUMN_WORDS, LABEL, LINE_ROLES, LOT, label_role, line_role
 from matching.parties import (
     FIRM_AFTER,
@@ -50,8 +50,8 @@ from matching.parties import (
     subject_names_poster,
     subject_names_sought,
 )
-from matching.segments import DASH, LEADS_IN, NUMBERING, split_clauses, strip_span
-from matching.spec import word_list
+from matching.segments import DASH, LEADS_IN, NUMBERING, split_chat, split_clauses, strip_span
+from matching.wants import WANT, WANT_WORDS, is_word, want_verbs
 
 __all__ = ["WANTED_ZONES", "ZONES", "zones"]
 
@@ -59,25 +59,9 @@ ZONES = ("object", "title", "detail", "purpose", "material", "modifier", "own", 
          "context")
 WANTED_ZONES = ("object", "title", "detail")
 
-_WANT_WORDS = word_list("""
-    委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价 外采 询盘
-    遴选 择优选取 选取 选聘 拟新增 拟增加 拟补充 想做 拟采用
-    长期采购 长单采购 公开征集 框架采购 集中采购 现需采购 拟采购 现采购 采购 求购 收购 购买 订购 选购 外购 询价 询购
-    寻找 寻求 寻源 征集 征求 诚征 招募 招标 邀标 外协 外包 委外 委托加工 定制 代工 急需 现需 拟购 欲购 需求 攻关
-    联合开发 共同开发 合作开发 联合研发 技术合作 揭榜 引进 购置 添置 新购 增购 采买 新上 招商 进一批 进一些 进点货
-    想上 要上 准备上 计划上 上一套 上一条 上两条
-""")
-# 需要 is a verb of wanting unless it asks for a condition (需要具备, 需要提供 …)
-_WANT = re.compile("|".join([*_WANT_WORDS, "需要(?!具备|提供|通过)", WANT_EN]))
 _HEADER_WORDS = r"公告|通知|公示|需求发布|信息发布|招标书|询价单|揭榜挂帅"
 # 比选公告, 采购招标公告: the verbs that name a notice, with nothing asked for beside them
-_VERB_HEADER = re.compile("(?:" + "|".join(_WANT_WORDS) + ")*(?:" + _HEADER_WORDS + ")")
-# 模具厂需有冲压模经验: what the firm sought must have, not a want
-_MUST_HAVE = re.compile(r"[需须]有(?=[^,;。]{0,16}(?:经验|资质|能力|业绩|证书|许可|条件|实力|案例))")
-# 采购人、招标方、采购商、采购部: the verb starts the name of a party or a department, it asks for nothing
-_VERB_AS_NOUN = re.compile(r"人(?!才)|方(?!式|法|面|向|便)|单位|部门?|处(?!理)|员|经理|中心|商(?!品|务|业|标|用)")
-# one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
-_WANT_CHARS = set("寻找求需购招征缺")
+_VERB_HEADER = re.compile("(?:" + "|".join(WANT_WORDS) + ")*(?:" + _HEADER_WORDS + ")")
 
 
 _HEADER = re.compile(_HEADER_WORDS)
@@ -89,7 +73,7 @@ _PURPOSE = re.compile(
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for, unless the 用 ends a word (uses.NOT_PURPOSE)
 # 为二期产线配套采购一体机: what the goods are for, then the want verb and the goods
 # (and 重卡发动机配套寻涡轮增压器, the 为 left out)
-_FOR_THEN_WANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(_WANT_WORDS) + "|[寻找求购征招])")
+_FOR_THENWANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(WANT_WORDS) + "|[寻找求购征招])")
 _PURPOSE_END = re.compile(f"(?<![{uses.NOT_PURPOSE}])用$")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
@@ -110,21 +94,6 @@ def _chat_gap(text: str, s: int, e: int) -> int:
     are spaced, not punctuated), or -1."""
     m = _CHAT_GAP.search(text, s, e)
     return m.start() + 1 if m else -1
-
-
-def _word(i: int, j: int, boundaries: set[int]) -> bool:
-    return i in boundaries and j in boundaries
-
-
-def _want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[int, int]]:
-    found = [(s + m.start(), s + m.end()) for m in _WANT.finditer(text[s:e])
-             if not _VERB_AS_NOUN.match(text, s + m.end())]
-    for i in range(s, e):
-        if text[i] in _WANT_CHARS and _word(i, i + 1, boundaries) and not any(a <= i < b for a, b in found) \
-                and not (text[i] == "购" and _VERB_AS_NOUN.match(text, i + 1)) \
-                and not CONDITION.match(text, i) and not REQUIRE_CERT.match(text, i) and not _MUST_HAVE.match(text, i):
-            found.append((i, i + 1))
-    return sorted(found)
 
 
 def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
@@ -149,7 +118,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
     line_carry = ""  # the role a label hands to the rest of its line
     titled = asked = False  # a title was read as the thing asked for; a want verb was met
     stop = ""
-    clauses = split_clauses(text)
+    clauses = split_chat(text, split_clauses(text), _is_condition)
     for n, c in enumerate(clauses):
         s, e = strip_span(text, c.start, c.end)
         if s >= e:
@@ -161,7 +130,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
         if body in COLUMN_WORDS and c.stop in "|\n":
             listing, stop = True, c.stop  # a table's header row: the rows below list the goods
             continue
-        verbs = _want_verbs(text, s, e, boundaries)
+        verbs = want_verbs(text, s, e, boundaries)
         role = _clause_role(body, bool(verbs), c.stop, carry or line_role(line_carry, body))
         if role == "other" and wanted_before and _CONTINUE.match(body):
             role = "detail"
@@ -209,7 +178,7 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             carry = "detail" if (c.stop == ":" and role != "detail") or c.stop == DASH else ""
         else:
             _mark_inner(text, s, e, boundaries, mark)
-        for a, b in own_spans(text, s, e, verbs, _WANT):
+        for a, b in own_spans(text, s, e, verbs, WANT):
             mark(a, b, "own")
         for m in OWN_MID.finditer(text, s, e):
             mark(m.start(), m.end(), "marker")
@@ -224,6 +193,10 @@ def zones(text: str, boundaries: set[int]) -> tuple[list[str], list[int]]:
             carry = "detail"  # 想提前约几家供应商：…: the party sought, then what it supplies
         seen_title = True
     return zone, clause_of
+
+
+def _is_condition(phrase: str) -> bool:
+    return _clause_role(phrase, bool(WANT.search(phrase)), "", "") in ("require", "deliver")
 
 
 def _is_header(body: str, has_verb: bool) -> bool:
@@ -244,7 +217,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     if REQUIRE_START.match(body) or (not has_verb and (REQUIRE_ANY.search(body) or CONDITION.search(body))):
         return "require"
     # a clause ending in 用 is a purpose, unless a want verb asks for something before it (需要乳化剂(农乳)原药配套用)
-    if (_PURPOSE.match(body) and not (has_verb and (_FOR_THEN_WANT.match(body) or uses.FOR_OF.match(body)))) \
+    if (_PURPOSE.match(body) and not (has_verb and (_FOR_THENWANT.match(body) or uses.FOR_OF.match(body)))) \
             or (_PURPOSE_END.search(body) and not has_verb):
         return "purpose"
     if DELIVER_START.match(body):
@@ -275,7 +248,7 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark, *, 
             mark(j, firm[-1], "object" if sought else "own")
             j = firm[-1]
         # 统一供种项目: a project of supplying the goods names them, it is no purpose
-        if j < m.start() and _word(m.start(), m.end(), boundaries) and not _WANT.search(text[j:m.start()]) \
+        if j < m.start() and is_word(m.start(), m.end(), boundaries) and not WANT.search(text[j:m.start()]) \
                 and not uses.SUPPLY.search(text, j, m.start()) and not text.endswith(uses.LOCALISE, j, m.start()):
             mark(j, m.end(), "purpose")
     for m in (*uses.BUILD.finditer(text, s, e), *SUPPLIED_BY.finditer(text, s, e)):
@@ -308,7 +281,7 @@ def _mark_inner(text: str, s: int, e: int, boundaries: set[int], mark: Mark, *, 
     for word, pattern in uses.INPUTS_OF:
         for m in pattern.finditer(text[s:e]):
             i = s + m.start()
-            if i > s and _word(i, i + len(word), boundaries):
+            if i > s and is_word(i, i + len(word), boundaries):
                 # the word just before is what they are inputs of (均聚PP|薄膜|专用料: 薄膜, not PP); a zone of its
                 # own, as 石灰石原料 may also name the material itself (see phrases.choose_wanted)
                 j = max((b for b in boundaries if _phrase_start(text, s, i) <= b < i), default=i)
@@ -371,18 +344,22 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
         if _has_content(text, *after):
             mark(*after, "object")
             _mark_inner(text, after[0], after[1], boundaries, mark, sought=True)
-            if _has_content(text, *before) and k == 0 and not own:
+            if _has_content(text, *before) and k == 0 and not own and text[vs:ve] == "要":
+                _mark_inner(text, before[0], before[1], boundaries, mark)  # 出货包装要EPS泡沫: the subject of 要
+            elif _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
                 topic = text[before[0]:before[1]].rstrip()
-                plant = uses.names_use(topic) or _FOR_THEN_WANT.match(text, before[0])
+                plant = uses.names_use(topic) or _FOR_THENWANT.match(text, before[0])
                 mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
                 of = uses.FOR_OF.match(topic)
                 if of:  # 为装载机配套的散热器寻找二供: what the goods are for, then the goods
                     mark(before[0], before[0] + of.end(), "purpose")
         elif _has_content(text, *before) and not (own and k == 0):
-            # 需要纯碱，玻璃生产需要: what is made with the goods, before a verb with nothing after it
-            mark(*before, "purpose" if uses.MAKING_END.search(text, *before) else "object")
+            # 需要纯碱，玻璃生产需要: what is made with the goods, before a verb with nothing after it;
+            # 盘条和棒材都要: the forms of the goods, before the weak verb 要
+            weak = text[vs:ve] == "要"
+            mark(*before, "purpose" if uses.MAKING_END.search(text, *before) else "detail" if weak else "object")
             _mark_inner(text, before[0], before[1], boundaries, mark)
         prev = ve
     if own:

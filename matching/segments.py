@@ -4,9 +4,10 @@ ended it (read by :mod:`matching.clauses`, which gives every clause its zones)."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DASH", "LEADS_IN", "NUMBERING", "Clause", "split_clauses", "strip_span"]
+__all__ = ["DASH", "LEADS_IN", "NUMBERING", "Clause", "split_chat", "split_clauses", "strip_span"]
 
 # hard clause ends outside brackets; NFKC has already turned ，：；！？ into , : ; ! ?
 _CLAUSE_END = set(",;:!?。\n\r|【】[]\u2014")
@@ -16,6 +17,8 @@ LEADS_IN = (":", DASH)
 _OPEN, _CLOSE = "(（《「『[", ")）》」』]"
 # list numbering: 1. 2、 一、 (3) ④
 NUMBERING = re.compile(r"(?:\d{1,2}[.)、]|[一二三四五六七八九十]+[、.]|[(（]\d{1,2}[)）]|[\u2460-\u2473])\s*")
+# a chat line's phrases are spaced, not punctuated (要EPS泡沫 就是保丽龙 开模定做 佛山附近优先)
+_CHAT_PHRASE = re.compile(r"(?<=[\u3400-\u9fff]) +(?=[\u3400-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,29 @@ def split_clauses(text: str) -> list[Clause]:
             start = i + 1
     if text[start:].strip():
         out.append(Clause(start, len(text), ""))
+    return out
+
+
+def split_chat(text: str, clauses: list[Clause], is_condition: Callable[[str], bool]) -> list[Clause]:
+    """Clauses with each spaced phrase of a chat line that states a condition (佛山附近优先) cut off as a clause of
+    its own: a condition speaks for its phrase only, not for the goods asked for in the phrases beside it. The other
+    phrases stay together, so a want verb still reaches its goods across a space (求购 PVC树脂)."""
+    out = []
+    for c in clauses:
+        cuts = [c.start, *(m.end() for m in _CHAT_PHRASE.finditer(text, c.start, c.end)), c.end]
+        if len(cuts) == 2:
+            out.append(c)
+            continue
+        parts = [(a, b, is_condition(text[a:b].strip())) for a, b in zip(cuts, cuts[1:], strict=False)]
+        if all(cond for *_, cond in parts) or not any(cond for *_, cond in parts):
+            out.append(c)
+            continue
+        start = c.start
+        for i, (_, b, cond) in enumerate(parts):
+            last = i == len(parts) - 1
+            if cond or last or parts[i + 1][2]:
+                out.append(Clause(start, b, c.stop if last else " "))
+                start = b
     return out
 
 

@@ -90,3 +90,28 @@ def test_installing_a_system_is_asked_for_and_where_the_poster_speaks_from():
     assert wanted(u)[0] == "信息化系统"
     u = r.read("酒店这边客房220间，想跟旅行社合作")
     assert "酒店" in own(u)
+
+
+def test_a_condition_speaks_for_its_own_spaced_phrase():
+    r = need_reader(("小家电", "EPS", "泡沫", "保丽龙", "包装"))
+    # 佛山附近优先 at the end made the whole spaced line a requirement: nothing was wanted
+    u = r.read("小家电（电饭煲 空气炸锅）出货包装要EPS泡沫 就是保丽龙 缓冲内衬 开模定做 月20万套 佛山附近优先")
+    assert {"泡沫", "保丽龙"} <= set(wanted(u)) and "小家电" not in wanted(u)
+
+
+def test_the_verb_yao_asks_for_goods_but_is_a_modal_before_a_verb():
+    r = need_reader(("液态奶", "白砂糖", "沥青", "防水卷材", "薄膜按键", "弹簧钢", "盘条", "棒材"))
+    # 要 asks for the goods after it; the product line before it is the subject, not a topic
+    assert wanted(r.read("乳企 液态奶调味系列要白砂糖 一级 月300吨 长期合作")) == ["白砂糖"]
+    # 要用, 要重新找: a modal before another verb, which asks for nothing itself
+    assert wanted(r.read("防水卷材生产线每月要用道路沥青2000吨左右。求炼厂直供")) == ["沥青"]
+    assert wanted(r.read("面板上的薄膜按键要重新找供应商：带LED透光窗")) == ["薄膜按键"]
+    # 盘条和棒材都要: the forms of the goods already asked for
+    u = r.read("求购60Si2Mn弹簧钢，盘条和棒材都要，直径8-20mm")
+    assert wanted(u)[0] == "弹簧钢" and "盘条" in wanted(u)
+
+
+def test_the_partner_one_wishes_to_work_with_is_sought():
+    r = need_reader(("旅行社", "客房", "酒店"))
+    u = r.read("酒店这边客房220间，淡季入住率掉得厉害。想跟旅行社合作接团队客")
+    assert "旅行社" in wanted(u)
