@@ -14,7 +14,7 @@ __all__ = ["FIRM_AFTER", "MAKING", "OWN_LABEL", "OWN_MID", "OWN_PLACE", "OWN_STA
 # a firm word right after a mention before the want verb (某氯碱化工集团…采购): the mention names the poster
 FIRM_AFTER = re.compile(
     # a registered name's tail counts (XX小额贷款股份有限公司, XX光电科技有限公司)
-    r"(?:生产|制造|加工|经营)?(?:(?:科技|实业|技术|发展|工业|控股)?(?:股份)?有限(?:责任)?公司|"
+    r"(?:生产|制造|加工|经营|代工|代加工|外协)?(?:(?:科技|实业|技术|发展|工业|控股)?(?:股份)?有限(?:责任)?公司|"
     r"企业|厂家|厂商|制造商|生产商|集成商|运营商|(?:设备|方案|品牌|整机)商|公司|集团|工厂|厂|单位|合作社|局|医院|"
     r"研究院|设计院|园区)")
 # how a poster names itself, and the markers of what it makes, owns or supplies

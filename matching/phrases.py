@@ -39,6 +39,7 @@ _STEP_STARTS = tuple(word_list("""
     打样 试制 试产 试用 送样 询价 报价 比价 议价 竞价 招标 集采 选型 备货 开模 寻源
     招募 入围 入库 订购 订货 交付 到货 发货 验收 安装调试
 """))
+_TYPE_OF = re.compile(r"型(?![材钢号芯腔])")
 # nor the firm sought for it (冰箱配件二供, 门封条供应商): the mention is what that firm supplies
 _SOUGHT_STARTS = ("二供", "三供", "供应商", "供货商", "供方", "配套商", "厂家", "厂商", "伙伴", "经销商", "代理商",
                   "分销商", "贸易商", "服务商")
@@ -263,7 +264,8 @@ def tail_of(t: str, end: int, zone: list[str], boundaries: set[int], fill: list[
         return tail  # 风电纱, 印刷膜: one character saying what kind of goods the mention only qualifies
     # words that name no product (工作站, 国产化, 服务) do not make an unknown head
     # nor a phrase going on with what is done (三轮摩托车出口西非) or after 的 (供管道气的燃气公司: another phrase)
-    if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) \
+    # nor 型 after it (中央厨房型代工厂, 节能型): the mention says which type is meant
+    if len(tail) < 2 or tail in CLASS_HEADS | EMPTY_HEADS or tail.endswith(WRAPPERS) or _TYPE_OF.match(tail) \
             or tail.startswith((*WRAPPERS, *_EMPTY_STARTS, *_CLAUSE_STARTS, *_STEP_STARTS, *_SOUGHT_STARTS)):
         return ""
     return tail

@@ -28,6 +28,7 @@ from matching.asides import category_columns, drop_glosses, own_products
 from matching.clauses import zones
 from matching.coordination import elide_heads
 from matching.linking import NodeLinker
+from matching.named_kinds import named_kinds
 from matching.parties import MAKING, names_partner, names_poster, names_welcomed
 from matching.phrases import (
     CLASS_HEADS,
@@ -287,6 +288,8 @@ class NeedReader:
         compose_equipment(t, hits, self.linker_)
         category_columns(t, hits)
         wanted = drop_glosses(t, choose_wanted(hits), self.graph_.names_)
+        for h in wanted:
+            h.nodes = h.nodes + named_kinds(h, hits, self.linker_, self.graph_.names_)
         for h in hits:
             if h.role == "head":
                 h.role = "context"

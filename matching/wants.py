@@ -25,7 +25,7 @@ WANT = re.compile("|".join([*WANT_WORDS, "需要(?!具备|提供|通过)", "(?:�
 # 模具厂需有冲压模经验: what the firm sought must have, not a want
 _MUST_HAVE = re.compile(r"[需须]有(?=[^,;。]{0,16}(?:经验|资质|能力|业绩|证书|许可|条件|实力|案例))")
 # 采购人、招标方、采购商、采购部: the verb starts the name of a party or a department, it asks for nothing
-_VERB_AS_NOUN = re.compile(r"人(?!才)|方(?!式|法|面|向|便)|单位|部门?|处(?!理)|员|经理|中心|商(?!品|务|业|标|用)")
+_VERB_AS_NOUN = re.compile(r"人(?!才)|方(?!式|法|面|向|便)|单位|部门?|处(?!理)|员|经理|中心|商(?!品|务|业|标|用)|厂")
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
 _WANT_CHARS = set("寻找求需购招征缺要")
 # 要 before a verb is a modal (每月要用沥青, 要做超低排放改造), not a want; before goods or at a clause end it is one

@@ -1,0 +1,31 @@
+"""Needs as people write them (issue #10, session of 2026-11-29, fifth): the firm sought named by its trade and a verb
+(CNC精密加工外协厂, 中央厨房型代工厂)."""
+
+from tests.matching.conftest import need_reader, purposes, wanted
+
+
+def test_a_contract_maker_is_the_firm_sought_not_a_verb():
+    r = need_reader(("精密加工", "不锈钢件", "中央厨房", "快餐"))
+    # 外协 in 外协厂 was read as a verb, which made the machining before it what the parts are for
+    u = r.read("寻CNC精密加工外协厂：铝件、不锈钢件，五轴加工，公差±0.01mm")
+    assert {"精密加工", "不锈钢件"} <= set(wanted(u)) and "精密加工" not in purposes(u)
+    # 中央厨房型: the type of contract kitchen sought, not a modifier of an unknown head 型代
+    u = r.read("我司为连锁中式快餐企业，寻求中央厨房型代工厂")
+    assert wanted(u) == ["中央厨房"]
+
+
+def _kinds(u, node):
+    return next(m.synonyms for m in u.wanted if m.nodes[0] == node)
+
+
+def test_a_word_before_the_wanted_product_names_which_kind_is_meant():
+    r = need_reader(("RFID", "标签", "RFID标签", "仓储", "摩托车", "齿轮", "摩托车齿轮", "变速箱", "工程", "施工",
+                     "工程施工"))
+    # RFID项目…吊牌标签: the project's RFID and the tags make the product RFID标签, sought beside the tags
+    u = r.read("RFID仓储项目采购吊牌标签500万张")
+    assert wanted(u)[0] == "标签" and "RFID标签" in _kinds(u, "标签")
+    # the poster's motorcycles and the gears it seeks: gears for motorcycles
+    u = r.read("踏板和弯梁摩托车是我们的拳头产品。现寻找变速箱主副轴齿轮配套厂")
+    assert wanted(u)[0] == "齿轮" and "摩托车齿轮" in _kinds(u, "齿轮")
+    # a class word (工程) names no kind
+    assert "工程施工" not in _kinds(r.read("园林工程项目寻找施工单位"), "施工")
