@@ -76,6 +76,7 @@ _PURPOSE = re.compile(
 _FOR_THENWANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(WANT_WORDS) + "|[寻找求购征招])")
 _PURPOSE_END = re.compile(f"(?<![{uses.NOT_PURPOSE}])用$")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
+_FIRMS_GOODS = re.compile(r"(?:企业|公司|工厂|厂|集团)的")
 # a clause opening with a conjunction (…，以及配套的对焊法兰) goes on with the list of the clause before it
 _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时|[二三四五六七八九十]是|其[二三四五六七八九十])")
 
@@ -361,6 +362,10 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             weak = text[vs:ve] == "要"
             mark(*before, "purpose" if uses.MAKING_END.search(text, *before) else "detail" if weak else "object")
             _mark_inner(text, before[0], before[1], boundaries, mark)
+            # 我负责一家起重机整机企业的电气件采购: the firm whose goods they are is the poster
+            for m in _FIRMS_GOODS.finditer(text, *before):
+                if subject_names_poster(text[before[0]:m.end() - 1]):
+                    mark(before[0], m.end() - 1, "own")
         prev = ve
     if own:
         mark(s, verbs[0][0] if verbs else e, "own")

@@ -1,7 +1,7 @@
 """Needs as people write them (issue #10, session of 2026-11-29, fifth): the firm sought named by its trade and a verb
 (CNC精密加工外协厂, 中央厨房型代工厂)."""
 
-from tests.matching.conftest import need_reader, purposes, wanted
+from tests.matching.conftest import need_reader, own, purposes, wanted
 
 
 def test_a_contract_maker_is_the_firm_sought_not_a_verb():
@@ -29,3 +29,17 @@ def test_a_word_before_the_wanted_product_names_which_kind_is_meant():
     assert wanted(u)[0] == "齿轮" and "摩托车齿轮" in _kinds(u, "齿轮")
     # a class word (工程) names no kind
     assert "工程施工" not in _kinds(r.read("园林工程项目寻找施工单位"), "施工")
+
+
+def test_the_firm_whose_purchase_it_is_names_the_poster():
+    r = need_reader(("起重机", "旋挖钻机", "电缆"))
+    # the cranes and drills of 我负责一家…整机企业的电气件采购 were wanted as the object before 采购
+    u = r.read("您好，我负责一家履带起重机和旋挖钻机整机企业的电气件采购。")
+    assert {"起重机", "旋挖钻机"} <= set(own(u)) and not {"起重机", "旋挖钻机"} & set(wanted(u))
+
+
+def test_a_shortfall_asks_for_the_goods_before_it():
+    r = need_reader(("机制砂", "碎石", "地铁"))
+    # 缺口比较大 said nothing was asked for: the subway lots of the poster's were all that was read
+    u = r.read("我们站在杭州萧山，今年接了几个地铁标段，机制砂和5-25碎石缺口比较大，每天大概3000吨")
+    assert {"机制砂", "碎石"} <= set(wanted(u)) and "地铁" not in wanted(u)
