@@ -390,7 +390,7 @@ class NeedReader:
         for s, e, _ in specs:
             chars[s:e] = " " * (e - s)
         for h in hits:
-            if h.role != "wanted":
+            if h.role not in ("wanted", "modifier"):
                 for i in range(h.start, h.end):
                     if not any(w.start <= i < w.end for w in wanted):
                         chars[i] = " "

@@ -43,3 +43,10 @@ def test_a_shortfall_asks_for_the_goods_before_it():
     # 缺口比较大 said nothing was asked for: the subway lots of the poster's were all that was read
     u = r.read("我们站在杭州萧山，今年接了几个地铁标段，机制砂和5-25碎石缺口比较大，每天大概3000吨")
     assert {"机制砂", "碎石"} <= set(wanted(u)) and "地铁" not in wanted(u)
+
+
+def test_a_modifier_in_the_wanted_phrase_is_text_evidence():
+    r = need_reader(("色织", "面料", "衬衫"))
+    # 面料 alone is listed by hundreds of firms; 色织 says which of them make what is sought
+    u = r.read("我们是衬衫品牌，需要色织面料，每款300米")
+    assert wanted(u) == ["面料"] and "色织" in u.words and "衬衫" not in u.words
