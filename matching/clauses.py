@@ -84,6 +84,8 @@ _CONTINUE = re.compile(r"^(?:以及|及|并|和|还有|另需|另外|同时|[二
 _TAGS = re.compile(r"#?[^#\s]{1,16}#?(?:\s+#[^#\s]{1,16}#?)+")
 _CHAT_GAP = re.compile(r"[\u3400-\u9fff] +(?=[\u3400-\u9fff])")
 _TRADE_VERBS = ("定制", "代工", "外协", "外包", "委外")
+# 我们品牌做全屋…, 我司专业… before 定制: the poster's trade, not a want
+_OWN_TRADE = re.compile("(?:" + OWN_START.pattern + r")[^,;。]{0,6}$")
 _SOURCE_FACTORY = re.compile(r"(?:源头工厂|源头厂家|源头厂|工厂直营|厂家直营)$")
 _PRODUCTS_OF = re.compile(r"(?:主要|主营|主导|核心)?产品(?:为|是|有|包括|涵盖|:)?(?![要需质规标用名型数单价])")
 
@@ -330,6 +332,9 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     trade = verbs and verbs[0][0] == s and text[s:verbs[0][1]] in _TRADE_VERBS
     if trade and len(verbs) == 1 and subject_names_poster(text[s:e]):
         mark(s, e, "own")  # 定制家具品牌，…: the poster's trade alone, with no verb of its own
+        return
+    if len(verbs) == 1 and text[verbs[0][0]:verbs[0][1]] in _TRADE_VERBS and _OWN_TRADE.match(text, s, verbs[0][0]):
+        mark(s, e, "own")  # 我们品牌做全屋定制柜体: what the poster makes, custom-made
         return
     k = next((k for k in range(1, len(verbs)) if trade and subject_names_poster(text[s:verbs[k][0]])), 0)
     verbs = verbs[k:]

@@ -50,3 +50,10 @@ def test_a_modifier_in_the_wanted_phrase_is_text_evidence():
     # 面料 alone is listed by hundreds of firms; 色织 says which of them make what is sought
     u = r.read("我们是衬衫品牌，需要色织面料，每款300米")
     assert wanted(u) == ["面料"] and "色织" in u.words and "衬衫" not in u.words
+
+
+def test_custom_made_is_the_posters_trade_after_its_self_description():
+    r = need_reader(("衣柜", "橱柜", "窗帘", "柜体"))
+    # 定制 read as a want verb made the poster's own cabinets what it sought
+    u = r.read("我们品牌做全屋定制柜体（衣柜、橱柜），门店客户老问窗帘能不能一起配，所以想找窗帘供应商")
+    assert wanted(u) == ["窗帘"] and {"衣柜", "橱柜"} <= set(own(u))
