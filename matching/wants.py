@@ -23,7 +23,8 @@ WANT_WORDS = word_list("""
 # 想跟旅行社合作, 希望与…合作: the partner after the verb is the one sought
 WANT = re.compile("|".join([*WANT_WORDS, "需要(?!具备|提供|通过)", "(?:想|希望|寻求|拟|愿)(?:跟|与|同)", WANT_EN]))
 # 模具厂需有冲压模经验: what the firm sought must have, not a want
-_MUST_HAVE = re.compile(r"[需须]有(?=[^,;。]{0,16}(?:经验|资质|能力|业绩|证书|许可|条件|实力|案例))")
+_MUST_HAVE = re.compile(r"[需须]有(?=[^,;。]{0,16}(?:经验|资质|能力|业绩|证书|许可|条件|实力|案例"
+                        r"|车间|产线|生产线|厂房))")
 # 采购人、招标方、采购商、采购部: the verb starts the name of a party or a department, it asks for nothing
 _VERB_AS_NOUN = re.compile(r"人(?!才)|方(?!式|法|面|向|便)|单位|部门?|处(?!理)|员|经理|中心|商(?!品|务|业|标|用)|厂")
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)

@@ -57,3 +57,13 @@ def test_custom_made_is_the_posters_trade_after_its_self_description():
     # 定制 read as a want verb made the poster's own cabinets what it sought
     u = r.read("我们品牌做全屋定制柜体（衣柜、橱柜），门店客户老问窗帘能不能一起配，所以想找窗帘供应商")
     assert wanted(u) == ["窗帘"] and {"衣柜", "橱柜"} <= set(own(u))
+
+
+def test_the_plant_a_supplier_must_have_and_the_form_of_cooperation_are_conditions():
+    r = need_reader(("小容量注射剂", "净化工程", "生物降解塑料", "委托开发"), aliases=[("gmp车间", "净化工程")])
+    # 需有…GMP车间 was read as asking for a clean room
+    u = r.read("寻小容量注射剂代工厂，需有最终灭菌水针GMP车间，年产约2000万支")
+    assert wanted(u) == ["小容量注射剂"]
+    # 合作方式可为联合研发或委托开发: how the work may be done, not a second thing sought
+    u = r.read("揭榜挂帅：生物降解塑料开发，年需求5000吨；合作方式可为联合研发或委托开发。")
+    assert wanted(u) == ["生物降解塑料"]
