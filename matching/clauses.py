@@ -73,7 +73,7 @@ _PURPOSE = re.compile(
 # a clause that ends in 用 (浮法玻璃生产线用) says what the product is for, unless the 用 ends a word (uses.NOT_PURPOSE)
 # 为二期产线配套采购一体机: what the goods are for, then the want verb and the goods
 # (and 重卡发动机配套寻涡轮增压器, the 为 left out)
-_FOR_THENWANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(WANT_WORDS) + "|[寻找求购征招])")
+_FOR_THEN_WANT = re.compile(r"为?[^,]{1,20}?配套(?=" + "|".join(WANT_WORDS) + "|[寻找求购征招])")
 _PURPOSE_END = re.compile(f"(?<![{uses.NOT_PURPOSE}])用$")
 _CONTENT = re.compile(r"[a-z\u3400-\u9fff]{2,}")
 _FIRMS_GOODS = re.compile(r"(?:企业|公司|工厂|厂|集团)的")
@@ -220,7 +220,7 @@ def _clause_role(body: str, has_verb: bool, stop: str, carry: str) -> str:
     if REQUIRE_START.match(body) or (not has_verb and (REQUIRE_ANY.search(body) or CONDITION.search(body))):
         return "require"
     # a clause ending in 用 is a purpose, unless a want verb asks for something before it (需要乳化剂(农乳)原药配套用)
-    if (_PURPOSE.match(body) and not (has_verb and (_FOR_THENWANT.match(body) or uses.FOR_OF.match(body)))) \
+    if (_PURPOSE.match(body) and not (has_verb and (_FOR_THEN_WANT.match(body) or uses.FOR_OF.match(body)))) \
             or (_PURPOSE_END.search(body) and not has_verb):
         return "purpose"
     if DELIVER_START.match(body):
@@ -355,7 +355,7 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
             elif _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
                 topic = text[before[0]:before[1]].rstrip()
-                plant = uses.names_use(topic) or _FOR_THENWANT.match(text, before[0])
+                plant = uses.names_use(topic) or _FOR_THEN_WANT.match(text, before[0])
                 mark(*before, "purpose" if plant else "title")
                 _mark_inner(text, before[0], before[1], boundaries, mark)
                 of = uses.FOR_OF.match(topic)

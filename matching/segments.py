@@ -50,7 +50,7 @@ def split_clauses(text: str) -> list[Clause]:
 def split_chat(text: str, clauses: list[Clause], is_condition: Callable[[str], bool]) -> list[Clause]:
     """Clauses with each spaced phrase of a chat line that states a condition (佛山附近优先) cut off as a clause of
     its own: a condition speaks for its phrase only, not for the goods asked for in the phrases beside it. The other
-    phrases stay together, so a want verb still reaches its goods across a space (求购 PVC树脂)."""
+    phrases stay together, so a want verb still reaches its goods across a space (求购 聚氯乙烯树脂)."""
     out = []
     for c in clauses:
         cuts = [c.start, *(m.end() for m in _CHAT_PHRASE.finditer(text, c.start, c.end)), c.end]
