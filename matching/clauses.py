@@ -51,7 +51,7 @@ from matching.parties import (
     subject_names_sought,
 )
 from matching.segments import DASH, LEADS_IN, NUMBERING, split_chat, split_clauses, strip_span
-from matching.wants import WANT, WANT_WORDS, is_word, want_verbs
+from matching.wants import WANT, WANT_WORDS, WEAK_VERB, is_word, want_verbs
 
 __all__ = ["WANTED_ZONES", "ZONES", "zones"]
 
@@ -330,11 +330,10 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     # 定制家具工厂（全屋定制）找五金: a verb that starts the names of trades (定制家具, 外包服务), inside a subject that
     # names the poster, is part of its trade
     trade = verbs and verbs[0][0] == s and text[s:verbs[0][1]] in _TRADE_VERBS
-    if trade and len(verbs) == 1 and subject_names_poster(text[s:e]):
-        mark(s, e, "own")  # 定制家具品牌，…: the poster's trade alone, with no verb of its own
-        return
-    if len(verbs) == 1 and text[verbs[0][0]:verbs[0][1]] in _TRADE_VERBS and _OWN_TRADE.match(text, s, verbs[0][0]):
-        mark(s, e, "own")  # 我们品牌做全屋定制柜体: what the poster makes, custom-made
+    # the poster's trade alone, with no verb of its own: 定制家具品牌，…, or 我们品牌做全屋定制柜体 (custom-made goods)
+    if len(verbs) == 1 and text[verbs[0][0]:verbs[0][1]] in _TRADE_VERBS and (
+            (trade and subject_names_poster(text[s:e])) or _OWN_TRADE.match(text, s, verbs[0][0])):
+        mark(s, e, "own")
         return
     k = next((k for k in range(1, len(verbs)) if trade and subject_names_poster(text[s:verbs[k][0]])), 0)
     verbs = verbs[k:]
@@ -347,10 +346,11 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
     for k, (vs, ve) in enumerate(verbs):
         nxt = verbs[k + 1][0] if k + 1 < len(verbs) else e
         after, before = (ve, nxt), (prev, vs)
+        weak = text[vs:ve] == WEAK_VERB
         if _has_content(text, *after):
             mark(*after, "object")
             _mark_inner(text, after[0], after[1], boundaries, mark, sought=True)
-            if _has_content(text, *before) and k == 0 and not own and text[vs:ve] == "要":
+            if weak and _has_content(text, *before) and k == 0 and not own:
                 _mark_inner(text, before[0], before[1], boundaries, mark)  # 出货包装要EPS泡沫: the subject of 要
             elif _has_content(text, *before) and k == 0 and not own:
                 # 动力电池隔膜采购… 现需采购 X: the text before the first verb is a topic too when it has content
@@ -364,7 +364,6 @@ def _mark_want(text: str, s: int, e: int, verbs: list[tuple[int, int]], boundari
         elif _has_content(text, *before) and not (own and k == 0):
             # 需要纯碱，玻璃生产需要: what is made with the goods, before a verb with nothing after it;
             # 盘条和棒材都要: the forms of the goods, before the weak verb 要
-            weak = text[vs:ve] == "要"
             mark(*before, "purpose" if uses.MAKING_END.search(text, *before) else "detail" if weak else "object")
             _mark_inner(text, before[0], before[1], boundaries, mark)
             # 我负责一家起重机整机企业的电气件采购: the firm whose goods they are is the poster

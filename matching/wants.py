@@ -9,7 +9,7 @@ from matching.conditions import CONDITION, REQUIRE_CERT
 from matching.english import WANT_EN
 from matching.spec import word_list
 
-__all__ = ["WANT", "WANT_WORDS", "is_word", "want_verbs"]
+__all__ = ["WANT", "WANT_WORDS", "WEAK_VERB", "is_word", "want_verbs"]
 
 WANT_WORDS = word_list("""
     委外加工 外协加工 带量采购 集采 单一来源采购 竞争性谈判 竞争性磋商 询比价 比选 竞价 外采 询盘
@@ -29,6 +29,7 @@ _MUST_HAVE = re.compile(r"[需须]有(?=[^,;。]{0,16}(?:经验|资质|能力|�
 _VERB_AS_NOUN = re.compile(r"人(?!才)|方(?!式|法|面|向|便)|单位|部门?|处(?!理)|员|经理|中心|商(?!品|务|业|标|用)|厂")
 # one-character verbs count only as whole tokens (求 in 需求 or 要求 is no verb)
 _WANT_CHARS = set("寻找求需购招征缺要")
+WEAK_VERB = "要"  # a want verb only where nothing else in the clause asks
 # 要 before a verb is a modal (每月要用沥青, 要做超低排放改造), not a want; before goods or at a clause end it is one
 # (包装要EPS泡沫, 盘条和棒材都要)
 _MODAL = re.compile(r"要(?=[做用扩出建改上搞找买采购进换加开对招求拿定提送交走看配发签打装有是能把给让跟和与"
@@ -49,5 +50,5 @@ def want_verbs(text: str, s: int, e: int, boundaries: set[int]) -> list[tuple[in
                 and not CONDITION.match(text, i) and not REQUIRE_CERT.match(text, i) and not _MUST_HAVE.match(text, i):
             found.append((i, i + 1))
     if len(found) > 1:  # 薄膜按键要重新找供应商: beside another want verb, 要 is a modal
-        found = [v for v in found if text[v[0]:v[1]] != "要"]
+        found = [v for v in found if text[v[0]:v[1]] != WEAK_VERB]
     return sorted(found)
